@@ -1,0 +1,39 @@
+/**
+ * Typed errors thrown by `@connex/core`. Every message names the operation and the culprit
+ * (shape, dtype, axis or value) so a user can find the offending call without a debugger.
+ */
+
+/** Base class of every error raised by the array library. */
+export class CoreError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Incompatible or invalid shapes (broadcasting, matmul, reshape, ...). */
+export class ShapeError extends CoreError {}
+
+/** A dtype an operation does not accept, or an impossible conversion. */
+export class DTypeError extends CoreError {}
+
+/** An axis outside `[-ndim, ndim)` or repeated where axes must be distinct. */
+export class AxisError extends CoreError {}
+
+/** An index outside the bounds of the axis it indexes. */
+export class IndexError extends CoreError {}
+
+/** Any other invalid argument value (negative size, bad option, ...). */
+export class ValueError extends CoreError {}
+
+/**
+ * A traced (abstract) value was used where a concrete JS value is required, e.g. to drive
+ * an `if` under `jit`, or a batched value converted to a number under `vmap`.
+ */
+export class ConcretizationError extends CoreError {}
+
+/** A tracer was used after the transformation that created it had finished. */
+export class LeakedTracerError extends CoreError {}
+
+/** A transformation met a primitive that has no rule for it. */
+export class MissingRuleError extends CoreError {}

@@ -1,0 +1,10 @@
+/**
+ * @connex/core: immutable tensors, NumPy-style ops built from a closed set of primitives,
+ * `nn` activations, JAX-compatible `random` keys, pytrees and the `Module` system.
+ */
+export * as np from "./np/index.js";
+export { Tensor, ConcreteTensor, type ArrayLike, type NestedArray, type ReduceOptions } from "./tensor.js";
+export * from "./dtype.js";
+export * from "./errors.js";
+export { definePrimitive, allPrimitives, type Primitive, type AbstractArray, type BatchDim } from "./primitive.js";
+export { bind, bind1, Trace, Tracer, setDynamicTrace, concretizationError } from "./trace.js";

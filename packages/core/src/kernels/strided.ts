@@ -1,0 +1,98 @@
+import { allocate, type DType, type TypedArray } from "../dtype.js";
+import { ConcreteTensor } from "../tensor.js";
+
+/**
+ * Visit every element of a view in row-major order, calling `visit(bufferPosition, outIndex)`.
+ * Used by kernels that read non-contiguous views without copying them first.
+ */
+export function forEachStrided(
+  shape: readonly number[],
+  stride: readonly number[],
+  offset: number,
+  visit: (pos: number, i: number) => void,
+): void {
+  const nd = shape.length;
+  let size = 1;
+  for (const d of shape) size *= d;
+  if (size === 0) return;
+  if (nd === 0) {
+    visit(offset, 0);
+    return;
+  }
+  const idx = new Array<number>(nd).fill(0);
+  const last = nd - 1;
+  const lastLen = shape[last]!;
+  const lastStride = stride[last]!;
+  let pos = offset;
+  let o = 0;
+  for (;;) {
+    for (let j = 0, p = pos; j < lastLen; j++, p += lastStride) visit(p, o++);
+    let ax = last - 1;
+    for (; ax >= 0; ax--) {
+      idx[ax]!++;
+      pos += stride[ax]!;
+      if (idx[ax]! < shape[ax]!) break;
+      pos -= stride[ax]! * shape[ax]!;
+      idx[ax] = 0;
+    }
+    if (ax < 0) break;
+  }
+}
+
+/** Row-major strides of a contiguous array of `shape`. */
+export function contiguousStrides(shape: readonly number[]): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i]!;
+  }
+  return s;
+}
+
+/** Apply `f` elementwise to one tensor; output is a new contiguous tensor. */
+export function mapUnary(x: ConcreteTensor, outDtype: DType, f: (a: number) => number, weakType = x.weakType): ConcreteTensor {
+  const out = allocate(outDtype, x.size);
+  if (x.isContiguous) {
+    const a = x.nd.data;
+    for (let i = 0; i < out.length; i++) out[i] = f(a[i]!);
+  } else {
+    const a = x.nd.data;
+    forEachStrided(x.shape, x.stride, x.offset, (p, i) => {
+      out[i] = f(a[p]!);
+    });
+  }
+  return ConcreteTensor.fromData(out, x.shape, outDtype, weakType);
+}
+
+/** Apply `f` elementwise to two tensors of the same shape (either may be a broadcast view). */
+export function mapBinary(
+  x: ConcreteTensor,
+  y: ConcreteTensor,
+  outDtype: DType,
+  f: (a: number, b: number) => number,
+  weakType = x.weakType && y.weakType,
+): ConcreteTensor {
+  const out = allocate(outDtype, x.size);
+  const a = x.isContiguous ? x.nd.data : x.copyData();
+  const b = y.isContiguous ? y.nd.data : y.copyData();
+  for (let i = 0; i < out.length; i++) out[i] = f(a[i]!, b[i]!);
+  return ConcreteTensor.fromData(out, x.shape, outDtype, weakType);
+}
+
+/** Apply `f` elementwise to three tensors of the same shape. */
+export function mapTernary(
+  x: ConcreteTensor,
+  y: ConcreteTensor,
+  z: ConcreteTensor,
+  outDtype: DType,
+  f: (a: number, b: number, c: number) => number,
+  weakType = false,
+): ConcreteTensor {
+  const out: TypedArray = allocate(outDtype, x.size);
+  const a = x.contiguousData();
+  const b = y.contiguousData();
+  const c = z.contiguousData();
+  for (let i = 0; i < out.length; i++) out[i] = f(a[i]!, b[i]!, c[i]!);
+  return ConcreteTensor.fromData(out, x.shape, outDtype, weakType);
+}

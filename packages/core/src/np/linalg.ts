@@ -1,0 +1,2 @@
+// Filled in by the core issue's work on structure ops.
+export {};

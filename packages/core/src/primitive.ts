@@ -1,0 +1,53 @@
+import type { DType } from "./dtype.js";
+import type { ConcreteTensor, Tensor } from "./tensor.js";
+
+/** What a transformation knows of a value without running anything: shape, dtype, weak type. */
+export interface AbstractArray {
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  readonly weakType: boolean;
+}
+
+/** A batched operand's batch axis, or `null` when the operand is not batched. */
+export type BatchDim = number | null;
+
+/**
+ * One primitive operation, defined once with everything a transformation needs of it
+ * (the Autodidax design). Rules are written with `np`/`bind` calls, never with raw buffers,
+ * so that the derivative of a derivative and the batch of a derivative work unchanged.
+ *
+ * `null` stands for a symbolic zero (a tangent or cotangent known to be zero) and is how
+ * integer-valued inputs and outputs are treated by differentiation.
+ */
+export interface Primitive<P = any> {
+  readonly name: string;
+  /** Eager kernel over concrete tensors. Inputs are already validated by `abstractEval`. */
+  impl(inputs: ConcreteTensor[], params: P): ConcreteTensor[];
+  /** Shape/dtype rule; throws a typed error (naming the primitive) on invalid operands. */
+  abstractEval(inputs: AbstractArray[], params: P): AbstractArray[];
+  /** Forward mode: outputs and their tangents given input tangents. */
+  jvp?(primals: Tensor[], tangents: (Tensor | null)[], params: P): [Tensor[], (Tensor | null)[]];
+  /**
+   * Reverse mode: input cotangents from output cotangents. `needsGrad[i]` says whether the
+   * i-th input's cotangent is wanted; a rule may return `null` for the others.
+   */
+  vjp?(cotangents: (Tensor | null)[], primals: Tensor[], outputs: Tensor[], params: P, needsGrad: boolean[]): (Tensor | null)[];
+  /** vmap: run on operands batched along `dims`; returns outputs and their batch axes. */
+  batch?(args: Tensor[], dims: BatchDim[], params: P): [Tensor[], BatchDim[]];
+  /** Marks primitives whose outputs are never differentiable (comparisons, integer ops, random bits). */
+  readonly nonDifferentiable?: boolean;
+}
+
+const registry = new Map<string, Primitive>();
+
+/** Define a primitive; names are unique. Every primitive is listed in `allPrimitives()`. */
+export function definePrimitive<P>(prim: Primitive<P>): Primitive<P> {
+  if (registry.has(prim.name)) throw new Error(`primitive ${prim.name} is defined twice`);
+  registry.set(prim.name, prim as Primitive);
+  return prim;
+}
+
+/** Every primitive defined so far (the verification harness checks it covers them all). */
+export function allPrimitives(): ReadonlyMap<string, Primitive> {
+  return registry;
+}

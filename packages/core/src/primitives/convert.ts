@@ -1,0 +1,39 @@
+import { castScalar, type DType, isFloat } from "../dtype.js";
+import { definePrimitive, type Primitive } from "../primitive.js";
+import type { Tensor } from "../tensor.js";
+import { bind1 } from "../trace.js";
+import { mapUnary } from "../kernels/strided.js";
+
+export interface ConvertParams {
+  newDtype: DType;
+  weakType: boolean;
+}
+
+/** Change dtype (lax.convert_element_type): float -> int truncates, anything -> bool is `!= 0`. */
+export const convertElementTypeP: Primitive<ConvertParams> = definePrimitive<ConvertParams>({
+  name: "convert_element_type",
+  abstractEval([x], { newDtype, weakType }) {
+    return [{ shape: x!.shape.slice(), dtype: newDtype, weakType }];
+  },
+  impl([x], { newDtype, weakType }) {
+    return [mapUnary(x!, newDtype, (v) => castScalar(v, newDtype), weakType)];
+  },
+  jvp([x], [t], params) {
+    const out = bind1(convertElementTypeP, [x!], params);
+    const differentiable = isFloat(x!.dtype) && isFloat(params.newDtype);
+    return [[out], [t && differentiable ? bind1(convertElementTypeP, [t], params) : null]];
+  },
+  vjp([ct], [x], _o, { newDtype }) {
+    if (!ct || !isFloat(x!.dtype) || !isFloat(newDtype)) return [null];
+    return [bind1(convertElementTypeP, [ct], { newDtype: x!.dtype, weakType: x!.weakType })];
+  },
+  batch([x], [bd], params) {
+    return [[bind1(convertElementTypeP, [x!], params)], [bd!]];
+  },
+});
+
+/** Convert `x` to `dtype` (and weak type), or return it unchanged when it already is. */
+export function convertTo(x: Tensor, dtype: DType, weakType = false): Tensor {
+  if (x.dtype === dtype && x.weakType === weakType) return x;
+  return bind1(convertElementTypeP, [x], { newDtype: dtype, weakType });
+}

@@ -1,0 +1,206 @@
+import { AxisError, DTypeError, ShapeError } from "../errors.js";
+import { definePrimitive, type AbstractArray, type Primitive } from "../primitive.js";
+import { ConcreteTensor, sizeOf } from "../tensor.js";
+import { bind1 } from "../trace.js";
+import { contiguousStrides } from "../kernels/strided.js";
+import { moveAxis } from "./batching.js";
+
+export interface BroadcastInDimParams {
+  /** The output shape. */
+  shape: readonly number[];
+  /** For each operand axis, the output axis it maps to (increasing). */
+  broadcastDimensions: readonly number[];
+}
+
+const fmt = (s: readonly number[]) => `[${s.join(", ")}]`;
+
+/** Broadcast an operand into `shape` (lax.broadcast_in_dim). Concrete result is a stride-0 view. */
+export const broadcastInDimP: Primitive<BroadcastInDimParams> = definePrimitive<BroadcastInDimParams>({
+  name: "broadcast_in_dim",
+  abstractEval([x], { shape, broadcastDimensions }) {
+    if (broadcastDimensions.length !== x!.shape.length) {
+      throw new ShapeError(`broadcast_in_dim: operand of shape ${fmt(x!.shape)} needs ${x!.shape.length} broadcast dimensions, got ${fmt(broadcastDimensions)}`);
+    }
+    broadcastDimensions.forEach((d, i) => {
+      const n = x!.shape[i]!;
+      if (d < 0 || d >= shape.length || (i > 0 && d <= broadcastDimensions[i - 1]!) || (n !== 1 && n !== shape[d])) {
+        throw new ShapeError(`broadcast_in_dim: cannot broadcast shape ${fmt(x!.shape)} to ${fmt(shape)} with dimensions ${fmt(broadcastDimensions)}`);
+      }
+    });
+    return [{ shape: shape.slice(), dtype: x!.dtype, weakType: x!.weakType }];
+  },
+  impl([x], { shape, broadcastDimensions }) {
+    const stride = new Array<number>(shape.length).fill(0);
+    broadcastDimensions.forEach((d, i) => {
+      if (x!.shape[i] === shape[d]) stride[d] = x!.stride[i]!;
+    });
+    return [ConcreteTensor.view(x!, shape, stride, x!.offset)];
+  },
+  jvp([x], [t], params) {
+    return [[bind1(broadcastInDimP, [x!], params)], [t ? bind1(broadcastInDimP, [t], params) : null]];
+  },
+  vjp([ct], [x], _outs, { shape, broadcastDimensions }) {
+    if (!ct) return [null];
+    const xs = x!.shape;
+    // Sum over the new axes and over axes that were stretched from 1; keep them as 1s, then reshape.
+    const sumAxes: number[] = [];
+    for (let d = 0; d < shape.length; d++) {
+      const i = broadcastDimensions.indexOf(d);
+      if (i < 0 || (xs[i] === 1 && shape[d] !== 1)) sumAxes.push(d);
+    }
+    let g = sumAxes.length ? bind1(reduceSumP, [ct], { axes: sumAxes }) : ct;
+    if (g.shape.length !== xs.length || g.shape.some((n, i) => n !== xs[i])) g = bind1(reshapeP, [g], { newShape: xs });
+    return [g];
+  },
+  batch([x], [bd], { shape, broadcastDimensions }) {
+    const xb = moveAxis(x!, bd!, 0);
+    const out = bind1(broadcastInDimP, [xb], {
+      shape: [xb.shape[0]!, ...shape],
+      broadcastDimensions: [0, ...broadcastDimensions.map((d) => d + 1)],
+    });
+    return [[out], [0]];
+  },
+});
+
+export interface ReshapeParams {
+  newShape: readonly number[];
+}
+
+/** Reshape in row-major order (lax.reshape). Free on contiguous data. */
+export const reshapeP: Primitive<ReshapeParams> = definePrimitive<ReshapeParams>({
+  name: "reshape",
+  abstractEval([x], { newShape }) {
+    if (sizeOf(newShape) !== sizeOf(x!.shape) || newShape.some((n) => !Number.isInteger(n) || n < 0)) {
+      throw new ShapeError(`reshape: cannot reshape array of shape ${fmt(x!.shape)} (size ${sizeOf(x!.shape)}) into shape ${fmt(newShape)}`);
+    }
+    return [{ shape: newShape.slice(), dtype: x!.dtype, weakType: x!.weakType }];
+  },
+  impl([x], { newShape }) {
+    const data = x!.contiguousData();
+    return [ConcreteTensor.fromData(data, newShape, x!.dtype, x!.weakType)];
+  },
+  jvp([x], [t], params) {
+    return [[bind1(reshapeP, [x!], params)], [t ? bind1(reshapeP, [t], params) : null]];
+  },
+  vjp([ct], [x]) {
+    return [ct ? bind1(reshapeP, [ct], { newShape: x!.shape }) : null];
+  },
+  batch([x], [bd], { newShape }) {
+    const xb = moveAxis(x!, bd!, 0);
+    return [[bind1(reshapeP, [xb], { newShape: [xb.shape[0]!, ...newShape] })], [0]];
+  },
+});
+
+export interface TransposeParams {
+  permutation: readonly number[];
+}
+
+function checkPermutation(perm: readonly number[], ndim: number, where: string): void {
+  const seen = new Set(perm);
+  if (perm.length !== ndim || seen.size !== ndim || perm.some((p) => !Number.isInteger(p) || p < 0 || p >= ndim)) {
+    throw new AxisError(`${where}: ${fmt(perm)} is not a permutation of the ${ndim} axes`);
+  }
+}
+
+/** Permute axes (lax.transpose). Concrete result is a view. */
+export const transposeP: Primitive<TransposeParams> = definePrimitive<TransposeParams>({
+  name: "transpose",
+  abstractEval([x], { permutation }) {
+    checkPermutation(permutation, x!.shape.length, "transpose");
+    return [{ shape: permutation.map((p) => x!.shape[p]!), dtype: x!.dtype, weakType: x!.weakType }];
+  },
+  impl([x], { permutation }) {
+    return [ConcreteTensor.view(x!, permutation.map((p) => x!.shape[p]!), permutation.map((p) => x!.stride[p]!), x!.offset)];
+  },
+  jvp([x], [t], params) {
+    return [[bind1(transposeP, [x!], params)], [t ? bind1(transposeP, [t], params) : null]];
+  },
+  vjp([ct], _p, _o, { permutation }) {
+    const inverse = new Array<number>(permutation.length);
+    permutation.forEach((p, i) => (inverse[p] = i));
+    return [ct ? bind1(transposeP, [ct], { permutation: inverse }) : null];
+  },
+  batch([x], [bd], { permutation }) {
+    const xb = moveAxis(x!, bd!, 0);
+    return [[bind1(transposeP, [xb], { permutation: [0, ...permutation.map((p) => p + 1)] })], [0]];
+  },
+});
+
+export interface ReduceParams {
+  /** Axes to reduce, distinct and non-negative. */
+  axes: readonly number[];
+}
+
+export function checkReduceAxes(name: string, x: AbstractArray, axes: readonly number[]): number[] {
+  const nd = x.shape.length;
+  if (new Set(axes).size !== axes.length || axes.some((a) => !Number.isInteger(a) || a < 0 || a >= nd)) {
+    throw new AxisError(`${name}: axes ${fmt(axes)} are invalid for an array of shape ${fmt(x.shape)}`);
+  }
+  return x.shape.filter((_, i) => !axes.includes(i));
+}
+
+/**
+ * Reduce a concrete tensor over `axes` with a binary `combine`, starting from `init`.
+ * Shared by reduce_sum, reduce_max, reduce_min and reduce_prod.
+ */
+export function reduceKernel(
+  x: ConcreteTensor,
+  axes: readonly number[],
+  init: number,
+  combine: (acc: number, v: number) => number,
+): ConcreteTensor {
+  const keep = x.shape.map((_, i) => !axes.includes(i));
+  const outShape = x.shape.filter((_, i) => keep[i]);
+  const out = new (x.nd.data.constructor as Float64ArrayConstructor)(sizeOf(outShape)).fill(init);
+  // Output strides laid over the input's index space: 0 along reduced axes.
+  const outStrides = contiguousStrides(outShape);
+  const mapped: number[] = [];
+  let k = 0;
+  for (let i = 0; i < x.shape.length; i++) mapped.push(keep[i] ? outStrides[k++]! : 0);
+  const data = x.contiguousData();
+  const shape = x.shape;
+  const nd = shape.length;
+  const idx = new Array<number>(nd).fill(0);
+  let o = 0;
+  for (let i = 0; i < data.length; i++) {
+    out[o] = combine(out[o]!, data[i]!);
+    for (let ax = nd - 1; ax >= 0; ax--) {
+      idx[ax]!++;
+      o += mapped[ax]!;
+      if (idx[ax]! < shape[ax]!) break;
+      o -= mapped[ax]! * shape[ax]!;
+      idx[ax] = 0;
+    }
+  }
+  return ConcreteTensor.fromData(out as unknown as Float64Array, outShape, x.dtype, x.weakType);
+}
+
+/** Sum over axes (lax.reduce_sum). */
+export const reduceSumP: Primitive<ReduceParams> = definePrimitive<ReduceParams>({
+  name: "reduce_sum",
+  abstractEval([x], { axes }) {
+    if (x!.dtype === "bool") throw new DTypeError(`reduce_sum: bool operand of shape ${fmt(x!.shape)}; convert it to a number type first`);
+    return [{ shape: checkReduceAxes("reduce_sum", x!, axes), dtype: x!.dtype, weakType: x!.weakType }];
+  },
+  impl([x], { axes }) {
+    if (x!.dtype === "float32") {
+      // Accumulate float32 sums in float64, then round once: closer to NumPy's pairwise sums.
+      const wide = reduceKernel(ConcreteTensor.fromData(Float64Array.from(x!.contiguousData()), x!.shape, "float64"), axes, 0, (a, v) => a + v);
+      return [ConcreteTensor.fromData(Float32Array.from(wide.nd.data), wide.shape, "float32", x!.weakType)];
+    }
+    return [reduceKernel(x!, axes, 0, (a, v) => a + v)];
+  },
+  jvp([x], [t], params) {
+    return [[bind1(reduceSumP, [x!], params)], [t ? bind1(reduceSumP, [t], params) : null]];
+  },
+  vjp([ct], [x], _o, { axes }) {
+    if (!ct) return [null];
+    const kept: number[] = [];
+    for (let i = 0; i < x!.shape.length; i++) if (!axes.includes(i)) kept.push(i);
+    return [bind1(broadcastInDimP, [ct], { shape: x!.shape, broadcastDimensions: kept })];
+  },
+  batch([x], [bd], { axes }) {
+    const xb = moveAxis(x!, bd!, 0);
+    return [[bind1(reduceSumP, [xb], { axes: axes.map((a) => a + 1) })], [0]];
+  },
+});

@@ -1,0 +1,327 @@
+import ndarray, { type NdArray } from "ndarray";
+import { allocate, castScalar, type DType, type TypedArray, typedArrayFor } from "./dtype.js";
+import { ValueError } from "./errors.js";
+
+/** What an operand may be: a tensor (concrete or traced) or a plain JS number (weakly typed). */
+export type ArrayLike = Tensor | number | boolean;
+
+/** A nested JS array of numbers, as produced by `toArray()`. */
+export type NestedArray = number | NestedArray[];
+
+/**
+ * The operations that back `Tensor`'s method forms. They live in `np`; `np` installs them
+ * when it loads (see `np/methods.ts`), which keeps this module free of import cycles.
+ */
+export interface TensorMethodOps {
+  add(a: ArrayLike, b: ArrayLike): Tensor;
+  subtract(a: ArrayLike, b: ArrayLike): Tensor;
+  multiply(a: ArrayLike, b: ArrayLike): Tensor;
+  divide(a: ArrayLike, b: ArrayLike): Tensor;
+  power(a: ArrayLike, b: ArrayLike): Tensor;
+  negative(a: ArrayLike): Tensor;
+  matmul(a: ArrayLike, b: ArrayLike): Tensor;
+  sum(a: ArrayLike, opts?: ReduceOptions): Tensor;
+  mean(a: ArrayLike, opts?: ReduceOptions): Tensor;
+  max(a: ArrayLike, opts?: ReduceOptions): Tensor;
+  min(a: ArrayLike, opts?: ReduceOptions): Tensor;
+  reshape(a: ArrayLike, shape: readonly number[]): Tensor;
+  transpose(a: ArrayLike, axes?: readonly number[]): Tensor;
+  astype(a: ArrayLike, dtype: DType): Tensor;
+  take(a: ArrayLike, indices: ArrayLike | readonly number[], axis?: number): Tensor;
+}
+
+export interface ReduceOptions {
+  axis?: number | readonly number[] | null;
+  keepdims?: boolean;
+}
+
+let methodOps: TensorMethodOps | null = null;
+
+/** @internal Called once by `np` to back the method forms. */
+export function installTensorMethodOps(ops: TensorMethodOps): void {
+  methodOps = ops;
+}
+
+function ops(): TensorMethodOps {
+  if (!methodOps) throw new Error("@connex/core: np operations are not loaded");
+  return methodOps;
+}
+
+export function sizeOf(shape: readonly number[]): number {
+  let n = 1;
+  for (const d of shape) n *= d;
+  return n;
+}
+
+/**
+ * An immutable n-dimensional array. `Tensor` is the type users see: concrete tensors hold data
+ * (`ConcreteTensor`), and under a transformation the same functions receive tracers
+ * (subclasses defined by `@connex/autodiff`) that stand in for them. Every operation goes
+ * through `np`, so user code works the same on both.
+ */
+export abstract class Tensor {
+  abstract readonly shape: readonly number[];
+  abstract readonly dtype: DType;
+  /** True for values that came from plain JS numbers: they adopt the other operand's dtype. */
+  abstract readonly weakType: boolean;
+
+  get ndim(): number {
+    return this.shape.length;
+  }
+  get size(): number {
+    return sizeOf(this.shape);
+  }
+
+  /** The concrete tensor behind this value; tracers without one throw `ConcretizationError`. */
+  abstract concrete(): ConcreteTensor;
+
+  /** A flat row-major copy of the values. */
+  toTypedArray(): TypedArray {
+    return this.concrete().toTypedArray();
+  }
+  /** The values as nested JS arrays of numbers (bool as 0/1). */
+  toArray(): NestedArray {
+    return this.concrete().toArray();
+  }
+  /** The single value of a size-1 tensor. */
+  item(): number {
+    return this.concrete().item();
+  }
+  *[Symbol.iterator](): Iterator<Tensor> {
+    if (this.ndim === 0) throw new ValueError(`cannot iterate over a 0-d tensor`);
+    for (let i = 0; i < this.shape[0]!; i++) yield ops().take(this, i, 0);
+  }
+
+  add(y: ArrayLike): Tensor {
+    return ops().add(this, y);
+  }
+  sub(y: ArrayLike): Tensor {
+    return ops().subtract(this, y);
+  }
+  mul(y: ArrayLike): Tensor {
+    return ops().multiply(this, y);
+  }
+  div(y: ArrayLike): Tensor {
+    return ops().divide(this, y);
+  }
+  pow(y: ArrayLike): Tensor {
+    return ops().power(this, y);
+  }
+  neg(): Tensor {
+    return ops().negative(this);
+  }
+  matmul(y: ArrayLike): Tensor {
+    return ops().matmul(this, y);
+  }
+  sum(opts?: ReduceOptions): Tensor {
+    return ops().sum(this, opts);
+  }
+  mean(opts?: ReduceOptions): Tensor {
+    return ops().mean(this, opts);
+  }
+  max(opts?: ReduceOptions): Tensor {
+    return ops().max(this, opts);
+  }
+  min(opts?: ReduceOptions): Tensor {
+    return ops().min(this, opts);
+  }
+  reshape(shape: readonly number[]): Tensor {
+    return ops().reshape(this, shape);
+  }
+  transpose(axes?: readonly number[]): Tensor {
+    return ops().transpose(this, axes);
+  }
+  get T(): Tensor {
+    return ops().transpose(this);
+  }
+  astype(dtype: DType): Tensor {
+    return ops().astype(this, dtype);
+  }
+}
+
+/**
+ * A tensor with data: an `ndarray` view (shape, strides, offset) over a typed array that no
+ * one writes to after construction. Transposes, broadcasts and slices are new views over the
+ * same buffer; kernels read views through `contiguousData()`, which copies only when needed.
+ */
+export class ConcreteTensor extends Tensor {
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  readonly weakType: boolean;
+  /** @internal The storage view. Never written to. */
+  readonly nd: NdArray<TypedArray>;
+
+  constructor(nd: NdArray<TypedArray>, dtype: DType, weakType = false) {
+    super();
+    this.nd = nd;
+    this.dtype = dtype;
+    this.weakType = weakType;
+    this.shape = Object.freeze(nd.shape.slice());
+    Object.freeze(this);
+  }
+
+  /** A tensor over `data` in row-major order. The caller hands over `data` and must not write to it. */
+  static fromData(data: TypedArray, shape: readonly number[], dtype: DType, weakType = false): ConcreteTensor {
+    if (data.length !== sizeOf(shape)) {
+      throw new ValueError(`data of length ${data.length} does not fill shape [${shape.join(", ")}]`);
+    }
+    return new ConcreteTensor(ndarray(data, shape.slice()), dtype, weakType);
+  }
+
+  /** A view with explicit strides and offset over another tensor's buffer. */
+  static view(base: ConcreteTensor, shape: readonly number[], stride: readonly number[], offset: number): ConcreteTensor {
+    return new ConcreteTensor(ndarray(base.nd.data, shape.slice(), stride.slice(), offset), base.dtype, base.weakType);
+  }
+
+  static scalar(value: number, dtype: DType, weakType = false): ConcreteTensor {
+    const data = allocate(dtype, 1);
+    data[0] = castScalar(value, dtype);
+    return ConcreteTensor.fromData(data, [], dtype, weakType);
+  }
+
+  override concrete(): ConcreteTensor {
+    return this;
+  }
+
+  get stride(): readonly number[] {
+    return this.nd.stride;
+  }
+  get offset(): number {
+    return this.nd.offset;
+  }
+
+  /** True when the view is the whole buffer in row-major order. */
+  get isContiguous(): boolean {
+    const { shape, stride, offset, data } = this.nd;
+    if (offset !== 0 || data.length !== this.size) return false;
+    let expected = 1;
+    for (let i = shape.length - 1; i >= 0; i--) {
+      if (shape[i] !== 1 && stride[i] !== expected) return false;
+      expected *= shape[i]!;
+    }
+    return true;
+  }
+
+  /**
+   * Row-major values. Returns the underlying buffer itself when the view is contiguous:
+   * callers must treat the result as read-only.
+   */
+  contiguousData(): TypedArray {
+    if (this.isContiguous) return this.nd.data;
+    return this.copyData();
+  }
+
+  /** A fresh row-major copy of the values. */
+  copyData(): TypedArray {
+    const out = allocate(this.dtype, this.size);
+    const { shape, stride, offset, data } = this.nd;
+    const nd = shape.length;
+    if (nd === 0) {
+      out[0] = data[offset]!;
+      return out;
+    }
+    if (this.size === 0) return out;
+    const idx = new Array<number>(nd).fill(0);
+    const last = nd - 1;
+    const lastLen = shape[last]!;
+    const lastStride = stride[last]!;
+    let pos = offset;
+    let o = 0;
+    for (;;) {
+      for (let j = 0, p = pos; j < lastLen; j++, p += lastStride) out[o++] = data[p]!;
+      let ax = last - 1;
+      for (; ax >= 0; ax--) {
+        idx[ax]!++;
+        pos += stride[ax]!;
+        if (idx[ax]! < shape[ax]!) break;
+        pos -= stride[ax]! * shape[ax]!;
+        idx[ax] = 0;
+      }
+      if (ax < 0) break;
+    }
+    return out;
+  }
+
+  override toTypedArray(): TypedArray {
+    return this.copyData();
+  }
+
+  override toArray(): NestedArray {
+    const flat = this.contiguousData();
+    const shape = this.shape;
+    if (shape.length === 0) return flat[0]!;
+    let pos = 0;
+    const build = (ax: number): NestedArray[] => {
+      const out: NestedArray[] = [];
+      for (let i = 0; i < shape[ax]!; i++) out.push(ax === shape.length - 1 ? flat[pos++]! : build(ax + 1));
+      return out;
+    };
+    return build(0);
+  }
+
+  override item(): number {
+    if (this.size !== 1) {
+      throw new ValueError(`item() needs a tensor of size 1, got shape [${this.shape.join(", ")}]`);
+    }
+    return this.nd.data[this.nd.offset]!;
+  }
+
+  override toString(): string {
+    return formatTensor(this);
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
+
+const SUMMARY_THRESHOLD = 1000;
+const EDGE_ITEMS = 3;
+
+function formatNumber(x: number, dtype: DType): string {
+  if (dtype === "bool") return x ? "true" : "false";
+  if (dtype === "int32" || dtype === "uint32") return String(x);
+  if (Number.isNaN(x)) return "nan";
+  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
+  if (Number.isInteger(x) && Math.abs(x) < 1e16) return `${x}.`;
+  const digits = dtype === "float32" ? 7 : 15;
+  const s = Number(x.toPrecision(digits)).toString();
+  return s;
+}
+
+/** NumPy-like text: `Tensor([[1., 2.], [3., 4.]], shape=[2, 2], dtype=float32)`; large tensors abbreviated. */
+export function formatTensor(t: ConcreteTensor): string {
+  const flat = t.contiguousData();
+  const shape = t.shape;
+  const summarise = t.size > SUMMARY_THRESHOLD;
+  const strides: number[] = [];
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    strides[i] = acc;
+    acc *= shape[i]!;
+  }
+  const render = (ax: number, base: number, indent: string): string => {
+    if (ax === shape.length) return formatNumber(flat[base]!, t.dtype);
+    const n = shape[ax]!;
+    const picks: (number | null)[] = [];
+    if (summarise && n > 2 * EDGE_ITEMS) {
+      for (let i = 0; i < EDGE_ITEMS; i++) picks.push(i);
+      picks.push(null);
+      for (let i = n - EDGE_ITEMS; i < n; i++) picks.push(i);
+    } else {
+      for (let i = 0; i < n; i++) picks.push(i);
+    }
+    const parts = picks.map((i) => (i === null ? "..." : render(ax + 1, base + i * strides[ax]!, indent + " ")));
+    const sep = ax === shape.length - 1 ? ", " : `,\n${indent} `;
+    return `[${parts.join(sep)}]`;
+  };
+  const body = render(0, 0, "       ");
+  return `Tensor(${body}, shape=[${shape.join(", ")}], dtype=${t.dtype})`;
+}
+
+/** Build a contiguous tensor from a row-major typed array of the right constructor. */
+export function tensorFromTyped(data: TypedArray, shape: readonly number[], dtype: DType, weakType = false): ConcreteTensor {
+  const Ctor = typedArrayFor(dtype);
+  const owned = data instanceof Ctor ? data : new Ctor(data);
+  return ConcreteTensor.fromData(owned, shape, dtype, weakType);
+}

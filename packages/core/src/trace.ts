@@ -1,0 +1,106 @@
+import { ConcretizationError, LeakedTracerError } from "./errors.js";
+import type { AbstractArray, Primitive } from "./primitive.js";
+import { ConcreteTensor, Tensor } from "./tensor.js";
+
+/**
+ * A transformation in progress (grad, vmap, jit tracing ...). `@connex/autodiff` defines the
+ * concrete traces; core only knows this interface, which is all `bind` needs.
+ */
+export abstract class Trace {
+  /** Nesting depth: a trace created inside another has a higher level. */
+  abstract readonly level: number;
+  /** False once the transformation that owns it has returned; its tracers are then leaked. */
+  abstract readonly active: boolean;
+  /** A short name for error messages, e.g. "grad" or "vmap". */
+  abstract readonly name: string;
+  /** Wrap a value of a lower level (a concrete tensor or an outer tracer) as this trace's tracer. */
+  abstract lift(x: Tensor): Tracer;
+  /** Apply a primitive to this trace's tracers. */
+  abstract processPrimitive(prim: Primitive, tracers: Tracer[], params: unknown): Tensor[];
+}
+
+/** A value standing in for a tensor while a trace runs. */
+export abstract class Tracer extends Tensor {
+  abstract readonly trace: Trace;
+  abstract readonly aval: AbstractArray;
+
+  get shape(): readonly number[] {
+    return this.aval.shape;
+  }
+  get dtype() {
+    return this.aval.dtype;
+  }
+  get weakType(): boolean {
+    return this.aval.weakType;
+  }
+  /**
+   * The concrete value this tracer stands for, if it has one (JVP tracers of concrete primals
+   * do; batched and jit tracers do not). Lets JS control flow on concrete values work.
+   */
+  abstract override concrete(): ConcreteTensor;
+
+  override toString(): string {
+    return `Tracer<${this.trace.name}>(shape=[${this.shape.join(", ")}], dtype=${this.dtype})`;
+  }
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
+
+/**
+ * A trace that every `bind` goes through regardless of its operands (jit's "omnistaging":
+ * constants created inside a traced function are staged too). `null` when none is active.
+ */
+let dynamicTrace: Trace | null = null;
+
+/** @internal Set by jit while it traces; returns the previous one to restore. */
+export function setDynamicTrace(trace: Trace | null): Trace | null {
+  const prev = dynamicTrace;
+  dynamicTrace = trace;
+  return prev;
+}
+
+/** Throw the error for a primitive applied to a tracer whose transformation has finished. */
+function leaked(prim: Primitive, t: Tracer): never {
+  throw new LeakedTracerError(
+    `${prim.name}: got a tracer from a ${t.trace.name} transformation that has already finished ` +
+      `(shape [${t.shape.join(", ")}], ${t.dtype}). A traced value escaped its function, e.g. through a ` +
+      `closure, a global or a returned object; return it from the transformed function instead.`,
+  );
+}
+
+/**
+ * The one dispatch point of the array library: every `np`/`nn`/`random` operation applies its
+ * primitives through `bind`. With only concrete operands it runs the eager kernel; otherwise the
+ * highest-level trace among the operands interprets the primitive.
+ */
+export function bind(prim: Primitive, args: readonly Tensor[], params: unknown = {}): Tensor[] {
+  let top: Trace | null = dynamicTrace;
+  for (const a of args) {
+    if (a instanceof Tracer) {
+      if (!a.trace.active) leaked(prim, a);
+      if (top === null || a.trace.level > top.level) top = a.trace;
+    }
+  }
+  if (top === null) {
+    const concrete = args as ConcreteTensor[];
+    prim.abstractEval(concrete, params);
+    return prim.impl(concrete, params);
+  }
+  const tracers = args.map((a) => (a instanceof Tracer && a.trace === top ? a : top!.lift(a)));
+  return top.processPrimitive(prim, tracers, params);
+}
+
+/** `bind` for single-output primitives. */
+export function bind1(prim: Primitive, args: readonly Tensor[], params: unknown = {}): Tensor {
+  return bind(prim, args, params)[0]!;
+}
+
+/** The error for reading a value that only exists abstractly. */
+export function concretizationError(what: string, t: Tracer): ConcretizationError {
+  return new ConcretizationError(
+    `${what}: the value (shape [${t.shape.join(", ")}], ${t.dtype}) is traced by ${t.trace.name} and has no ` +
+      `concrete value here; JS control flow and conversions to numbers need concrete values ` +
+      `(under jit, mark the argument static; under vmap, use np.where instead of if).`,
+  );
+}

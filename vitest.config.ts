@@ -1,0 +1,22 @@
+import { defineConfig } from "vitest/config";
+import { fileURLToPath } from "node:url";
+
+const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.ts`, import.meta.url));
+
+// Tests run against the TypeScript sources, so no build is needed before `pnpm test`;
+// the build itself is checked by the require()/import tests in packages/*/test/dist.test.ts.
+export default defineConfig({
+  resolve: {
+    alias: {
+      "@connex/core": src("core"),
+      "@connex/autodiff": src("autodiff"),
+      "@connex/optim": src("optim"),
+      connex: src("connex"),
+    },
+  },
+  test: {
+    include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts", "benchmarks/**/*.test.ts"],
+    testTimeout: 60_000,
+    pool: "threads",
+  },
+});
