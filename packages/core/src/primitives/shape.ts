@@ -1,6 +1,7 @@
 import { AxisError, DTypeError, ShapeError } from "../errors.js";
 import { definePrimitive, type AbstractArray, type Primitive } from "../primitive.js";
-import { ConcreteTensor, sizeOf } from "../tensor.js";
+import { ConcreteTensor, sizeOf, type Tensor } from "../tensor.js";
+import type { DType } from "../dtype.js";
 import { bind1 } from "../trace.js";
 import { contiguousStrides } from "../kernels/strided.js";
 import { moveAxis } from "./batching.js";
@@ -204,3 +205,18 @@ export const reduceSumP: Primitive<ReduceParams> = definePrimitive<ReduceParams>
     return [[bind1(reduceSumP, [xb], { axes: axes.map((a) => a + 1) })], [0]];
   },
 });
+
+/**
+ * A tensor of `shape` filled with `value`: a broadcast of one scalar (no buffer of that size on
+ * concrete values). Rules use it to materialise symbolic zeros. Example: `filled([2, 3], "float32", 0)`.
+ */
+export function filled(shape: readonly number[], dtype: DType, value: number): Tensor {
+  return bind1(broadcastInDimP, [ConcreteTensor.scalar(value, dtype)], { shape: shape.slice(), broadcastDimensions: [] });
+}
+
+/** The inverse of a permutation: `inversePermutation([2, 0, 1])` is `[1, 2, 0]`. */
+export function inversePermutation(perm: readonly number[]): number[] {
+  const inv = new Array<number>(perm.length);
+  perm.forEach((p, i) => (inv[p] = i));
+  return inv;
+}

@@ -1,0 +1,134 @@
+import type { TypedArray } from "../dtype.js";
+
+/**
+ * A 2-d operand of a matrix product: element `[r, c]` is `data[offset + r * rowStride + c * colStride]`.
+ * Describing operands by strides lets transposed views (e.g. `bᵀ` in a backward pass) be read
+ * in place: the kernel picks a loop order that walks them contiguously instead of copying them.
+ */
+export interface MatrixView {
+  data: TypedArray;
+  offset: number;
+  rowStride: number;
+  colStride: number;
+}
+
+/** Columns of `b` (and of the output) processed together, so a `KC × NC` block of `b` stays in L2. */
+const NC = 512;
+/** Rows of `b` (the shared dimension) per block. */
+const KC = 128;
+/** Rows of `bᵀ` per block in the dot-product variant. */
+const JC = 64;
+
+/**
+ * `out[outOffset + i*n + j] += Σ_p a[i, p] · b[p, j]` for an `m × k` by `k × n` product, with
+ * `out` a float64 accumulator. Chooses the loop order from the operands' layout:
+ * - `b` rows contiguous (`colStride == 1`): blocked i-p-j loops, four rows of `b` per pass,
+ *   reading `a` by its strides (one scalar load per four multiply-adds, so `aᵀ` costs nothing);
+ * - `b` columns contiguous (a transposed view) and `a` rows contiguous: blocked dot products,
+ *   four output columns at a time;
+ * - anything else: `b` is first copied to row-major order.
+ * Neither operand's buffer is written.
+ */
+export function matmulAccumulate(a: MatrixView, b: MatrixView, m: number, k: number, n: number, out: Float64Array, outOffset: number): void {
+  if (m === 0 || n === 0 || k === 0) return;
+  if (b.colStride === 1 || n === 1) {
+    rowMajorB(a, b, m, k, n, out, outOffset);
+  } else if (b.rowStride === 1 && (a.colStride === 1 || k === 1)) {
+    transposedB(a, b, m, k, n, out, outOffset);
+  } else {
+    const packed = new Float64Array(k * n);
+    for (let p = 0; p < k; p++) {
+      const src = b.offset + p * b.rowStride;
+      for (let j = 0; j < n; j++) packed[p * n + j] = b.data[src + j * b.colStride]!;
+    }
+    rowMajorB(a, { data: packed, offset: 0, rowStride: n, colStride: 1 }, m, k, n, out, outOffset);
+  }
+}
+
+function rowMajorB(a: MatrixView, b: MatrixView, m: number, k: number, n: number, out: Float64Array, outOffset: number): void {
+  const ad = a.data;
+  const bd = b.data;
+  const ars = a.rowStride;
+  const acs = a.colStride;
+  const brs = n === 1 ? b.rowStride : b.rowStride;
+  const bcs = n === 1 ? 0 : 1;
+  for (let j0 = 0; j0 < n; j0 += NC) {
+    const j1 = Math.min(n, j0 + NC);
+    for (let p0 = 0; p0 < k; p0 += KC) {
+      const p1 = Math.min(k, p0 + KC);
+      for (let i = 0; i < m; i++) {
+        const arow = a.offset + i * ars;
+        const c = outOffset + i * n;
+        let p = p0;
+        for (; p + 3 < p1; p += 4) {
+          const a0 = ad[arow + p * acs]!;
+          const a1 = ad[arow + (p + 1) * acs]!;
+          const a2 = ad[arow + (p + 2) * acs]!;
+          const a3 = ad[arow + (p + 3) * acs]!;
+          const b0 = b.offset + p * brs;
+          const b1 = b0 + brs;
+          const b2 = b1 + brs;
+          const b3 = b2 + brs;
+          if (bcs === 1) {
+            for (let j = j0; j < j1; j++) {
+              out[c + j] += a0 * bd[b0 + j]! + a1 * bd[b1 + j]! + a2 * bd[b2 + j]! + a3 * bd[b3 + j]!;
+            }
+          } else {
+            out[c] += a0 * bd[b0]! + a1 * bd[b1]! + a2 * bd[b2]! + a3 * bd[b3]!;
+          }
+        }
+        for (; p < p1; p++) {
+          const a0 = ad[arow + p * acs]!;
+          const b0 = b.offset + p * brs;
+          if (bcs === 1) {
+            for (let j = j0; j < j1; j++) out[c + j] += a0 * bd[b0 + j]!;
+          } else {
+            out[c] += a0 * bd[b0]!;
+          }
+        }
+      }
+    }
+  }
+}
+
+function transposedB(a: MatrixView, b: MatrixView, m: number, k: number, n: number, out: Float64Array, outOffset: number): void {
+  const ad = a.data;
+  const bd = b.data;
+  const ars = a.rowStride;
+  const bcs = b.colStride; // distance between rows of bᵀ
+  for (let j0 = 0; j0 < n; j0 += JC) {
+    const j1 = Math.min(n, j0 + JC);
+    for (let i = 0; i < m; i++) {
+      const arow = a.offset + i * ars;
+      const c = outOffset + i * n;
+      let j = j0;
+      for (; j + 3 < j1; j += 4) {
+        const r0 = b.offset + j * bcs;
+        const r1 = r0 + bcs;
+        const r2 = r1 + bcs;
+        const r3 = r2 + bcs;
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        for (let p = 0; p < k; p++) {
+          const av = ad[arow + p]!;
+          s0 += av * bd[r0 + p]!;
+          s1 += av * bd[r1 + p]!;
+          s2 += av * bd[r2 + p]!;
+          s3 += av * bd[r3 + p]!;
+        }
+        out[c + j] += s0;
+        out[c + j + 1] += s1;
+        out[c + j + 2] += s2;
+        out[c + j + 3] += s3;
+      }
+      for (; j < j1; j++) {
+        const r0 = b.offset + j * bcs;
+        let s0 = 0;
+        for (let p = 0; p < k; p++) s0 += ad[arow + p]! * bd[r0 + p]!;
+        out[c + j] += s0;
+      }
+    }
+  }
+}

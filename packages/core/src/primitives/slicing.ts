@@ -1,0 +1,255 @@
+import { allocate } from "../dtype.js";
+import { DTypeError, IndexError, ShapeError, ValueError } from "../errors.js";
+import { forEachStrided, contiguousStrides } from "../kernels/strided.js";
+import { definePrimitive, type BatchDim, type Primitive } from "../primitive.js";
+import { ConcreteTensor, sizeOf, type Tensor } from "../tensor.js";
+import { bind1 } from "../trace.js";
+import { add, multiply, subtract } from "../np/arithmetic.js";
+import { batchFirst, batchSizeOf, moveAxis } from "./batching.js";
+import { filled, reduceSumP, reshapeP } from "./shape.js";
+
+const fmt = (s: readonly number[]) => `[${s.join(", ")}]`;
+
+export interface SliceParams {
+  /** First index per axis. */
+  start: readonly number[];
+  /** One past the last index per axis (exclusive). */
+  limit: readonly number[];
+  /** Step per axis (>= 1); `null` means all ones. */
+  strides: readonly number[] | null;
+}
+
+/** Length of a strided range `[start, limit)` with step `stride`. */
+function rangeLength(start: number, limit: number, stride: number): number {
+  return limit <= start ? 0 : Math.ceil((limit - start) / stride);
+}
+
+/**
+ * A strided box of an array (lax.slice): axis `d` keeps indices `start[d], start[d] + strides[d], ...`
+ * below `limit[d]`. Concrete results are views (no copy).
+ */
+export const sliceP: Primitive<SliceParams> = definePrimitive<SliceParams>({
+  name: "slice",
+  abstractEval([x], { start, limit, strides }) {
+    const shape = x!.shape;
+    const nd = shape.length;
+    if (start.length !== nd || limit.length !== nd || (strides !== null && strides.length !== nd)) {
+      throw new ShapeError(`slice: start ${fmt(start)}, limit ${fmt(limit)} and strides must each have one entry per axis of shape ${fmt(shape)}`);
+    }
+    const out = shape.map((n, d) => {
+      const s = start[d]!;
+      const l = limit[d]!;
+      const st = strides ? strides[d]! : 1;
+      if (![s, l, st].every(Number.isInteger) || st < 1) throw new ValueError(`slice: start/limit must be integers and strides >= 1, got start ${fmt(start)}, limit ${fmt(limit)}, strides ${fmt(strides ?? [])}`);
+      if (s < 0 || l > n || s > l) throw new IndexError(`slice: range [${s}, ${l}) on axis ${d} is out of bounds for shape ${fmt(shape)}`);
+      return rangeLength(s, l, st);
+    });
+    return [{ shape: out, dtype: x!.dtype, weakType: x!.weakType }];
+  },
+  impl([x], { start, limit, strides }) {
+    let offset = x!.offset;
+    const shape = x!.shape.map((_, d) => rangeLength(start[d]!, limit[d]!, strides ? strides[d]! : 1));
+    const stride = x!.stride.map((s, d) => {
+      offset += start[d]! * s;
+      return s * (strides ? strides[d]! : 1);
+    });
+    return [ConcreteTensor.view(x!, shape, stride, offset)];
+  },
+  jvp([x], [t], params) {
+    return [[bind1(sliceP, [x!], params)], [t ? bind1(sliceP, [t], params) : null]];
+  },
+  vjp([ct], [x], _outs, { start, strides }) {
+    if (!ct) return [null];
+    const lo: number[] = [];
+    const hi: number[] = [];
+    const interior: number[] = [];
+    x!.shape.forEach((dim, d) => {
+      const n = ct.shape[d]!;
+      const gap = (strides ? strides[d]! : 1) - 1;
+      const l = n === 0 ? 0 : start[d]!;
+      lo.push(l);
+      interior.push(gap);
+      hi.push(dim - l - n - Math.max(0, n - 1) * gap);
+    });
+    return [bind1(padP, [ct, filled([], ct.dtype, 0)], { lo, hi, interior })];
+  },
+  batch([x], [bd], { start, limit, strides }) {
+    const xb = moveAxis(x!, bd!, 0);
+    const out = bind1(sliceP, [xb], {
+      start: [0, ...start],
+      limit: [xb.shape[0]!, ...limit],
+      strides: strides ? [1, ...strides] : null,
+    });
+    return [[out], [0]];
+  },
+});
+
+export interface PadParams {
+  /** Elements added before each axis (>= 0). */
+  lo: readonly number[];
+  /** Elements added after each axis (>= 0). */
+  hi: readonly number[];
+  /** Elements added between neighbouring elements of each axis (>= 0). */
+  interior: readonly number[];
+}
+
+function paddedShape(shape: readonly number[], { lo, hi, interior }: PadParams): number[] {
+  return shape.map((n, d) => lo[d]! + hi[d]! + n + Math.max(0, n - 1) * interior[d]!);
+}
+
+/**
+ * Pad with a scalar value (lax.pad; operands `[x, padValue]`): `lo`/`hi` elements at the edges
+ * and `interior` between elements of each axis. The transpose of `slice`. Unlike lax, `lo` and
+ * `hi` must be non-negative (slice first to crop).
+ */
+export const padP: Primitive<PadParams> = definePrimitive<PadParams>({
+  name: "pad",
+  abstractEval([x, v], params) {
+    const nd = x!.shape.length;
+    const { lo, hi, interior } = params;
+    if (lo.length !== nd || hi.length !== nd || interior.length !== nd) {
+      throw new ShapeError(`pad: lo ${fmt(lo)}, hi ${fmt(hi)} and interior ${fmt(interior)} need one entry per axis of shape ${fmt(x!.shape)}`);
+    }
+    if ([...lo, ...hi, ...interior].some((p) => !Number.isInteger(p) || p < 0)) {
+      throw new ValueError(`pad: lo ${fmt(lo)}, hi ${fmt(hi)} and interior ${fmt(interior)} must be non-negative integers`);
+    }
+    if (v!.shape.length !== 0) throw new ShapeError(`pad: padding value must be a scalar, got shape ${fmt(v!.shape)}`);
+    if (v!.dtype !== x!.dtype) throw new DTypeError(`pad: padding value dtype ${v!.dtype} differs from operand dtype ${x!.dtype}`);
+    return [{ shape: paddedShape(x!.shape, params), dtype: x!.dtype, weakType: x!.weakType }];
+  },
+  impl([x, v], params) {
+    const outShape = paddedShape(x!.shape, params);
+    const out = allocate(x!.dtype, sizeOf(outShape));
+    out.fill(v!.item());
+    const os = contiguousStrides(outShape);
+    // Each input element lands at lo + i * (interior + 1) along every axis: a strided view of `out`.
+    let base = 0;
+    const step = x!.shape.map((_, d) => {
+      base += params.lo[d]! * os[d]!;
+      return os[d]! * (params.interior[d]! + 1);
+    });
+    const src = x!.nd.data;
+    const xs = x!.stride;
+    const nd = x!.ndim;
+    const idx = new Array<number>(nd).fill(0);
+    forEachStrided(x!.shape, xs, x!.offset, (p, i) => {
+      let o = base;
+      let r = i;
+      for (let d = nd - 1; d >= 0; d--) {
+        const n = x!.shape[d]!;
+        idx[d] = r % n;
+        r = (r - idx[d]!) / n;
+        o += idx[d]! * step[d]!;
+      }
+      out[o] = src[p]!;
+    });
+    return [ConcreteTensor.fromData(out, outShape, x!.dtype, x!.weakType)];
+  },
+  jvp([x, v], [tx, tv], params) {
+    const out = bind1(padP, [x!, v!], params);
+    if (!tx && !tv) return [[out], [null]];
+    const t = bind1(padP, [tx ?? filled(x!.shape, x!.dtype, 0), tv ?? filled([], v!.dtype, 0)], params);
+    return [[out], [t]];
+  },
+  vjp([ct], [x], _outs, { lo, interior }, needsGrad) {
+    if (!ct) return [null, null];
+    const start = lo.slice();
+    const limit = x!.shape.map((n, d) => (n === 0 ? lo[d]! : lo[d]! + (n - 1) * (interior[d]! + 1) + 1));
+    const strides = interior.map((g) => g + 1);
+    const ctx = bind1(sliceP, [ct], { start, limit, strides });
+    let ctv: Tensor | null = null;
+    if (needsGrad[1]) {
+      const all = ct.shape.map((_, d) => d);
+      ctv = subtract(bind1(reduceSumP, [ct], { axes: all }), bind1(reduceSumP, [ctx], { axes: all }));
+    }
+    return [ctx, ctv];
+  },
+  batch([x, v], [bx, bv], params) {
+    const size = batchSizeOf([x!, v!], [bx ?? null, bv ?? null]);
+    const lo = [0, ...params.lo];
+    const hi = [0, ...params.hi];
+    const interior = [0, ...params.interior];
+    const xb = batchFirst(x!, bx ?? null, size);
+    if (bv === null || bv === undefined) return [[bind1(padP, [xb, v!], { lo, hi, interior })], [0]];
+    // A batched padding value: pad with zero, then add value × (1 where padded).
+    const zero = filled([], x!.dtype, 0);
+    const padded = bind1(padP, [xb, zero], { lo, hi, interior });
+    const perExample = x!.shape.filter((_, i) => i !== bx);
+    const mask = bind1(padP, [filled(perExample, x!.dtype, 0), filled([], x!.dtype, 1)], params);
+    const vAligned = alignBatchScalar(v!, bv, perExample.length);
+    return [[add(padded, multiply(vAligned, mask))], [0]];
+  },
+});
+
+/** A batched scalar `[B]` reshaped to `[B, 1, ..., 1]` so it broadcasts against `[B, ...shape]`. */
+function alignBatchScalar(v: Tensor, bd: number, rank: number): Tensor {
+  const vb = moveAxis(v, bd, 0);
+  return bind1(reshapeP, [vb], { newShape: [vb.shape[0]!, ...new Array<number>(rank).fill(1)] });
+}
+
+export interface ConcatenateParams {
+  axis: number;
+}
+
+/** Join operands along an existing axis (lax.concatenate; n-ary, equal dtypes, other axes equal). */
+export const concatenateP: Primitive<ConcatenateParams> = definePrimitive<ConcatenateParams>({
+  name: "concatenate",
+  abstractEval(xs, { axis }) {
+    if (xs.length === 0) throw new ValueError("concatenate: needs at least one operand");
+    const first = xs[0]!;
+    const nd = first.shape.length;
+    if (!Number.isInteger(axis) || axis < 0 || axis >= nd) {
+      throw new ShapeError(`concatenate: axis ${axis} is invalid for operands of shape ${fmt(first.shape)}`);
+    }
+    let total = 0;
+    for (const x of xs) {
+      if (x.dtype !== first.dtype) throw new DTypeError(`concatenate: operand dtypes differ (${first.dtype} and ${x.dtype})`);
+      if (x.shape.length !== nd || x.shape.some((n, d) => d !== axis && n !== first.shape[d])) {
+        throw new ShapeError(`concatenate: shapes ${xs.map((y) => fmt(y.shape)).join(", ")} differ outside axis ${axis}`);
+      }
+      total += x.shape[axis]!;
+    }
+    const shape = first.shape.slice();
+    shape[axis] = total;
+    return [{ shape, dtype: first.dtype, weakType: xs.every((x) => x.weakType) }];
+  },
+  impl(xs, { axis }) {
+    const first = xs[0]!;
+    const shape = first.shape.slice();
+    shape[axis] = xs.reduce((s, x) => s + x.shape[axis]!, 0);
+    const out = allocate(first.dtype, sizeOf(shape));
+    const outer = sizeOf(shape.slice(0, axis));
+    const outChunk = sizeOf(shape.slice(axis));
+    let at = 0;
+    for (const x of xs) {
+      const chunk = sizeOf(x.shape.slice(axis));
+      if (chunk === 0) continue;
+      const data = x.contiguousData();
+      for (let o = 0; o < outer; o++) out.set(data.subarray(o * chunk, (o + 1) * chunk), o * outChunk + at);
+      at += chunk;
+    }
+    return [ConcreteTensor.fromData(out, shape, first.dtype, xs.every((x) => x.weakType))];
+  },
+  jvp(xs, ts, params) {
+    const out = bind1(concatenateP, xs, params);
+    if (ts.every((t) => !t)) return [[out], [null]];
+    const filledTs = ts.map((t, i) => t ?? filled(xs[i]!.shape, xs[i]!.dtype, 0));
+    return [[out], [bind1(concatenateP, filledTs, params)]];
+  },
+  vjp([ct], xs, _outs, { axis }, needsGrad) {
+    if (!ct) return xs.map(() => null);
+    let at = 0;
+    return xs.map((x, i) => {
+      const n = x.shape[axis]!;
+      const start = ct.shape.map((_, d) => (d === axis ? at : 0));
+      const limit = ct.shape.map((m, d) => (d === axis ? at + n : m));
+      at += n;
+      return needsGrad[i] ? bind1(sliceP, [ct], { start, limit, strides: null }) : null;
+    });
+  },
+  batch(xs, dims, { axis }) {
+    const size = batchSizeOf(xs, dims);
+    const moved = xs.map((x, i) => batchFirst(x, dims[i] ?? null, size));
+    return [[bind1(concatenateP, moved, { axis: axis + 1 })], [0] as BatchDim[]];
+  },
+});
