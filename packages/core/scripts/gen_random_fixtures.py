@@ -187,7 +187,7 @@ def randint32(k, shape, minval, maxval):
     span = (mx - mn) & MASK32
     span = np.where(mx <= mn, 1, span)
     mult = (1 << 16) % span
-    mult = (mult * mult) % span
+    mult = ((mult * mult) & MASK32) % span  # lax.mul wraps in uint32 (matters when span > 2^16)
     offset = ((higher % span) * mult + (lower % span)) & MASK32  # uint32 wrap-around of mul and add
     offset = offset % span
     out = (mn + offset) & MASK32

@@ -69,7 +69,7 @@ export function erf(x: number): number {
  */
 export function erfc(x: number): number {
   if (Number.isNaN(x)) return NaN;
-  if (x < 1.5) return 1 - erfSeries(x);
+  if (x < 1.5) return 1 - erf(x);
   if (x > 27.3) return 0;
   return erfcContinuedFraction(x);
 }

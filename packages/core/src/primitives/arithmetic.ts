@@ -1,50 +1,212 @@
-import { DTypeError } from "../errors.js";
-import { definePrimitive, type AbstractArray, type Primitive } from "../primitive.js";
+/**
+ * Binary arithmetic primitives: add, sub, mul, div, rem, pow, max, min, atan2. Operands have
+ * equal shapes and dtypes (np promotes and broadcasts). Integer operands have null tangents.
+ */
+import { type DType, isFloat } from "../dtype.js";
+import { definePrimitive, type Primitive } from "../primitive.js";
 import type { Tensor } from "../tensor.js";
 import { bind1 } from "../trace.js";
-import { mapBinary } from "../kernels/strided.js";
+import { binaryKernel } from "../kernels/elementwise.js";
+import { integerPower, truncatingDivide, truncatingRemainder, wrappingMultiply } from "../kernels/scalar.js";
 import { batchElementwise } from "./batching.js";
-import type { DType } from "../dtype.js";
+import { binaryAbstractEval, elementwiseBatch, FLOAT, fullLike, NUMERIC } from "./elementwise.js";
+import * as lax from "./lax_elementwise.js";
 
-/** Shape/dtype rule shared by same-shape, same-dtype binary primitives. */
-export function binaryAbstractEval(name: string, allowed: readonly DType[]) {
-  return ([x, y]: AbstractArray[]): AbstractArray[] => {
-    if (x!.dtype !== y!.dtype) throw new DTypeError(`${name}: operand dtypes differ (${x!.dtype} and ${y!.dtype})`);
-    if (!allowed.includes(x!.dtype)) throw new DTypeError(`${name}: does not accept dtype ${x!.dtype} (accepts ${allowed.join(", ")})`);
-    if (x!.shape.length !== y!.shape.length || x!.shape.some((n, i) => n !== y!.shape[i])) {
-      throw new DTypeError(`${name}: operand shapes differ ([${x!.shape.join(", ")}] and [${y!.shape.join(", ")}])`);
-    }
-    return [{ shape: x!.shape.slice(), dtype: x!.dtype, weakType: x!.weakType && y!.weakType }];
-  };
-}
+export { binaryAbstractEval } from "./elementwise.js";
 
-/** The batch rule of a binary elementwise primitive. */
+/**
+ * The batch rule of a binary elementwise primitive.
+ * @example batch: (args, dims, params) => binaryBatch(mulP)(args, dims, params)
+ */
 export function binaryBatch(prim: Primitive) {
   return (args: Tensor[], dims: (number | null)[], params: unknown) =>
     batchElementwise((a) => [bind1(prim, a, params)], args, dims);
 }
 
-const NUMERIC: DType[] = ["float32", "float64", "int32", "uint32"];
-
-/** Tangent sum with symbolic zeros. */
+/**
+ * Tangent sum with symbolic zeros (`null`).
+ * @example addTangents(null, t) // t
+ */
 export function addTangents(a: Tensor | null, b: Tensor | null): Tensor | null {
   if (!a) return b;
   if (!b) return a;
   return bind1(addP, [a, b]);
 }
 
-/** Elementwise addition of two operands of equal shape and dtype (lax.add). */
+/** `t * d`, or null (a symbolic zero) when the tangent is null or not a float. */
+function scaled(t: Tensor | null | undefined, d: () => Tensor): Tensor | null {
+  if (!t || !isFloat(t.dtype)) return null;
+  return lax.mul(t, d());
+}
+
+interface BinarySpec {
+  name: string;
+  dtypes: readonly DType[];
+  kernel: (dtype: DType) => (a: number, b: number) => number;
+  /**
+   * The partial derivatives ∂out/∂x and ∂out/∂y as tensors (thunks, so only the needed one is
+   * built). Omitted for piecewise-constant functions.
+   */
+  partials?: (x: Tensor, y: Tensor, out: Tensor) => [() => Tensor, () => Tensor];
+}
+
+/** Define a binary elementwise primitive whose jvp and vjp are products with its partials. */
+function defineBinary(spec: BinarySpec): Primitive {
+  const { name, dtypes, kernel, partials } = spec;
+  const prim: Primitive = definePrimitive({
+    name,
+    abstractEval: binaryAbstractEval(name, dtypes),
+    impl([x, y]) {
+      return [binaryKernel(x!, y!, x!.dtype, kernel(x!.dtype), x!.weakType && y!.weakType)];
+    },
+    jvp([x, y], [tx, ty]) {
+      const out = bind1(prim, [x!, y!]);
+      if (!partials || !isFloat(x!.dtype)) return [[out], [null]];
+      const [dx, dy] = partials(x!, y!, out);
+      return [[out], [addTangents(scaled(tx, dx), scaled(ty, dy))]];
+    },
+    vjp([ct], [x, y], [out], _params, needsGrad) {
+      if (!partials || !ct || !isFloat(x!.dtype)) return [null, null];
+      const [dx, dy] = partials(x!, y!, out!);
+      return [needsGrad[0] === false ? null : scaled(ct, dx), needsGrad[1] === false ? null : scaled(ct, dy)];
+    },
+    batch: elementwiseBatch(() => prim),
+  });
+  return prim;
+}
+
+const isInt = (dtype: DType) => !isFloat(dtype);
+
+/** Elementwise addition (lax.add); integers wrap around. */
 export const addP: Primitive = definePrimitive({
   name: "add",
   abstractEval: binaryAbstractEval("add", NUMERIC),
   impl([x, y]) {
-    return [mapBinary(x!, y!, x!.dtype, (a, b) => a + b)];
+    return [binaryKernel(x!, y!, x!.dtype, (a, b) => a + b, x!.weakType && y!.weakType)];
   },
   jvp([x, y], [tx, ty]) {
-    return [[bind1(addP, [x!, y!])], [addTangents(tx!, ty!)]];
+    const out = bind1(addP, [x!, y!]);
+    return [[out], [isFloat(x!.dtype) ? addTangents(tx ?? null, ty ?? null) : null]];
   },
-  vjp([ct]) {
-    return [ct!, ct!];
+  vjp([ct], [x]) {
+    if (!ct || !isFloat(x!.dtype)) return [null, null];
+    return [ct, ct];
   },
-  batch: (args, dims, params) => binaryBatch(addP)(args, dims, params),
+  batch: elementwiseBatch(() => addP),
+});
+
+/** Elementwise subtraction (lax.sub); integers wrap around. */
+export const subP: Primitive = definePrimitive({
+  name: "sub",
+  abstractEval: binaryAbstractEval("sub", NUMERIC),
+  impl([x, y]) {
+    return [binaryKernel(x!, y!, x!.dtype, (a, b) => a - b, x!.weakType && y!.weakType)];
+  },
+  jvp([x, y], [tx, ty]) {
+    const out = bind1(subP, [x!, y!]);
+    if (!isFloat(x!.dtype)) return [[out], [null]];
+    const t = ty ? (tx ? lax.sub(tx, ty) : lax.neg(ty)) : (tx ?? null);
+    return [[out], [t]];
+  },
+  vjp([ct], [x]) {
+    if (!ct || !isFloat(x!.dtype)) return [null, null];
+    return [ct, lax.neg(ct)];
+  },
+  batch: elementwiseBatch(() => subP),
+});
+
+/** Elementwise product (lax.mul); integers wrap around. */
+export const mulP = defineBinary({
+  name: "mul",
+  dtypes: NUMERIC,
+  kernel: (dtype) => (isInt(dtype) ? wrappingMultiply : (a, b) => a * b),
+  partials: (x, y) => [() => y, () => x],
+});
+
+/**
+ * Elementwise quotient (lax.div): true division for floats, truncation toward zero for
+ * integers (`x / 0` is -1, as XLA).
+ */
+export const divP = defineBinary({
+  name: "div",
+  dtypes: NUMERIC,
+  kernel: (dtype) => (isInt(dtype) ? truncatingDivide : (a, b) => a / b),
+  partials: (x, y, out) => [() => lax.div(fullLike(x, 1), y), () => lax.neg(lax.div(out, y))],
+});
+
+/**
+ * Remainder with the sign of the dividend, C-style (lax.rem): `x - y * trunc(x / y)`;
+ * integer `x % 0` is `x`. ∂/∂y is `-trunc(x / y)`.
+ */
+export const remP = defineBinary({
+  name: "rem",
+  dtypes: NUMERIC,
+  kernel: (dtype) => (isInt(dtype) ? truncatingRemainder : (a, b) => a % b),
+  partials: (x, y) => [
+    () => fullLike(x, 1),
+    () => {
+      const q = lax.div(x, y);
+      return lax.neg(lax.mul(lax.sign(q), lax.floor(lax.abs(q))));
+    },
+  ],
+});
+
+/**
+ * `x ** y` (lax.pow). Floats: IEEE pow. Integers: exact wrap-around powers by squaring
+ * (negative exponents truncate: 0 unless the base is ±1). ∂/∂x is 0 where y = 0 and
+ * ∂/∂y uses log(x) with x = 0 replaced by 1, as JAX, so that 0 ** y has finite derivatives.
+ */
+export const powP = defineBinary({
+  name: "pow",
+  dtypes: NUMERIC,
+  kernel: (dtype) => (isInt(dtype) ? (a, b) => integerPower(a, b, dtype) : Math.pow),
+  partials: (x, y, out) => [
+    () => {
+      const zero = fullLike(x, 0);
+      const yMinus1 = lax.sub(y, fullLike(y, 1));
+      return lax.select(lax.eq(y, zero), zero, lax.mul(y, lax.pow(x, yMinus1)));
+    },
+    () => {
+      const zero = fullLike(x, 0);
+      const safeX = lax.select(lax.eq(x, zero), fullLike(x, 1), x);
+      return lax.mul(lax.log(safeX), out);
+    },
+  ],
+});
+
+/**
+ * Where x and y tie, each gets half the derivative (JAX's balanced rule): the weight of x
+ * in `out = max(x, y)` (or min) is 1 where x == out != y, ½ where x == y, 0 otherwise.
+ */
+function balancedWeight(x: Tensor, out: Tensor, y: Tensor): Tensor {
+  const zero = fullLike(x, 0);
+  const tieWeight = lax.select(lax.eq(y, out), fullLike(x, 0.5), fullLike(x, 1));
+  return lax.select(lax.eq(x, out), tieWeight, zero);
+}
+
+/** Elementwise maximum (lax.max); NaN propagates. Ties split the derivative ½/½. */
+export const maxP = defineBinary({
+  name: "max",
+  dtypes: ["bool", ...NUMERIC],
+  kernel: () => (a, b) => (Number.isNaN(a) || a > b ? a : b),
+  partials: (x, y, out) => [() => balancedWeight(x, out, y), () => balancedWeight(y, out, x)],
+});
+
+/** Elementwise minimum (lax.min); NaN propagates. Ties split the derivative ½/½. */
+export const minP = defineBinary({
+  name: "min",
+  dtypes: ["bool", ...NUMERIC],
+  kernel: () => (a, b) => (Number.isNaN(a) || a < b ? a : b),
+  partials: (x, y, out) => [() => balancedWeight(x, out, y), () => balancedWeight(y, out, x)],
+});
+
+/** atan(x / y) in the right quadrant (lax.atan2(x, y), NumPy's arctan2(x, y)). */
+export const atan2P = defineBinary({
+  name: "atan2",
+  dtypes: FLOAT,
+  kernel: () => Math.atan2,
+  partials: (x, y) => {
+    const denom = () => lax.add(lax.mul(x, x), lax.mul(y, y));
+    return [() => lax.div(y, denom()), () => lax.neg(lax.div(x, denom()))];
+  },
 });

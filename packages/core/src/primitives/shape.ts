@@ -220,3 +220,27 @@ export function inversePermutation(perm: readonly number[]): number[] {
   perm.forEach((p, i) => (inv[p] = i));
   return inv;
 }
+
+/**
+ * A possibly negative axis as a non-negative one, or an `AxisError` naming `op` and the shape.
+ * Example: `normalizeAxis(-1, 3, "sum")` is `2`.
+ */
+export function normalizeAxis(axis: number, ndim: number, op: string, shape?: readonly number[]): number {
+  if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) {
+    const what = shape ? `an array of shape ${fmt(shape)}` : `an array of ${ndim} dimensions`;
+    throw new AxisError(`${op}: axis ${axis} is out of bounds for ${what}`);
+  }
+  return axis < 0 ? axis + ndim : axis;
+}
+
+/**
+ * Normalise an axis argument: `null`/`undefined` means every axis; repeated axes are an
+ * `AxisError`. Example: `normalizeAxes([0, -1], 3, "sum")` is `[0, 2]`.
+ */
+export function normalizeAxes(axis: number | readonly number[] | null | undefined, ndim: number, op: string, shape?: readonly number[]): number[] {
+  if (axis === null || axis === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  const list = typeof axis === "number" ? [axis] : axis;
+  const out = list.map((a) => normalizeAxis(a, ndim, op, shape));
+  if (new Set(out).size !== out.length) throw new AxisError(`${op}: repeated axis in ${fmt(list)}`);
+  return out;
+}

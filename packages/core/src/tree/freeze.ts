@@ -11,7 +11,12 @@ import { ValueError } from "../errors.js";
 
 const deeplyFrozen = new WeakSet<object>();
 
-/** True for arrays and objects whose prototype is `Object.prototype` or `null`. */
+/**
+ * True for arrays and objects whose prototype is `Object.prototype` or `null`.
+ *
+ * @example
+ * isPlainContainer({ a: 1 }); // true; isPlainContainer(new Map()) is false
+ */
 export function isPlainContainer(x: unknown): x is Record<string, unknown> | unknown[] {
   if (typeof x !== "object" || x === null) return false;
   if (Array.isArray(x)) return true;
@@ -22,12 +27,21 @@ export function isPlainContainer(x: unknown): x is Record<string, unknown> | unk
 /**
  * True when `x` is a container returned by `frozenCopy` (or marked by `markDeeplyFrozen`):
  * it and every plain container inside it are frozen.
+ *
+ * @example
+ * isDeeplyFrozen(frozenCopy([[1]])); // true
  */
 export function isDeeplyFrozen(x: object): boolean {
   return deeplyFrozen.has(x);
 }
 
-/** @internal Record a container that was built frozen, with deeply frozen plain children. */
+/**
+ * @internal Freeze a freshly built container whose plain children are deeply frozen already,
+ * and record it as deeply frozen.
+ *
+ * @example
+ * markDeeplyFrozen([1, 2]); // frozen, and isDeeplyFrozen of it is true
+ */
 export function markDeeplyFrozen<T extends object>(x: T): T {
   Object.freeze(x);
   deeplyFrozen.add(x);

@@ -87,13 +87,13 @@ function keyOf(x: unknown, ancestors: Set<object> | null): string {
 }
 
 /**
- * Whether two static values are the same (see `staticKey`); `===` values always are.
+ * Whether two static values are the same (see `staticKey`); `Object.is` values always are.
  *
  * @example
  * staticEquals({ a: [1, 2] }, { a: [1, 2] }); // true
  */
 export function staticEquals(a: unknown, b: unknown): boolean {
-  return a === b || staticKey(a) === staticKey(b);
+  return Object.is(a, b) || staticKey(a) === staticKey(b);
 }
 
 const MAX_DESCRIPTION = 40;

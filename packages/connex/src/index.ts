@@ -1,0 +1,16 @@
+/**
+ * connex: any directed acyclic graph as a trainable neural network (a port of Python Connex
+ * onto `@connex/core`). `new NeuralNetwork({ graph, inputNeurons, outputNeurons, ... })`,
+ * ready-made `nn.MLP` / `nn.DenseMLP`, and typed `ConnexError`s.
+ */
+export { NeuralNetwork, type ForwardOptions, type WeightedGraph, type NetworkParts } from "./network.js";
+export * as nn from "./nn.js";
+export * from "./errors.js";
+export type { NeuronId } from "./neuron_id.js";
+export type { Edge, GraphInput, DirectedGraph } from "./graph.js";
+export type { NetworkOptions, NeuralNetworkSpec, DropoutSpec, NetworkFeatures } from "./options.js";
+export type { Activation, ActivationModule } from "./activation.js";
+export { defaultInit, type WeightInitializer, type InitContext } from "./init.js";
+export type { TopoBatchParameters, AttentionParameters, TopoNormParameters, AdaptiveActivationParameters } from "./parameters.js";
+export { NetworkStructure } from "./structure.js";
+export type { BatchLayout, InputSegment, NetworkTopology } from "./topology.js";

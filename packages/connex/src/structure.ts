@@ -1,0 +1,41 @@
+/**
+ * `NetworkStructure`: everything about a network that is not a parameter — the graph, the
+ * topological layout, the dropout probabilities, the feature switches and the dtype. It is a
+ * static field of `NeuralNetwork` (part of the treedef, compared by identity), so
+ * transformations never look inside it and rebuilding a network after an update reuses it.
+ */
+import type { DType } from "@connex/core";
+import type { DirectedGraph } from "./graph.js";
+import type { NeuronId } from "./neuron_id.js";
+import type { NetworkFeatures } from "./options.js";
+import type { NetworkTopology } from "./topology.js";
+
+/** The immutable, non-trainable description of a network. */
+export class NetworkStructure {
+  readonly graph: DirectedGraph;
+  readonly topology: NetworkTopology;
+  /** Dropout probability of every neuron. */
+  readonly dropout: ReadonlyMap<NeuronId, number>;
+  readonly features: NetworkFeatures;
+  /** Dtype of the parameters. */
+  readonly dtype: DType;
+  /** Dropout probability by position (in `topology.order`). */
+  readonly dropoutByPosition: Float64Array;
+  /** Whether any neuron has a nonzero dropout probability. */
+  readonly hasDropout: boolean;
+
+  /**
+   * @example
+   * new NetworkStructure(graph, topology, dropout, features, "float32");
+   */
+  constructor(graph: DirectedGraph, topology: NetworkTopology, dropout: ReadonlyMap<NeuronId, number>, features: NetworkFeatures, dtype: DType) {
+    this.graph = graph;
+    this.topology = topology;
+    this.dropout = dropout;
+    this.features = features;
+    this.dtype = dtype;
+    this.dropoutByPosition = Float64Array.from(topology.order, (n) => dropout.get(n) ?? 0);
+    this.hasDropout = this.dropoutByPosition.some((p) => p > 0);
+    Object.freeze(this);
+  }
+}

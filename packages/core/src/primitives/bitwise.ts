@@ -1,0 +1,45 @@
+/**
+ * Bitwise primitives: and, or, xor (bool and integers; logical on bool) and the shifts
+ * shift_left, shift_right_logical, shift_right_arithmetic (int32/uint32). Shift amounts are
+ * read as unsigned; an amount of 32 or more gives 0 (logical shifts) or the sign fill
+ * (arithmetic shift), as XLA. Never differentiable.
+ */
+import type { DType } from "../dtype.js";
+import { definePrimitive, type Primitive } from "../primitive.js";
+import { bind1 } from "../trace.js";
+import { binaryKernel } from "../kernels/elementwise.js";
+import { shiftLeft, shiftRightArithmetic, shiftRightLogical } from "../kernels/scalar.js";
+import { binaryAbstractEval, elementwiseBatch, INTEGER, INTEGER_OR_BOOL } from "./elementwise.js";
+
+/** Define a same-dtype bitwise primitive from its scalar function on int32 bits. */
+function defineBitwise(name: string, dtypes: readonly DType[], f: (a: number, b: number) => number): Primitive {
+  const prim: Primitive = definePrimitive({
+    name,
+    nonDifferentiable: true,
+    abstractEval: binaryAbstractEval(name, dtypes),
+    impl([x, y]) {
+      return [binaryKernel(x!, y!, x!.dtype, f, x!.weakType && y!.weakType)];
+    },
+    jvp([x, y]) {
+      return [[bind1(prim, [x!, y!])], [null]];
+    },
+    vjp() {
+      return [null, null];
+    },
+    batch: elementwiseBatch(() => prim),
+  });
+  return prim;
+}
+
+/** Bitwise and; logical and on bool (lax.bitwise_and). */
+export const andP = defineBitwise("and", INTEGER_OR_BOOL, (a, b) => a & b);
+/** Bitwise or; logical or on bool (lax.bitwise_or). */
+export const orP = defineBitwise("or", INTEGER_OR_BOOL, (a, b) => a | b);
+/** Bitwise exclusive or; logical xor on bool (lax.bitwise_xor). */
+export const xorP = defineBitwise("xor", INTEGER_OR_BOOL, (a, b) => a ^ b);
+/** `x << y`; amounts ≥ 32 give 0 (lax.shift_left). */
+export const shiftLeftP = defineBitwise("shift_left", INTEGER, shiftLeft);
+/** `x >>> y` (zeros shifted in); amounts ≥ 32 give 0 (lax.shift_right_logical). */
+export const shiftRightLogicalP = defineBitwise("shift_right_logical", INTEGER, shiftRightLogical);
+/** `x >> y` on the int32 reading of the bits (sign shifted in) (lax.shift_right_arithmetic). */
+export const shiftRightArithmeticP = defineBitwise("shift_right_arithmetic", INTEGER, shiftRightArithmetic);

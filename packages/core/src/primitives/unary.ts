@@ -1,0 +1,211 @@
+/**
+ * Unary elementwise primitives. Each is one `defineUnary` entry: the scalar kernel, the
+ * dtypes it accepts and its derivative written with primitives (so that jvp and vjp are the
+ * same multiplier and are themselves differentiable). Integer operands have null tangents.
+ */
+import { type DType, isFloat } from "../dtype.js";
+import { definePrimitive, type Primitive } from "../primitive.js";
+import type { Tensor } from "../tensor.js";
+import { bind1 } from "../trace.js";
+import { erf, erfinvFloat32, erfinvFloat64 } from "../kernels/erf.js";
+import { unaryKernel } from "../kernels/elementwise.js";
+import { logistic, roundHalfEven, sign } from "../kernels/scalar.js";
+import { FLOAT, fullLike, INTEGER_OR_BOOL, NUMERIC, unaryAbstractEval } from "./elementwise.js";
+import * as lax from "./lax_elementwise.js";
+
+interface UnarySpec {
+  name: string;
+  /** Accepted operand dtypes. */
+  dtypes: readonly DType[];
+  /** The scalar function for an operand dtype. */
+  kernel: (dtype: DType) => (v: number) => number;
+  /**
+   * d out / d x as a tensor of x's shape, from the operand and the output. Omitted for
+   * piecewise-constant functions, whose tangents are symbolic zeros.
+   */
+  derivative?: (x: Tensor, out: Tensor) => Tensor;
+  /** For linear functions: the tangent map itself (it is its own transpose). */
+  linear?: (t: Tensor) => Tensor;
+}
+
+/** Define a unary elementwise primitive from its spec (see `UnarySpec`). */
+function defineUnary(spec: UnarySpec): Primitive {
+  const { name, dtypes, kernel, derivative, linear } = spec;
+  const tangentOf = (x: Tensor, out: Tensor, t: Tensor | null): Tensor | null => {
+    if (!t || !isFloat(x.dtype)) return null;
+    if (linear) return linear(t);
+    if (derivative) return lax.mul(t, derivative(x, out));
+    return null;
+  };
+  const prim: Primitive = definePrimitive({
+    name,
+    abstractEval: unaryAbstractEval(name, dtypes),
+    impl([x]) {
+      return [unaryKernel(x!, x!.dtype, kernel(x!.dtype), x!.weakType)];
+    },
+    jvp([x], [t]) {
+      const out = bind1(prim, [x!]);
+      return [[out], [tangentOf(x!, out, t ?? null)]];
+    },
+    vjp([ct], [x], [out]) {
+      return [tangentOf(x!, out!, ct ?? null)];
+    },
+    batch([x], [bd]) {
+      return [[bind1(prim, [x!])], [bd!]];
+    },
+  });
+  return prim;
+}
+
+const same = (f: (v: number) => number) => () => f;
+const half = (x: Tensor) => fullLike(x, 0.5);
+const one = (x: Tensor) => fullLike(x, 1);
+
+/** `-x` (lax.neg); integers wrap around. */
+export const negP = defineUnary({ name: "neg", dtypes: NUMERIC, kernel: same((v) => -v), linear: (t) => lax.neg(t) });
+
+/** -1, 0 or 1 by the sign of x (lax.sign); zero derivative. */
+export const signP = defineUnary({ name: "sign", dtypes: NUMERIC, kernel: same(sign) });
+
+/** |x| (lax.abs); derivative 1 at 0 as JAX's. `abs(INT_MIN)` wraps to INT_MIN. */
+export const absP = defineUnary({
+  name: "abs",
+  dtypes: NUMERIC,
+  kernel: same(Math.abs),
+  derivative: (x) => lax.select(lax.ge(x, fullLike(x, 0)), one(x), fullLike(x, -1)),
+});
+
+/** Round toward -∞ (lax.floor); zero derivative. */
+export const floorP = defineUnary({ name: "floor", dtypes: FLOAT, kernel: same(Math.floor) });
+
+/** Round toward +∞ (lax.ceil); zero derivative. */
+export const ceilP = defineUnary({ name: "ceil", dtypes: FLOAT, kernel: same(Math.ceil) });
+
+/** Round to nearest, ties to even, as NumPy (lax.round with ROUND_TO_NEAREST_EVEN). */
+export const roundP = defineUnary({ name: "round", dtypes: FLOAT, kernel: same(roundHalfEven) });
+
+/** e^x (lax.exp). */
+export const expP = defineUnary({ name: "exp", dtypes: FLOAT, kernel: same(Math.exp), derivative: (_x, out) => out });
+
+/** Natural logarithm (lax.log). */
+export const logP = defineUnary({ name: "log", dtypes: FLOAT, kernel: same(Math.log), derivative: (x) => lax.div(one(x), x) });
+
+/** log(1 + x), accurate near 0 (lax.log1p). */
+export const log1pP = defineUnary({
+  name: "log1p",
+  dtypes: FLOAT,
+  kernel: same(Math.log1p),
+  derivative: (x) => lax.div(one(x), lax.add(x, one(x))),
+});
+
+/** e^x - 1, accurate near 0 (lax.expm1). */
+export const expm1P = defineUnary({
+  name: "expm1",
+  dtypes: FLOAT,
+  kernel: same(Math.expm1),
+  derivative: (x, out) => lax.add(out, one(x)),
+});
+
+/** √x (lax.sqrt). */
+export const sqrtP = defineUnary({
+  name: "sqrt",
+  dtypes: FLOAT,
+  kernel: same(Math.sqrt),
+  derivative: (x, out) => lax.div(half(x), out),
+});
+
+/** 1/√x (lax.rsqrt). */
+export const rsqrtP = defineUnary({
+  name: "rsqrt",
+  dtypes: FLOAT,
+  kernel: same((v) => 1 / Math.sqrt(v)),
+  derivative: (x, out) => lax.mul(fullLike(x, -0.5), lax.div(out, x)),
+});
+
+/** Sine (lax.sin). */
+export const sinP = defineUnary({ name: "sin", dtypes: FLOAT, kernel: same(Math.sin), derivative: (x) => lax.cos(x) });
+
+/** Cosine (lax.cos). */
+export const cosP = defineUnary({ name: "cos", dtypes: FLOAT, kernel: same(Math.cos), derivative: (x) => lax.neg(lax.sin(x)) });
+
+/** Tangent (lax.tan); derivative 1 + tan². */
+export const tanP = defineUnary({
+  name: "tan",
+  dtypes: FLOAT,
+  kernel: same(Math.tan),
+  derivative: (x, out) => lax.add(one(x), lax.mul(out, out)),
+});
+
+/** Hyperbolic tangent (lax.tanh); derivative 1 - tanh². */
+export const tanhP = defineUnary({
+  name: "tanh",
+  dtypes: FLOAT,
+  kernel: same(Math.tanh),
+  derivative: (x, out) => lax.sub(one(x), lax.mul(out, out)),
+});
+
+/** The logistic sigmoid 1/(1+e^{-x}), stable for large |x| (lax.logistic); derivative s(1-s). */
+export const logisticP = defineUnary({
+  name: "logistic",
+  dtypes: FLOAT,
+  kernel: same(logistic),
+  derivative: (x, out) => lax.mul(out, lax.sub(one(x), out)),
+});
+
+/** The error function (lax.erf); derivative 2/√π · e^{-x²}. */
+export const erfP = defineUnary({
+  name: "erf",
+  dtypes: FLOAT,
+  kernel: same(erf),
+  derivative: (x) => lax.mul(fullLike(x, 2 / Math.sqrt(Math.PI)), lax.exp(lax.neg(lax.mul(x, x)))),
+});
+
+/**
+ * The inverse error function on [-1, 1] (lax.erf_inv); ±1 give ±∞. float32 follows XLA's
+ * float32 algorithm, float64 is accurate to a few ulp. Derivative √π/2 · e^{erfinv(x)²}.
+ */
+export const erfInvP = defineUnary({
+  name: "erf_inv",
+  dtypes: FLOAT,
+  kernel: (dtype) => (dtype === "float32" ? erfinvFloat32 : erfinvFloat64),
+  derivative: (x, out) => lax.mul(fullLike(x, Math.sqrt(Math.PI) / 2), lax.exp(lax.mul(out, out))),
+});
+
+/** Logical not for bool, bitwise not for integers (lax.bitwise_not / lax.not); no derivative. */
+export const notP: Primitive = definePrimitive({
+  name: "not",
+  nonDifferentiable: true,
+  abstractEval: unaryAbstractEval("not", INTEGER_OR_BOOL),
+  impl([x]) {
+    const f = x!.dtype === "bool" ? (v: number) => (v ? 0 : 1) : (v: number) => ~v;
+    return [unaryKernel(x!, x!.dtype, f, x!.weakType)];
+  },
+  jvp([x]) {
+    return [[bind1(notP, [x!])], [null]];
+  },
+  vjp() {
+    return [null];
+  },
+  batch([x], [bd]) {
+    return [[bind1(notP, [x!])], [bd!]];
+  },
+});
+
+/** True where x is neither infinite nor NaN (lax.is_finite); float operands, bool result. */
+export const isFiniteP: Primitive = definePrimitive({
+  name: "is_finite",
+  nonDifferentiable: true,
+  abstractEval: unaryAbstractEval("is_finite", FLOAT, "bool"),
+  impl([x]) {
+    return [unaryKernel(x!, "bool", (v) => (Number.isFinite(v) ? 1 : 0), false)];
+  },
+  jvp([x]) {
+    return [[bind1(isFiniteP, [x!])], [null]];
+  },
+  vjp() {
+    return [null];
+  },
+  batch([x], [bd]) {
+    return [[bind1(isFiniteP, [x!])], [bd!]];
+  },
+});
