@@ -14,3 +14,4 @@ export { isArray, isInexactArray, filter, partition, combine, type FilterSpec, t
 export { treeAt, type TreeAtOptions } from "./tree/tree_at.js";
 export { applyUpdates } from "./tree/apply_updates.js";
 export { TreeStructureError } from "./tree/structure_error.js";
+export * as random from "./random/index.js";
