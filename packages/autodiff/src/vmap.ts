@@ -60,7 +60,9 @@ export class BatchTrace extends NestedTrace {
 /** An axis specification: a number, `null` (not mapped), or a pytree prefix of them. */
 export type AxisSpec = number | null | undefined | readonly AxisSpec[] | { readonly [k: string]: AxisSpec };
 
-const NOT_MAPPED = Object.freeze({ notMapped: true });
+/** Marks an unmapped leaf (a class instance, so pytrees treat it as a leaf). */
+class NotMapped {}
+const NOT_MAPPED = new NotMapped();
 
 /** A tree shaped like `t` whose leaves are the axis (or NOT_MAPPED) for each of `t`'s leaves. */
 function expandSpec(spec: AxisSpec, t: unknown, where: string): unknown {

@@ -15,3 +15,4 @@ export { treeAt, type TreeAtOptions } from "./tree/tree_at.js";
 export { applyUpdates } from "./tree/apply_updates.js";
 export { TreeStructureError } from "./tree/structure_error.js";
 export * as random from "./random/index.js";
+export * as nn from "./nn/index.js";

@@ -27,10 +27,10 @@ export function unflattenWithNulls(def: TreeDef, leaves: unknown[]): unknown {
 }
 
 /** `x` as a tensor or `null`; anything else in an updates/state tree is a caller's mistake. */
-function tensorOrNull(where: string, what: string, x: unknown): Tensor | null {
+function tensorOrNull(where: string, x: unknown): Tensor | null {
   if (isNullish(x)) return null;
   if (x instanceof Tensor) return x;
-  throw new OptimError(`${where}: every leaf of the ${what} must be a tensor or null, got ${typeof x} ${String(x)}`);
+  throw new OptimError(`${where}: every leaf of the updates and state must be a tensor or null, got ${typeof x} ${String(x)}`);
 }
 
 /**
@@ -53,7 +53,7 @@ export function mapLeaves(
     }
     return otherLeaves.map((x) => (x instanceof Tensor ? x : null));
   });
-  const out = leaves.map((leaf, i) => f(tensorOrNull(where, "updates", leaf), ...others.map((o) => o[i]!)));
+  const out = leaves.map((leaf, i) => f(tensorOrNull(where, leaf), ...others.map((o) => o[i]!)));
   return unflattenWithNulls(def, out);
 }
 

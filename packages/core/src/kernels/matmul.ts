@@ -22,12 +22,12 @@ const JC = 64;
 /**
  * `out[outOffset + i*n + j] += Σ_p a[i, p] · b[p, j]` for an `m × k` by `k × n` product, with
  * `out` a float64 accumulator. Chooses the loop order from the operands' layout:
- * - `b` rows contiguous (`colStride == 1`): blocked i-p-j loops, four rows of `b` per pass,
- *   reading `a` by its strides (one scalar load per four multiply-adds, so `aᵀ` costs nothing);
- * - `b` columns contiguous (a transposed view) and `a` rows contiguous: blocked dot products,
- *   four output columns at a time;
- * - anything else: `b` is first copied to row-major order.
- * Neither operand's buffer is written.
+ * - `b` rows contiguous (`colStride == 1`): blocked i-p-j loops over two output rows and four
+ *   rows of `b` per pass, reading `a` by its strides (scalar loads, so `aᵀ` costs nothing);
+ * - `b` columns contiguous (a transposed view): blocked dot products, four output columns at
+ *   a time, with `a`'s rows contiguous;
+ * - other strides: the operand is copied (packed) first.
+ * Non-float64 operands are packed into float64 (see below). Neither operand's buffer is written.
  */
 export function matmulAccumulate(a: MatrixView, b: MatrixView, m: number, k: number, n: number, out: Float64Array, outOffset: number): void {
   if (m === 0 || n === 0 || k === 0) return;
@@ -35,7 +35,8 @@ export function matmulAccumulate(a: MatrixView, b: MatrixView, m: number, k: num
   // access monomorphic (2-3x faster than mixing float32/float64/int32 buffers), and widening
   // float32 once costs O(mk + kn) against the O(mkn) product.
   const bTransposed = b.rowStride === 1 && b.colStride !== 1 && n > 1;
-  const bw = b.data instanceof Float64Array ? b : pack(b, k, n, bTransposed);
+  const bReady = b.data instanceof Float64Array && (bTransposed || b.colStride === 1 || n === 1);
+  const bw = bReady ? b : pack(b, k, n, bTransposed);
   if (!bTransposed) {
     rowMajorB(a.data instanceof Float64Array ? a : pack(a, m, k, false), bw, m, k, n, out, outOffset);
   } else {
@@ -65,41 +66,58 @@ function rowMajorB(a: MatrixView, b: MatrixView, m: number, k: number, n: number
   const ars = a.rowStride;
   const acs = a.colStride;
   const brs = b.rowStride;
-  // With one column, `b` may have any column stride; otherwise its rows are contiguous.
-  const bcs = n === 1 ? 0 : 1;
+  if (n === 1) {
+    // A matrix-vector product: `b` is one column with any stride.
+    for (let i = 0; i < m; i++) {
+      let s = 0;
+      for (let p = 0; p < k; p++) s += ad[a.offset + i * ars + p * acs]! * bd[b.offset + p * brs]!;
+      out[outOffset + i] += s;
+    }
+    return;
+  }
   for (let j0 = 0; j0 < n; j0 += NC) {
     const j1 = Math.min(n, j0 + NC);
     for (let p0 = 0; p0 < k; p0 += KC) {
       const p1 = Math.min(k, p0 + KC);
-      for (let i = 0; i < m; i++) {
-        const arow = a.offset + i * ars;
-        const c = outOffset + i * n;
+      let i = 0;
+      // Two rows of the output at a time: each loaded element of `b` feeds two multiply-adds.
+      for (; i + 1 < m; i += 2) {
+        const r0 = a.offset + i * ars;
+        const r1 = r0 + ars;
+        const c0 = outOffset + i * n;
+        const c1 = c0 + n;
         let p = p0;
         for (; p + 3 < p1; p += 4) {
-          const a0 = ad[arow + p * acs]!;
-          const a1 = ad[arow + (p + 1) * acs]!;
-          const a2 = ad[arow + (p + 2) * acs]!;
-          const a3 = ad[arow + (p + 3) * acs]!;
+          const x0 = ad[r0 + p * acs]!, x1 = ad[r0 + (p + 1) * acs]!, x2 = ad[r0 + (p + 2) * acs]!, x3 = ad[r0 + (p + 3) * acs]!;
+          const y0 = ad[r1 + p * acs]!, y1 = ad[r1 + (p + 1) * acs]!, y2 = ad[r1 + (p + 2) * acs]!, y3 = ad[r1 + (p + 3) * acs]!;
           const b0 = b.offset + p * brs;
           const b1 = b0 + brs;
           const b2 = b1 + brs;
           const b3 = b2 + brs;
-          if (bcs === 1) {
-            for (let j = j0; j < j1; j++) {
-              out[c + j] += a0 * bd[b0 + j]! + a1 * bd[b1 + j]! + a2 * bd[b2 + j]! + a3 * bd[b3 + j]!;
-            }
-          } else {
-            out[c] += a0 * bd[b0]! + a1 * bd[b1]! + a2 * bd[b2]! + a3 * bd[b3]!;
+          for (let j = j0; j < j1; j++) {
+            const v0 = bd[b0 + j]!, v1 = bd[b1 + j]!, v2 = bd[b2 + j]!, v3 = bd[b3 + j]!;
+            out[c0 + j] += x0 * v0 + x1 * v1 + x2 * v2 + x3 * v3;
+            out[c1 + j] += y0 * v0 + y1 * v1 + y2 * v2 + y3 * v3;
           }
         }
         for (; p < p1; p++) {
-          const a0 = ad[arow + p * acs]!;
+          const x0 = ad[r0 + p * acs]!;
+          const y0 = ad[r1 + p * acs]!;
           const b0 = b.offset + p * brs;
-          if (bcs === 1) {
-            for (let j = j0; j < j1; j++) out[c + j] += a0 * bd[b0 + j]!;
-          } else {
-            out[c] += a0 * bd[b0]!;
+          for (let j = j0; j < j1; j++) {
+            const v0 = bd[b0 + j]!;
+            out[c0 + j] += x0 * v0;
+            out[c1 + j] += y0 * v0;
           }
+        }
+      }
+      for (; i < m; i++) {
+        const r0 = a.offset + i * ars;
+        const c0 = outOffset + i * n;
+        for (let p = p0; p < p1; p++) {
+          const x0 = ad[r0 + p * acs]!;
+          const b0 = b.offset + p * brs;
+          for (let j = j0; j < j1; j++) out[c0 + j] += x0 * bd[b0 + j]!;
         }
       }
     }
