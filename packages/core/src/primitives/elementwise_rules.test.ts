@@ -288,7 +288,7 @@ describe("batch rules agree with a loop over examples", () => {
       const inner = [2, 2];
       // Each operand: batched along axis 0, batched along axis 1 (a transposed view), or unbatched.
       for (let pattern = 0; pattern < 3; pattern++) {
-        const dims = makers.map((_, i) => (i === 0 ? pattern % 2 : (pattern + i) % 3 === 2 ? null : 1 - (pattern % 2)));
+        const dims: (number | null)[] = makers.map((_, i) => (i === 0 ? pattern % 2 : (pattern + i) % 3 === 2 ? null : 1 - (pattern % 2)));
         if (dims.every((d) => d === null)) dims[0] = 0;
         const args = makers.map((make, i) => {
           const d = dims[i];
