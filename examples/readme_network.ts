@@ -10,18 +10,19 @@
  *
  * Run it with `pnpm example` (builds the packages, then runs this file on the built output).
  */
-import { filter, isInexactArray, nn, np, type Tensor } from "@connex/core";
+import { filter, isInexactArray, nn, np, random, type Tensor } from "@connex/core";
 import { filterValueAndGrad, vmap } from "@connex/autodiff";
 import * as optim from "@connex/optim";
 import * as cnx from "connex";
 
 /** The README network. */
-export function readmeNetwork(): cnx.NeuralNetwork {
+export function readmeNetwork(key: Tensor = random.key(0)): cnx.NeuralNetwork {
   return new cnx.NeuralNetwork({
     graph: { 0: [1, 2, 3], 1: [4], 2: [4, 5], 4: [6], 5: [7], 6: [8, 9], 7: [10], 8: [11], 9: [11], 10: [11] },
     inputNeurons: [0],
     outputNeurons: [3, 11],
     hiddenActivation: nn.relu,
+    key,
   });
 }
 
@@ -43,8 +44,8 @@ const lossAndGrad = filterValueAndGrad((model: cnx.NeuralNetwork, x: Tensor, y: 
  * @example
  * const { losses } = train({ epochs: 10 }); // losses[9] < losses[0]
  */
-export function train({ epochs = 1000, onLoss }: { epochs?: number; onLoss?: (epoch: number, loss: number) => void } = {}) {
-  let network = readmeNetwork();
+export function train({ epochs = 1000, key, onLoss }: { epochs?: number; key?: Tensor; onLoss?: (epoch: number, loss: number) => void } = {}) {
+  let network = readmeNetwork(key);
   const { x, y } = sineCosineData();
   const opt = optim.adam(1e-3);
   let state = opt.init(filter(network, isInexactArray));

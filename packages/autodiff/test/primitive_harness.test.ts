@@ -248,7 +248,7 @@ describe("primitive harness", () => {
           it("vjp is the transpose of jvp", () => {
             const f = restrict(name, c, args, idx);
             const primals = idx.map((k) => args[k]!);
-            const tangents = primals.map((p, j) => uniform(p.shape.slice(), 100 + j));
+            const tangents = primals.map((p, j) => uniform(p.shape.slice(), 100 + j, -1.5, 1.5, p.dtype));
             const [outs, touts] = jvp(f, primals, tangents);
             const cts = (outs as Tensor[]).map((o, j) => uniform(o.shape.slice(), 200 + j));
             const [, pullback] = vjp(f, ...primals);

@@ -289,7 +289,7 @@ describe("batch rules agree with a loop over examples", () => {
       // Each operand: batched along axis 0, batched along axis 1 (a transposed view), or unbatched.
       for (let pattern = 0; pattern < 3; pattern++) {
         const dims: (number | null)[] = makers.map((_, i) => (i === 0 ? pattern % 2 : (pattern + i) % 3 === 2 ? null : 1 - (pattern % 2)));
-        if (dims.every((d) => d === null)) dims[0] = 0;
+        if (!dims.some((d) => d !== null)) dims[0] = 0;
         const args = makers.map((make, i) => {
           const d = dims[i];
           if (d === null) return make(inner);
