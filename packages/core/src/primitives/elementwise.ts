@@ -64,15 +64,6 @@ export function binaryAbstractEval(name: string, allowed: readonly DType[], outD
 }
 
 /**
- * The batch rule of a unary elementwise primitive: apply it to the batched operand as is; the
- * batch axis stays where it was.
- * @example batch: unaryBatch(() => expP)
- */
-export function unaryBatch(prim: () => Primitive) {
-  return ([x]: Tensor[], [bd]: BatchDim[], params: unknown): [Tensor[], BatchDim[]] => [[bind1(prim(), [x!], params)], [bd!]];
-}
-
-/**
  * The batch rule of an n-ary elementwise primitive: batch axes to the front, unbatched
  * operands broadcast along it, then one application.
  * @example batch: binaryBatch(() => mulP)
