@@ -68,15 +68,22 @@ async function main(): Promise<void> {
       });
       await inner.run();
       const t = inner.tasks[0]!;
-      rows.push({ shape: c.name, library: t.name, "GFLOP/s": +(flops / (t.result!.latency.mean * 1e6)).toFixed(2) });
+      rows.push({ shape: c.name, library: t.name, "GFLOP/s": +(flops / (meanLatencyMs(t) * 1e6)).toFixed(2) });
       ta.dispose();
       tb.dispose();
     }
     await bench.run();
     const t = bench.tasks[0]!;
-    rows.push({ shape: c.name, library: t.name, "GFLOP/s": +(flops / (t.result!.latency.mean * 1e6)).toFixed(2) });
+    rows.push({ shape: c.name, library: t.name, "GFLOP/s": +(flops / (meanLatencyMs(t) * 1e6)).toFixed(2) });
   }
   console.table(rows);
+}
+
+/** Mean latency of a finished task in ms (tinybench's result is a union with the aborted state). */
+function meanLatencyMs(t: { result?: unknown }): number {
+  const r = t.result as { latency?: { mean: number } } | undefined;
+  if (!r?.latency) throw new Error("benchmark task did not complete");
+  return r.latency.mean;
 }
 
 await main();

@@ -86,7 +86,7 @@ describe("vjp and jvp", () => {
   it("vjp pulls back cotangents of pytree outputs", () => {
     const [y, pullback] = vjp((x: Tensor) => ({ a: np.multiply(x, x), b: np.sum(x) }), f64([1, 2]));
     close(y.a, [1, 4]);
-    const [g] = pullback({ a: f64([1, 1]), b: f64(2) });
+    const [g] = pullback({ a: f64([1, 1]), b: f64(2) }) as Tensor[];
     close(g, [4, 6]);
   });
 

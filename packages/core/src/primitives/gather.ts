@@ -14,7 +14,7 @@ export interface AxisParams {
   axis: number;
 }
 
-/** The shape of `take(x, idx, axis)`: `x.shape[:axis] + idx.shape + x.shape[axis+1:]`. */
+/** The shape of `take(x, idx, axis)`: `x.shape[:axis] + idx.shape + x.shape[axis+1:]`. Example: `takeShape([4, 5], [2, 3], 1)` is `[4, 2, 3]`. */
 export function takeShape(xShape: readonly number[], idxShape: readonly number[], axis: number): number[] {
   return [...xShape.slice(0, axis), ...idxShape, ...xShape.slice(axis + 1)];
 }

@@ -11,7 +11,7 @@ import { reshapeP, transposeP } from "./shape.js";
 const fmt = (s: readonly number[]) => `[${s.join(", ")}]`;
 const NUMERIC: readonly DType[] = ["float32", "float64", "int32", "uint32"];
 
-/** Swap the last two axes (a free view on concrete tensors). */
+/** Swap the last two axes (a free view on concrete tensors). Example: `swapLastTwo(x)` of `[2, 3, 4]` is `[2, 4, 3]`. */
 export function swapLastTwo(x: Tensor): Tensor {
   const nd = x.ndim;
   const perm = x.shape.map((_, i) => i);

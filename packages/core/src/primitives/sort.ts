@@ -88,7 +88,7 @@ export const sortP: Primitive<SortParams> = definePrimitive<SortParams>({
   },
 });
 
-/** An int32 tensor of `shape` holding each element's index along `dimension`. */
+/** An int32 tensor of `shape` holding each element's index along `dimension`. Example: `iotaAlong([2, 3], 1)` is `[[0, 1, 2], [0, 1, 2]]`. */
 export function iotaAlong(shape: readonly number[], dimension: number): Tensor {
   const n = shape[dimension]!;
   const values = new Int32Array(n);

@@ -1,0 +1,209 @@
+import { ConcreteTensor, Tensor, Tracer, tree, ValueError } from "@connex/core";
+import { withNewTrace } from "../trace_stack.js";
+import { compileJaxpr, type Executable } from "./execute.js";
+import { formatJaxpr, type Atom, type Jaxpr } from "./jaxpr.js";
+import { JitTrace, JitTracer } from "./jit_trace.js";
+import { optimize } from "./optimize.js";
+
+export interface JitOptions {
+  /** Positional arguments treated as static: part of the cache key, passed to `f` as they are. */
+  staticArgnums?: number | readonly number[];
+}
+
+/** How one argument leaf enters the traced function. */
+type LeafRole = { kind: "traced"; weakNumber: boolean } | { kind: "static" };
+
+interface Compiled {
+  readonly jaxpr: Jaxpr;
+  readonly run: Executable;
+  readonly outDef: ReturnType<typeof tree.flatten>[1];
+  /** Per output leaf: index into the jaxpr outputs, or a static (non-array) value. */
+  readonly outLeaves: ({ out: number } | { value: unknown })[];
+}
+
+interface Prepared {
+  key: string;
+  /** Traced leaves as concrete tensors, in order. */
+  traced: ConcreteTensor[];
+  /** Rebuild the argument list from (possibly traced) values for the traced leaves. */
+  rebuild: (tracedValues: Tensor[]) => unknown[];
+}
+
+/** A traced function with its cache of compiled signatures. */
+export interface JittedFunction<F extends (...args: any[]) => any> {
+  (...args: Parameters<F>): ReturnType<F>;
+  /** The number of distinct signatures traced so far (retracing shows up here). */
+  readonly cacheSize: number;
+  /** The jaxpr traced for these arguments. */
+  lower(...args: Parameters<F>): Jaxpr;
+}
+
+function staticKeyOf(x: unknown): string {
+  return tree.staticKey(x);
+}
+
+function leafSignature(t: Tensor): string {
+  return `${t.dtype}${t.weakType ? "~" : ""}[${t.shape.join(",")}]`;
+}
+
+function prepare(args: unknown[], statics: Set<number>, numbersStatic: boolean, where: string): Prepared | null {
+  const parts: string[] = [];
+  const traced: ConcreteTensor[] = [];
+  const builders: ((vals: Tensor[], cursor: { i: number }) => unknown)[] = [];
+  for (let a = 0; a < args.length; a++) {
+    const arg = args[a];
+    if (statics.has(a)) {
+      parts.push(`s${a}:${staticKeyOf(arg)}`);
+      builders.push(() => arg);
+      continue;
+    }
+    const [leaves, def] = tree.flatten(arg);
+    const roles: LeafRole[] = [];
+    const sig: string[] = [def.key];
+    for (const leaf of leaves) {
+      if (leaf instanceof Tracer) return null; // inside another transformation: inline
+      if (leaf instanceof Tensor) {
+        roles.push({ kind: "traced", weakNumber: false });
+        traced.push(leaf as ConcreteTensor);
+        sig.push(leafSignature(leaf));
+      } else if (typeof leaf === "number" && !numbersStatic) {
+        roles.push({ kind: "traced", weakNumber: true });
+        const t = ConcreteTensor.fromData(Float64Array.of(leaf), [], Number.isInteger(leaf) ? "int32" : "float32", true);
+        traced.push(Number.isInteger(leaf) ? ConcreteTensor.scalar(leaf, "int32", true) : t);
+        sig.push(Number.isInteger(leaf) ? "int" : "float");
+      } else {
+        if (!numbersStatic && (typeof leaf === "function" || typeof leaf === "string" || typeof leaf === "boolean" || (typeof leaf === "object" && leaf !== null))) {
+          throw new ValueError(
+            `${where}: argument ${a} has a non-array leaf (${typeof leaf}); jit traces arrays and numbers only. ` +
+              `Mark the argument static with staticArgnums, or use filterJit, which treats non-array leaves as static.`,
+          );
+        }
+        roles.push({ kind: "static" });
+        sig.push(`s:${staticKeyOf(leaf)}`);
+      }
+    }
+    parts.push(sig.join(";"));
+    builders.push((vals, cursor) =>
+      tree.unflatten(
+        def,
+        leaves.map((leaf, k) => (roles[k]!.kind === "traced" ? vals[cursor.i++]! : leaf)),
+      ),
+    );
+  }
+  return {
+    key: parts.join("|"),
+    traced,
+    rebuild: (vals) => {
+      const cursor = { i: 0 };
+      return builders.map((b) => b(vals, cursor));
+    },
+  };
+}
+
+function traceToJaxpr(f: (...args: any[]) => unknown, prepared: Prepared): Compiled {
+  return withNewTrace(
+    (level) => new JitTrace(level),
+    (trace) => {
+      const inTracers = prepared.traced.map((t) => trace.argument(t));
+      const out = f(...prepared.rebuild(inTracers));
+      const [outLeaves, outDef] = tree.flatten(out);
+      const outs: Atom[] = [];
+      const leaves = outLeaves.map((o) => {
+        if (o instanceof JitTracer && o.trace === trace) {
+          outs.push(o.atom);
+          return { out: outs.length - 1 };
+        }
+        if (o instanceof Tracer) {
+          throw new ValueError(`jit: the function returned a value traced by an enclosing ${o.trace.name} transformation; this is a leaked tracer`);
+        }
+        if (o instanceof ConcreteTensor) {
+          outs.push({ kind: "const", value: o });
+          return { out: outs.length - 1 };
+        }
+        return { value: o };
+      });
+      const jaxpr = optimize({ inVars: inTracers.map((t) => (t.atom as Extract<Atom, { kind: "var" }>).v), eqns: trace.eqns, outs });
+      return { jaxpr, run: compileJaxpr(jaxpr), outDef, outLeaves: leaves };
+    },
+  );
+}
+
+function makeJit<F extends (...args: any[]) => any>(f: F, statics: Set<number>, numbersStatic: boolean, where: string): JittedFunction<F> {
+  const cache = new Map<string, Compiled>();
+  const compiledFor = (args: unknown[]): [Compiled, Prepared] | null => {
+    const prepared = prepare(args, statics, numbersStatic, where);
+    if (prepared === null) return null;
+    let compiled = cache.get(prepared.key);
+    if (!compiled) {
+      compiled = traceToJaxpr(f, prepared);
+      cache.set(prepared.key, compiled);
+    }
+    return [compiled, prepared];
+  };
+  const jitted = (...args: unknown[]) => {
+    const found = compiledFor(args);
+    // Called on tracers of an enclosing transformation (grad(jit(f)), vmap(jit(f))): inline f so
+    // the enclosing transformation sees its primitives.
+    if (found === null) return f(...args);
+    const [compiled, prepared] = found;
+    const results = compiled.run(prepared.traced);
+    return tree.unflatten(
+      compiled.outDef,
+      compiled.outLeaves.map((l) => ("out" in l ? results[l.out]! : l.value)),
+    );
+  };
+  Object.defineProperty(jitted, "cacheSize", { get: () => cache.size });
+  (jitted as unknown as { lower: (...a: unknown[]) => Jaxpr }).lower = (...args: unknown[]) => {
+    const found = compiledFor(args);
+    if (found === null) throw new ValueError(`${where}: lower() needs concrete arguments`);
+    return found[0].jaxpr;
+  };
+  return jitted as unknown as JittedFunction<F>;
+}
+
+function staticSet(staticArgnums: number | readonly number[] | undefined): Set<number> {
+  if (staticArgnums === undefined) return new Set();
+  const list = typeof staticArgnums === "number" ? [staticArgnums] : staticArgnums;
+  for (const n of list) if (!Number.isInteger(n) || n < 0) throw new ValueError(`jit: staticArgnums entries must be non-negative integers, got ${n}`);
+  return new Set(list);
+}
+
+/**
+ * Compile `f`: trace it once per input signature (pytree structure, shapes, dtypes, static
+ * values) into a jaxpr over core's primitives, optimise it (dead code and common
+ * subexpressions removed) and run the compiled form on later calls. Array leaves and JS
+ * numbers are traced; `staticArgnums` arguments are compile-time constants. Inside another
+ * transformation (`grad(jit(f))`, `vmap(jit(f))`) the function is inlined.
+ *
+ * @example
+ * const step = jit((params, x) => np.sum(np.tanh(np.matmul(x, params))));
+ * step(w, xs); // traced and compiled on the first call, cached afterwards
+ */
+export function jit<F extends (...args: any[]) => any>(f: F, options: JitOptions = {}): JittedFunction<F> {
+  return makeJit(f, staticSet(options.staticArgnums), false, "jit");
+}
+
+/**
+ * Equinox's `filter_jit`: every array leaf of every argument is traced; everything else
+ * (numbers, strings, functions, static Module fields) is static and part of the cache key.
+ *
+ * @example
+ * const step = filterJit((model, x, y) => filterValueAndGrad(loss)(model, x, y));
+ */
+export function filterJit<F extends (...args: any[]) => any>(f: F): JittedFunction<F> {
+  return makeJit(f, new Set(), true, "filterJit");
+}
+
+/**
+ * The jaxpr of `f` at these arguments, printable with `toString()` (JAX's `make_jaxpr`).
+ *
+ * @example
+ * console.log(String(makeJaxpr((x) => np.sum(np.sin(x)))(np.ones([3]))));
+ * // { lambda ; a:f32[3]. let b:f32[3] = sin a; c:f32[] = reduce_sum[axes=(0,)] b in (c,) }
+ */
+export function makeJaxpr(f: (...args: any[]) => unknown, options: JitOptions = {}) {
+  return (...args: unknown[]): Jaxpr & { toString(): string } => {
+    const jaxpr = makeJit(f, staticSet(options.staticArgnums), false, "makeJaxpr").lower(...(args as never[]));
+    return { ...jaxpr, toString: () => formatJaxpr(jaxpr) };
+  };
+}
