@@ -144,7 +144,24 @@ export function computeTopology(
   outputNeurons: readonly NeuronId[],
   hiddenOrder: readonly NeuronId[],
 ): NetworkTopology {
-  const groups: { kind: "hidden" | "output"; neurons: readonly NeuronId[] }[] = greedyBatches(graph, hiddenOrder).map((neurons) => ({
+  return topologyFromBatches(graph, inputNeurons, outputNeurons, greedyBatches(graph, hiddenOrder));
+}
+
+/**
+ * Lay out the network from an explicit partition of the hidden neurons into batches (in firing
+ * order; no edge inside a batch, every edge into a later batch), plus the output batch. This is
+ * the from-scratch layout that plasticity's incremental updates must agree with.
+ *
+ * @example
+ * topologyFromBatches(parseGraph({ 0: [1, 2], 1: [3], 2: [3] }), [0], [3], [[1], [2]]).batches.length; // 3
+ */
+export function topologyFromBatches(
+  graph: DirectedGraph,
+  inputNeurons: readonly NeuronId[],
+  outputNeurons: readonly NeuronId[],
+  hiddenBatches: readonly (readonly NeuronId[])[],
+): NetworkTopology {
+  const groups: { kind: "hidden" | "output"; neurons: readonly NeuronId[] }[] = hiddenBatches.map((neurons) => ({
     kind: "hidden",
     neurons,
   }));

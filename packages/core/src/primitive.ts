@@ -34,6 +34,13 @@ export interface Primitive<P = any> {
   vjp?(cotangents: (Tensor | null)[], primals: Tensor[], outputs: Tensor[], params: P, needsGrad: boolean[]): (Tensor | null)[];
   /** vmap: run on operands batched along `dims`; returns outputs and their batch axes. */
   batch?(args: Tensor[], dims: BatchDim[], params: P): [Tensor[], BatchDim[]];
+  /**
+   * Elementwise primitives only: the scalar function computing one output element from the
+   * input elements, for these operand types. Must return the same function object for the same
+   * operand dtypes (compiled kernels are cached by it). `jit` fuses chains of such primitives
+   * into one loop; eager kernels run it through the same compiled loops.
+   */
+  scalarKernel?(inputs: AbstractArray[], params: P): (...args: number[]) => number;
   /** Marks primitives whose outputs are never differentiable (comparisons, integer ops, random bits). */
   readonly nonDifferentiable?: boolean;
 }

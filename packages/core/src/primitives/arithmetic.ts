@@ -6,7 +6,7 @@ import { type DType, isFloat } from "../dtype.js";
 import { definePrimitive, type Primitive } from "../primitive.js";
 import type { Tensor } from "../tensor.js";
 import { bind1 } from "../trace.js";
-import { binaryKernel } from "../kernels/elementwise.js";
+import { elementwise, type ScalarKernel } from "../kernels/fusion.js";
 import { integerPower, truncatingDivide, truncatingRemainder, wrappingMultiply } from "../kernels/scalar.js";
 import { batchElementwise } from "./batching.js";
 import { binaryAbstractEval, elementwiseBatch, FLOAT, fullLike, NUMERIC } from "./elementwise.js";
@@ -53,11 +53,18 @@ interface BinarySpec {
 /** Define a binary elementwise primitive whose jvp and vjp are products with its partials. */
 function defineBinary(spec: BinarySpec): Primitive {
   const { name, dtypes, kernel, partials } = spec;
+  const kernels = new Map<DType, ScalarKernel>();
+  const scalar = (dtype: DType): ScalarKernel => {
+    let k = kernels.get(dtype);
+    if (!k) kernels.set(dtype, (k = kernel(dtype) as ScalarKernel));
+    return k;
+  };
   const prim: Primitive = definePrimitive({
     name,
     abstractEval: binaryAbstractEval(name, dtypes),
+    scalarKernel: ([x]) => scalar(x!.dtype),
     impl([x, y]) {
-      return [binaryKernel(x!, y!, x!.dtype, kernel(x!.dtype), x!.weakType && y!.weakType)];
+      return [elementwise(scalar(x!.dtype), [x!, y!], x!.dtype, x!.weakType && y!.weakType)];
     },
     jvp([x, y], [tx, ty]) {
       const out = bind1(prim, [x!, y!]);
@@ -77,12 +84,16 @@ function defineBinary(spec: BinarySpec): Primitive {
 
 const isInt = (dtype: DType) => !isFloat(dtype);
 
+const addScalar = (a: number, b: number) => a + b;
+const subScalar = (a: number, b: number) => a - b;
+
 /** Elementwise addition (lax.add); integers wrap around. */
 export const addP: Primitive = definePrimitive({
   name: "add",
   abstractEval: binaryAbstractEval("add", NUMERIC),
+  scalarKernel: () => addScalar,
   impl([x, y]) {
-    return [binaryKernel(x!, y!, x!.dtype, (a, b) => a + b, x!.weakType && y!.weakType)];
+    return [elementwise(addScalar, [x!, y!], x!.dtype, x!.weakType && y!.weakType)];
   },
   jvp([x, y], [tx, ty]) {
     const out = bind1(addP, [x!, y!]);
@@ -99,8 +110,9 @@ export const addP: Primitive = definePrimitive({
 export const subP: Primitive = definePrimitive({
   name: "sub",
   abstractEval: binaryAbstractEval("sub", NUMERIC),
+  scalarKernel: () => subScalar,
   impl([x, y]) {
-    return [binaryKernel(x!, y!, x!.dtype, (a, b) => a - b, x!.weakType && y!.weakType)];
+    return [elementwise(subScalar, [x!, y!], x!.dtype, x!.weakType && y!.weakType)];
   },
   jvp([x, y], [tx, ty]) {
     const out = bind1(subP, [x!, y!]);

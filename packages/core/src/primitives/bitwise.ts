@@ -7,7 +7,7 @@
 import type { DType } from "../dtype.js";
 import { definePrimitive, type Primitive } from "../primitive.js";
 import { bind1 } from "../trace.js";
-import { binaryKernel } from "../kernels/elementwise.js";
+import { elementwise } from "../kernels/fusion.js";
 import { shiftLeft, shiftRightArithmetic, shiftRightLogical } from "../kernels/scalar.js";
 import { binaryAbstractEval, elementwiseBatch, INTEGER, INTEGER_OR_BOOL } from "./elementwise.js";
 
@@ -17,8 +17,9 @@ function defineBitwise(name: string, dtypes: readonly DType[], f: (a: number, b:
     name,
     nonDifferentiable: true,
     abstractEval: binaryAbstractEval(name, dtypes),
+    scalarKernel: () => f,
     impl([x, y]) {
-      return [binaryKernel(x!, y!, x!.dtype, f, x!.weakType && y!.weakType)];
+      return [elementwise(f, [x!, y!], x!.dtype, x!.weakType && y!.weakType)];
     },
     jvp([x, y]) {
       return [[bind1(prim, [x!, y!])], [null]];

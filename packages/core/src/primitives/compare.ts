@@ -5,17 +5,19 @@
  */
 import { definePrimitive, type Primitive } from "../primitive.js";
 import { bind1 } from "../trace.js";
-import { binaryKernel } from "../kernels/elementwise.js";
+import { elementwise } from "../kernels/fusion.js";
 import { ALL_DTYPES, binaryAbstractEval, elementwiseBatch } from "./elementwise.js";
 
 /** Define a comparison primitive from its scalar predicate. */
 function defineComparison(name: string, test: (a: number, b: number) => boolean): Primitive {
+  const scalar = (a: number, b: number) => (test(a, b) ? 1 : 0);
   const prim: Primitive = definePrimitive({
     name,
     nonDifferentiable: true,
     abstractEval: binaryAbstractEval(name, ALL_DTYPES, "bool"),
+    scalarKernel: () => scalar,
     impl([x, y]) {
-      return [binaryKernel(x!, y!, "bool", (a, b) => (test(a, b) ? 1 : 0), false)];
+      return [elementwise(scalar, [x!, y!], "bool", false)];
     },
     jvp([x, y]) {
       return [[bind1(prim, [x!, y!])], [null]];

@@ -2,7 +2,17 @@ import { castScalar, type DType, isFloat } from "../dtype.js";
 import { definePrimitive, type Primitive } from "../primitive.js";
 import type { Tensor } from "../tensor.js";
 import { bind1 } from "../trace.js";
+import { elementwise, type ScalarKernel } from "../kernels/fusion.js";
 import { mapUnary } from "../kernels/strided.js";
+
+/** One stable scalar cast per target dtype (compiled kernels are cached by function identity). */
+const CASTS: Record<DType, ScalarKernel> = {
+  float32: (v) => castScalar(v, "float32"),
+  float64: (v) => v,
+  int32: (v) => castScalar(v, "int32"),
+  uint32: (v) => castScalar(v, "uint32"),
+  bool: (v) => castScalar(v, "bool"),
+};
 
 export interface ConvertParams {
   newDtype: DType;
@@ -15,8 +25,14 @@ export const convertElementTypeP: Primitive<ConvertParams> = definePrimitive<Con
   abstractEval([x], { newDtype, weakType }) {
     return [{ shape: x!.shape.slice(), dtype: newDtype, weakType }];
   },
+  scalarKernel: (_x, { newDtype }) => CASTS[newDtype],
   impl([x], { newDtype, weakType }) {
-    return [mapUnary(x!, newDtype, (v) => castScalar(v, newDtype), weakType)];
+    // A weak float scalar keeps its exact JS value in a float64 cell: converting it to float64
+    // must read that exact value, not round it to float32 first (compiled kernels round float32 operands as they load).
+    if (x!.nd.data instanceof Float64Array && x!.dtype === "float32") {
+      return [mapUnary(x!, newDtype, CASTS[newDtype], weakType)];
+    }
+    return [elementwise(CASTS[newDtype], [x!], newDtype, weakType)];
   },
   jvp([x], [t], params) {
     const out = bind1(convertElementTypeP, [x!], params);

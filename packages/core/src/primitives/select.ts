@@ -7,7 +7,9 @@ import { DTypeError } from "../errors.js";
 import { definePrimitive, type Primitive } from "../primitive.js";
 import type { Tensor } from "../tensor.js";
 import { bind1 } from "../trace.js";
-import { ternaryKernel } from "../kernels/elementwise.js";
+import { elementwise } from "../kernels/fusion.js";
+
+const selectScalar = (p: number, a: number, b: number) => (p ? a : b);
 import { checkSameShapes, elementwiseBatch, fullLike } from "./elementwise.js";
 
 /** `select(pred, a, b)` where a missing (symbolic zero) branch is a zero tensor like `like`. */
@@ -27,9 +29,10 @@ export const selectP: Primitive = definePrimitive({
     checkSameShapes("select", [pred!, onTrue!, onFalse!]);
     return [{ shape: onTrue!.shape.slice(), dtype: onTrue!.dtype, weakType: onTrue!.weakType && onFalse!.weakType }];
   },
+  scalarKernel: () => selectScalar,
   impl([pred, onTrue, onFalse]) {
     const weak = onTrue!.weakType && onFalse!.weakType;
-    return [ternaryKernel(pred!, onTrue!, onFalse!, onTrue!.dtype, (p, a, b) => (p ? a : b), weak)];
+    return [elementwise(selectScalar, [pred!, onTrue!, onFalse!], onTrue!.dtype, weak)];
   },
   jvp([pred, onTrue, onFalse], [, tTrue, tFalse]) {
     const out = bind1(selectP, [pred!, onTrue!, onFalse!]);

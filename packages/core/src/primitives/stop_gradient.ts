@@ -6,10 +6,13 @@ import { definePrimitive, type Primitive } from "../primitive.js";
 import { bind1 } from "../trace.js";
 import { ALL_DTYPES, unaryAbstractEval } from "./elementwise.js";
 
+const identityScalar = (v: number) => v;
+
 /** Identity with zero derivative (lax.stop_gradient). */
 export const stopGradientP: Primitive = definePrimitive({
   name: "stop_gradient",
   abstractEval: unaryAbstractEval("stop_gradient", ALL_DTYPES),
+  scalarKernel: () => identityScalar,
   impl([x]) {
     return [x!];
   },

@@ -8,7 +8,11 @@ import { definePrimitive, type Primitive } from "../primitive.js";
 import type { Tensor } from "../tensor.js";
 import { bind1 } from "../trace.js";
 import { erf, erfinvFloat32, erfinvFloat64 } from "../kernels/erf.js";
-import { unaryKernel } from "../kernels/elementwise.js";
+import { elementwise, type ScalarKernel } from "../kernels/fusion.js";
+
+const logicalNot = (v: number) => (v ? 0 : 1);
+const bitwiseNot = (v: number) => ~v;
+const isFiniteScalar = (v: number) => (Number.isFinite(v) ? 1 : 0);
 import { logistic, roundHalfEven, sign } from "../kernels/scalar.js";
 import { FLOAT, fullLike, INTEGER_OR_BOOL, NUMERIC, unaryAbstractEval } from "./elementwise.js";
 import * as lax from "./lax_elementwise.js";
@@ -37,11 +41,18 @@ function defineUnary(spec: UnarySpec): Primitive {
     if (derivative) return lax.mul(t, derivative(x, out));
     return null;
   };
+  const kernels = new Map<DType, ScalarKernel>();
+  const scalar = (dtype: DType): ScalarKernel => {
+    let k = kernels.get(dtype);
+    if (!k) kernels.set(dtype, (k = kernel(dtype) as ScalarKernel));
+    return k;
+  };
   const prim: Primitive = definePrimitive({
     name,
     abstractEval: unaryAbstractEval(name, dtypes),
+    scalarKernel: ([x]) => scalar(x!.dtype),
     impl([x]) {
-      return [unaryKernel(x!, x!.dtype, kernel(x!.dtype), x!.weakType)];
+      return [elementwise(scalar(x!.dtype), [x!], x!.dtype, x!.weakType)];
     },
     jvp([x], [t]) {
       const out = bind1(prim, [x!]);
@@ -176,9 +187,9 @@ export const notP: Primitive = definePrimitive({
   name: "not",
   nonDifferentiable: true,
   abstractEval: unaryAbstractEval("not", INTEGER_OR_BOOL),
+  scalarKernel: ([x]) => (x!.dtype === "bool" ? logicalNot : bitwiseNot),
   impl([x]) {
-    const f = x!.dtype === "bool" ? (v: number) => (v ? 0 : 1) : (v: number) => ~v;
-    return [unaryKernel(x!, x!.dtype, f, x!.weakType)];
+    return [elementwise(x!.dtype === "bool" ? logicalNot : bitwiseNot, [x!], x!.dtype, x!.weakType)];
   },
   jvp([x]) {
     return [[bind1(notP, [x!])], [null]];
@@ -196,8 +207,9 @@ export const isFiniteP: Primitive = definePrimitive({
   name: "is_finite",
   nonDifferentiable: true,
   abstractEval: unaryAbstractEval("is_finite", FLOAT, "bool"),
+  scalarKernel: () => isFiniteScalar,
   impl([x]) {
-    return [unaryKernel(x!, "bool", (v) => (Number.isFinite(v) ? 1 : 0), false)];
+    return [elementwise(isFiniteScalar, [x!], "bool", false)];
   },
   jvp([x]) {
     return [[bind1(isFiniteP, [x!])], [null]];

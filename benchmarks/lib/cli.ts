@@ -1,0 +1,38 @@
+/** Command-line flags shared by `run.ts` and `peers.ts`. */
+import { parseArgs } from "node:util";
+
+/** Parsed flags. */
+export interface BenchFlags {
+  /** Fewer steps and rounds: a smoke run, not figures to quote. */
+  quick: boolean;
+  /** Names to run (empty: everything). */
+  only: string[];
+}
+
+/**
+ * Parse `--quick` and `--only <name>` (repeatable, or comma-separated). Unknown flags throw.
+ *
+ * @example
+ * parseFlags(["--quick", "--only", "dense,readme"]); // { quick: true, only: ["dense", "readme"] }
+ */
+export function parseFlags(argv: readonly string[]): BenchFlags {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { quick: { type: "boolean", default: false }, only: { type: "string", multiple: true, default: [] } },
+    strict: true,
+    allowPositionals: false,
+  });
+  const only = (values.only ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v.length > 0);
+  return { quick: values.quick ?? false, only };
+}
+
+/**
+ * Check that every `--only` name is a known one, so a typo fails loudly instead of running nothing.
+ *
+ * @example
+ * checkOnly(["dense"], ["dense", "readme"]); // ok; checkOnly(["dnese"], [...]) throws
+ */
+export function checkOnly(only: readonly string[], known: readonly string[]): void {
+  const unknown = only.filter((name) => !known.includes(name));
+  if (unknown.length > 0) throw new Error(`--only: unknown name(s) ${unknown.join(", ")}; known: ${known.join(", ")}`);
+}

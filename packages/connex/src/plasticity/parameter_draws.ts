@@ -1,0 +1,93 @@
+/**
+ * Values for parameters that did not exist before an edit, drawn from the edit's `key` with
+ * Connex's initial distributions: weights, biases and attention parameters N(0, 0.1²); topo
+ * norm gamma/beta and adaptive-activation a/b N(1, 0.1²). Only as many values as are needed are
+ * drawn, so an edit that adds one edge costs one draw, not a re-initialisation of its batch.
+ *
+ * Key scheme: new batch `i` uses `foldIn(key, i)`; inside it, each kind of parameter (see
+ * `ParameterKind`) uses `foldIn(batchKey, kind)` and draws its values in row-major order of the
+ * new tensor's missing entries.
+ */
+import { np, random, type DType, type Tensor } from "@connex/core";
+
+/** The kinds of parameters, each with its own key stream within a batch. */
+export const ParameterKind = {
+  weights: 0,
+  biases: 1,
+  adaptiveA: 2,
+  adaptiveB: 3,
+  normGamma: 4,
+  normBeta: 5,
+  /** Topological attention: `topoAttention + t` for t = queryWeight, queryBias, keyWeight, keyBias, valueWeight, valueBias. */
+  topoAttention: 6,
+  /** Neuron attention: `neuronAttention + t`, as for `topoAttention`. */
+  neuronAttention: 12,
+} as const;
+
+/** Mean of each kind's distribution (the standard deviation is always 0.1). */
+function meanOf(kind: number): number {
+  return kind >= ParameterKind.adaptiveA && kind <= ParameterKind.normBeta ? 1 : 0;
+}
+
+/** A typed array of parameter values in the network's dtype. */
+export type FloatData = Float32Array | Float64Array;
+
+/**
+ * New-parameter values for one batch of the edited network.
+ *
+ * @example
+ * const draws = new BatchDraws(random.key(0), 2, "float32"); draws.fill(ParameterKind.weights, data, [3, 7]);
+ */
+export class BatchDraws {
+  private batchKey: Tensor | null = null;
+
+  constructor(
+    private readonly key: Tensor,
+    private readonly batchIndex: number,
+    private readonly dtype: DType,
+  ) {}
+
+  /**
+   * Write fresh values of `kind` into `data` at the flat indices `slots`.
+   *
+   * @example
+   * draws.fill(ParameterKind.biases, biases, [4]); // biases[4] ~ N(0, 0.1²)
+   */
+  fill(kind: number, data: FloatData, slots: readonly number[]): void {
+    if (slots.length === 0) return;
+    this.batchKey ??= random.foldIn(this.key, this.batchIndex);
+    const sample = random.normal(random.foldIn(this.batchKey, kind), [slots.length], { dtype: this.dtype as "float32" | "float64" });
+    const values = np.add(np.multiply(sample, 0.1), meanOf(kind)).toTypedArray() as FloatData;
+    for (let i = 0; i < slots.length; i++) data[slots[i]!] = values[i]!;
+  }
+}
+
+/**
+ * A zero-filled typed array of the dtype's kind.
+ *
+ * @example
+ * floatData("float32", 4); // Float32Array(4)
+ */
+export function floatData(dtype: DType, length: number): FloatData {
+  return dtype === "float64" ? new Float64Array(length) : new Float32Array(length);
+}
+
+/**
+ * The data of a float tensor as a fresh typed array of the dtype's kind.
+ *
+ * @example
+ * dataOf(np.array([1, 2])); // Float32Array [1, 2]
+ */
+export function dataOf(t: Tensor): FloatData {
+  return t.toTypedArray() as FloatData;
+}
+
+/**
+ * A tensor of `shape` over `data`.
+ *
+ * @example
+ * tensorFrom(new Float32Array(6), [2, 3], "float32").shape; // [2, 3]
+ */
+export function tensorFrom(data: FloatData | Uint8Array, shape: readonly number[], dtype: DType): Tensor {
+  return np.reshape(np.array(data, { dtype }), shape);
+}

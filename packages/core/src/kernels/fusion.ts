@@ -1,0 +1,149 @@
+/**
+ * Fused elementwise kernels, generated as JavaScript source and compiled once per program.
+ *
+ * A program is a small register machine over one element: load each input (through its
+ * strides, so broadcast and transposed views are read in place), apply a chain of scalar
+ * kernels, store the requested registers. Every generated function has its own call sites, so
+ * V8 sees each scalar kernel monomorphically and inlines it. Eager elementwise primitives run
+ * one-op programs; `jit` fuses whole chains of them into one loop.
+ */
+import { allocate, type DType, type TypedArray } from "../dtype.js";
+import { ConcreteTensor } from "../tensor.js";
+
+export type ScalarKernel = (...args: number[]) => number;
+
+export interface FusedOp {
+  readonly kernel: ScalarKernel;
+  /** Registers read (inputs are registers 0..numInputs-1; op k writes numInputs + k). */
+  readonly args: readonly number[];
+  readonly dtype: DType;
+}
+
+export interface FusedProgram {
+  readonly inputs: readonly DType[];
+  readonly ops: readonly FusedOp[];
+  /** Registers stored to the outputs, with the output dtypes. */
+  readonly outputs: readonly number[];
+}
+
+type Compiled = (K: readonly ScalarKernel[], data: readonly TypedArray[], strides: readonly (readonly number[])[], offsets: readonly number[], shape: readonly number[], outs: TypedArray[]) => void;
+
+/** The JS expression that rounds/wraps a number to what `dtype` holds. */
+function cast(expr: string, dtype: DType): string {
+  switch (dtype) {
+    case "float32":
+      return `Math.fround(${expr})`;
+    case "float64":
+      return expr;
+    case "int32":
+      return `((${expr}) | 0)`;
+    case "uint32":
+      return `((${expr}) >>> 0)`;
+    case "bool":
+      return `((${expr}) ? 1 : 0)`;
+  }
+}
+
+function generate(program: FusedProgram, rank: number): Compiled {
+  const nIn = program.inputs.length;
+  const lines: string[] = [];
+  for (let m = 0; m < nIn; m++) {
+    lines.push(`const d${m} = data[${m}]; let p${m} = offsets[${m}];`);
+    for (let d = 0; d < rank; d++) lines.push(`const s${m}_${d} = strides[${m}][${d}];`);
+  }
+  program.outputs.forEach((_, q) => lines.push(`const o${q} = outs[${q}];`));
+  program.ops.forEach((op, k) => lines.push(`const K${k} = K[${k}];`));
+  for (let d = 0; d < rank; d++) lines.push(`const n${d} = shape[${d}];`);
+  lines.push(`let oi = 0;`);
+  const body: string[] = [];
+  program.inputs.forEach((dt, m) => body.push(`const r${m} = ${dt === "float32" ? `Math.fround(d${m}[p${m}])` : `d${m}[p${m}]`};`));
+  program.ops.forEach((op, k) => body.push(`const r${nIn + k} = ${cast(`K${k}(${op.args.map((a) => `r${a}`).join(", ")})`, op.dtype)};`));
+  program.outputs.forEach((reg, q) => body.push(`o${q}[oi] = r${reg};`));
+  body.push(`oi++;`);
+  const nest = (d: number): string[] => {
+    if (d === rank) return body;
+    const inner = nest(d + 1);
+    const save = Array.from({ length: nIn }, (_, m) => `const q${m}_${d} = p${m};`).join(" ");
+    const step = Array.from({ length: nIn }, (_, m) => `p${m} += s${m}_${d};`).join(" ");
+    const restore = Array.from({ length: nIn }, (_, m) => `p${m} = q${m}_${d};`).join(" ");
+    // Inner dimensions restore the pointers, then the loop steps them along this dimension.
+    return [`for (let i${d} = 0; i${d} < n${d}; i${d}++) {`, ...(d < rank - 1 ? [save] : []), ...inner, ...(d < rank - 1 ? [restore] : []), step, `}`];
+  };
+  lines.push(...nest(0));
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  return new Function("K", "data", "strides", "offsets", "shape", "outs", lines.join("\n")) as Compiled;
+}
+
+const cache = new Map<string, { flat: Compiled; byRank: Map<number, Compiled> }>();
+
+function programKey(program: FusedProgram, kernelIds: number[]): string {
+  return `${program.inputs.join(",")}|${program.ops.map((o, k) => `${kernelIds[k]}:${o.args.join(".")}:${o.dtype}`).join(";")}|${program.outputs.join(",")}`;
+}
+
+const kernelIdOf = new WeakMap<ScalarKernel, number>();
+let nextKernelId = 0;
+function kernelId(k: ScalarKernel): number {
+  let id = kernelIdOf.get(k);
+  if (id === undefined) {
+    id = nextKernelId++;
+    kernelIdOf.set(k, id);
+  }
+  return id;
+}
+
+/** A fused program ready to run: compiled code for flat and strided layouts, cached by shape of the program. */
+export interface FusedKernel {
+  run(inputs: readonly ConcreteTensor[], shape: readonly number[], outDtypes: readonly DType[], weakTypes?: readonly boolean[]): ConcreteTensor[];
+}
+
+/** Whether a view can be read with one flat index: contiguous, or a broadcast scalar. */
+function flatStride(x: ConcreteTensor): number | null {
+  if (x.isContiguous) return 1;
+  if (x.stride.every((s) => s === 0)) return 0;
+  return null;
+}
+
+/** Compile (or fetch) the kernel of a fused program. */
+export function fusedKernel(program: FusedProgram): FusedKernel {
+  const K = program.ops.map((o) => o.kernel);
+  const key = programKey(program, K.map(kernelId));
+  let entry = cache.get(key);
+  if (!entry) {
+    entry = { flat: generate(program, 1), byRank: new Map() };
+    cache.set(key, entry);
+  }
+  const compiled = entry;
+  return {
+    run(inputs, shape, outDtypes, weakTypes) {
+      let size = 1;
+      for (const n of shape) size *= n;
+      const outs = outDtypes.map((d) => allocate(d, size));
+      if (size > 0) {
+        const flats = inputs.map(flatStride);
+        const data = inputs.map((x) => x.nd.data);
+        if (flats.every((s) => s !== null)) {
+          compiled.flat(K, data, flats.map((s) => [s!]), inputs.map((x) => x.offset), [size], outs);
+        } else {
+          const rank = shape.length;
+          let fn = compiled.byRank.get(rank);
+          if (!fn) {
+            fn = generate(program, rank);
+            compiled.byRank.set(rank, fn);
+          }
+          fn(K, data, inputs.map((x) => x.stride), inputs.map((x) => x.offset), shape, outs);
+        }
+      }
+      return outs.map((o, q) => ConcreteTensor.fromData(o, shape, outDtypes[q]!, weakTypes?.[q] ?? false));
+    },
+  };
+}
+
+/** Run one elementwise scalar kernel over same-shape operands (the eager path of elementwise primitives). */
+export function elementwise(kernel: ScalarKernel, inputs: readonly ConcreteTensor[], outDtype: DType, weakType: boolean): ConcreteTensor {
+  const program: FusedProgram = {
+    inputs: inputs.map((x) => x.dtype),
+    ops: [{ kernel, args: inputs.map((_, i) => i), dtype: outDtype }],
+    outputs: [inputs.length],
+  };
+  return fusedKernel(program).run(inputs, inputs[0]!.shape, [outDtype], [weakType])[0]!;
+}

@@ -1,0 +1,263 @@
+import { signedLeb128, unsignedLeb128 } from "./leb128.js";
+
+/** WebAssembly value types and their binary codes. */
+export const VALTYPE = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c, v128: 0x7b } as const;
+export type ValType = keyof typeof VALTYPE;
+
+/** The opcode bytes this encoder emits (WebAssembly core spec 1.0 + the SIMD128 proposal). */
+const OP = {
+  block: 0x02,
+  loop: 0x03,
+  if: 0x04,
+  else: 0x05,
+  end: 0x0b,
+  br: 0x0c,
+  brIf: 0x0d,
+  return: 0x0f,
+  localGet: 0x20,
+  localSet: 0x21,
+  localTee: 0x22,
+  i32Load: 0x28,
+  f32Load: 0x2a,
+  f64Load: 0x2b,
+  i32Store: 0x36,
+  f32Store: 0x38,
+  f64Store: 0x39,
+  i32Const: 0x41,
+  f32Const: 0x43,
+  f64Const: 0x44,
+  i32Eqz: 0x45,
+  i32Eq: 0x46,
+  i32Ne: 0x47,
+  i32LtS: 0x48,
+  i32LtU: 0x49,
+  i32GtS: 0x4a,
+  i32GeS: 0x4e,
+  i32Add: 0x6a,
+  i32Sub: 0x6b,
+  i32Mul: 0x6c,
+  i32And: 0x71,
+  i32Shl: 0x74,
+  i32ShrU: 0x76,
+  f32Add: 0x92,
+  f32Mul: 0x94,
+  f64Add: 0xa0,
+  f64Mul: 0xa2,
+  simd: 0xfd,
+} as const;
+
+/** Sub-opcodes after the 0xfd SIMD prefix (encoded as unsigned LEB128). */
+const SIMD = {
+  v128Load: 0x00,
+  v128Load32Splat: 0x09,
+  v128Load64Splat: 0x0a,
+  v128Store: 0x0b,
+  f32x4Splat: 0x13,
+  f64x2Splat: 0x14,
+  f32x4ExtractLane: 0x1f,
+  f64x2ExtractLane: 0x21,
+  f32x4Add: 0xe4,
+  f32x4Sub: 0xe5,
+  f32x4Mul: 0xe6,
+  f64x2Add: 0xf0,
+  f64x2Sub: 0xf1,
+  f64x2Mul: 0xf2,
+} as const;
+
+/** The block type of a block/loop/if that takes and leaves nothing on the stack. */
+const EMPTY_BLOCK = 0x40;
+
+/**
+ * A function body under construction: one method per instruction, each appending its opcode and
+ * immediates, chainable. Memory instructions take `offset` (a constant added to the address
+ * operand) and the natural alignment is used as the hint.
+ * Example: `new Instructions().localGet(0).localGet(1).i32Add().end()` is `a + b`.
+ */
+export class Instructions {
+  /** The encoded bytes so far. */
+  readonly bytes: number[] = [];
+
+  private op(code: number, ...immediates: number[][]): this {
+    this.bytes.push(code);
+    for (const imm of immediates) this.bytes.push(...imm);
+    return this;
+  }
+
+  private simd(code: number, ...immediates: number[][]): this {
+    this.bytes.push(OP.simd, ...unsignedLeb128(code));
+    for (const imm of immediates) this.bytes.push(...imm);
+    return this;
+  }
+
+  private static memarg(alignLog2: number, offset: number): number[] {
+    return [...unsignedLeb128(alignLog2), ...unsignedLeb128(offset)];
+  }
+
+  /** Starts a block; `br` to it jumps past its `end`. */
+  block(): this {
+    return this.op(OP.block, [EMPTY_BLOCK]);
+  }
+  /** Starts a loop; `br` to it jumps back to its start. */
+  loop(): this {
+    return this.op(OP.loop, [EMPTY_BLOCK]);
+  }
+  /** Pops an i32 condition and runs the following instructions when it is non-zero. */
+  if(): this {
+    return this.op(OP.if, [EMPTY_BLOCK]);
+  }
+  else(): this {
+    return this.op(OP.else);
+  }
+  /** Ends the innermost block, loop, if or the function body. */
+  end(): this {
+    return this.op(OP.end);
+  }
+  /** Branches to the enclosing label `depth` levels out (0 = innermost). */
+  br(depth: number): this {
+    return this.op(OP.br, unsignedLeb128(depth));
+  }
+  /** Pops an i32 and branches when it is non-zero. */
+  brIf(depth: number): this {
+    return this.op(OP.brIf, unsignedLeb128(depth));
+  }
+  return(): this {
+    return this.op(OP.return);
+  }
+
+  localGet(index: number): this {
+    return this.op(OP.localGet, unsignedLeb128(index));
+  }
+  localSet(index: number): this {
+    return this.op(OP.localSet, unsignedLeb128(index));
+  }
+  localTee(index: number): this {
+    return this.op(OP.localTee, unsignedLeb128(index));
+  }
+
+  i32Load(offset = 0): this {
+    return this.op(OP.i32Load, Instructions.memarg(2, offset));
+  }
+  f32Load(offset = 0): this {
+    return this.op(OP.f32Load, Instructions.memarg(2, offset));
+  }
+  f64Load(offset = 0): this {
+    return this.op(OP.f64Load, Instructions.memarg(3, offset));
+  }
+  i32Store(offset = 0): this {
+    return this.op(OP.i32Store, Instructions.memarg(2, offset));
+  }
+  f32Store(offset = 0): this {
+    return this.op(OP.f32Store, Instructions.memarg(2, offset));
+  }
+  f64Store(offset = 0): this {
+    return this.op(OP.f64Store, Instructions.memarg(3, offset));
+  }
+
+  i32Const(value: number): this {
+    return this.op(OP.i32Const, signedLeb128(value));
+  }
+  f32Const(value: number): this {
+    const bytes = new Uint8Array(new Float32Array([value]).buffer);
+    return this.op(OP.f32Const, [...bytes]);
+  }
+  f64Const(value: number): this {
+    const bytes = new Uint8Array(new Float64Array([value]).buffer);
+    return this.op(OP.f64Const, [...bytes]);
+  }
+  i32Eqz(): this {
+    return this.op(OP.i32Eqz);
+  }
+  i32Eq(): this {
+    return this.op(OP.i32Eq);
+  }
+  i32Ne(): this {
+    return this.op(OP.i32Ne);
+  }
+  i32LtS(): this {
+    return this.op(OP.i32LtS);
+  }
+  i32LtU(): this {
+    return this.op(OP.i32LtU);
+  }
+  i32GtS(): this {
+    return this.op(OP.i32GtS);
+  }
+  i32GeS(): this {
+    return this.op(OP.i32GeS);
+  }
+  i32Add(): this {
+    return this.op(OP.i32Add);
+  }
+  i32Sub(): this {
+    return this.op(OP.i32Sub);
+  }
+  i32Mul(): this {
+    return this.op(OP.i32Mul);
+  }
+  i32And(): this {
+    return this.op(OP.i32And);
+  }
+  i32Shl(): this {
+    return this.op(OP.i32Shl);
+  }
+  i32ShrU(): this {
+    return this.op(OP.i32ShrU);
+  }
+  f32Add(): this {
+    return this.op(OP.f32Add);
+  }
+  f32Mul(): this {
+    return this.op(OP.f32Mul);
+  }
+  f64Add(): this {
+    return this.op(OP.f64Add);
+  }
+  f64Mul(): this {
+    return this.op(OP.f64Mul);
+  }
+
+  v128Load(offset = 0): this {
+    return this.simd(SIMD.v128Load, Instructions.memarg(4, offset));
+  }
+  /** Loads one 32-bit value and repeats it in all four lanes. */
+  v128Load32Splat(offset = 0): this {
+    return this.simd(SIMD.v128Load32Splat, Instructions.memarg(2, offset));
+  }
+  /** Loads one 64-bit value and repeats it in both lanes. */
+  v128Load64Splat(offset = 0): this {
+    return this.simd(SIMD.v128Load64Splat, Instructions.memarg(3, offset));
+  }
+  v128Store(offset = 0): this {
+    return this.simd(SIMD.v128Store, Instructions.memarg(4, offset));
+  }
+  f32x4Splat(): this {
+    return this.simd(SIMD.f32x4Splat);
+  }
+  f64x2Splat(): this {
+    return this.simd(SIMD.f64x2Splat);
+  }
+  f32x4ExtractLane(lane: number): this {
+    return this.simd(SIMD.f32x4ExtractLane, [lane]);
+  }
+  f64x2ExtractLane(lane: number): this {
+    return this.simd(SIMD.f64x2ExtractLane, [lane]);
+  }
+  f32x4Add(): this {
+    return this.simd(SIMD.f32x4Add);
+  }
+  f32x4Sub(): this {
+    return this.simd(SIMD.f32x4Sub);
+  }
+  f32x4Mul(): this {
+    return this.simd(SIMD.f32x4Mul);
+  }
+  f64x2Add(): this {
+    return this.simd(SIMD.f64x2Add);
+  }
+  f64x2Sub(): this {
+    return this.simd(SIMD.f64x2Sub);
+  }
+  f64x2Mul(): this {
+    return this.simd(SIMD.f64x2Mul);
+  }
+}

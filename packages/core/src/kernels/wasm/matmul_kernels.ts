@@ -1,0 +1,169 @@
+import type { Instructions } from "./instructions.js";
+import { encodeModule, FunctionBuilder, type MemoryImport } from "./module_encoder.js";
+
+/**
+ * Generates the WebAssembly SIMD128 micro-kernels of the matrix product.
+ *
+ * A micro-kernel computes an `mr × NR` tile of `C = A · B` (overwriting it) for a run of
+ * `blocks` tiles stacked vertically: `C[i0 + t·mr + r, j0 + c]` for `t < blocks`. Its operands:
+ * - `B` as one packed panel: `k` rows of `NR` consecutive elements (`NR = vectors × lanes`,
+ *   columns past `n` zero-padded), so every `B` load is a full vector at a constant offset;
+ * - `A` read in place, in one of two layouts: `"rows"` (each row contiguous, rows `ars` bytes
+ *   apart: `A` itself) or `"cols"` (each column contiguous, columns `acs` bytes apart: a
+ *   transposed view such as `xᵀ` in `xᵀ · δ`). Each `A` element is loaded once and splatted
+ *   across a vector, then multiplied with the `B` row's vectors into `mr × vectors`
+ *   accumulators that live in registers for the whole `k` loop;
+ * - `C` row-major with rows `crs` bytes apart.
+ * The `k` loop is unrolled `unroll` times (a power of two) with a remainder loop.
+ */
+
+/** A floating-point element type as SIMD128 sees it. */
+export interface SimdFloat {
+  readonly name: "f32" | "f64";
+  /** Bytes per element. */
+  readonly bytes: 4 | 8;
+  /** Elements per 128-bit vector. */
+  readonly lanes: 4 | 2;
+}
+
+export const F32: SimdFloat = { name: "f32", bytes: 4, lanes: 4 };
+export const F64: SimdFloat = { name: "f64", bytes: 8, lanes: 2 };
+
+/** How `A` is laid out in memory (see the module comment). */
+export type ALayout = "rows" | "cols";
+
+/** The shape of the register tile and the unrolling. */
+export interface KernelShape {
+  /** Rows of the tile (the full-height kernels; 1..mr-1 are generated for the bottom edge). */
+  readonly mr: number;
+  /** Vectors per tile row: the panel width is `NR = vectors × lanes`. */
+  readonly vectors: number;
+  /** Unrolling of the `k` loop, a power of two. */
+  readonly unroll: number;
+}
+
+/** The export name of the kernel for a layout and tile height. Example: `kernelName("rows", 4)` is `"rows4"`. */
+export function kernelName(layout: ALayout, rows: number): string {
+  return `${layout}${rows}`;
+}
+
+/**
+ * The module binary with kernels `rows1..rows{mr}` and `cols1..cols{mr}` for one element type,
+ * each `(a, aStride, b, c, crs, k, blocks) -> ()` with byte addresses and byte strides
+ * (`aStride` is `ars` for `"rows"`, `acs` for `"cols"`).
+ * Example: `new WebAssembly.Module(matmulModuleBytes(F32, { mr: 4, vectors: 2, unroll: 4 }, memoryImport))`.
+ */
+export function matmulModuleBytes(type: SimdFloat, shape: KernelShape, memory: MemoryImport): Uint8Array {
+  if (!Number.isInteger(shape.mr) || shape.mr < 1) throw new RangeError(`matmulModuleBytes: mr must be a positive integer, got ${shape.mr}`);
+  if (!Number.isInteger(shape.vectors) || shape.vectors < 1) throw new RangeError(`matmulModuleBytes: vectors must be a positive integer, got ${shape.vectors}`);
+  if (!Number.isInteger(shape.unroll) || shape.unroll < 1 || (shape.unroll & (shape.unroll - 1)) !== 0) {
+    throw new RangeError(`matmulModuleBytes: unroll must be a power of two, got ${shape.unroll}`);
+  }
+  const functions: FunctionBuilder[] = [];
+  for (const layout of ["rows", "cols"] as const) for (let rows = 1; rows <= shape.mr; rows++) functions.push(kernel(type, layout, rows, shape));
+  return encodeModule(memory, functions);
+}
+
+/** One micro-kernel; see the module comment for its contract. */
+function kernel(type: SimdFloat, layout: ALayout, rows: number, shape: KernelShape): FunctionBuilder {
+  const { vectors, unroll } = shape;
+  const eb = type.bytes;
+  const nr = vectors * type.lanes;
+  const f = new FunctionBuilder(kernelName(layout, rows));
+  const a = f.param("i32");
+  const aStride = f.param("i32");
+  const b = f.param("i32");
+  const c = f.param("i32");
+  const crs = f.param("i32");
+  const k = f.param("i32");
+  const blocks = f.param("i32");
+  // "rows": one pointer per tile row, each walking its row; "cols": one pointer walking the columns.
+  const aPtr = Array.from({ length: layout === "rows" ? rows : 1 }, () => f.local("i32"));
+  const bPtr = f.local("i32");
+  const count = f.local("i32");
+  const cRow = f.local("i32");
+  const acc = Array.from({ length: rows }, () => Array.from({ length: vectors }, () => f.local("v128")));
+  const bv = Array.from({ length: vectors }, () => f.local("v128"));
+  const av = f.local("v128");
+  const code = f.code;
+  const splatLoad = (offset: number) => (type.name === "f32" ? code.v128Load32Splat(offset) : code.v128Load64Splat(offset));
+  const vAdd = () => (type.name === "f32" ? code.f32x4Add() : code.f64x2Add());
+  const vMul = () => (type.name === "f32" ? code.f32x4Mul() : code.f64x2Mul());
+  const zero = () => (type.name === "f32" ? code.f32Const(0).f32x4Splat() : code.f64Const(0).f64x2Splat());
+  const addTo = (local: number, amount: (c: Instructions) => void) => {
+    code.localGet(local);
+    amount(code);
+    code.i32Add().localSet(local);
+  };
+
+  /** `steps` consecutive rank-1 updates `acc += A[:, p] ⊗ B[p, :]`, then the pointers advance. */
+  const updates = (steps: number) => {
+    for (let u = 0; u < steps; u++) {
+      for (let v = 0; v < vectors; v++) code.localGet(bPtr).v128Load((u * nr + v * type.lanes) * eb).localSet(bv[v]!);
+      for (let r = 0; r < rows; r++) {
+        if (layout === "rows") code.localGet(aPtr[r]!);
+        else code.localGet(aPtr[0]!);
+        splatLoad(layout === "rows" ? u * eb : r * eb).localSet(av);
+        for (let v = 0; v < vectors; v++) {
+          code.localGet(acc[r]![v]!).localGet(av).localGet(bv[v]!);
+          vMul();
+          vAdd();
+          code.localSet(acc[r]![v]!);
+        }
+      }
+      if (layout === "cols") addTo(aPtr[0]!, (c) => c.localGet(aStride));
+    }
+    if (layout === "rows") for (let r = 0; r < rows; r++) addTo(aPtr[r]!, (c) => c.i32Const(steps * eb));
+    addTo(bPtr, (c) => c.i32Const(steps * nr * eb));
+  };
+
+  /** A counted loop: `count` iterations of `body` (skipped when zero). */
+  const countedLoop = (setCount: () => void, body: () => void) => {
+    setCount();
+    code.localSet(count).block().loop();
+    code.localGet(count).i32Eqz().brIf(1);
+    body();
+    code.localGet(count).i32Const(1).i32Sub().localSet(count).br(0);
+    code.end().end();
+  };
+
+  code.block().loop();
+  code.localGet(blocks).i32Eqz().brIf(1);
+  // Fresh accumulators and pointers for this tile.
+  for (const row of acc) {
+    for (const x of row) {
+      zero();
+      code.localSet(x);
+    }
+  }
+  if (layout === "rows") {
+    for (let r = 0; r < rows; r++) {
+      code.localGet(a);
+      if (r > 0) code.localGet(aStride).i32Const(r).i32Mul().i32Add();
+      code.localSet(aPtr[r]!);
+    }
+  } else {
+    code.localGet(a).localSet(aPtr[0]!);
+  }
+  code.localGet(b).localSet(bPtr);
+  const log2Unroll = Math.log2(unroll);
+  if (unroll > 1) countedLoop(() => code.localGet(k).i32Const(log2Unroll).i32ShrU(), () => updates(unroll));
+  countedLoop(
+    () => (unroll > 1 ? code.localGet(k).i32Const(unroll - 1).i32And() : code.localGet(k)),
+    () => updates(1),
+  );
+  // Store the tile.
+  code.localGet(c).localSet(cRow);
+  for (let r = 0; r < rows; r++) {
+    for (let v = 0; v < vectors; v++) code.localGet(cRow).localGet(acc[r]![v]!).v128Store(v * 16);
+    if (r + 1 < rows) addTo(cRow, (x) => x.localGet(crs));
+  }
+  // Next tile down.
+  if (layout === "rows") addTo(a, (x) => x.localGet(aStride).i32Const(rows).i32Mul());
+  else addTo(a, (x) => x.i32Const(rows * eb));
+  addTo(c, (x) => x.localGet(crs).i32Const(rows).i32Mul());
+  code.localGet(blocks).i32Const(1).i32Sub().localSet(blocks).br(0);
+  code.end().end();
+  code.end();
+  return f;
+}
