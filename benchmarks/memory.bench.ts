@@ -9,7 +9,7 @@
  * Heap = `process.memoryUsage().heapUsed` after forced garbage collections (`node --expose-gc`).
  * Target: at most 1.1x the earlier figure.
  */
-import { np, random, tree, type Tensor } from "@connex/core";
+import { np, random, type Tensor } from "@connex/core";
 import { jit, valueAndGrad } from "@connex/autodiff";
 import * as optim from "@connex/optim";
 import { withRatio, type ResultRow } from "./lib/report.js";
@@ -61,10 +61,10 @@ function settledHeapBytes(): number {
 
 const MB = 1024 * 1024;
 
-function heapRows(suite: string, what: string, before: number, after: number, calls: number, warmup: number): ResultRow[] {
-  const baseline: ResultRow = { suite, variant: `${what}: heap after ${warmup}`, median: before / MB, unit: "MB" };
-  const later: ResultRow = { suite, variant: `${what}: heap after ${calls}`, median: after / MB, unit: "MB" };
-  return [baseline, withRatio(later, baseline, { max: MAX_HEAP_RATIO })];
+function heapRows(suite: string, before: { label: string; bytes: number }, after: { label: string; bytes: number }): ResultRow[] {
+  const baseline: ResultRow = { suite, variant: before.label, median: before.bytes / MB, unit: "MB" };
+  const later: ResultRow = { suite, variant: after.label, median: after.bytes / MB, unit: "MB" };
+  return [baseline, withRatio(later, baseline, { max: MAX_HEAP_RATIO, label: "the earlier heap" })];
 }
 
 /** Flat heap under 10,000 valueAndGrad calls and 10,000 jitted steps. */
@@ -90,7 +90,13 @@ export const memorySuite: Suite = {
     for (let i = 0; i < calls; i++) last = lossAndGrad(params, x, y);
     const eagerAfter = settledHeapBytes();
     if (!Number.isFinite((last[0] as Tensor).item())) throw new Error(`${suite}: valueAndGrad gave a non-finite loss`);
-    rows.push(...heapRows(suite, "valueAndGrad", eagerBefore, eagerAfter, calls, WARMUP_CALLS));
+    rows.push(
+      ...heapRows(
+        suite,
+        { label: `valueAndGrad: heap after ${WARMUP_CALLS} warm-up calls`, bytes: eagerBefore },
+        { label: `valueAndGrad: heap after ${calls} more calls`, bytes: eagerAfter },
+      ),
+    );
 
     // Jitted training steps: parameters and optimiser state change every step.
     const opt = optim.adam(1e-3);
@@ -113,8 +119,13 @@ export const memorySuite: Suite = {
     const jitAfter = settledHeapBytes();
     if (!(loss.item() < firstLoss)) throw new Error(`${suite}: jitted training did not reduce the loss (${firstLoss} -> ${loss.item()})`);
     if (step.cacheSize !== 1) throw new Error(`${suite}: the jitted step was traced ${step.cacheSize} times, expected once`);
-    rows.push(...heapRows(suite, "jitted Adam step", jitBefore, jitAfter, calls, WARMUP_CALLS));
-    void tree;
+    rows.push(
+      ...heapRows(
+        suite,
+        { label: `jitted Adam step: heap after ${WARMUP_CALLS} steps`, bytes: jitBefore },
+        { label: `jitted Adam step: heap after ${calls} steps`, bytes: jitAfter },
+      ),
+    );
     return { rows, skipped: [] };
   },
 };

@@ -50,8 +50,8 @@ export interface PeerWorkload {
 export const PEER_WORKLOADS: readonly PeerWorkload[] = [
   { name: "tfjs-wasm-dense", library: "tfjs-wasm", workload: "dense", command: "node", script: "tfjs_dense.mjs", args: (q) => ["wasm", q ? "5" : "30"], field: "ms_per_step", unit: "ms/step" },
   { name: "tfjs-cpu-dense", library: "tfjs-cpu", workload: "dense", command: "node", script: "tfjs_dense.mjs", args: (q) => ["cpu", q ? "3" : "20"], field: "ms_per_step", unit: "ms/step" },
-  { name: "jaxjs-dense", library: "jax-js-wasm (jit)", workload: "dense", command: "node", script: "jaxjs_dense.mjs", args: (q) => [q ? "5" : "30"], field: "ms_per_step", unit: "ms/step" },
-  { name: "numpy-dense", library: "numpy+openblas (manual backprop)", workload: "dense", command: "python3", script: "np_dense.py", args: () => [], field: "ms_per_step", unit: "ms/step" },
+  { name: "jaxjs-dense", library: "jax-js (jit)", workload: "dense", command: "node", script: "jaxjs_dense.mjs", args: (q) => [q ? "5" : "30"], field: "ms_per_step", unit: "ms/step" },
+  { name: "numpy-dense", library: "numpy+openblas", workload: "dense", command: "python3", script: "np_dense.py", args: () => [], field: "ms_per_step", unit: "ms/step" },
   { name: "tfjs-wasm-small", library: "tfjs-wasm", workload: "small", command: "node", script: "tfjs_small.mjs", args: (q) => ["wasm", q ? "50" : "200"], field: "ms_per_step", unit: "ms/step" },
   { name: "tfjs-cpu-small", library: "tfjs-cpu", workload: "small", command: "node", script: "tfjs_small.mjs", args: (q) => ["cpu", q ? "50" : "200"], field: "ms_per_step", unit: "ms/step" },
   { name: "neataptic-small", library: "neataptic (SGD epoch)", workload: "small", command: "node", script: "neat_small.cjs", args: () => [], field: "ms_per_epoch", unit: "ms/epoch" },

@@ -55,7 +55,7 @@ async function compareTrainingStep(ctx: BenchContext, c: StepComparison): Promis
   const withPeerRatios = (row: ResultRow, targetRow: boolean): ResultRow =>
     peerRows.reduce((acc, peer) => {
       const isTfjsWasm = peer.variant === "tfjs-wasm";
-      return withRatio(acc, peer, targetRow && isTfjsWasm ? { max: c.jitTargetVsTfjsWasm } : undefined, true);
+      return withRatio(acc, peer, { allowUnits: true, ...(targetRow && isTfjsWasm ? { max: c.jitTargetVsTfjsWasm } : {}) });
     }, row);
   const note = `${c.makeNetwork().numEdges} edges; ${eagerSteps} eager / ${jitSteps} jit steps per round`;
   const ours: ResultRow[] = [

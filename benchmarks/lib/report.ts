@@ -44,24 +44,33 @@ export interface SuiteOutcome {
   skipped: Skipped[];
 }
 
+/** Options of `withRatio`. */
+export interface RatioOptions {
+  /** Record whether the ratio is at most this. */
+  max?: number;
+  /** Compare rows in different units (a training step against neataptic's SGD epoch). */
+  allowUnits?: boolean;
+  /** Name the reference by this instead of its variant. */
+  label?: string;
+}
+
 /**
- * Append `row.median / reference.median` to `row`'s ratios (and, with `target`, record whether
- * the ratio is at most `target.max`). Returns a new row; `row` is not modified. Rows in
- * different units compare only when `allowUnits` says so (a training step against neataptic's
- * SGD epoch, for instance).
+ * Append `row.median / reference.median` to `row`'s ratios (and, with `max`, record whether
+ * the ratio is at most `max`). Returns a new row; `row` is not modified.
  *
  * @example
  * withRatio(ours, tfjsWasm, { max: 1 }); // { ...ours, ratios: [{ to: "tfjs-wasm", value: 0.8 }], target: "<= 1x tfjs-wasm", met: true }
  */
-export function withRatio(row: ResultRow, reference: ResultRow, target?: { max: number }, allowUnits = false): ResultRow {
-  if (row.unit !== reference.unit && !allowUnits) {
+export function withRatio(row: ResultRow, reference: ResultRow, options: RatioOptions = {}): ResultRow {
+  if (row.unit !== reference.unit && !options.allowUnits) {
     throw new Error(`withRatio: cannot compare ${row.variant} (${row.unit}) with ${reference.variant} (${reference.unit})`);
   }
+  const to = options.label ?? reference.variant;
   const value = row.median / reference.median;
-  const out: ResultRow = { ...row, ratios: [...(row.ratios ?? []), { to: reference.variant, value }] };
-  if (target) {
-    out.target = `<= ${target.max}x ${reference.variant}`;
-    out.met = value <= target.max;
+  const out: ResultRow = { ...row, ratios: [...(row.ratios ?? []), { to, value }] };
+  if (options.max !== undefined) {
+    out.target = `<= ${options.max}x ${to}`;
+    out.met = value <= options.max;
   }
   return out;
 }

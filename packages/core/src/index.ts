@@ -16,3 +16,5 @@ export { applyUpdates } from "./tree/apply_updates.js";
 export { TreeStructureError } from "./tree/structure_error.js";
 export * as random from "./random/index.js";
 export * as nn from "./nn/index.js";
+/** Low-level: compiled elementwise kernels (used by jit's fusion; usable for custom kernels). */
+export { fusedKernel, type FusedKernel, type FusedOp, type FusedProgram, type ScalarKernel } from "./kernels/fusion.js";

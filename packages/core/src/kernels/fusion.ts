@@ -74,7 +74,7 @@ function generate(program: FusedProgram, rank: number): Compiled {
   return new Function("K", "data", "strides", "offsets", "shape", "outs", lines.join("\n")) as Compiled;
 }
 
-const cache = new Map<string, { flat: Compiled; byRank: Map<number, Compiled> }>();
+const cache = new Map<string, CompiledProgram>();
 
 function programKey(program: FusedProgram, kernelIds: number[]): string {
   return `${program.inputs.join(",")}|${program.ops.map((o, k) => `${kernelIds[k]}:${o.args.join(".")}:${o.dtype}`).join(";")}|${program.outputs.join(",")}`;
@@ -91,59 +91,86 @@ function kernelId(k: ScalarKernel): number {
   return id;
 }
 
-/** A fused program ready to run: compiled code for flat and strided layouts, cached by shape of the program. */
+/** A fused program ready to run: compiled code for flat and strided layouts. */
 export interface FusedKernel {
   run(inputs: readonly ConcreteTensor[], shape: readonly number[], outDtypes: readonly DType[], weakTypes?: readonly boolean[]): ConcreteTensor[];
+}
+
+interface CompiledProgram {
+  readonly program: FusedProgram;
+  readonly kernels: ScalarKernel[];
+  readonly flat: Compiled;
+  readonly byRank: Map<number, Compiled>;
 }
 
 /** Whether a view can be read with one flat index: contiguous, or a broadcast scalar. */
 function flatStride(x: ConcreteTensor): number | null {
   if (x.isContiguous) return 1;
-  if (x.stride.every((s) => s === 0)) return 0;
-  return null;
+  const st = x.stride;
+  for (let i = 0; i < st.length; i++) if (st[i] !== 0) return null;
+  return 0;
 }
 
-/** Compile (or fetch) the kernel of a fused program. */
-export function fusedKernel(program: FusedProgram): FusedKernel {
-  const K = program.ops.map((o) => o.kernel);
-  const key = programKey(program, K.map(kernelId));
-  let entry = cache.get(key);
-  if (!entry) {
-    entry = { flat: generate(program, 1), byRank: new Map() };
-    cache.set(key, entry);
-  }
-  const compiled = entry;
-  return {
-    run(inputs, shape, outDtypes, weakTypes) {
-      let size = 1;
-      for (const n of shape) size *= n;
-      const outs = outDtypes.map((d) => allocate(d, size));
-      if (size > 0) {
-        const flats = inputs.map(flatStride);
-        const data = inputs.map((x) => x.nd.data);
-        if (flats.every((s) => s !== null)) {
-          compiled.flat(K, data, flats.map((s) => [s!]), inputs.map((x) => x.offset), [size], outs);
-        } else {
-          const rank = shape.length;
-          let fn = compiled.byRank.get(rank);
-          if (!fn) {
-            fn = generate(program, rank);
-            compiled.byRank.set(rank, fn);
-          }
-          fn(K, data, inputs.map((x) => x.stride), inputs.map((x) => x.offset), shape, outs);
-        }
-      }
-      return outs.map((o, q) => ConcreteTensor.fromData(o, shape, outDtypes[q]!, weakTypes?.[q] ?? false));
-    },
-  };
+function compileProgram(program: FusedProgram): CompiledProgram {
+  return { program, kernels: program.ops.map((o) => o.kernel), flat: generate(program, 1), byRank: new Map() };
 }
+
+function runCompiled(c: CompiledProgram, inputs: readonly ConcreteTensor[], shape: readonly number[], outDtypes: readonly DType[], weakTypes?: readonly boolean[]): ConcreteTensor[] {
+  let size = 1;
+  for (const n of shape) size *= n;
+  const outs = outDtypes.map((d) => allocate(d, size));
+  if (size > 0) {
+    const n = inputs.length;
+    const data = new Array<TypedArray>(n);
+    const offsets = new Array<number>(n);
+    const flat = new Array<number[]>(n);
+    let allFlat = true;
+    for (let i = 0; i < n; i++) {
+      const x = inputs[i]!;
+      data[i] = x.nd.data;
+      offsets[i] = x.nd.offset;
+      const s = allFlat ? flatStride(x) : null;
+      if (s === null) allFlat = false;
+      else flat[i] = [s];
+    }
+    if (allFlat) {
+      c.flat(c.kernels, data, flat, offsets, [size], outs);
+    } else {
+      const rank = shape.length;
+      let fn = c.byRank.get(rank);
+      if (!fn) c.byRank.set(rank, (fn = generate(c.program, rank)));
+      fn(c.kernels, data, inputs.map((x) => x.stride), offsets, shape, outs);
+    }
+  }
+  return outs.map((o, q) => ConcreteTensor.fromData(o, shape, outDtypes[q]!, weakTypes?.[q] ?? false));
+}
+
+/** Compile (or fetch from the cache) the kernel of a fused program. */
+export function fusedKernel(program: FusedProgram): FusedKernel {
+  const key = programKey(program, program.ops.map((o) => kernelId(o.kernel)));
+  let c = cache.get(key);
+  if (!c) cache.set(key, (c = compileProgram(program)));
+  const compiled = c;
+  return { run: (inputs, shape, outDtypes, weakTypes) => runCompiled(compiled, inputs, shape, outDtypes, weakTypes) };
+}
+
+/** One-op programs of the eager path, by kernel and operand/output dtypes. */
+const single = new WeakMap<ScalarKernel, Map<string, CompiledProgram>>();
 
 /** Run one elementwise scalar kernel over same-shape operands (the eager path of elementwise primitives). */
 export function elementwise(kernel: ScalarKernel, inputs: readonly ConcreteTensor[], outDtype: DType, weakType: boolean): ConcreteTensor {
-  const program: FusedProgram = {
-    inputs: inputs.map((x) => x.dtype),
-    ops: [{ kernel, args: inputs.map((_, i) => i), dtype: outDtype }],
-    outputs: [inputs.length],
-  };
-  return fusedKernel(program).run(inputs, inputs[0]!.shape, [outDtype], [weakType])[0]!;
+  let byTypes = single.get(kernel);
+  if (!byTypes) single.set(kernel, (byTypes = new Map()));
+  let key: string = outDtype;
+  for (let i = 0; i < inputs.length; i++) key += inputs[i]!.dtype;
+  let c = byTypes.get(key);
+  if (!c) {
+    const program: FusedProgram = {
+      inputs: inputs.map((x) => x.dtype),
+      ops: [{ kernel, args: inputs.map((_, i) => i), dtype: outDtype }],
+      outputs: [inputs.length],
+    };
+    byTypes.set(key, (c = compileProgram(program)));
+  }
+  return runCompiled(c, inputs, inputs[0]!.shape, [outDtype], [weakType])[0]!;
 }

@@ -100,6 +100,13 @@ export function serialiseLeaves(t: unknown, options: SerialiseOptions = {}): Uin
   return encodeSafetensors(arrays, options.metadata ?? {});
 }
 
+/** Quoted names, at most `limit` of them. */
+function nameList(names: readonly string[], limit = 8): string {
+  const shown = names.slice(0, limit).map((n) => JSON.stringify(n));
+  if (names.length > limit) shown.push(`... (${names.length - limit} more)`);
+  return shown.join(", ");
+}
+
 function describeLeaf(t: Tensor): string {
   return `${t.dtype} [${t.shape.join(", ")}]`;
 }
@@ -148,11 +155,11 @@ export function deserialiseLeaves<T>(like: T, bytes: Uint8Array, options: Deseri
     return kind === "boolean" ? stored.item() === 1 : stored.item();
   });
   if (missing.length > 0) {
-    throw new SerialisationError(`${op}: the file has no value for ${missing.length === 1 ? "leaf" : "leaves"} ${missing.map((n) => JSON.stringify(n)).join(", ")} of \`like\``);
+    throw new SerialisationError(`${op}: the file has no value for ${missing.length === 1 ? "leaf" : "leaves"} ${nameList(missing)} of \`like\``);
   }
   const extra = [...tensors.keys()].filter((n) => !used.has(n));
   if (extra.length > 0) {
-    throw new SerialisationError(`${op}: the file has ${extra.length === 1 ? "a tensor" : "tensors"} ${extra.map((n) => JSON.stringify(n)).join(", ")} that \`like\` has no leaf for`);
+    throw new SerialisationError(`${op}: the file has ${extra.length === 1 ? "a tensor" : "tensors"} ${nameList(extra)} that \`like\` has no leaf for`);
   }
   return unflatten<T>(def, leaves);
 }

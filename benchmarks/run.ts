@@ -1,0 +1,100 @@
+/**
+ * `pnpm bench`: every benchmark in one run, one table. Our figures and the peers' (tfjs,
+ * jax-js, neataptic, NumPy; run as child processes) are measured in the same run, interleaved
+ * round by round, and reported as medians of several rounds with ratios to the peers.
+ * Results also go to `results/latest.json` (full runs) or `results/partial.json` (runs with
+ * `--quick` or `--only`), with the date, Node version and cores.
+ *
+ *   node --expose-gc --import tsx run.ts [--quick] [--only overhead,memory,readme,dense,pruned,plasticity,matmul]
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, platform, totalmem } from "node:os";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { checkOnly, parseFlags } from "./lib/cli.js";
+import { formatTable, type ResultRow, type Skipped } from "./lib/report.js";
+import type { BenchContext, Suite } from "./lib/suite.js";
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+
+/** A suite and how to load it: loading is part of running, so a package that does not load (yet) skips its suites with the reason. */
+interface SuiteEntry {
+  name: string;
+  load: () => Promise<Suite>;
+}
+
+const SUITES: readonly SuiteEntry[] = [
+  { name: "overhead", load: async () => (await import("./overhead.bench.js")).overheadSuite },
+  { name: "memory", load: async () => (await import("./memory.bench.js")).memorySuite },
+  { name: "readme", load: async () => (await import("./training_step.bench.js")).readmeStepSuite },
+  { name: "dense", load: async () => (await import("./training_step.bench.js")).denseStepSuite },
+  { name: "pruned", load: async () => (await import("./pruned.bench.js")).prunedStepSuite },
+  { name: "plasticity", load: async () => (await import("./plasticity.bench.js")).plasticitySuite },
+  { name: "matmul", load: async () => (await import("./matmul_suite.js")).matmulSuite },
+];
+
+/** The machine the figures come from. */
+function machine() {
+  const cpuList = cpus();
+  return {
+    node: process.version,
+    platform: `${platform()} ${process.arch}`,
+    cores: availableParallelism(),
+    cpu: cpuList[0]?.model ?? "unknown",
+    memoryGB: +(totalmem() / 1024 ** 3).toFixed(1),
+  };
+}
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2));
+  checkOnly(
+    flags.only,
+    SUITES.map((s) => s.name),
+  );
+  const selected = SUITES.filter((s) => flags.only.length === 0 || flags.only.includes(s.name));
+  const started = new Date();
+  const host = machine();
+  const ctx: BenchContext = { quick: flags.quick, log: (message) => process.stderr.write(`[bench] ${message}\n`) };
+  ctx.log(`${started.toISOString()}  Node ${host.node}, ${host.cores} cores (${host.cpu})${flags.quick ? "  --quick" : ""}`);
+
+  const rows: ResultRow[] = [];
+  const skipped: Skipped[] = [];
+  const suiteInfo: { name: string; title: string; seconds: number }[] = [];
+  for (const entry of selected) {
+    const t0 = performance.now();
+    let suite: Suite;
+    try {
+      suite = await entry.load();
+    } catch (err) {
+      skipped.push({ suite: entry.name, reason: `could not load: ${(err as Error).message.split("\n")[0]}` });
+      continue;
+    }
+    ctx.log(`-- ${suite.name}: ${suite.title}`);
+    try {
+      const outcome = await suite.run(ctx);
+      rows.push(...outcome.rows);
+      skipped.push(...outcome.skipped);
+    } catch (err) {
+      skipped.push({ suite: entry.name, reason: `failed: ${(err as Error).message.split("\n")[0]}` });
+    }
+    suiteInfo.push({ name: suite.name, title: suite.title, seconds: +((performance.now() - t0) / 1000).toFixed(1) });
+  }
+
+  console.log(`\nconnex benchmarks, ${started.toISOString().slice(0, 10)}: Node ${host.node}, ${host.cores} cores (${host.cpu})${flags.quick ? ", --quick (smoke run: do not quote)" : ""}`);
+  console.log("medians of several rounds; ratios are to figures measured in this same run\n");
+  console.log(formatTable(rows));
+  if (skipped.length > 0) {
+    console.log("\nskipped (no figures made up):");
+    for (const s of skipped) console.log(`  ${s.suite}: ${s.reason}`);
+  }
+
+  const resultsDir = join(BENCH_DIR, "results");
+  mkdirSync(resultsDir, { recursive: true });
+  const partial = flags.quick || flags.only.length > 0;
+  const file = join(resultsDir, partial ? "partial.json" : "latest.json");
+  const json = { date: started.toISOString(), ...host, quick: flags.quick, only: flags.only, suites: suiteInfo, results: rows, skipped };
+  writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
+  console.log(`\nwrote ${relative(process.cwd(), file)}`);
+}
+
+await main();

@@ -1,0 +1,486 @@
+/**
+ * The shared engine of every structural edit: given the edited graph, roles and partition of
+ * the hidden neurons into batches, lay out the new network and carry its parameters over.
+ *
+ * Cost is in proportion to what changed. Positions are recomputed (one pass over the neurons),
+ * but a batch's input columns are derived from its old columns through an old -> new position
+ * map unless the neuron's inputs were rewired, and a batch's parameter record is
+ *  - shared (`===`) when its neurons, the neurons its input range covers, and its edges are
+ *    unchanged (this holds across pure position shifts: records hold nothing positional);
+ *  - patched with immer (`weights` and `mask` replaced) when only its edges changed;
+ *  - remapped entry by entry otherwise: every surviving value is copied by neuron identity and
+ *    only missing entries are drawn (see `parameter_draws.ts`).
+ *
+ * Which old values survive in a remapped batch:
+ *  - weights: by edge (`from -> to`), when the edge exists before and after;
+ *  - biases, adaptive-activation `a`/`b`: by neuron;
+ *  - neuron attention: by (neuron, input-range neuron, input-range neuron), from the neuron's
+ *    old batch;
+ *  - topo norm and topo attention (per-batch, over the input range): by input-range neuron,
+ *    from the batch's *origin* — the old batch of its first neuron that existed before.
+ */
+import { castDraft, produce } from "immer";
+import type { DType, Tensor } from "@connex/core";
+import type { DirectedGraph } from "../graph.js";
+import { batchMask } from "../init.js";
+import { NeuralNetwork } from "../network.js";
+import type { NeuronId } from "../neuron_id.js";
+import type { NetworkFeatures } from "../options.js";
+import type { AttentionParameters, TopoBatchParameters } from "../parameters.js";
+import { NetworkStructure } from "../structure.js";
+import { segmentsFor, type BatchLayout, type InputSegment, type NetworkTopology } from "../topology.js";
+import { BatchDraws, dataOf, floatData, ParameterKind, tensorFrom, type FloatData } from "./parameter_draws.js";
+
+/** A structural edit, fully resolved by the calling plasticity function. */
+export interface NetworkEdit {
+  /** The edited graph (the original's graph is never modified). */
+  readonly graph: DirectedGraph;
+  readonly inputNeurons: readonly NeuronId[];
+  readonly outputNeurons: readonly NeuronId[];
+  /** The hidden neurons grouped into batches, in firing order (no edge inside a batch). */
+  readonly hiddenBatches: readonly (readonly NeuronId[])[];
+  /** Dropout probability of every neuron of the edited network. */
+  readonly dropout: ReadonlyMap<NeuronId, number>;
+  /**
+   * Neurons whose inputs are not simply their old inputs minus removed neurons: heads of added
+   * or removed edges. (New neurons need not be listed.)
+   */
+  readonly rewired: ReadonlySet<NeuronId>;
+  /** Key for the parameters that did not exist before. */
+  readonly key: Tensor;
+}
+
+/** Where a neuron fires: its batch and its row in the batch. */
+export interface Place {
+  readonly batch: number;
+  readonly row: number;
+}
+
+/**
+ * Batch and row of every non-input neuron.
+ *
+ * @example
+ * placesOf(net.structure.topology).get(5); // { batch: 1, row: 0 }
+ */
+export function placesOf(topology: NetworkTopology): Map<NeuronId, Place> {
+  const out = new Map<NeuronId, Place>();
+  topology.batches.forEach((layout, batch) => layout.neurons.forEach((n, row) => out.set(n, { batch, row })));
+  return out;
+}
+
+const ATTENTION_FIELDS = ["queryWeight", "queryBias", "keyWeight", "keyBias", "valueWeight", "valueBias"] as const;
+
+/** The old network's parameter data, as typed arrays, read on first use. */
+class OldParameters {
+  private readonly cache = new Map<string, unknown>();
+  constructor(private readonly records: readonly TopoBatchParameters[]) {}
+
+  private get<T>(key: string, make: () => T): T {
+    if (!this.cache.has(key)) this.cache.set(key, make());
+    return this.cache.get(key) as T;
+  }
+  weights(b: number): FloatData {
+    return this.get(`w${b}`, () => dataOf(this.records[b]!.weights));
+  }
+  mask(b: number): ArrayLike<number> {
+    return this.get(`m${b}`, () => this.records[b]!.mask.toTypedArray() as ArrayLike<number>);
+  }
+  biases(b: number): FloatData {
+    return this.get(`b${b}`, () => dataOf(this.records[b]!.biases));
+  }
+  adaptive(b: number): { a: FloatData; b: FloatData } | null {
+    return this.get(`a${b}`, () => {
+      const p = this.records[b]!.adaptiveActivation;
+      return p ? { a: dataOf(p.a), b: dataOf(p.b) } : null;
+    });
+  }
+  norm(b: number): { gamma: FloatData; beta: FloatData } | null {
+    return this.get(`n${b}`, () => {
+      const p = this.records[b]!.topoNorm;
+      return p ? { gamma: dataOf(p.gamma), beta: dataOf(p.beta) } : null;
+    });
+  }
+  attention(b: number, which: "topoSelfAttention" | "neuronSelfAttention"): FloatData[] | null {
+    return this.get(`${which}${b}`, () => {
+      const p = this.records[b]![which];
+      return p ? ATTENTION_FIELDS.map((f) => dataOf(p[f])) : null;
+    });
+  }
+}
+
+/** Everything the per-batch steps share. */
+interface EditContext {
+  readonly net: NeuralNetwork;
+  readonly old: NetworkTopology;
+  readonly edit: NetworkEdit;
+  readonly dtype: DType;
+  readonly features: NetworkFeatures;
+  readonly position: ReadonlyMap<NeuronId, number>;
+  /** New position of the neuron at each old position, -1 when removed. */
+  readonly oldToNew: Int32Array;
+  /** Old position of the neuron at each new position, -1 when new. */
+  readonly newToOld: Int32Array;
+  readonly oldPlace: ReadonlyMap<NeuronId, Place>;
+  readonly oldParameters: OldParameters;
+}
+
+const sameNumbers = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+const sameSegments = (a: readonly InputSegment[], b: readonly InputSegment[]) =>
+  a.length === b.length && a.every((s, i) => s.chunk === b[i]!.chunk && s.from === b[i]!.from && s.to === b[i]!.to);
+
+/** New positions of neuron `v`'s inputs, ascending. */
+function inputPositions(ctx: EditContext, v: NeuronId, source: Place | undefined): number[] {
+  if (source !== undefined && !ctx.edit.rewired.has(v)) {
+    const oldLayout = ctx.old.batches[source.batch]!;
+    const out: number[] = [];
+    let sorted = true;
+    for (const c of oldLayout.inputColumns[source.row]!) {
+      const p = ctx.oldToNew[oldLayout.inputStart + c]!;
+      if (p < 0) continue;
+      if (out.length > 0 && p < out[out.length - 1]!) sorted = false;
+      out.push(p);
+    }
+    return sorted ? out : out.sort((x, y) => x - y);
+  }
+  return ctx.edit.graph.predecessors.get(v)!.map((p) => ctx.position.get(p)!).sort((x, y) => x - y);
+}
+
+/** The layout of new batch `b`, reusing the old layout's arrays (or the whole layout) where unchanged. */
+function layoutBatch(
+  ctx: EditContext,
+  b: number,
+  kind: "hidden" | "output",
+  neurons: readonly NeuronId[],
+  start: number,
+  chunkStarts: readonly number[],
+  sources: readonly (Place | undefined)[],
+  origin: number,
+): BatchLayout {
+  const positions = neurons.map((v, j) => inputPositions(ctx, v, sources[j]));
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const ps of positions) {
+    if (ps.length === 0) continue;
+    lo = Math.min(lo, ps[0]!);
+    hi = Math.max(hi, ps[ps.length - 1]! + 1);
+  }
+  if (lo === Infinity) lo = hi = start;
+  const inputColumns = positions.map((ps, j) => {
+    const cols = ps.map((p) => p - lo);
+    const src = sources[j];
+    if (src !== undefined) {
+      const oldCols = ctx.old.batches[src.batch]!.inputColumns[src.row]!;
+      if (sameNumbers(cols, oldCols)) return oldCols;
+    }
+    return Object.freeze(cols);
+  });
+  const segments = segmentsFor(lo, hi, chunkStarts.slice(0, b + 1), start);
+  if (origin >= 0) {
+    const old = ctx.old.batches[origin]!;
+    if (
+      old.kind === kind &&
+      old.start === start &&
+      old.inputStart === lo &&
+      old.inputEnd === hi &&
+      old.neurons.length === neurons.length &&
+      old.neurons.every((n, j) => n === neurons[j]) &&
+      inputColumns.every((c, j) => c === old.inputColumns[j]) &&
+      sameSegments(old.segments, segments)
+    ) {
+      return old;
+    }
+  }
+  return Object.freeze({
+    kind,
+    neurons: Object.freeze(neurons.slice()),
+    start,
+    inputStart: lo,
+    inputEnd: hi,
+    segments: Object.freeze(segments),
+    inputColumns: Object.freeze(inputColumns),
+  });
+}
+
+/** For each column of the new layout, the column of the same neuron in old batch `ob` (or -1). */
+function columnMap(ctx: EditContext, layout: BatchLayout, ob: number): Int32Array {
+  const old = ctx.old.batches[ob]!;
+  const oldWidth = old.inputEnd - old.inputStart;
+  const width = layout.inputEnd - layout.inputStart;
+  const out = new Int32Array(width);
+  for (let k = 0; k < width; k++) {
+    const op = ctx.newToOld[layout.inputStart + k]!;
+    const c = op - old.inputStart;
+    out[k] = op >= 0 && c >= 0 && c < oldWidth ? c : -1;
+  }
+  return out;
+}
+
+/** Same neurons reading the same positions' neurons: the old record's columns still apply. */
+function sameInputRange(ctx: EditContext, layout: BatchLayout, ob: number): boolean {
+  const old = ctx.old.batches[ob]!;
+  const width = layout.inputEnd - layout.inputStart;
+  if (width !== old.inputEnd - old.inputStart) return false;
+  for (let k = 0; k < width; k++) if (ctx.newToOld[layout.inputStart + k] !== old.inputStart + k) return false;
+  return true;
+}
+
+/** Only edges changed: copy the old weights, zero removed edges, draw added ones (immer keeps every other field). */
+function patchedRecord(ctx: EditContext, b: number, layout: BatchLayout, ob: number): TopoBatchParameters {
+  const oldLayout = ctx.old.batches[ob]!;
+  const record = ctx.net.batchParameters[ob]!;
+  const width = layout.inputEnd - layout.inputStart;
+  const weights = dataOf(record.weights);
+  const fresh: number[] = [];
+  layout.inputColumns.forEach((cols, j) => {
+    const oldCols = oldLayout.inputColumns[j]!;
+    if (cols === oldCols) return;
+    const now = new Set(cols);
+    const before = new Set(oldCols);
+    for (const c of oldCols) if (!now.has(c)) weights[j * width + c] = 0;
+    for (const c of cols) if (!before.has(c)) fresh.push(j * width + c);
+  });
+  new BatchDraws(ctx.edit.key, b, ctx.dtype).fill(ParameterKind.weights, weights, fresh);
+  const newWeights = tensorFrom(weights, [layout.neurons.length, width], ctx.dtype);
+  const newMask = batchMask(layout);
+  return produce(record, (draft) => {
+    draft.weights = castDraft(newWeights);
+    draft.mask = castDraft(newMask);
+  });
+}
+
+/** Copy one attention block (`[w, w]` weights and `[w]` biases per field) through a column map. */
+function remapAttentionBlock(
+  target: FloatData[],
+  targetRow: number,
+  width: number,
+  old: FloatData[] | null,
+  oldRow: number,
+  oldWidth: number,
+  map: Int32Array | null,
+  fresh: number[][],
+): void {
+  for (let f = 0; f < 6; f++) {
+    const isWeight = f % 2 === 0;
+    const out = target[f]!;
+    const src = old?.[f];
+    if (isWeight) {
+      const base = targetRow * width * width;
+      const oldBase = oldRow * oldWidth * oldWidth;
+      for (let r = 0; r < width; r++) {
+        const or = map ? map[r]! : -1;
+        for (let c = 0; c < width; c++) {
+          const oc = map ? map[c]! : -1;
+          if (src && or >= 0 && oc >= 0) out[base + r * width + c] = src[oldBase + or * oldWidth + oc]!;
+          else fresh[f]!.push(base + r * width + c);
+        }
+      }
+    } else {
+      for (let r = 0; r < width; r++) {
+        const or = map ? map[r]! : -1;
+        if (src && or >= 0) out[targetRow * width + r] = src[oldRow * oldWidth + or]!;
+        else fresh[f]!.push(targetRow * width + r);
+      }
+    }
+  }
+}
+
+function attentionFrom(data: FloatData[], lead: readonly number[], width: number, dtype: DType): AttentionParameters {
+  const shapes = (f: number) => (f % 2 === 0 ? [...lead, width, width] : [...lead, width]);
+  const t = data.map((d, f) => tensorFrom(d, shapes(f), dtype));
+  return Object.freeze({ queryWeight: t[0]!, queryBias: t[1]!, keyWeight: t[2]!, keyBias: t[3]!, valueWeight: t[4]!, valueBias: t[5]! });
+}
+
+/** Build batch `b`'s record entry by entry from the old records (see the file comment). */
+function remappedRecord(ctx: EditContext, b: number, layout: BatchLayout, sources: readonly (Place | undefined)[], origin: number): TopoBatchParameters {
+  const { dtype, features, oldParameters: old } = ctx;
+  const size = layout.neurons.length;
+  const width = layout.inputEnd - layout.inputStart;
+  const draws = new BatchDraws(ctx.edit.key, b, dtype);
+  const maps = new Map<number, Int32Array>();
+  const mapFor = (ob: number) => {
+    if (!maps.has(ob)) maps.set(ob, columnMap(ctx, layout, ob));
+    return maps.get(ob)!;
+  };
+  const oldWidth = (ob: number) => ctx.old.batches[ob]!.inputEnd - ctx.old.batches[ob]!.inputStart;
+
+  const weights = floatData(dtype, size * width);
+  const freshWeights: number[] = [];
+  layout.inputColumns.forEach((cols, j) => {
+    const src = sources[j];
+    const map = src ? mapFor(src.batch) : null;
+    const ow = src ? oldWidth(src.batch) : 0;
+    const oldW = src ? old.weights(src.batch) : null;
+    const oldM = src ? old.mask(src.batch) : null;
+    for (const c of cols) {
+      const at = j * width + c;
+      const oc = map ? map[c]! : -1;
+      if (oc >= 0 && oldM![src!.row * ow + oc]) weights[at] = oldW![src!.row * ow + oc]!;
+      else freshWeights.push(at);
+    }
+  });
+  draws.fill(ParameterKind.weights, weights, freshWeights);
+
+  const biases = floatData(dtype, size);
+  const freshBiases: number[] = [];
+  sources.forEach((src, j) => (src ? (biases[j] = old.biases(src.batch)[src.row]!) : freshBiases.push(j)));
+  draws.fill(ParameterKind.biases, biases, freshBiases);
+
+  let adaptiveActivation: TopoBatchParameters["adaptiveActivation"] = null;
+  if (features.adaptiveActivations && layout.kind === "hidden") {
+    const a = floatData(dtype, size);
+    const bb = floatData(dtype, size);
+    const fresh: number[] = [];
+    sources.forEach((src, j) => {
+      const o = src ? old.adaptive(src.batch) : null;
+      if (o) {
+        a[j] = o.a[src!.row]!;
+        bb[j] = o.b[src!.row]!;
+      } else fresh.push(j);
+    });
+    draws.fill(ParameterKind.adaptiveA, a, fresh);
+    draws.fill(ParameterKind.adaptiveB, bb, fresh);
+    adaptiveActivation = Object.freeze({ a: tensorFrom(a, [size], dtype), b: tensorFrom(bb, [size], dtype) });
+  }
+
+  let topoNorm: TopoBatchParameters["topoNorm"] = null;
+  if (features.topoNorm && width >= 2) {
+    const o = origin >= 0 ? old.norm(origin) : null;
+    const map = origin >= 0 ? mapFor(origin) : null;
+    const gamma = floatData(dtype, width);
+    const beta = floatData(dtype, width);
+    const fresh: number[] = [];
+    for (let k = 0; k < width; k++) {
+      if (o && map![k]! >= 0) {
+        gamma[k] = o.gamma[map![k]!]!;
+        beta[k] = o.beta[map![k]!]!;
+      } else fresh.push(k);
+    }
+    draws.fill(ParameterKind.normGamma, gamma, fresh);
+    draws.fill(ParameterKind.normBeta, beta, fresh);
+    topoNorm = Object.freeze({ gamma: tensorFrom(gamma, [width], dtype), beta: tensorFrom(beta, [width], dtype) });
+  }
+
+  const attentionData = (lead: number) => ATTENTION_FIELDS.map((_, f) => floatData(dtype, f % 2 === 0 ? lead * width * width : lead * width));
+  let topoSelfAttention: TopoBatchParameters["topoSelfAttention"] = null;
+  if (features.topoSelfAttention && width >= 1) {
+    const data = attentionData(1);
+    const fresh: number[][] = ATTENTION_FIELDS.map(() => []);
+    const o = origin >= 0 ? old.attention(origin, "topoSelfAttention") : null;
+    remapAttentionBlock(data, 0, width, o, 0, origin >= 0 ? oldWidth(origin) : 0, origin >= 0 ? mapFor(origin) : null, fresh);
+    fresh.forEach((slots, f) => draws.fill(ParameterKind.topoAttention + f, data[f]!, slots));
+    topoSelfAttention = attentionFrom(data, [], width, dtype);
+  }
+
+  let neuronSelfAttention: TopoBatchParameters["neuronSelfAttention"] = null;
+  if (features.neuronSelfAttention && width >= 1) {
+    const data = attentionData(size);
+    const fresh: number[][] = ATTENTION_FIELDS.map(() => []);
+    sources.forEach((src, j) => {
+      const o = src ? old.attention(src.batch, "neuronSelfAttention") : null;
+      remapAttentionBlock(data, j, width, o, src ? src.row : 0, src ? oldWidth(src.batch) : 0, src ? mapFor(src.batch) : null, fresh);
+    });
+    fresh.forEach((slots, f) => draws.fill(ParameterKind.neuronAttention + f, data[f]!, slots));
+    neuronSelfAttention = attentionFrom(data, [size], width, dtype);
+  }
+
+  return Object.freeze({
+    weights: tensorFrom(weights, [size, width], dtype),
+    biases: tensorFrom(biases, [size], dtype),
+    mask: batchMask(layout),
+    topoNorm,
+    topoSelfAttention,
+    neuronSelfAttention,
+    adaptiveActivation,
+  });
+}
+
+/**
+ * The network `edit` describes, built from `net` with every surviving parameter carried over
+ * and every untouched batch's record shared by reference.
+ *
+ * @example
+ * applyEdit(net, { graph, inputNeurons, outputNeurons, hiddenBatches, dropout, rewired, key });
+ */
+export function applyEdit(net: NeuralNetwork, edit: NetworkEdit): NeuralNetwork {
+  const old = net.structure.topology;
+  const groups: { kind: "hidden" | "output"; neurons: readonly NeuronId[] }[] = edit.hiddenBatches.map((neurons) => ({ kind: "hidden", neurons }));
+  groups.push({ kind: "output", neurons: edit.outputNeurons });
+  const order: NeuronId[] = [...edit.inputNeurons];
+  const chunkStarts = [0];
+  for (const g of groups) {
+    chunkStarts.push(order.length);
+    for (const n of g.neurons) order.push(n);
+  }
+  const position = new Map<NeuronId, number>();
+  order.forEach((n, i) => position.set(n, i));
+  const oldToNew = new Int32Array(old.order.length).fill(-1);
+  const newToOld = new Int32Array(order.length).fill(-1);
+  old.order.forEach((n, i) => {
+    const p = position.get(n);
+    if (p !== undefined) {
+      oldToNew[i] = p;
+      newToOld[p] = i;
+    }
+  });
+  const ctx: EditContext = {
+    net,
+    old,
+    edit,
+    dtype: net.structure.dtype,
+    features: net.structure.features,
+    position,
+    oldToNew,
+    newToOld,
+    oldPlace: placesOf(old),
+    oldParameters: new OldParameters(net.batchParameters),
+  };
+
+  const layouts: BatchLayout[] = [];
+  const records: TopoBatchParameters[] = [];
+  groups.forEach((g, b) => {
+    const sources = g.neurons.map((n) => ctx.oldPlace.get(n));
+    const origin = sources.find((s) => s !== undefined)?.batch ?? -1;
+    const layout = layoutBatch(ctx, b, g.kind, g.neurons, chunkStarts[b + 1]!, chunkStarts, sources, origin);
+    layouts.push(layout);
+    const oldLayout = origin >= 0 ? old.batches[origin]! : null;
+    const sameNeurons = oldLayout !== null && oldLayout.neurons.length === g.neurons.length && oldLayout.neurons.every((n, j) => n === g.neurons[j]);
+    if (sameNeurons && sameInputRange(ctx, layout, origin)) {
+      const sameEdges = layout.inputColumns.every((c, j) => c === oldLayout.inputColumns[j]);
+      records.push(sameEdges ? net.batchParameters[origin]! : patchedRecord(ctx, b, layout, origin));
+    } else {
+      records.push(remappedRecord(ctx, b, layout, sources, origin));
+    }
+  });
+
+  const topology: NetworkTopology = Object.freeze({
+    order: Object.freeze(order),
+    position,
+    inputNeurons: Object.freeze(edit.inputNeurons.slice()),
+    outputNeurons: Object.freeze(edit.outputNeurons.slice()),
+    hiddenNeurons: Object.freeze(order.slice(edit.inputNeurons.length, order.length - edit.outputNeurons.length)),
+    batches: Object.freeze(layouts),
+  });
+  const structure = new NetworkStructure(edit.graph, topology, edit.dropout, net.structure.features, net.structure.dtype);
+  return NeuralNetwork.fromParts({
+    structure,
+    batchParameters: records,
+    hiddenActivation: net.hiddenActivation,
+    outputTransformation: net.outputTransformation,
+  });
+}
+
+/**
+ * A new network object with exactly the parts of `net` (what an edit that changes nothing
+ * returns: every record, the structure and the activations are shared).
+ *
+ * @example
+ * unchangedCopy(net).batchParameters[0] === net.batchParameters[0]; // true
+ */
+export function unchangedCopy(net: NeuralNetwork): NeuralNetwork {
+  return NeuralNetwork.fromParts({
+    structure: net.structure,
+    batchParameters: net.batchParameters,
+    hiddenActivation: net.hiddenActivation,
+    outputTransformation: net.outputTransformation,
+  });
+}
