@@ -20,8 +20,6 @@ export interface SingleStep {
 
 export type Step = FusedGroup | SingleStep;
 
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((n, i) => n === b[i]);
-
 function isElementwise(e: Eqn): boolean {
   return e.prim.scalarKernel !== undefined && e.outputs.length === 1;
 }
@@ -47,12 +45,15 @@ export function fuse(jaxpr: Jaxpr): Step[] {
   for (const a of jaxpr.outs) if (a.kind === "var") returned.add(a.v.id);
 
   const steps: Step[] = [];
-  let group: { eqns: Eqn[]; indices: Set<number>; produced: Set<number>; shape: readonly number[] } | null = null;
+  // One open group per shape: elementwise equations only read operands of their own shape,
+  // so groups of different shapes never feed each other directly.
+  type Open = { eqns: Eqn[]; indices: Set<number>; produced: Set<number>; shape: readonly number[] };
+  const open = new Map<string, Open>();
 
-  const flush = () => {
-    if (!group) return;
-    const g = group;
-    group = null;
+  const flush = (key: string) => {
+    const g = open.get(key);
+    if (!g) return;
+    open.delete(key);
     if (g.eqns.length === 1) {
       steps.push({ kind: "eqn", eqn: g.eqns[0]! });
       return;
@@ -60,16 +61,16 @@ export function fuse(jaxpr: Jaxpr): Step[] {
     const inputs: Atom[] = [];
     const regOf = new Map<number | object, number>();
     const reg = (a: Atom): number => {
-      const key = a.kind === "var" ? a.v.id : a.value;
-      let r = regOf.get(key);
+      const k = a.kind === "var" ? a.v.id : a.value;
+      let r = regOf.get(k);
       if (r === undefined) {
         r = inputs.length;
-        regOf.set(key, r);
+        regOf.set(k, r);
         inputs.push(a);
       }
       return r;
     };
-    // First pass: registers of external operands (must precede op registers).
+    // External operands take the first registers; op k writes register numIn + k.
     for (const e of g.eqns) for (const a of e.inputs) if (!(a.kind === "var" && g.produced.has(a.v.id))) reg(a);
     const numIn = inputs.length;
     const ops: FusedOp[] = [];
@@ -92,19 +93,20 @@ export function fuse(jaxpr: Jaxpr): Step[] {
   };
 
   jaxpr.eqns.forEach((e, i) => {
-    const readsGroup = group !== null && e.inputs.some((a) => a.kind === "var" && group!.produced.has(a.v.id));
     if (isElementwise(e)) {
       const shape = e.outputs[0]!.aval.shape;
-      if (group && !sameShape(group.shape, shape)) flush();
-      if (!group) group = { eqns: [], indices: new Set(), produced: new Set(), shape };
-      group.eqns.push(e);
-      group.indices.add(i);
-      group.produced.add(e.outputs[0]!.id);
+      const key = shape.join(",");
+      let g = open.get(key);
+      if (!g) open.set(key, (g = { eqns: [], indices: new Set(), produced: new Set(), shape }));
+      g.eqns.push(e);
+      g.indices.add(i);
+      g.produced.add(e.outputs[0]!.id);
       return;
     }
-    if (group && readsGroup) flush();
+    // Anything else runs now; first emit the open groups it reads from.
+    for (const [key, g] of [...open]) if (e.inputs.some((a) => a.kind === "var" && g.produced.has(a.v.id))) flush(key);
     steps.push({ kind: "eqn", eqn: e });
   });
-  flush();
+  for (const key of [...open.keys()]) flush(key);
   return steps;
 }
