@@ -236,7 +236,7 @@ function patchedRecord(ctx: EditContext, b: number, layout: BatchLayout, ob: num
     if (cols === oldCols) return;
     const now = new Set(cols);
     const before = new Set(oldCols);
-    // mutated
+    for (const c of oldCols) if (!now.has(c)) weights[j * width + c] = 0;
     for (const c of cols) if (!before.has(c)) fresh.push(j * width + c);
   });
   new BatchDraws(ctx.edit.key, b, ctx.dtype).fill(ParameterKind.weights, weights, fresh);

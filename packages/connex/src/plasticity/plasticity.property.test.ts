@@ -8,7 +8,7 @@ import { constructedLike, rebuildFromScratch, snapshot } from "./testing/identit
 import { planEdit } from "./testing/random_edit.js";
 import { changedSurvivors, untouchedBatches } from "./testing/survival.js";
 
-const RUNS = 200;
+const RUNS = 1000;
 
 const caseArb = fc.record({
   seed: fc.integer({ min: 1, max: 1_000_000 }),
@@ -34,6 +34,7 @@ function edgesPointForward(net: NeuralNetwork): boolean {
 describe("plasticity on random DAGs with random edit sequences (fast-check)", () => {
   it(`keeps every property after every edit (${RUNS} networks)`, () => {
     let edits = 0;
+    const seen = { moved: 0, cycles: 0, emptied: 0, shared: 0 };
     fc.assert(
       fc.property(caseArb, (c) => {
         const dag = randomDag(c.seed, { maxInputs: 3, maxHidden: 6, maxOutputs: 3, density: c.density });
@@ -68,6 +69,8 @@ describe("plasticity on random DAGs with random edit sequences (fast-check)", ()
               for (let k = 0; k + 1 < e.cycle.length; k++) expect(edgeSet.has(JSON.stringify([e.cycle[k], e.cycle[k + 1]]))).toBe(true);
             }
             expect(snapshot(net)).toEqual(before);
+            if (e instanceof CycleError) seen.cycles++;
+            else seen.emptied++;
             return;
           }
           expect(edit.expectedError, edit.describe).toBeNull();
@@ -82,6 +85,7 @@ describe("plasticity on random DAGs with random edit sequences (fast-check)", ()
           expect([...next.structure.topology.position]).toEqual([...scratch.structure.topology.position]);
           const k = next.inputNeurons.length;
           const xs = [0, 1].map((s) => Array.from({ length: k }, (_, j) => Math.sin(3 * j + s + c.seed)));
+          expect((snapshot(next) as { records: unknown }).records).toEqual((snapshot(scratch) as { records: unknown }).records);
           const got = outputs(next, xs);
           const want = outputs(scratch, xs);
           got.forEach((v, j) => expect(Math.abs(v - want[j]!), edit.describe).toBeLessThan(1e-12 * (1 + Math.abs(want[j]!))));
@@ -93,13 +97,24 @@ describe("plasticity on random DAGs with random edit sequences (fast-check)", ()
           // (c) surviving parameters are identical.
           expect(changedSurvivors(net, next).changed, edit.describe).toEqual([]);
           // (d) untouched batches are shared by reference.
-          expect(untouchedBatches(net, next).notShared, edit.describe).toEqual([]);
+          const sharing = untouchedBatches(net, next);
+          expect(sharing.notShared, edit.describe).toEqual([]);
+          seen.shared += sharing.untouched;
+          const batchOf = (m: NeuralNetwork) => new Map(m.topoBatches.flatMap((ns, b) => ns.map((n) => [n, b] as const)));
+          const [was, now] = [batchOf(net), batchOf(next)];
+          if (edit.describe.startsWith("addConnections") && [...was].some(([n, b]) => now.get(n) !== b)) seen.moved++;
           net = next;
         });
         expect(snapshot(original)).toEqual(originalSnapshot);
       }),
       { numRuns: RUNS },
     );
+    // The random edits reach every case: successes, reordering, cycles, emptied roles, sharing.
     expect(edits).toBeGreaterThan(RUNS);
+    expect(seen.moved).toBeGreaterThan(RUNS / 20);
+    expect(seen.cycles).toBeGreaterThan(RUNS / 20);
+    expect(seen.emptied).toBeGreaterThan(RUNS / 100);
+    expect(seen.shared).toBeGreaterThan(RUNS);
+    console.log(`plasticity property test: ${edits} edits, ${JSON.stringify(seen)}`);
   });
 });

@@ -1,9 +1,9 @@
 /**
- * Where each neuron and edge of a network goes on the page. Small and medium networks are laid
- * out by `@dagrejs/dagre` (Sugiyama-style layering with crossing reduction). Dagre's crossing
- * reduction grows quickly with the number of edges, so large networks (a `DenseMLP` has about
- * 100,000 edges) use a direct layered layout instead: one column per topological batch, in
- * firing order, edges drawn straight.
+ * Where each neuron and edge of a network goes on the page: neurons in columns (layers), edges
+ * flowing from column to column. For small and medium networks `@dagrejs/dagre` chooses the
+ * columns and the order inside each (Sugiyama-style layering with crossing reduction). Dagre's
+ * crossing reduction grows quickly with the number of edges, so large networks (a `DenseMLP`
+ * has about 100,000 edges) use the topological batches as columns, in firing order.
  */
 import dagre from "@dagrejs/dagre";
 import type { NeuralNetwork } from "../network.js";
@@ -22,7 +22,7 @@ export interface PlacedNeuron {
   readonly y: number;
 }
 
-/** A placed edge: its weight and the polyline it follows. */
+/** A placed edge: its weight and its end points (neuron centres). */
 export interface PlacedEdge {
   readonly from: NeuronId;
   readonly to: NeuronId;
@@ -36,8 +36,12 @@ export interface NetworkLayout {
   readonly edges: readonly PlacedEdge[];
   readonly width: number;
   readonly height: number;
-  /** Which layout engine placed it. */
+  /** Which layout engine chose the columns. */
   readonly engine: "dagre" | "batches";
+  /** Flow direction: edges point right (`"LR"`) or down (`"TB"`). */
+  readonly direction: "LR" | "TB";
+  /** Neuron radius used. */
+  readonly radius: number;
 }
 
 /** Options of `layoutNetwork`. */
@@ -48,9 +52,9 @@ export interface LayoutOptions {
   maxDagreEdges?: number;
   /** Flow direction: left to right (default) or top to bottom. */
   direction?: "LR" | "TB";
-  /** Neuron radius in pixels (default 14). */
+  /** Neuron radius in pixels (default 14, smaller for layers of more than 24 neurons). */
   radius?: number;
-  /** Gap between neurons of the same layer (default 18) and between layers (default 70). */
+  /** Gap between neurons of the same layer (default 18) and between layers (default 70; 160 for tall layers). */
   neuronGap?: number;
   layerGap?: number;
 }
@@ -63,43 +67,49 @@ function roleOf(network: NeuralNetwork): (n: NeuronId) => NeuronRole {
   return (n) => (inputs.has(n) ? "input" : outputs.has(n) ? "output" : "hidden");
 }
 
-function dagreLayout(network: NeuralNetwork, options: Required<Omit<LayoutOptions, "engine" | "maxDagreEdges">>): NetworkLayout {
-  const { radius, neuronGap, layerGap, direction } = options;
-  const weighted = network.toWeightedGraph();
-  const key = new Map<NeuronId, string>(weighted.nodes.map((n, i) => [n, `n${i}`]));
+type Resolved = Required<Omit<LayoutOptions, "engine" | "maxDagreEdges">>;
+
+/**
+ * Dagre's layering and in-layer order (its crossing reduction): the neurons in columns.
+ * Dagre's own coordinates are not used: its coordinate assignment spreads dense layers (every
+ * neuron feeding every neuron of the next layer) over many times the height they need, so
+ * columns are placed evenly by `placeColumns` instead.
+ */
+function dagreColumns(network: NeuralNetwork, options: Resolved): NeuronId[][] {
+  const neurons = network.neurons;
+  const key = new Map<NeuronId, string>(neurons.map((n, i) => [n, `n${i}`]));
   const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: direction, nodesep: neuronGap, ranksep: layerGap, marginx: MARGIN, marginy: MARGIN });
+  g.setGraph({ rankdir: "LR", nodesep: options.neuronGap, ranksep: options.layerGap });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const n of weighted.nodes) g.setNode(key.get(n)!, { width: 2 * radius, height: 2 * radius });
-  for (const e of weighted.edges) g.setEdge(key.get(e.from)!, key.get(e.to)!);
+  for (const n of neurons) g.setNode(key.get(n)!, { width: 2 * options.radius, height: 2 * options.radius });
+  for (const [from, to] of network.edges()) g.setEdge(key.get(from)!, key.get(to)!);
   dagre.layout(g);
-  const role = roleOf(network);
-  const dropout = network.structure.dropout;
-  const neurons = weighted.nodes.map((n): PlacedNeuron => {
-    const p = g.node(key.get(n)!);
-    return { id: n, role: role(n), dropout: dropout.get(n) ?? 0, x: p.x, y: p.y };
-  });
-  const edges = weighted.edges.map((e): PlacedEdge => {
-    const points = (g.edge(key.get(e.from)!, key.get(e.to)!).points ?? []).map((p: { x: number; y: number }) => ({ x: p.x, y: p.y }));
-    return { from: e.from, to: e.to, weight: e.weight, points };
-  });
-  const graph = g.graph();
-  return { neurons, edges, width: graph.width ?? 0, height: graph.height ?? 0, engine: "dagre" };
+  const placed = neurons.map((n) => ({ n, ...(g.node(key.get(n)!) as { x: number; y: number }) }));
+  const ranks = [...new Set(placed.map((p) => Math.round(p.x)))].sort((a, b) => a - b);
+  const column = new Map(ranks.map((x, i) => [x, i]));
+  const columns: NeuronId[][] = ranks.map(() => []);
+  placed.sort((a, b) => a.y - b.y).forEach((p) => columns[column.get(Math.round(p.x))!]!.push(p.n));
+  return columns;
 }
 
-function batchLayout(network: NeuralNetwork, options: Required<Omit<LayoutOptions, "engine" | "maxDagreEdges">>): NetworkLayout {
+/** The input neurons, then one column per topological batch, in firing order. */
+function batchColumns(network: NeuralNetwork): NeuronId[][] {
+  return [network.inputNeurons.slice(), ...network.topoBatches.map((b) => b.slice())];
+}
+
+/** Evenly spaced columns, each centred across the drawing; edges join neuron centres. */
+function placeColumns(network: NeuralNetwork, columns: readonly (readonly NeuronId[])[], options: Resolved, engine: NetworkLayout["engine"]): NetworkLayout {
   const { radius, neuronGap, layerGap, direction } = options;
-  const layers: (readonly NeuronId[])[] = [network.inputNeurons, ...network.topoBatches];
-  const tallest = Math.max(...layers.map((l) => l.length));
+  const tallest = Math.max(1, ...columns.map((c) => c.length));
   const step = 2 * radius + neuronGap;
   const across = (tallest - 1) * step;
   const role = roleOf(network);
   const dropout = network.structure.dropout;
   const at = new Map<NeuronId, { x: number; y: number }>();
   const neurons: PlacedNeuron[] = [];
-  layers.forEach((layer, l) => {
-    const offset = (across - (layer.length - 1) * step) / 2; // centre each layer
-    layer.forEach((n, i) => {
+  columns.forEach((col, l) => {
+    const offset = (across - (col.length - 1) * step) / 2;
+    col.forEach((n, i) => {
       const along = MARGIN + radius + l * (2 * radius + layerGap);
       const side = MARGIN + radius + offset + i * step;
       const p = direction === "LR" ? { x: along, y: side } : { x: side, y: along };
@@ -108,11 +118,11 @@ function batchLayout(network: NeuralNetwork, options: Required<Omit<LayoutOption
     });
   });
   const edges = network.toWeightedGraph().edges.map((e): PlacedEdge => ({ from: e.from, to: e.to, weight: e.weight, points: [at.get(e.from)!, at.get(e.to)!] }));
-  const length = 2 * MARGIN + 2 * radius + (layers.length - 1) * (2 * radius + layerGap);
+  const length = 2 * MARGIN + 2 * radius + (columns.length - 1) * (2 * radius + layerGap);
   const breadth = 2 * MARGIN + 2 * radius + across;
   return direction === "LR"
-    ? { neurons, edges, width: length, height: breadth, engine: "batches" }
-    : { neurons, edges, width: breadth, height: length, engine: "batches" };
+    ? { neurons, edges, width: length, height: breadth, engine, direction, radius }
+    : { neurons, edges, width: breadth, height: length, engine, direction, radius };
 }
 
 /**
@@ -122,13 +132,16 @@ function batchLayout(network: NeuralNetwork, options: Required<Omit<LayoutOption
  * layoutNetwork(net).neurons[0]; // { id: 0, role: "input", dropout: 0, x: 38, y: 80 }
  */
 export function layoutNetwork(network: NeuralNetwork, options: LayoutOptions = {}): NetworkLayout {
-  const resolved = {
+  // Tall layers get smaller neurons (and longer edges), so a 128-neuron layer stays on screen.
+  const tallest = Math.max(network.inputNeurons.length, ...network.topoBatches.map((b) => b.length));
+  const radius = options.radius ?? (tallest <= 24 ? 14 : Math.max(3, Math.round((14 * 24) / tallest)));
+  const resolved: Resolved = {
     direction: options.direction ?? "LR",
-    radius: options.radius ?? 14,
-    neuronGap: options.neuronGap ?? 18,
-    layerGap: options.layerGap ?? 70,
+    radius,
+    neuronGap: options.neuronGap ?? (radius >= 14 ? 18 : Math.ceil(radius * 1.4)),
+    layerGap: options.layerGap ?? (tallest <= 24 ? 70 : 160),
   };
   const engine = options.engine ?? "auto";
   const useDagre = engine === "dagre" || (engine === "auto" && network.numEdges <= (options.maxDagreEdges ?? 1500));
-  return useDagre ? dagreLayout(network, resolved) : batchLayout(network, resolved);
+  return useDagre ? placeColumns(network, dagreColumns(network, resolved), resolved, "dagre") : placeColumns(network, batchColumns(network), resolved, "batches");
 }

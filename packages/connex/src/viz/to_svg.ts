@@ -77,20 +77,18 @@ function checkOptions(network: unknown, options: ToSVGOptions): void {
   }
 }
 
-function edgePath(e: PlacedEdge): string {
-  const [first, ...rest] = e.points;
-  if (first === undefined) return "";
-  if (rest.length === 0) return `M${num(first.x)},${num(first.y)}`;
-  if (rest.length === 1) return `M${num(first.x)},${num(first.y)}L${num(rest[0]!.x)},${num(rest[0]!.y)}`;
-  // A smooth curve through dagre's control points: quadratic segments between midpoints.
-  let d = `M${num(first.x)},${num(first.y)}`;
-  const pts = e.points;
-  for (let i = 1; i < pts.length - 1; i++) {
-    const mid = { x: (pts[i]!.x + pts[i + 1]!.x) / 2, y: (pts[i]!.y + pts[i + 1]!.y) / 2 };
-    const end = i === pts.length - 2 ? pts[i + 1]! : mid;
-    d += `Q${num(pts[i]!.x)},${num(pts[i]!.y)} ${num(end.x)},${num(end.y)}`;
+/** A gentle S-curve from one neuron to the next, leaving and entering along the flow. */
+function edgePath(e: PlacedEdge, direction: "LR" | "TB", radius: number): string {
+  const a = e.points[0]!;
+  const b = e.points[e.points.length - 1]!;
+  if (direction === "LR") {
+    const [x1, x2] = [a.x + radius, b.x - radius];
+    const bend = Math.max(10, (x2 - x1) / 2);
+    return `M${num(x1)},${num(a.y)}C${num(x1 + bend)},${num(a.y)} ${num(x2 - bend)},${num(b.y)} ${num(x2)},${num(b.y)}`;
   }
-  return d;
+  const [y1, y2] = [a.y + radius, b.y - radius];
+  const bend = Math.max(10, (y2 - y1) / 2);
+  return `M${num(a.x)},${num(y1)}C${num(a.x)},${num(y1 + bend)} ${num(b.x)},${num(y2 - bend)} ${num(b.x)},${num(y2)}`;
 }
 
 /** The legend's rows, drawn at the bottom. */
@@ -130,8 +128,8 @@ function legend(y: number, omitted: number, total: number): string {
  */
 export function toSVG(network: NeuralNetwork, options: ToSVGOptions = {}): string {
   checkOptions(network, options);
-  const radius = options.radius ?? 14;
   const layout = layoutNetwork(network, options);
+  const radius = layout.radius;
   const highlightNeurons = new Set<NeuronId>(options.highlight?.neurons ?? []);
   const highlightEdges = new Set<string>((options.highlight?.edges ?? []).map(([a, b]) => edgeKey(a, b)));
   const anyHighlight = highlightNeurons.size > 0 || highlightEdges.size > 0;
@@ -158,7 +156,7 @@ export function toSVG(network: NeuralNetwork, options: ToSVGOptions = {}): strin
     const opacity = lit ? 1 : (anyHighlight ? 0.35 : 1) * (0.15 + 0.75 * m) * (density < 1 ? density + 0.2 : 1);
     const marker = drawn <= 300 ? ` marker-end="url(#arrow-${lit ? "highlight" : e.weight >= 0 ? "positive" : "negative"})"` : "";
     const tip = density === 1 || lit ? `<title>${escapeXml(`${formatNeuron(e.from)} → ${formatNeuron(e.to)}: w = ${e.weight.toPrecision(4)}`)}</title>` : "";
-    return `<path d="${edgePath(e)}" fill="none" stroke="${colour}" stroke-width="${num(strokeWidth)}" stroke-opacity="${num(opacity)}"${marker}>${tip}</path>`;
+    return `<path d="${edgePath(e, layout.direction, radius)}" fill="none" stroke="${colour}" stroke-width="${num(strokeWidth)}" stroke-opacity="${num(opacity)}"${marker}>${tip}</path>`;
   };
   const neuronSvg = (n: PlacedNeuron): string => {
     const lit = highlightNeurons.has(n.id);

@@ -113,7 +113,9 @@ describe.each(CASES)("$name", (c) => {
       expect(c.prim.vjp!([null], c.inputs(), [], c.params, [true])).toEqual([null]);
     });
   } else {
-    test.skipIf(c.smooth === false)("jvp matches central differences", () => checkJvp(c.prim, c.inputs(), c.params));
+    // At a kink (tied maxima) central differences are not a derivative: such cases check only
+    // the transpose identity below and the tie-splitting rule in their own tests.
+    if (c.smooth !== false) test("jvp matches central differences", () => checkJvp(c.prim, c.inputs(), c.params));
     test("vjp is the transpose of jvp", () => checkVjp(c.prim, c.inputs(), c.params));
   }
   test.each(c.batchDims.map((d) => [JSON.stringify(d), d] as const))("batch rule with dims %s equals a loop", (_n, dims) => {

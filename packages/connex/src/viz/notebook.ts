@@ -1,0 +1,54 @@
+/**
+ * Talking to a Jupyter notebook run by tslab, without depending on tslab: the module is loaded
+ * lazily, and only inside a tslab kernel, so Node scripts never need it installed.
+ */
+import { createRequire } from "node:module";
+import { basename } from "node:path";
+
+/** The part of tslab's `Display` this library uses. */
+export interface NotebookDisplay {
+  html(s: string): void;
+  svg(s: string): void;
+}
+
+/** The part of the `tslab` module this library uses. */
+interface TslabModule {
+  display: NotebookDisplay;
+  newDisplay(): NotebookDisplay;
+}
+
+let cached: TslabModule | null | undefined;
+
+/** `require` in both builds: CommonJS has one; ESM makes one from this module's URL. */
+function nodeRequire(): NodeRequire {
+  return typeof require === "function" ? require : createRequire(import.meta.url);
+}
+
+/**
+ * True inside a tslab kernel (the kernel process is started as `tslab kernel ...`).
+ *
+ * @example
+ * inTslab(); // false in a Node script
+ */
+export function inTslab(): boolean {
+  return /tslab/i.test(basename(process.argv[1] ?? ""));
+}
+
+/**
+ * The tslab module when running inside a tslab kernel, else `null`.
+ *
+ * @example
+ * tslab()?.display.svg(svg);
+ */
+export function tslab(): TslabModule | null {
+  if (cached !== undefined) return cached;
+  cached = null;
+  if (inTslab()) {
+    try {
+      cached = nodeRequire()("tslab") as TslabModule;
+    } catch {
+      cached = null;
+    }
+  }
+  return cached;
+}
