@@ -14,3 +14,6 @@ export { defaultInit, type WeightInitializer, type InitContext } from "./init.js
 export type { TopoBatchParameters, AttentionParameters, TopoNormParameters, AdaptiveActivationParameters } from "./parameters.js";
 export { NetworkStructure } from "./structure.js";
 export type { BatchLayout, InputSegment, NetworkTopology } from "./topology.js";
+export { addConnections, removeConnections, addInputNeurons, addHiddenNeurons, addOutputNeurons, removeNeurons, setDropoutP, type EditOptions } from "./plasticity/index.js";
+export * as pipeable from "./pipeable.js";
+export * as safe from "./safe.js";
