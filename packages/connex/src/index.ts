@@ -17,3 +17,8 @@ export type { BatchLayout, InputSegment, NetworkTopology } from "./topology.js";
 export { addConnections, removeConnections, addInputNeurons, addHiddenNeurons, addOutputNeurons, removeNeurons, setDropoutP, type EditOptions } from "./plasticity/index.js";
 export * as pipeable from "./pipeable.js";
 export * as safe from "./safe.js";
+export { save } from "./persistence/save.js";
+export { load } from "./persistence/load.js";
+export { registerActivation } from "./persistence/activation_registry.js";
+export { NetworkFileError, UnregisteredActivationError } from "./persistence/errors.js";
+export * as viz from "./viz/index.js";

@@ -26,6 +26,15 @@ describe("elementwise fusion", () => {
     expect(m1!.toArray()).toEqual(m2!.toArray());
   });
 
+  it("reuses intermediate buffers across calls without touching earlier results", () => {
+    const j = jit((a: Tensor) => np.sum(np.exp(np.multiply(np.sin(a), 2)), { axis: 0 }));
+    const first = j(x) as Tensor;
+    const snapshot = Array.from(first.toTypedArray());
+    const second = j(np.multiply(x, 3)) as Tensor;
+    expect(Array.from(first.toTypedArray())).toEqual(snapshot);
+    expect(second.toArray()).not.toEqual(first.toArray());
+  });
+
   it("keeps float32 rounding per operation (same bits as eager)", () => {
     const x32 = np.astype(x, "float32");
     const row32 = np.astype(row, "float32");

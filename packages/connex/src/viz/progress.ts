@@ -51,7 +51,7 @@ export function formatLoss(loss: number | undefined): string {
   if (loss === undefined) return "-";
   if (!Number.isFinite(loss)) return String(loss);
   const a = Math.abs(loss);
-  return a !== 0 && (a < 1e-3 || a >= 1e5) ? loss.toExponential(3).replace("e-", "e-").replace("e+", "e") : loss.toPrecision(4);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? loss.toExponential(3).replace("e+", "e") : loss.toPrecision(4);
 }
 
 function notebookHtml(label: string, step: number, total: number, loss: number | undefined, rate: number, done: boolean): string {
@@ -117,6 +117,7 @@ export function progress(options: ProgressOptions): Progress {
     finish = () => bar.stop();
   }
   draw(false);
+  lastDraw = start;
 
   return {
     update(s: number, l?: number): void {

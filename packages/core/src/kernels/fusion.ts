@@ -93,7 +93,12 @@ function kernelId(k: ScalarKernel): number {
 
 /** A fused program ready to run: compiled code for flat and strided layouts. */
 export interface FusedKernel {
-  run(inputs: readonly ConcreteTensor[], shape: readonly number[], outDtypes: readonly DType[], weakTypes?: readonly boolean[]): ConcreteTensor[];
+  /**
+   * Run over `inputs` (each of `shape`, any strides). `buffers`, when given, are the output
+   * arrays to fill (one per output, of the right dtype and size): jit reuses them across calls
+   * for intermediates that never escape.
+   */
+  run(inputs: readonly ConcreteTensor[], shape: readonly number[], outDtypes: readonly DType[], weakTypes?: readonly boolean[], buffers?: readonly TypedArray[]): ConcreteTensor[];
 }
 
 interface CompiledProgram {
@@ -115,10 +120,17 @@ function compileProgram(program: FusedProgram): CompiledProgram {
   return { program, kernels: program.ops.map((o) => o.kernel), flat: generate(program, 1), byRank: new Map() };
 }
 
-function runCompiled(c: CompiledProgram, inputs: readonly ConcreteTensor[], shape: readonly number[], outDtypes: readonly DType[], weakTypes?: readonly boolean[]): ConcreteTensor[] {
+function runCompiled(
+  c: CompiledProgram,
+  inputs: readonly ConcreteTensor[],
+  shape: readonly number[],
+  outDtypes: readonly DType[],
+  weakTypes?: readonly boolean[],
+  buffers?: readonly TypedArray[],
+): ConcreteTensor[] {
   let size = 1;
   for (const n of shape) size *= n;
-  const outs = outDtypes.map((d) => allocate(d, size));
+  const outs = buffers ? (buffers as TypedArray[]) : outDtypes.map((d) => allocate(d, size));
   if (size > 0) {
     const n = inputs.length;
     const data = new Array<TypedArray>(n);
@@ -151,7 +163,7 @@ export function fusedKernel(program: FusedProgram): FusedKernel {
   let c = cache.get(key);
   if (!c) cache.set(key, (c = compileProgram(program)));
   const compiled = c;
-  return { run: (inputs, shape, outDtypes, weakTypes) => runCompiled(compiled, inputs, shape, outDtypes, weakTypes) };
+  return { run: (inputs, shape, outDtypes, weakTypes, buffers) => runCompiled(compiled, inputs, shape, outDtypes, weakTypes, buffers) };
 }
 
 /** One-op programs of the eager path, by kernel and operand/output dtypes. */

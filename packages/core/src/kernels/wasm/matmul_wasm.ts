@@ -11,10 +11,15 @@ import { F32, F64, kernelName, matmulModuleBytes, type ALayout, type KernelShape
  * `[A as given (or packed row-major) | B panels | C (m × padded n)]`.
  */
 
-/** Register tile per element type: `mr` rows × `vectors` v128 per row, `k` unrolled 4×. */
+/**
+ * Register tile per element type: `mr` rows × `vectors` v128 per row. Measured on the 2-core
+ * AMD EPYC (Zen 5) dev machine, Node 20, float32 (GFLOP/s at 256², 512², 250x513·513x128):
+ * 4×2 ≈ 38/42/40; 4×3 ≈ 28/32/30; 3×4 ≈ 27/28/28; 6×2 ≈ 22/21/22; 8×1 ≈ 9/15/14. Unrolling
+ * the `k` loop made every shape slower (4×2 unrolled 4×: ≈ 25/28/27), so it is off.
+ */
 const SHAPES: Record<SimdFloat["name"], KernelShape> = {
-  f32: { mr: 4, vectors: 2, unroll: 4 },
-  f64: { mr: 4, vectors: 2, unroll: 4 },
+  f32: { mr: 4, vectors: 2, unroll: 1 },
+  f64: { mr: 4, vectors: 2, unroll: 1 },
 };
 
 const PAGE_BYTES = 65536;

@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// Execute every notebook in examples/notebooks/ top to bottom with the tslab kernel and fail
+// on any error: a cell that raised, an "error" output, or anything written to stderr. Uses
+// Debian's Jupyter (/usr/bin/jupyter, run by /usr/bin/python3; see scripts/ensure-jupyter.sh,
+// which `pnpm notebooks` runs first) and the built packages (packages/*/dist: `pnpm build`).
+//
+//   node scripts/run-notebooks.mjs                 run all, write executed copies to a temp dir
+//   node scripts/run-notebooks.mjs --update        run all and write the outputs back in place
+//                                                  (how the committed outputs are refreshed)
+//   node scripts/run-notebooks.mjs pruning.ipynb   run only the named notebooks
+//
+// Prints each notebook's wall time; exits non-zero if any notebook failed.
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("../", import.meta.url));
+const notebookDir = join(root, "examples", "notebooks");
+const JUPYTER = "/usr/bin/jupyter";
+/** Longest one cell may run, in seconds (the slowest training cell takes well under a minute). */
+const CELL_TIMEOUT_S = 600;
+
+const args = process.argv.slice(2);
+const update = args.includes("--update");
+const unknownFlags = args.filter((a) => a.startsWith("-") && a !== "--update");
+if (unknownFlags.length > 0) fail(`unknown option ${unknownFlags.join(", ")} (only --update)`);
+const named = args.filter((a) => !a.startsWith("-")).map((a) => basename(a));
+
+function fail(message) {
+  console.error(`run-notebooks: ${message}`);
+  process.exit(1);
+}
+
+/** Every problem recorded in an executed notebook's outputs, one line each. */
+function notebookErrors(notebook) {
+  const problems = [];
+  notebook.cells.forEach((cell, index) => {
+    if (cell.cell_type !== "code") return;
+    for (const output of cell.outputs ?? []) {
+      const where = `cell ${index + 1} (${String(Array.isArray(cell.source) ? cell.source.join("") : cell.source).split("\n")[0].slice(0, 60)})`;
+      if (output.output_type === "error") {
+        problems.push(`${where}: ${output.ename}: ${output.evalue}`);
+      } else if (output.output_type === "stream" && output.name === "stderr") {
+        const text = Array.isArray(output.text) ? output.text.join("") : output.text;
+        problems.push(`${where}: wrote to stderr: ${text.trim().split("\n").slice(0, 5).join(" | ")}`);
+      }
+    }
+  });
+  return problems;
+}
+
+for (const pkg of ["core", "autodiff", "optim", "connex"]) {
+  const dist = join(root, "packages", pkg, "dist", "index.cjs");
+  if (!existsSync(dist)) fail(`${dist} is missing: the notebooks require() the built packages; run \`pnpm build\` first`);
+}
+if (!existsSync(JUPYTER)) fail(`${JUPYTER} is missing; run \`bash scripts/ensure-jupyter.sh\` first`);
+
+const all = readdirSync(notebookDir).filter((f) => f.endsWith(".ipynb")).sort();
+for (const n of named) if (!all.includes(n)) fail(`no notebook ${n} in ${notebookDir} (have ${all.join(", ")})`);
+const chosen = named.length > 0 ? all.filter((f) => named.includes(f)) : all;
+if (chosen.length === 0) fail(`no notebooks in ${notebookDir}`);
+
+const outDir = mkdtempSync(join(tmpdir(), "connex-notebooks-"));
+const results = [];
+const started = performance.now();
+for (const name of chosen) {
+  const t0 = performance.now();
+  const run = spawnSync(
+    JUPYTER,
+    [
+      "nbconvert",
+      "--to",
+      "notebook",
+      "--execute",
+      "--ExecutePreprocessor.kernel_name=tslab",
+      `--ExecutePreprocessor.timeout=${CELL_TIMEOUT_S}`,
+      "--output-dir",
+      outDir,
+      join(notebookDir, name),
+    ],
+    // The kernel's working directory is the notebook's own, so `require("connex")` resolves
+    // through the workspace's node_modules like any file under examples/.
+    { cwd: notebookDir, encoding: "utf8", env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: "1" } },
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  const executed = join(outDir, name);
+  const problems = [];
+  if (run.error) problems.push(`could not start ${JUPYTER}: ${run.error.message}`);
+  if (run.status !== 0) problems.push(`nbconvert exited with ${run.status}:\n${(run.stderr ?? "").trim().split("\n").slice(-25).join("\n")}`);
+  if (existsSync(executed)) problems.push(...notebookErrors(JSON.parse(readFileSync(executed, "utf8"))));
+  else if (problems.length === 0) problems.push(`nbconvert wrote no ${executed}`);
+  results.push({ name, seconds, problems });
+  console.log(`${problems.length === 0 ? "ok  " : "FAIL"} ${name} (${seconds.toFixed(1)} s)`);
+  for (const p of problems) console.log(`     ${p.replace(/\n/g, "\n     ")}`);
+  if (update && problems.length === 0) copyFileSync(executed, join(notebookDir, name));
+}
+
+const failed = results.filter((r) => r.problems.length > 0);
+const total = (performance.now() - started) / 1000;
+console.log(
+  `notebooks: ${results.length - failed.length} of ${results.length} ran without errors in ${total.toFixed(1)} s` +
+    (update ? (failed.length === 0 ? "; outputs written back" : "; outputs of the clean ones written back") : ""),
+);
+if (failed.length > 0) {
+  console.log(`executed copies kept in ${outDir}`);
+  process.exit(1);
+}
+rmSync(outDir, { recursive: true, force: true });
