@@ -8,7 +8,7 @@
  *   node --expose-gc --import tsx run.ts [--quick] [--only overhead,memory,readme,dense,pruned,plasticity,matmul]
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { availableParallelism, cpus, platform, totalmem } from "node:os";
+import { availableParallelism, cpus, loadavg, platform, totalmem } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkOnly, parseFlags } from "./lib/cli.js";
@@ -54,6 +54,7 @@ async function main(): Promise<void> {
   const selected = SUITES.filter((s) => flags.only.length === 0 || flags.only.includes(s.name));
   const started = new Date();
   const host = machine();
+  const loadAtStart = +loadavg()[0]!.toFixed(2);
   const ctx: BenchContext = { quick: flags.quick, log: (message) => process.stderr.write(`[bench] ${message}\n`) };
   ctx.log(`${started.toISOString()}  Node ${host.node}, ${host.cores} cores (${host.cpu})${flags.quick ? "  --quick" : ""}`);
 
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
     suiteInfo.push({ name: suite.name, title: suite.title, seconds: +((performance.now() - t0) / 1000).toFixed(1) });
   }
 
-  console.log(`\nconnex benchmarks, ${started.toISOString().slice(0, 10)}: Node ${host.node}, ${host.cores} cores (${host.cpu})${flags.quick ? ", --quick (smoke run: do not quote)" : ""}`);
+  console.log(`\nconnex benchmarks, ${started.toISOString().slice(0, 10)}: Node ${host.node}, ${host.cores} cores (${host.cpu}), load average ${loadAtStart} -> ${loadavg()[0]!.toFixed(2)}${flags.quick ? ", --quick (smoke run: do not quote)" : ""}`);
   console.log("medians of several rounds; ratios are to figures measured in this same run\n");
   console.log(formatTable(rows));
   if (skipped.length > 0) {
@@ -92,7 +93,8 @@ async function main(): Promise<void> {
   mkdirSync(resultsDir, { recursive: true });
   const partial = flags.quick || flags.only.length > 0;
   const file = join(resultsDir, partial ? "partial.json" : "latest.json");
-  const json = { date: started.toISOString(), ...host, quick: flags.quick, only: flags.only, suites: suiteInfo, results: rows, skipped };
+  // The 1-minute load average before and after: on a shared machine, a high figure explains noisy rounds.
+  const json = { date: started.toISOString(), ...host, loadAverage: { start: loadAtStart, end: +loadavg()[0]!.toFixed(2) }, quick: flags.quick, only: flags.only, suites: suiteInfo, results: rows, skipped };
   writeFileSync(file, `${JSON.stringify(json, null, 2)}\n`);
   console.log(`\nwrote ${relative(process.cwd(), file)}`);
 }

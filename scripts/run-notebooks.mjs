@@ -76,6 +76,8 @@ for (const name of chosen) {
       "--execute",
       "--ExecutePreprocessor.kernel_name=tslab",
       `--ExecutePreprocessor.timeout=${CELL_TIMEOUT_S}`,
+      // Run every cell even after a failure, so the report lists every error with its message.
+      "--ExecutePreprocessor.allow_errors=True",
       "--output-dir",
       outDir,
       join(notebookDir, name),

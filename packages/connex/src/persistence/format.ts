@@ -34,8 +34,8 @@ export interface NetworkDescription {
   outputNeurons: NeuronId[];
   /** The hidden topological batches, in firing order (the output batch is `outputNeurons`). */
   hiddenBatches: NeuronId[][];
-  /** Dropout probability of each neuron, aligned with `neurons`. */
-  dropout: number[];
+  /** `[neuron index, p]` for every neuron, in the order of the network's dropout map. */
+  dropout: [number, number][];
   features: { topoNorm: boolean; topoSelfAttention: boolean; neuronSelfAttention: boolean; adaptiveActivations: boolean };
   dtype: "float32" | "float64";
   /** Registered names (see `registerActivation`). */

@@ -70,8 +70,11 @@ function readDescription(bytes: Uint8Array): NetworkDescription {
     fail("features must be { topoNorm, topoSelfAttention, neuronSelfAttention, adaptiveActivations } booleans");
   }
   if (d.dtype !== "float32" && d.dtype !== "float64") fail(`dtype must be "float32" or "float64", got ${JSON.stringify(d.dtype)}`);
-  if (!Array.isArray(d.dropout) || d.dropout.length !== n || !d.dropout.every((p) => typeof p === "number" && p >= 0 && p <= 1)) {
-    fail(`dropout must list one probability in [0, 1] per neuron (${n})`);
+  const dropoutSeen = new Set<number>();
+  const validDropout = (e: unknown) =>
+    Array.isArray(e) && e.length === 2 && Number.isInteger(e[0]) && e[0] >= 0 && e[0] < n && !dropoutSeen.has(e[0]) && dropoutSeen.add(e[0]) && typeof e[1] === "number" && e[1] >= 0 && e[1] <= 1;
+  if (!Array.isArray(d.dropout) || d.dropout.length !== n || !d.dropout.every(validDropout)) {
+    fail(`dropout must list [neuron index, probability in [0, 1]] once for each of the ${n} neurons`);
   }
   if (!Array.isArray(d.hiddenBatches)) fail("hiddenBatches must be a list of neuron lists");
   const groups = d.parameterGroups;
@@ -86,7 +89,7 @@ function readDescription(bytes: Uint8Array): NetworkDescription {
     inputNeurons: neuronList(d.inputNeurons, "inputNeurons"),
     outputNeurons: neuronList(d.outputNeurons, "outputNeurons"),
     hiddenBatches: d.hiddenBatches.map((b, i) => neuronList(b, `hiddenBatches[${i}]`)),
-    dropout: d.dropout.slice(),
+    dropout: d.dropout.map((e) => [e[0], e[1]] as [number, number]),
     features: { ...(features as NetworkDescription["features"]) },
     dtype: d.dtype,
     hiddenActivation: d.hiddenActivation,
@@ -189,8 +192,7 @@ function build(bytes: Uint8Array): NeuralNetwork {
   validateRoles(graph, d.inputNeurons, d.outputNeurons);
   assertAcyclic(graph);
   const topology = topologyOf(d, graph);
-  const indexOf = new Map<NeuronId, number>(d.neurons.map((n, i) => [n, i]));
-  const dropout = new Map<NeuronId, number>(topology.order.map((n) => [n, d.dropout[indexOf.get(n)!]!]));
+  const dropout = new Map<NeuronId, number>(d.dropout.map(([i, p]) => [d.neurons[i]!, p]));
   const features: NetworkFeatures = Object.freeze({ ...d.features });
   const structure = new NetworkStructure(graph, topology, dropout, features, d.dtype);
   if (d.parameterGroups.length !== topology.batches.length) {

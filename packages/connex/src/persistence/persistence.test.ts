@@ -4,6 +4,7 @@ import { Module, nn, np, random, tree, type Tensor } from "@connex/core";
 import { CycleError } from "../errors.js";
 import { NeuralNetwork } from "../network.js";
 import type { NeuronId } from "../neuron_id.js";
+import { planEdit } from "../plasticity/testing/random_edit.js";
 import { randomDag, rng } from "../testing/random_dag.js";
 import { registerActivation } from "./activation_registry.js";
 import { NetworkFileError, UnregisteredActivationError } from "./errors.js";
@@ -150,6 +151,43 @@ describe("cnx.save / cnx.load", () => {
     );
   });
 
+  it("round-trips networks after random plasticity edits (property)", () => {
+    const caseArb = fc.record({
+      seed: fc.integer({ min: 1, max: 1_000_000 }),
+      features: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+      edits: fc.array(fc.record({ op: fc.nat({ max: 6 }), picks: fc.array(fc.nat({ max: 10_000 }), { minLength: 1, maxLength: 6 }) }), { minLength: 1, maxLength: 4 }),
+    });
+    let edited = 0;
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const dag = randomDag(c.seed, { maxInputs: 3, maxHidden: 6, maxOutputs: 3, density: 0.4 });
+        let net = new NeuralNetwork({
+          graph: dag.edges,
+          inputNeurons: dag.inputNeurons,
+          outputNeurons: dag.outputNeurons,
+          neurons: dag.neurons,
+          useTopoNorm: c.features[0],
+          useTopoSelfAttention: c.features[1],
+          useNeuronSelfAttention: c.features[2],
+          useAdaptiveActivations: c.features[3],
+          key: random.key(c.seed),
+        });
+        c.edits.forEach((plan, i) => {
+          const edit = planEdit(net, plan, i);
+          if (edit.expectedError !== null) return; // edits that must fail (cycles) change nothing
+          net = edit.run();
+          edited++;
+          const back = load(save(net));
+          expectSameNetwork(net, back);
+          const x = np.array(Array.from({ length: net.inputNeurons.length }, (_, k) => Math.sin(k + i)));
+          expect(Array.from(back.forward(x, { inference: true }).toTypedArray())).toEqual(Array.from(net.forward(x, { inference: true }).toTypedArray()));
+        });
+      }),
+      { numRuns: 100 },
+    );
+    expect(edited).toBeGreaterThan(100);
+  });
+
   it("stores the parameters as named safetensors tensors and the description as metadata", () => {
     const bytes = save(readmeNetwork());
     const { tensors, metadata } = tree.decodeSafetensors(bytes);
@@ -239,7 +277,8 @@ describe("cnx.load: corrupt, truncated and inconsistent files", () => {
       [(d) => (d.inputNeurons = [99]), /stored network is invalid: .*99/],
       [(d) => d.hiddenBatches.reverse(), /does not point to a later batch/],
       [(d) => d.hiddenBatches.pop(), /in no batch/],
-      [(d) => (d.dropout[0] = 2), /dropout must list one probability in \[0, 1\]/],
+      [(d) => (d.dropout[0][1] = 2), /dropout must list \[neuron index, probability in \[0, 1\]\] once for each of the 12 neurons/],
+      [(d) => (d.dropout[1][0] = d.dropout[0][0]), /dropout must list/],
       [(d) => (d.dtype = "int32"), /dtype must be "float32" or "float64"/],
       [(d) => (d.parameterGroups[0] = []), /parameters do not fit the stored network: .*has tensors "batchParameters.0.adaptiveActivation.a", .*\(\d+ more\) that `like` has no leaf for/],
       [(d) => (d.neurons[1] = d.neurons[0]), /listed twice/],

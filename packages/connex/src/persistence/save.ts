@@ -26,7 +26,7 @@ export function describeNetwork(network: NeuralNetwork): NetworkDescription {
     inputNeurons: topology.inputNeurons.slice(),
     outputNeurons: topology.outputNeurons.slice(),
     hiddenBatches: topology.batches.filter((b) => b.kind === "hidden").map((b) => b.neurons.slice()),
-    dropout: graph.neurons.map((n) => dropout.get(n) ?? 0),
+    dropout: [...dropout].map(([n, p]): [number, number] => [index.get(n)!, p]),
     features: { ...features },
     dtype: dtype as "float32" | "float64",
     hiddenActivation: activationName(network.hiddenActivation, "hiddenActivation"),

@@ -19,7 +19,7 @@ describe("addConnections", () => {
     expect(weightOf(out, 1, 7)).toBeDefined();
     expect(weightOf(out, 1, 7)).not.toBe(0);
     // 7 fires in batch 2; every other batch keeps its record.
-    out.batchParameters.forEach((p, b) => (b === 2 ? expect(p).not.toBe(net.batchParameters[b]) : expect(p).toBe(net.batchParameters[b])));
+    out.batchParameters.forEach((p, b) => (b === 2 ? expect(p === net.batchParameters[b]).toBe(false) : expect(p).toBe(net.batchParameters[b])));
     expect(changedSurvivors(net, out).changed).toEqual([]);
     expect(run(out, [0.4])).toEqual(run(rebuildFromScratch(out), [0.4]));
     expect(run(out, [0.4])).not.toEqual(run(net, [0.4]));
@@ -34,7 +34,7 @@ describe("addConnections", () => {
     expect(weightOf(a, 1, 7)).not.toBe(weightOf(b, 1, 7));
     expect(weightOf(addConnections(net, [[1, 7]]), 1, 7)).toBe(weightOf(addConnections(net, [[1, 7]], { key: random.key(0) }), 1, 7));
     const same = addConnections(net, [[0, 1], [1, 4]]);
-    expect(same).not.toBe(net);
+    expect(same === net).toBe(false);
     expect(same.numEdges).toBe(14);
     same.batchParameters.forEach((p, i) => expect(p).toBe(net.batchParameters[i]));
     // An existing edge listed with a new one: only the new one is added; the old weight stays.

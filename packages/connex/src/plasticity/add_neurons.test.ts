@@ -46,7 +46,7 @@ describe("addHiddenNeurons", () => {
     const net = readmeNetwork({ useAdaptiveActivations: true });
     const out = addHiddenNeurons(net, ["h", 40], { key: random.key(9) });
     expect(out.topoBatches).toEqual([[1, 2], [4, 5], [6, 7], [8, 9, 10, "h", 40], [3, 11]]);
-    out.batchParameters.forEach((p, b) => (b === 3 ? expect(p).not.toBe(net.batchParameters[b]) : expect(p).toBe(net.batchParameters[b])));
+    out.batchParameters.forEach((p, b) => (b === 3 ? expect(p === net.batchParameters[b]).toBe(false) : expect(p).toBe(net.batchParameters[b])));
     expect(changedSurvivors(net, out).changed).toEqual([]);
     expect(run(out, [0.2])).toEqual(run(net, [0.2]));
     const other = addHiddenNeurons(net, ["h", 40], { key: random.key(10) });
@@ -73,7 +73,7 @@ describe("addOutputNeurons", () => {
     const net = readmeNetwork();
     const out = addOutputNeurons(net, ["y"], { key: random.key(4) });
     expect(out.outputNeurons).toEqual([3, 11, "y"]);
-    out.batchParameters.forEach((p, b) => (b === 4 ? expect(p).not.toBe(net.batchParameters[b]) : expect(p).toBe(net.batchParameters[b])));
+    out.batchParameters.forEach((p, b) => (b === 4 ? expect(p === net.batchParameters[b]).toBe(false) : expect(p).toBe(net.batchParameters[b])));
     const y = run(out, [0.7]);
     expect(y.slice(0, 2)).toEqual(run(net, [0.7]));
     expect(y[2]).toBe((out.batchParameters[4]!.biases.toTypedArray() as Float64Array)[2]);

@@ -145,6 +145,69 @@ function inputPositions(ctx: EditContext, v: NeuronId, source: Place | undefined
   return ctx.edit.graph.predecessors.get(v)!.map((p) => ctx.position.get(p)!).sort((x, y) => x - y);
 }
 
+/**
+ * The fast path of `layoutBatch`: when the batch has exactly its old neurons and the neurons of
+ * its old input range sit contiguously in the new order (nothing removed, inserted or moved
+ * inside it), rows whose inputs were not rewired keep their column arrays as they are and only
+ * the rewired rows are recomputed, provided the range itself is unchanged. Returns `null` when
+ * that does not apply (the general path then recomputes every row).
+ */
+function keptColumns(
+  ctx: EditContext,
+  neurons: readonly NeuronId[],
+  start: number,
+  chunkStarts: readonly number[],
+  b: number,
+  kind: "hidden" | "output",
+  origin: number,
+): BatchLayout | null {
+  if (origin < 0) return null;
+  const old = ctx.old.batches[origin]!;
+  if (old.kind !== kind || old.neurons.length !== neurons.length || !old.neurons.every((n, j) => n === neurons[j])) return null;
+  const width = old.inputEnd - old.inputStart;
+  if (width === 0) return null;
+  const base = ctx.oldToNew[old.inputStart]!;
+  if (base < 0) return null;
+  for (let k = 1; k < width; k++) if (ctx.oldToNew[old.inputStart + k] !== base + k) return null;
+  let lo = Infinity;
+  let hi = -Infinity;
+  const rewired = new Map<number, number[]>();
+  neurons.forEach((v, j) => {
+    if (ctx.edit.rewired.has(v)) {
+      const ps = ctx.edit.graph.predecessors.get(v)!.map((p) => ctx.position.get(p)!).sort((x, y) => x - y);
+      rewired.set(j, ps);
+      if (ps.length > 0) {
+        lo = Math.min(lo, ps[0]!);
+        hi = Math.max(hi, ps[ps.length - 1]! + 1);
+      }
+    } else {
+      const cols = old.inputColumns[j]!;
+      if (cols.length > 0) {
+        lo = Math.min(lo, base + cols[0]!);
+        hi = Math.max(hi, base + cols[cols.length - 1]! + 1);
+      }
+    }
+  });
+  if (lo !== base || hi !== base + width) return null;
+  const inputColumns = rewired.size === 0 ? old.inputColumns : old.inputColumns.map((cols, j) => {
+    const ps = rewired.get(j);
+    if (ps === undefined) return cols;
+    const now = ps.map((p) => p - lo);
+    return sameNumbers(now, cols) ? cols : Object.freeze(now);
+  });
+  const segments = segmentsFor(lo, hi, chunkStarts.slice(0, b + 1), start);
+  if (old.start === start && old.inputStart === lo && inputColumns === old.inputColumns && sameSegments(old.segments, segments)) return old;
+  return Object.freeze({
+    kind,
+    neurons: old.neurons,
+    start,
+    inputStart: lo,
+    inputEnd: hi,
+    segments: Object.freeze(segments),
+    inputColumns: inputColumns === old.inputColumns ? old.inputColumns : Object.freeze(inputColumns),
+  });
+}
+
 /** The layout of new batch `b`, reusing the old layout's arrays (or the whole layout) where unchanged. */
 function layoutBatch(
   ctx: EditContext,
@@ -156,6 +219,8 @@ function layoutBatch(
   sources: readonly (Place | undefined)[],
   origin: number,
 ): BatchLayout {
+  const kept = keptColumns(ctx, neurons, start, chunkStarts, b, kind, origin);
+  if (kept) return kept;
   const positions = neurons.map((v, j) => inputPositions(ctx, v, sources[j]));
   let lo = Infinity;
   let hi = -Infinity;

@@ -17,7 +17,7 @@ describe("removeConnections", () => {
     expect(out.edges()).not.toContainEqual([6, 9]);
     expect(out.topoBatches).toEqual(net.topoBatches);
     // 9 fires in batch 3 and reads [6, 7] (columns unchanged: 6 still feeds 8): only that record changes.
-    out.batchParameters.forEach((p, b) => (b === 3 ? expect(p).not.toBe(net.batchParameters[b]) : expect(p).toBe(net.batchParameters[b])));
+    out.batchParameters.forEach((p, b) => (b === 3 ? expect(p === net.batchParameters[b]).toBe(false) : expect(p).toBe(net.batchParameters[b])));
     expect(out.batchParameters[3]!.topoNorm).toBe(net.batchParameters[3]!.topoNorm);
     expect(changedSurvivors(net, out).changed).toEqual([]);
     expect(run(out, [0.9])).toEqual(run(rebuildFromScratch(out), [0.9]));

@@ -63,9 +63,9 @@ function readLittleEndian(bytes: Uint8Array, offset: number, dtype: DType, count
   const Ctor = typedArrayFor(dtype);
   const size = itemSize(dtype);
   if (HOST_IS_LITTLE_ENDIAN || dtype === "bool") {
-    // `slice` copies into a new, aligned buffer: the tensor owns its data and later writes to
-    // `bytes` cannot reach it.
-    const copy = bytes.slice(offset, offset + count * size);
+    // A copy in a new, aligned buffer: the tensor owns its data and later writes to `bytes`
+    // cannot reach it. (Uint8Array's own `slice`: a Node Buffer's `slice` is a view.)
+    const copy = Uint8Array.prototype.slice.call(bytes, offset, offset + count * size);
     return new (Ctor as unknown as new (b: ArrayBuffer, o: number, n: number) => TypedArray)(copy.buffer, 0, count);
   }
   const out = new Ctor(count);

@@ -175,6 +175,17 @@ describe("tree.serialiseLeaves / tree.deserialiseLeaves", () => {
     expect(back.w.toArray()).toEqual([1.5, 2, 3]);
   });
 
+  it("reads from a Node Buffer inside a larger pool (as fs.readFileSync returns)", () => {
+    const t = { w: np.array([1.5, -2, 3], { dtype: "float64" }), m: np.array([true, false]) };
+    const bytes = serialiseLeaves(t);
+    const pool = Buffer.alloc(bytes.length + 13, 7);
+    pool.set(bytes, 5);
+    const view = pool.subarray(5, 5 + bytes.length);
+    expectSameLeaves(t, deserialiseLeaves(t, view));
+    pool.fill(0);
+    expect(deserialiseLeaves(t, bytes).w.toArray()).toEqual([1.5, -2, 3]);
+  });
+
   it("reads files that list tensors in any order, with unaligned data and no metadata", () => {
     // As another writer might lay it out: a BOOL first, then an F32 at an odd offset.
     const f = new Float32Array([1.5, -2]);

@@ -191,10 +191,10 @@ export function matmulWasm(
   const { mr } = set.shape;
   const eb = set.type.bytes;
   const planned = planA(a, m, k, eb);
-  const nPad = Math.ceil(n / nr) * nr;
   const bAt = aligned(planned.size, set.type);
-  const cAt = bAt + k * nPad;
-  const view = viewWithCapacity(rt, set.type, (cAt + m * nPad) * eb);
+  const cAt = aligned(bAt + k * Math.ceil(n / nr) * nr, set.type);
+  // C is m × n row-major, plus `nr` elements of slack for the last row's spill (see below).
+  const view = viewWithCapacity(rt, set.type, (cAt + m * n + nr) * eb);
   placeA(a, m, k, planned, view);
   packB(b, k, n, nr, view, bAt);
 
@@ -204,16 +204,18 @@ export function matmulWasm(
   const rest = m - blocks * mr;
   // Bytes from one tile row of A to the next.
   const rowStep = planned.layout === "rows" ? planned.stride : eb;
-  const crs = nPad * eb;
-  for (let j0 = 0; j0 < n; j0 += nr) {
+  const crs = n * eb;
+  // Tiles are stored whole (nr columns), so a tile of the last, partial panel spills into the
+  // first columns of the next row. Computing that panel first, and every panel's rows top to
+  // bottom, makes each spill land where a later store overwrites it with the right value, so C
+  // needs no padding and leaves the memory as one contiguous m × n block.
+  const lastPanel = Math.floor((n - 1) / nr) * nr;
+  for (let j0 = lastPanel; j0 >= 0; j0 -= nr) {
     const bAddr = (bAt + j0 * k) * eb;
     const cAddr = (cAt + j0) * eb;
     if (blocks > 0) full(0, planned.stride, bAddr, cAddr, crs, k, blocks);
     if (rest > 0) kernels[rest]!(blocks * mr * rowStep, planned.stride, bAddr, cAddr + blocks * mr * crs, crs, k, 1);
   }
-  for (let i = 0; i < m; i++) {
-    const s = cAt + i * nPad;
-    const d = outOffset + i * n;
-    for (let j = 0; j < n; j++) out[d + j] += view[s + j]!;
-  }
+  const size = m * n;
+  for (let t = 0; t < size; t++) out[outOffset + t] += view[cAt + t]!;
 }
