@@ -66,7 +66,7 @@ export function timeCalls(fn: () => void, plan: TimingPlan): Timing {
  * interleaved comparison).
  *
  * @example
- * const ms = timeOnce(() => step(), 10) // ms per call over 10 calls
+ * const ms = timeOnce(() => step(), 10); // ms per call over 10 calls
  */
 export function timeOnce(fn: () => void, iterations = 1): number {
   if (!Number.isInteger(iterations) || iterations < 1) throw new RangeError(`timeOnce: iterations must be an integer >= 1, got ${iterations}`);

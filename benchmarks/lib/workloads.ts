@@ -108,7 +108,7 @@ export class Trainer {
  * and the same updated weights to float32 rounding), so a timing never measures a broken path.
  *
  * @example
- * checkCompiledMatchesEager(() => readmeNetwork());
+ * checkCompiledMatchesEager(() => readmeNetwork(), "README network step");
  */
 export function checkCompiledMatchesEager(makeNetwork: () => cnx.NeuralNetwork, what: string): void {
   const eager = new Trainer(makeNetwork(), { compiled: false });

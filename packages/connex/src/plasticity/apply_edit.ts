@@ -22,7 +22,6 @@
 import { castDraft, produce } from "immer";
 import type { DType, Tensor } from "@connex/core";
 import type { DirectedGraph } from "../graph.js";
-import { batchMask } from "../init.js";
 import { NeuralNetwork } from "../network.js";
 import type { NeuronId } from "../neuron_id.js";
 import type { NetworkFeatures } from "../options.js";
@@ -122,27 +121,32 @@ interface EditContext {
   readonly newToOld: Int32Array;
   readonly oldPlace: ReadonlyMap<NeuronId, Place>;
   readonly oldParameters: OldParameters;
+  /** Surviving neurons keep their relative order (see `keepsOrder`). */
+  readonly inOrder: boolean;
 }
 
 const sameNumbers = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 const sameSegments = (a: readonly InputSegment[], b: readonly InputSegment[]) =>
   a.length === b.length && a.every((s, i) => s.chunk === b[i]!.chunk && s.from === b[i]!.from && s.to === b[i]!.to);
 
-/** New positions of neuron `v`'s inputs, ascending. */
-function inputPositions(ctx: EditContext, v: NeuronId, source: Place | undefined): number[] {
-  if (source !== undefined && !ctx.edit.rewired.has(v)) {
-    const oldLayout = ctx.old.batches[source.batch]!;
-    const out: number[] = [];
-    let sorted = true;
-    for (const c of oldLayout.inputColumns[source.row]!) {
-      const p = ctx.oldToNew[oldLayout.inputStart + c]!;
-      if (p < 0) continue;
-      if (out.length > 0 && p < out[out.length - 1]!) sorted = false;
-      out.push(p);
-    }
-    return sorted ? out : out.sort((x, y) => x - y);
-  }
+/** New positions of the inputs of a rewired or new neuron, ascending (from the edited graph). */
+function graphInputPositions(ctx: EditContext, v: NeuronId): number[] {
   return ctx.edit.graph.predecessors.get(v)!.map((p) => ctx.position.get(p)!).sort((x, y) => x - y);
+}
+
+/**
+ * Whether surviving neurons keep their relative order (no neuron moved to another batch), so
+ * mapping a sorted list of old positions gives a sorted list of new ones.
+ */
+function keepsOrder(oldToNew: Int32Array): boolean {
+  let last = -1;
+  for (let i = 0; i < oldToNew.length; i++) {
+    const p = oldToNew[i]!;
+    if (p < 0) continue;
+    if (p < last) return false;
+    last = p;
+  }
+  return true;
 }
 
 /**
@@ -221,24 +225,67 @@ function layoutBatch(
 ): BatchLayout {
   const kept = keptColumns(ctx, neurons, start, chunkStarts, b, kind, origin);
   if (kept) return kept;
-  const positions = neurons.map((v, j) => inputPositions(ctx, v, sources[j]));
+  // Rows whose inputs were not rewired map their old columns through the position map (in
+  // order when nothing moved); the others read their inputs from the graph.
+  const fromGraph: (number[] | null)[] = neurons.map((v, j) => (sources[j] === undefined || ctx.edit.rewired.has(v) || !ctx.inOrder ? graphInputPositions(ctx, v) : null));
   let lo = Infinity;
   let hi = -Infinity;
-  for (const ps of positions) {
-    if (ps.length === 0) continue;
-    lo = Math.min(lo, ps[0]!);
-    hi = Math.max(hi, ps[ps.length - 1]! + 1);
+  for (let j = 0; j < neurons.length; j++) {
+    const ps = fromGraph[j];
+    if (ps) {
+      if (ps.length > 0) {
+        lo = Math.min(lo, ps[0]!);
+        hi = Math.max(hi, ps[ps.length - 1]! + 1);
+      }
+      continue;
+    }
+    const src = sources[j]!;
+    const oldLayout = ctx.old.batches[src.batch]!;
+    const cols = oldLayout.inputColumns[src.row]!;
+    for (let i = 0; i < cols.length; i++) {
+      const p = ctx.oldToNew[oldLayout.inputStart + cols[i]!]!;
+      if (p >= 0) {
+        lo = Math.min(lo, p);
+        break;
+      }
+    }
+    for (let i = cols.length - 1; i >= 0; i--) {
+      const p = ctx.oldToNew[oldLayout.inputStart + cols[i]!]!;
+      if (p >= 0) {
+        hi = Math.max(hi, p + 1);
+        break;
+      }
+    }
   }
   if (lo === Infinity) lo = hi = start;
-  const inputColumns = positions.map((ps, j) => {
-    const cols = ps.map((p) => p - lo);
+  const inputColumns: (readonly number[])[] = new Array(neurons.length);
+  for (let j = 0; j < neurons.length; j++) {
+    const ps = fromGraph[j];
     const src = sources[j];
-    if (src !== undefined) {
-      const oldCols = ctx.old.batches[src.batch]!.inputColumns[src.row]!;
-      if (sameNumbers(cols, oldCols)) return oldCols;
+    const oldCols = src === undefined ? null : ctx.old.batches[src.batch]!.inputColumns[src.row]!;
+    if (ps) {
+      const cols = ps.map((p) => p - lo);
+      inputColumns[j] = oldCols !== null && sameNumbers(cols, oldCols) ? oldCols : Object.freeze(cols);
+      continue;
     }
-    return Object.freeze(cols);
-  });
+    // One tight pass: map, shift, and compare with the old columns as we go.
+    const oldStart = ctx.old.batches[src!.batch]!.inputStart;
+    const cols = new Array<number>(oldCols!.length);
+    let n = 0;
+    let same = true;
+    for (let i = 0; i < oldCols!.length; i++) {
+      const p = ctx.oldToNew[oldStart + oldCols![i]!]!;
+      if (p < 0) continue;
+      const c = p - lo;
+      if (c !== oldCols![n]) same = false;
+      cols[n++] = c;
+    }
+    if (n !== cols.length) {
+      cols.length = n;
+      same = false;
+    }
+    inputColumns[j] = same ? oldCols! : Object.freeze(cols);
+  }
   const segments = segmentsFor(lo, hi, chunkStarts.slice(0, b + 1), start);
   if (origin >= 0) {
     const old = ctx.old.batches[origin]!;
@@ -280,6 +327,21 @@ function columnMap(ctx: EditContext, layout: BatchLayout, ob: number): Int32Arra
   return out;
 }
 
+/**
+ * The bool `[size, width]` mask of a layout: true where a neuron reads that column.
+ *
+ * @example
+ * maskOf(layout); // [[true, false], [true, true]]
+ */
+export function maskOf(layout: BatchLayout): Tensor {
+  const width = layout.inputEnd - layout.inputStart;
+  const data = new Uint8Array(layout.neurons.length * width);
+  layout.inputColumns.forEach((cols, j) => {
+    for (const c of cols) data[j * width + c] = 1;
+  });
+  return tensorFrom(data, [layout.neurons.length, width], "bool");
+}
+
 /** Same neurons reading the same positions' neurons: the old record's columns still apply. */
 function sameInputRange(ctx: EditContext, layout: BatchLayout, ob: number): boolean {
   const old = ctx.old.batches[ob]!;
@@ -306,7 +368,7 @@ function patchedRecord(ctx: EditContext, b: number, layout: BatchLayout, ob: num
   });
   new BatchDraws(ctx.edit.key, b, ctx.dtype).fill(ParameterKind.weights, weights, fresh);
   const newWeights = tensorFrom(weights, [layout.neurons.length, width], ctx.dtype);
-  const newMask = batchMask(layout);
+  const newMask = maskOf(layout);
   return produce(record, (draft) => {
     draft.weights = castDraft(newWeights);
     draft.mask = castDraft(newMask);
@@ -370,19 +432,35 @@ function remappedRecord(ctx: EditContext, b: number, layout: BatchLayout, source
 
   const weights = floatData(dtype, size * width);
   const freshWeights: number[] = [];
-  layout.inputColumns.forEach((cols, j) => {
+  for (let j = 0; j < size; j++) {
+    const cols = layout.inputColumns[j]!;
     const src = sources[j];
-    const map = src ? mapFor(src.batch) : null;
-    const ow = src ? oldWidth(src.batch) : 0;
-    const oldW = src ? old.weights(src.batch) : null;
-    const oldM = src ? old.mask(src.batch) : null;
-    for (const c of cols) {
-      const at = j * width + c;
-      const oc = map ? map[c]! : -1;
-      if (oc >= 0 && oldM![src!.row * ow + oc]) weights[at] = oldW![src!.row * ow + oc]!;
-      else freshWeights.push(at);
+    if (src === undefined) {
+      for (let i = 0; i < cols.length; i++) freshWeights.push(j * width + cols[i]!);
+      continue;
     }
-  });
+    const map = mapFor(src.batch);
+    const oldRow = src.row * oldWidth(src.batch);
+    const oldW = old.weights(src.batch);
+    const row = j * width;
+    if (!ctx.edit.rewired.has(layout.neurons[j]!)) {
+      // Its inputs are old inputs (minus removed neurons): every edge existed, with its weight.
+      for (let i = 0; i < cols.length; i++) {
+        const c = cols[i]!;
+        const oc = map[c]!;
+        if (oc >= 0) weights[row + c] = oldW[oldRow + oc]!;
+        else freshWeights.push(row + c);
+      }
+      continue;
+    }
+    const oldM = old.mask(src.batch);
+    for (let i = 0; i < cols.length; i++) {
+      const c = cols[i]!;
+      const oc = map[c]!;
+      if (oc >= 0 && oldM[oldRow + oc]) weights[row + c] = oldW[oldRow + oc]!;
+      else freshWeights.push(row + c);
+    }
+  }
   draws.fill(ParameterKind.weights, weights, freshWeights);
 
   const biases = floatData(dtype, size);
@@ -451,7 +529,7 @@ function remappedRecord(ctx: EditContext, b: number, layout: BatchLayout, source
   return Object.freeze({
     weights: tensorFrom(weights, [size, width], dtype),
     biases: tensorFrom(biases, [size], dtype),
-    mask: batchMask(layout),
+    mask: maskOf(layout),
     topoNorm,
     topoSelfAttention,
     neuronSelfAttention,
@@ -498,6 +576,7 @@ export function applyEdit(net: NeuralNetwork, edit: NetworkEdit): NeuralNetwork 
     newToOld,
     oldPlace: placesOf(old),
     oldParameters: new OldParameters(net.batchParameters),
+    inOrder: keepsOrder(oldToNew),
   };
 
   const layouts: BatchLayout[] = [];

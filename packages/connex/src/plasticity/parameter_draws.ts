@@ -8,7 +8,7 @@
  * `ParameterKind`) uses `foldIn(batchKey, kind)` and draws its values in row-major order of the
  * new tensor's missing entries.
  */
-import { np, random, type DType, type Tensor } from "@connex/core";
+import { ConcreteTensor, np, random, type DType, type Tensor } from "@connex/core";
 
 /** The kinds of parameters, each with its own key stream within a batch. */
 export const ParameterKind = {
@@ -83,11 +83,13 @@ export function dataOf(t: Tensor): FloatData {
 }
 
 /**
- * A tensor of `shape` over `data`.
+ * A tensor of `shape` over `data`, which it takes over without copying: the caller must have
+ * built `data` for it (of the dtype's array type: `Float32Array`, `Float64Array`, or
+ * `Uint8Array` for bool) and never write to it again.
  *
  * @example
  * tensorFrom(new Float32Array(6), [2, 3], "float32").shape; // [2, 3]
  */
 export function tensorFrom(data: FloatData | Uint8Array, shape: readonly number[], dtype: DType): Tensor {
-  return np.reshape(np.array(data, { dtype }), shape);
+  return ConcreteTensor.fromData(data, shape, dtype);
 }

@@ -1,4 +1,5 @@
 import type { TypedArray } from "../dtype.js";
+import { matmulWasm, wasmMatmulAvailable } from "./wasm/matmul_wasm.js";
 
 /**
  * A 2-d operand of a matrix product: element `[r, c]` is `data[offset + r * rowStride + c * colStride]`.
@@ -21,15 +22,49 @@ const JC = 64;
 
 /**
  * `out[outOffset + i*n + j] += Σ_p a[i, p] · b[p, j]` for an `m × k` by `k × n` product, with
- * `out` a float64 accumulator. Chooses the loop order from the operands' layout:
+ * `out` a float64 accumulator. Neither operand's buffer is written.
+ *
+ * Float operands go to the WebAssembly SIMD kernels (`wasm/matmul_wasm.ts`) when the engine
+ * has them and {@link useWasmMatmul} says the product is big enough; float32 is then computed
+ * in float32 (as TensorFlow.js and XLA on CPU do), float64 in float64. Everything else (integer
+ * dtypes, tiny products, engines without Wasm SIMD) runs {@link matmulAccumulateJs}.
+ * Example: `matmulAccumulate(a, b, 2, 3, 4, new Float64Array(8), 0)`.
+ */
+export function matmulAccumulate(a: MatrixView, b: MatrixView, m: number, k: number, n: number, out: Float64Array, outOffset: number): void {
+  if (m === 0 || n === 0 || k === 0) return;
+  const type = a.data instanceof Float32Array && b.data instanceof Float32Array ? "f32" : a.data instanceof Float64Array && b.data instanceof Float64Array ? "f64" : null;
+  if (type !== null && useWasmMatmul(type, m, k, n) && wasmMatmulAvailable()) matmulWasm(type, a, b, m, k, n, out, outOffset);
+  else matmulAccumulateJs(a, b, m, k, n, out, outOffset);
+}
+
+/**
+ * Whether a product of these sizes is faster in the Wasm kernels than in the JS one. Measured
+ * (2-core AMD EPYC, Node 20, `benchmarks/matmul.bench.ts` and the kernel tests' sizes): the Wasm
+ * path copies both operands into its memory and makes one O(m·n) pass over the result, so it
+ * loses when `k` is tiny (the product is then mostly that pass: 250x1·1x128 takes 70 µs vs 40 µs
+ * in JS) and, for float64 (which the JS kernel reads without conversion), when `m < 4` or the
+ * product is tiny (8³: 0.40 µs vs 0.27 µs). float32 wins from 4³ up (the JS kernel has to widen
+ * float32 to float64 first): 2.3× at 4³, 3× at 16³, 5-8× at 64³, 10× at 250x513·513x128.
+ * Example: `useWasmMatmul("f32", 250, 513, 128)` is `true`.
+ */
+export function useWasmMatmul(type: "f32" | "f64", m: number, k: number, n: number): boolean {
+  const work = m * k * n;
+  if (type === "f32") return work >= 64 && (k >= 8 || m * n <= 1024);
+  return work >= 4096 && k >= 8 && m >= 4;
+}
+
+/**
+ * The JavaScript kernel (float64 arithmetic for every dtype), same contract as
+ * {@link matmulAccumulate}. Chooses the loop order from the operands' layout:
  * - `b` rows contiguous (`colStride == 1`): blocked i-p-j loops over two output rows and four
  *   rows of `b` per pass, reading `a` by its strides (scalar loads, so `aᵀ` costs nothing);
  * - `b` columns contiguous (a transposed view): blocked dot products, four output columns at
  *   a time, with `a`'s rows contiguous;
  * - other strides: the operand is copied (packed) first.
- * Non-float64 operands are packed into float64 (see below). Neither operand's buffer is written.
+ * Non-float64 operands are packed into float64 (see below).
+ * Example: `matmulAccumulateJs(a, b, 2, 3, 4, new Float64Array(8), 0)`.
  */
-export function matmulAccumulate(a: MatrixView, b: MatrixView, m: number, k: number, n: number, out: Float64Array, outOffset: number): void {
+export function matmulAccumulateJs(a: MatrixView, b: MatrixView, m: number, k: number, n: number, out: Float64Array, outOffset: number): void {
   if (m === 0 || n === 0 || k === 0) return;
   // The loops below only ever see Float64Array operands: one element type keeps V8's property
   // access monomorphic (2-3x faster than mixing float32/float64/int32 buffers), and widening

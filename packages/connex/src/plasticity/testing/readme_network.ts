@@ -3,7 +3,7 @@
  */
 import { np, random, type Tensor } from "@connex/core";
 import { NeuralNetwork } from "../../network.js";
-import type { NetworkOptions } from "../../options.js";
+import type { NeuralNetworkSpec } from "../../options.js";
 
 /**
  * The 12-neuron README DAG; its batches are [1, 2], [4, 5], [6, 7], [8, 9, 10], [3, 11].
@@ -11,7 +11,7 @@ import type { NetworkOptions } from "../../options.js";
  * @example
  * readmeNetwork({ useTopoNorm: true }).numEdges; // 14
  */
-export function readmeNetwork(options: NetworkOptions = {}): NeuralNetwork {
+export function readmeNetwork(options: Partial<NeuralNetworkSpec> = {}): NeuralNetwork {
   return new NeuralNetwork({
     graph: { 0: [1, 2, 3], 1: [4], 2: [4, 5], 4: [6], 5: [7], 6: [8, 9], 7: [10], 8: [11], 9: [11], 10: [11] },
     inputNeurons: [0],

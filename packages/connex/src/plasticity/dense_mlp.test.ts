@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { random } from "@connex/core";
+import { DenseMLP } from "../mlp.js";
+import { addConnections } from "./add_connections.js";
+import { removeConnections } from "./remove_connections.js";
+import { removeNeurons } from "./remove_neurons.js";
+import { rebuildFromScratch } from "./testing/identity.js";
+import { changedSurvivors, untouchedBatches } from "./testing/survival.js";
+
+// DenseMLP(1, 2, 8, 3): input 0, layers 1-8, 9-16, 17-24, outputs 25-26; every neuron feeds every later layer.
+const dense = () => DenseMLP({ inputSize: 1, outputSize: 2, width: 8, depth: 3, dtype: "float64", key: random.key(3) });
+const shared = (a: ReturnType<typeof dense>, b: ReturnType<typeof dense>) => b.batchParameters.map((p, i) => p === a.batchParameters[i]);
+
+describe("plasticity on a DenseMLP: cost follows the change", () => {
+  it("one edge out and back in touches only the batch it enters, and keeps every other value", () => {
+    const net = dense();
+    const without = removeConnections(net, [[10, 20]]);
+    expect(without.numEdges).toBe(net.numEdges - 1);
+    expect(shared(net, without)).toEqual([true, true, false, true]);
+    // The weight block keeps its shape (the column is still read by the other rows), the record is patched.
+    expect(without.batchParameters[2]!.weights.shape).toEqual(net.batchParameters[2]!.weights.shape);
+    expect(without.batchParameters[2]!.biases).toBe(net.batchParameters[2]!.biases);
+    const back = addConnections(without, [[10, 20]], { key: random.key(8) });
+    expect(shared(without, back)).toEqual([true, true, false, true]);
+    expect(back.structure.topology.batches[2]!.inputColumns[3]).toEqual(net.structure.topology.batches[2]!.inputColumns[3]);
+    expect(changedSurvivors(without, back).changed).toEqual([]);
+    expect(untouchedBatches(without, back).notShared).toEqual([]);
+  });
+
+  it("removing a hidden neuron keeps the batches before it, and the layout equals a rebuild", () => {
+    const net = dense();
+    const out = removeNeurons(net, [12]);
+    expect(shared(net, out)).toEqual([true, false, false, false]);
+    expect(out.batchParameters[2]!.weights.shape).toEqual([8, 16]);
+    expect(JSON.stringify(out.structure.topology)).toBe(JSON.stringify(rebuildFromScratch(out).structure.topology));
+    expect(changedSurvivors(net, out).changed).toEqual([]);
+  });
+
+  it("an edge inside a layer splits it and moves everything downstream, keeping every weight", () => {
+    const net = dense();
+    const out = addConnections(net, [[1, 2]]);
+    expect(out.topoBatches.length).toBe(net.topoBatches.length + 1);
+    expect(out.topoBatches[0]).toEqual([1, 3, 4, 5, 6, 7, 8]);
+    expect(out.topoBatches[1]).toEqual([2]);
+    expect(changedSurvivors(net, out).changed).toEqual([]);
+    expect(JSON.stringify(out.structure.topology)).toBe(JSON.stringify(rebuildFromScratch(out).structure.topology));
+  });
+});
