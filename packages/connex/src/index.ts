@@ -22,3 +22,4 @@ export { load } from "./persistence/load.js";
 export { registerActivation } from "./persistence/activation_registry.js";
 export { NetworkFileError, UnregisteredActivationError } from "./persistence/errors.js";
 export * as viz from "./viz/index.js";
+export { fromWeightedGraph, type FromWeightedGraphOptions } from "./weighted_graph.js";

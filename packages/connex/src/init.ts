@@ -34,6 +34,8 @@ export interface InitContext {
   readonly neurons: readonly NeuronId[];
   /** Number of inputs (incoming edges) of each of the batch's neurons. */
   readonly fanIn: readonly number[];
+  /** The neuron read by each weight column (positions `inputStart .. inputEnd - 1`). */
+  readonly columns: readonly NeuronId[];
 }
 
 /**
@@ -171,7 +173,13 @@ export function initialiseBatches(
   return topology.batches.map((layout, i): TopoBatchParameters => {
     const size = layout.neurons.length;
     const width = layout.inputEnd - layout.inputStart;
-    const context: InitContext = Object.freeze({ dtype, batchIndex: i, neurons: layout.neurons, fanIn: layout.inputColumns.map((c) => c.length) });
+    const context: InitContext = Object.freeze({
+      dtype,
+      batchIndex: i,
+      neurons: layout.neurons,
+      fanIn: layout.inputColumns.map((c) => c.length),
+      columns: topology.order.slice(layout.inputStart, layout.inputEnd),
+    });
     const drawn = init(keys[i]!, [size, width + 1], context);
     const affine = affineFromBlock(layout, drawn, dtype, i);
     let topoNorm: TopoBatchParameters["topoNorm"] = null;

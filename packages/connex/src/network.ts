@@ -31,6 +31,8 @@ export interface WeightedGraph {
   edges: { from: NeuronId; to: NeuronId; weight: number }[];
   inputNeurons: NeuronId[];
   outputNeurons: NeuronId[];
+  /** The bias of every non-input neuron (so `fromWeightedGraph` can rebuild the network). */
+  biases: { neuron: NeuronId; bias: number }[];
 }
 
 /** The fields of a `NeuralNetwork`, for code that rebuilds networks (e.g. plasticity). */
@@ -223,6 +225,10 @@ export class NeuralNetwork extends Module {
       const col = topology.position.get(from)! - layout.inputStart;
       return { from, to, weight: weightRows[batch]![row * width + col]! };
     });
-    return { nodes: topology.order.slice(), edges, inputNeurons: topology.inputNeurons.slice(), outputNeurons: topology.outputNeurons.slice() };
+    const biases = topology.batches.flatMap((layout, b) => {
+      const values = this.batchParameters[b]!.biases.toTypedArray();
+      return layout.neurons.map((neuron, row) => ({ neuron, bias: values[row]! }));
+    });
+    return { nodes: topology.order.slice(), edges, inputNeurons: topology.inputNeurons.slice(), outputNeurons: topology.outputNeurons.slice(), biases };
   }
 }
