@@ -1,4 +1,5 @@
 import { AxisError, DTypeError, ShapeError } from "../errors.js";
+import { typedArrayFor } from "../dtype.js";
 import { definePrimitive, type AbstractArray, type Primitive } from "../primitive.js";
 import { ConcreteTensor, sizeOf, type Tensor } from "../tensor.js";
 import type { DType } from "../dtype.js";
@@ -176,6 +177,38 @@ export function reduceKernel(
   return ConcreteTensor.fromData(out as unknown as Float64Array, outShape, x.dtype, x.weakType);
 }
 
+/**
+ * Fast path of reduce_sum when the reduced axes are one leading or one trailing block of a
+ * row-major layout (the common cases: batch sums in gradients, sums over features). Sums
+ * accumulate in float64 and are stored once in the output dtype. Returns null otherwise.
+ */
+function sumOverBlock(x: ConcreteTensor, axes: readonly number[]): ConcreteTensor | null {
+  const nd = x.shape.length;
+  if (axes.length === 0 || x.dtype === "bool") return null;
+  const sorted = [...axes].sort((a, b) => a - b);
+  const leading = sorted.every((a, i) => a === i);
+  const trailing = sorted.every((a, i) => a === nd - sorted.length + i);
+  if (!leading && !trailing) return null;
+  const data = x.contiguousData();
+  const outShape = x.shape.filter((_, i) => !axes.includes(i));
+  const outSize = sizeOf(outShape);
+  const acc = new Float64Array(outSize);
+  if (trailing) {
+    const inner = outSize === 0 ? 0 : data.length / outSize;
+    for (let o = 0, p = 0; o < outSize; o++) {
+      let s = 0;
+      for (let k = 0; k < inner; k++) s += data[p++]!;
+      acc[o] = s;
+    }
+  } else {
+    const outer = outSize === 0 ? 0 : data.length / outSize;
+    for (let o = 0, p = 0; o < outer; o++) for (let i = 0; i < outSize; i++) acc[i] += data[p++]!;
+  }
+  const out = new (x.nd.data.constructor === Float64Array || x.dtype === "float64" ? Float64Array : typedArrayFor(x.dtype))(outSize);
+  out.set(acc);
+  return ConcreteTensor.fromData(out, outShape, x.dtype, x.weakType);
+}
+
 /** Sum over axes (lax.reduce_sum). */
 export const reduceSumP: Primitive<ReduceParams> = definePrimitive<ReduceParams>({
   name: "reduce_sum",
@@ -184,6 +217,8 @@ export const reduceSumP: Primitive<ReduceParams> = definePrimitive<ReduceParams>
     return [{ shape: checkReduceAxes("reduce_sum", x!, axes), dtype: x!.dtype, weakType: x!.weakType }];
   },
   impl([x], { axes }) {
+    const fast = sumOverBlock(x!, axes);
+    if (fast) return [fast];
     if (x!.dtype === "float32") {
       // Accumulate float32 sums in float64, then round once: closer to NumPy's pairwise sums.
       const wide = reduceKernel(ConcreteTensor.fromData(Float64Array.from(x!.contiguousData()), x!.shape, "float64"), axes, 0, (a, v) => a + v);

@@ -225,7 +225,12 @@ export const concatenateP: Primitive<ConcatenateParams> = definePrimitive<Concat
       const chunk = sizeOf(x.shape.slice(axis));
       if (chunk === 0) continue;
       const data = x.contiguousData();
-      for (let o = 0; o < outer; o++) out.set(data.subarray(o * chunk, (o + 1) * chunk), o * outChunk + at);
+      if (chunk >= 32) {
+        for (let o = 0; o < outer; o++) out.set(data.subarray(o * chunk, (o + 1) * chunk), o * outChunk + at);
+      } else {
+        // Short rows: an element loop beats a subarray view per row.
+        for (let o = 0, p = 0; o < outer; o++) for (let k = 0, q = o * outChunk + at; k < chunk; k++) out[q++] = data[p++]!;
+      }
       at += chunk;
     }
     return [ConcreteTensor.fromData(out, shape, first.dtype, xs.every((x) => x.weakType))];
