@@ -186,8 +186,7 @@ describe("matmulModuleBytes", () => {
     const instance = new wasm.Instance(new wasm.Module(bytes), { env: { memory } });
     const nr = vectors * type.lanes;
     const m = blocks * mr;
-    const View = type === F32 ? Float32Array : Float64Array;
-    const view = new View(memory.buffer);
+    const view = type === F32 ? new Float32Array(memory.buffer) : new Float64Array(memory.buffer);
     const aVals = values(m * k, 3, "f32");
     const bVals = values(k * nr, 4, "f32");
     const bAt = m * k + 4;
