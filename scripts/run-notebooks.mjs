@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Execute every notebook in examples/notebooks/ top to bottom with the tslab kernel and fail
-// on any error: a cell that raised, an "error" output, or anything written to stderr. Uses
+// on any error: an "error" output or anything written to stderr (tslab reports both type
+// errors and exceptions there), or nbconvert failing (e.g. a cell timing out). Uses
 // Debian's Jupyter (/usr/bin/jupyter, run by /usr/bin/python3; see scripts/ensure-jupyter.sh,
 // which `pnpm notebooks` runs first) and the built packages (packages/*/dist: `pnpm build`).
 //
@@ -11,7 +12,7 @@
 //
 // Prints each notebook's wall time; exits non-zero if any notebook failed.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -43,12 +44,24 @@ function notebookErrors(notebook) {
       if (output.output_type === "error") {
         problems.push(`${where}: ${output.ename}: ${output.evalue}`);
       } else if (output.output_type === "stream" && output.name === "stderr") {
-        const text = Array.isArray(output.text) ? output.text.join("") : output.text;
-        problems.push(`${where}: wrote to stderr: ${text.trim().split("\n").slice(0, 5).join(" | ")}`);
+        const lines = (Array.isArray(output.text) ? output.text.join("") : output.text).trim().split("\n");
+        // The first lines (a type error's message, or where an exception was thrown) and the
+        // exception's own "SomeError: message" line, wherever it is.
+        const shown = [...new Set([...lines.slice(0, 5), ...lines.filter((l) => /^\w*(Error|Exception)\b/.test(l))])];
+        problems.push(`${where}: wrote to stderr: ${shown.join(" | ")}`);
       }
     }
   });
   return problems;
+}
+
+/**
+ * The executed notebook as committed: nbconvert's JSON layout (one-space indent, trailing
+ * newline) without the per-cell execution timestamps, which would change on every run.
+ */
+function withoutRunTimestamps(notebook) {
+  for (const cell of notebook.cells) delete cell.metadata?.execution;
+  return `${JSON.stringify(notebook, null, 1)}\n`;
 }
 
 for (const pkg of ["core", "autodiff", "optim", "connex"]) {
@@ -84,19 +97,20 @@ for (const name of chosen) {
     ],
     // The kernel's working directory is the notebook's own, so `require("connex")` resolves
     // through the workspace's node_modules like any file under examples/.
-    { cwd: notebookDir, encoding: "utf8", env: { ...process.env, PYDEVD_DISABLE_FILE_VALIDATION: "1" } },
+    { cwd: notebookDir, encoding: "utf8" },
   );
   const seconds = (performance.now() - t0) / 1000;
   const executed = join(outDir, name);
   const problems = [];
   if (run.error) problems.push(`could not start ${JUPYTER}: ${run.error.message}`);
   if (run.status !== 0) problems.push(`nbconvert exited with ${run.status}:\n${(run.stderr ?? "").trim().split("\n").slice(-25).join("\n")}`);
-  if (existsSync(executed)) problems.push(...notebookErrors(JSON.parse(readFileSync(executed, "utf8"))));
+  const notebook = existsSync(executed) ? JSON.parse(readFileSync(executed, "utf8")) : null;
+  if (notebook) problems.push(...notebookErrors(notebook));
   else if (problems.length === 0) problems.push(`nbconvert wrote no ${executed}`);
   results.push({ name, seconds, problems });
   console.log(`${problems.length === 0 ? "ok  " : "FAIL"} ${name} (${seconds.toFixed(1)} s)`);
   for (const p of problems) console.log(`     ${p.replace(/\n/g, "\n     ")}`);
-  if (update && problems.length === 0) copyFileSync(executed, join(notebookDir, name));
+  if (update && problems.length === 0) writeFileSync(join(notebookDir, name), withoutRunTimestamps(notebook));
 }
 
 const failed = results.filter((r) => r.problems.length > 0);

@@ -6,6 +6,7 @@ import { isArrayLeaf, leafTensor } from "./leaves.js";
 /** A derivative disagreed with finite differences. */
 export class GradientCheckError extends CoreError {}
 
+/** Options of `checkGrads`: order, modes, finite-difference step, tolerances and seed. */
 export interface CheckGradsOptions {
   /** Derivative order to check (1 = first derivatives; 2 also checks derivatives of derivatives). */
   order?: number;

@@ -1,6 +1,7 @@
 import { combine, isInexactArray, partition, type Tensor } from "@connex/core";
 import { valueAndGrad } from "./grad.js";
 
+/** Options of `filterGrad` and `filterValueAndGrad`. */
 export interface FilterGradOptions {
   /** `f` returns `[value, aux]`. */
   hasAux?: boolean;

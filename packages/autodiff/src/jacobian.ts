@@ -4,6 +4,7 @@ import { vjp } from "./grad.js";
 import { vmap } from "./vmap.js";
 import { isArrayLeaf, leafTensor } from "./leaves.js";
 
+/** Options of `jacfwd`, `jacrev` and `hessian`. */
 export interface JacobianOptions {
   /** The positional argument to differentiate with respect to (default 0). */
   argnums?: number;

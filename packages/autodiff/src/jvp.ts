@@ -10,6 +10,7 @@ export class JVPTracer extends Tracer {
   ) {
     super();
   }
+  /** The abstract value: the primal's shape, dtype and weak type. */
   get aval() {
     return this.primal;
   }

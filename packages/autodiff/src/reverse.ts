@@ -25,6 +25,7 @@ export class ReverseTracer extends Tracer {
   ) {
     super();
   }
+  /** The abstract value: the value's shape, dtype and weak type. */
   get aval() {
     return this.value;
   }
@@ -107,6 +108,7 @@ export class ConstantTracer extends Tracer {
   ) {
     super();
   }
+  /** The abstract value: the value's shape, dtype and weak type. */
   get aval() {
     return this.value;
   }

@@ -18,6 +18,17 @@ let depth = 0;
 /**
  * Run `body` with a new trace one level above every trace now running. The trace is
  * deactivated when `body` returns or throws: its tracers are then "leaked" if used again.
+ *
+ * @example
+ * // forward mode by hand: a tracer carrying x and the tangent 1
+ * const x = np.array([0, 1], { dtype: "float32" });
+ * const [y, dy] = withNewTrace(
+ *   (level) => new JVPTrace(level),
+ *   (trace) => {
+ *     const out = np.sin(new JVPTracer(trace, x, np.onesLike(x))) as JVPTracer;
+ *     return [out.primal, out.tangent]; // sin(x), cos(x)
+ *   },
+ * );
  */
 export function withNewTrace<T extends NestedTrace, R>(make: (level: number) => T, body: (trace: T) => R): R {
   const trace = make(++depth);
@@ -29,7 +40,13 @@ export function withNewTrace<T extends NestedTrace, R>(make: (level: number) => 
   }
 }
 
-/** The nesting depth of transformations currently running (0 outside of any). */
+/**
+ * The nesting depth of transformations currently running (0 outside of any).
+ *
+ * @example
+ * currentDepth(); // 0
+ * grad((x) => (console.log(currentDepth()), np.sum(x)))(np.ones([2])); // logs 1
+ */
 export function currentDepth(): number {
   return depth;
 }

@@ -24,6 +24,7 @@ export class BatchTracer extends Tracer {
   ) {
     super();
   }
+  /** The abstract value of one batch element: the value's shape without the batch axis. */
   get aval() {
     if (this.bdim === null) return this.value;
     const shape = this.value.shape.filter((_, i) => i !== this.bdim);
@@ -110,6 +111,7 @@ function normaliseAxis(axis: number, ndim: number, where: string): number {
  * `inAxes` is one axis for all arguments or one per argument (`null` = not mapped; pytree
  * prefixes allowed); `outAxes` places the batch axis in the outputs.
  *
+ * @typeParam F - the function's type; the mapped function takes the same parameters.
  * @example
  * const dots = vmap((a, b) => np.dot(a, b))(as, bs);        // batched dot products
  * const ys = vmap((x) => net.forward(x), 0)(xs);              // a network over a batch

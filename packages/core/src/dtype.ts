@@ -3,11 +3,23 @@ import { DTypeError } from "./errors.js";
 /** The element types a tensor can hold. `float32` is the default, as in JAX. */
 export type DType = "float32" | "float64" | "int32" | "uint32" | "bool";
 
+/**
+ * Every dtype, from the lowest to the highest in the promotion order.
+ *
+ * @example
+ * DTYPES.includes("float64"); // true
+ */
 export const DTYPES: readonly DType[] = ["bool", "uint32", "int32", "float32", "float64"];
 
+/** The typed arrays that store tensor data, one per dtype (see `typedArrayFor`). */
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint32Array | Uint8Array;
 
-/** The typed array constructor that stores a dtype (bool is stored as 0/1 bytes). */
+/**
+ * The typed array constructor that stores a dtype (bool is stored as 0/1 bytes).
+ *
+ * @example
+ * typedArrayFor("bool"); // Uint8Array
+ */
 export function typedArrayFor(dtype: DType): { new (n: number): TypedArray; new (data: ArrayLike<number>): TypedArray } {
   switch (dtype) {
     case "float32":
@@ -23,25 +35,74 @@ export function typedArrayFor(dtype: DType): { new (n: number): TypedArray; new 
   }
 }
 
+/**
+ * A zero-filled typed array of `size` elements for `dtype`.
+ *
+ * @example
+ * allocate("float64", 3); // Float64Array [0, 0, 0]
+ */
 export function allocate(dtype: DType, size: number): TypedArray {
   return new (typedArrayFor(dtype))(size);
 }
 
+/**
+ * Whether `x` is the name of a supported dtype.
+ *
+ * @example
+ * isDType("int32"); // true
+ * isDType("int64"); // false
+ */
 export function isDType(x: unknown): x is DType {
   return typeof x === "string" && (DTYPES as readonly string[]).includes(x);
 }
 
+/**
+ * `x` as a dtype, or a `DTypeError` naming `where` and the unknown value.
+ *
+ * @example
+ * assertDType("float32", "np.zeros"); // "float32"
+ * assertDType("float16", "np.zeros"); // throws DTypeError: np.zeros: unknown dtype "float16"; ...
+ */
 export function assertDType(x: unknown, where: string): DType {
   if (!isDType(x)) throw new DTypeError(`${where}: unknown dtype ${JSON.stringify(x)}; expected one of ${DTYPES.join(", ")}`);
   return x;
 }
 
+/**
+ * Whether `d` is a floating-point dtype (float32, float64).
+ *
+ * @example
+ * isFloat("float64"); // true
+ */
 export const isFloat = (d: DType): boolean => d === "float32" || d === "float64";
+/**
+ * Whether `d` is an integer dtype (int32, uint32; bool is not).
+ *
+ * @example
+ * isInteger("uint32"); // true
+ */
 export const isInteger = (d: DType): boolean => d === "int32" || d === "uint32";
+/**
+ * Whether `d` is an unsigned integer dtype (uint32).
+ *
+ * @example
+ * isUnsigned("int32"); // false
+ */
 export const isUnsigned = (d: DType): boolean => d === "uint32";
+/**
+ * Whether `d` is the boolean dtype.
+ *
+ * @example
+ * isBool("bool"); // true
+ */
 export const isBool = (d: DType): boolean => d === "bool";
 
-/** The dtype of a typed array's contents (Uint8Array is read as bool). */
+/**
+ * The dtype of a typed array's contents (Uint8Array is read as bool).
+ *
+ * @example
+ * dtypeOfTypedArray(new Int32Array(2)); // "int32"
+ */
 export function dtypeOfTypedArray(a: TypedArray): DType {
   if (a instanceof Float32Array) return "float32";
   if (a instanceof Float64Array) return "float64";
@@ -51,7 +112,8 @@ export function dtypeOfTypedArray(a: TypedArray): DType {
 }
 
 /**
- * JAX's type promotion lattice restricted to our dtypes. Weakly typed values (plain JS
+ * A value's type as promotion sees it: its dtype and whether it is weakly typed.
+ * Promotion follows JAX's lattice restricted to our dtypes. Weakly typed values (plain JS
  * numbers) take the other operand's dtype whenever their kind allows it:
  * `float32 tensor * 2` stays float32, `int32 tensor * 2.5` becomes float32,
  * `uint32 tensor + 1` stays uint32.
@@ -74,7 +136,13 @@ function promoteStrong(a: DType, b: DType): DType {
   return "int32";
 }
 
-/** Promote two operands' types, honouring weak types as JAX does. */
+/**
+ * Promote two operands' types, honouring weak types as JAX does.
+ *
+ * @example
+ * promoteTypes({ dtype: "int32", weakType: false }, { dtype: "float32", weakType: true });
+ * // { dtype: "float32", weakType: false }
+ */
 export function promoteTypes(a: TypeInfo, b: TypeInfo): TypeInfo {
   if (a.weakType && b.weakType) {
     return { dtype: KIND_RANK[a.dtype] >= KIND_RANK[b.dtype] ? a.dtype : b.dtype, weakType: true };
@@ -90,12 +158,26 @@ export function promoteTypes(a: TypeInfo, b: TypeInfo): TypeInfo {
   return { dtype: promoteStrong(a.dtype, b.dtype), weakType: false };
 }
 
+/**
+ * The promoted type of any number of operands (`promoteTypes` folded left to right); a
+ * `DTypeError` when there are none.
+ *
+ * @example
+ * resultTypeOf({ dtype: "float32", weakType: false }, { dtype: "float64", weakType: false }); // float64
+ */
 export function resultTypeOf(...infos: TypeInfo[]): TypeInfo {
   if (infos.length === 0) throw new DTypeError("resultType: no operands");
   return infos.reduce(promoteTypes);
 }
 
-/** Round a JS number to what the dtype stores (float32 rounding, int wrap-around, bool). */
+/**
+ * Round a JS number to what the dtype stores (float32 rounding, int truncation and
+ * wrap-around with non-finite values as 0, bool as 0/1).
+ *
+ * @example
+ * castScalar(-1.7, "int32");  // -1
+ * castScalar(-1, "uint32");   // 4294967295
+ */
 export function castScalar(x: number, dtype: DType): number {
   switch (dtype) {
     case "float32":
@@ -111,6 +193,12 @@ export function castScalar(x: number, dtype: DType): number {
   }
 }
 
+/**
+ * Bytes per element in the dtype's storage (bool takes one byte).
+ *
+ * @example
+ * itemSize("float64"); // 8
+ */
 export function itemSize(dtype: DType): number {
   return dtype === "float64" ? 8 : dtype === "bool" ? 1 : 4;
 }

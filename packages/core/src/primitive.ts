@@ -47,14 +47,31 @@ export interface Primitive<P = any> {
 
 const registry = new Map<string, Primitive>();
 
-/** Define a primitive; names are unique. Every primitive is listed in `allPrimitives()`. */
+/**
+ * Define a primitive; names are unique (a second definition with the same name throws).
+ * Every primitive is listed in `allPrimitives()`.
+ *
+ * @example
+ * const doubleP: Primitive = definePrimitive({
+ *   name: "my_double",
+ *   abstractEval: ([x]) => [x!],
+ *   impl: ([x]) => [np.multiply(x!, 2).concrete()],
+ *   jvp: ([x], [t]) => [[bind1(doubleP, [x!])], [t ? bind1(doubleP, [t]) : null]],
+ *   vjp: ([ct]) => [ct ? bind1(doubleP, [ct]) : null],
+ * });
+ */
 export function definePrimitive<P>(prim: Primitive<P>): Primitive<P> {
   if (registry.has(prim.name)) throw new Error(`primitive ${prim.name} is defined twice`);
   registry.set(prim.name, prim as Primitive);
   return prim;
 }
 
-/** Every primitive defined so far (the verification harness checks it covers them all). */
+/**
+ * Every primitive defined so far, by name (the verification harness checks it covers them all).
+ *
+ * @example
+ * allPrimitives().get("add")?.name; // "add"
+ */
 export function allPrimitives(): ReadonlyMap<string, Primitive> {
   return registry;
 }

@@ -30,8 +30,11 @@ export interface TensorMethodOps {
   take(a: ArrayLike, indices: ArrayLike | readonly number[], axis?: number): Tensor;
 }
 
+/** Options of reductions (`sum`, `mean`, `max`, `min`, ...). */
 export interface ReduceOptions {
+  /** The axis or axes to reduce (negative counted from the end); `null` or absent reduces all. */
   axis?: number | readonly number[] | null;
+  /** Keep each reduced axis as a length-1 axis (default false). */
   keepdims?: boolean;
 }
 
@@ -47,6 +50,12 @@ function ops(): TensorMethodOps {
   return methodOps;
 }
 
+/**
+ * The number of elements of a shape (1 for a scalar's `[]`).
+ *
+ * @example
+ * sizeOf([2, 3]); // 6
+ */
 export function sizeOf(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) n *= d;
@@ -60,14 +69,18 @@ export function sizeOf(shape: readonly number[]): number {
  * through `np`, so user code works the same on both.
  */
 export abstract class Tensor {
+  /** The length of each axis. */
   abstract readonly shape: readonly number[];
+  /** The element type. */
   abstract readonly dtype: DType;
   /** True for values that came from plain JS numbers: they adopt the other operand's dtype. */
   abstract readonly weakType: boolean;
 
+  /** The number of axes (0 for a scalar). */
   get ndim(): number {
     return this.shape.length;
   }
+  /** The number of elements. */
   get size(): number {
     return sizeOf(this.shape);
   }
@@ -87,53 +100,69 @@ export abstract class Tensor {
   item(): number {
     return this.concrete().item();
   }
+  /** The sub-tensors along the first axis, in order (`for (const row of m)`); throws for a 0-d tensor. */
   *[Symbol.iterator](): Iterator<Tensor> {
     if (this.ndim === 0) throw new ValueError(`cannot iterate over a 0-d tensor`);
     for (let i = 0; i < this.shape[0]!; i++) yield ops().take(this, i, 0);
   }
 
+  /** `np.add(this, y)`, with broadcasting and type promotion. */
   add(y: ArrayLike): Tensor {
     return ops().add(this, y);
   }
+  /** `np.subtract(this, y)`. */
   sub(y: ArrayLike): Tensor {
     return ops().subtract(this, y);
   }
+  /** `np.multiply(this, y)`. */
   mul(y: ArrayLike): Tensor {
     return ops().multiply(this, y);
   }
+  /** `np.divide(this, y)` (true division). */
   div(y: ArrayLike): Tensor {
     return ops().divide(this, y);
   }
+  /** `np.power(this, y)`. */
   pow(y: ArrayLike): Tensor {
     return ops().power(this, y);
   }
+  /** `np.negative(this)`. */
   neg(): Tensor {
     return ops().negative(this);
   }
+  /** `np.matmul(this, y)`. */
   matmul(y: ArrayLike): Tensor {
     return ops().matmul(this, y);
   }
+  /** `np.sum(this, opts)`: the sum over all axes or `opts.axis`. */
   sum(opts?: ReduceOptions): Tensor {
     return ops().sum(this, opts);
   }
+  /** `np.mean(this, opts)`. */
   mean(opts?: ReduceOptions): Tensor {
     return ops().mean(this, opts);
   }
+  /** `np.max(this, opts)`. */
   max(opts?: ReduceOptions): Tensor {
     return ops().max(this, opts);
   }
+  /** `np.min(this, opts)`. */
   min(opts?: ReduceOptions): Tensor {
     return ops().min(this, opts);
   }
+  /** `np.reshape(this, shape)`; one entry may be -1. */
   reshape(shape: readonly number[]): Tensor {
     return ops().reshape(this, shape);
   }
+  /** `np.transpose(this, axes)`: axes reversed unless given. */
   transpose(axes?: readonly number[]): Tensor {
     return ops().transpose(this, axes);
   }
+  /** The transpose with all axes reversed (`np.transpose(this)`). */
   get T(): Tensor {
     return ops().transpose(this);
   }
+  /** `np.astype(this, dtype)`: a cast (float to int truncates toward zero). */
   astype(dtype: DType): Tensor {
     return ops().astype(this, dtype);
   }
@@ -145,8 +174,11 @@ export abstract class Tensor {
  * same buffer; kernels read views through `contiguousData()`, which copies only when needed.
  */
 export class ConcreteTensor extends Tensor {
+  /** The length of each axis (frozen). */
   readonly shape: readonly number[];
+  /** The element type. */
   readonly dtype: DType;
+  /** True for values that came from plain JS numbers. */
   readonly weakType: boolean;
   /** @internal The storage view. Never written to. */
   readonly nd: NdArray<TypedArray>;
@@ -173,6 +205,7 @@ export class ConcreteTensor extends Tensor {
     return new ConcreteTensor(ndarray(base.nd.data, shape.slice(), stride.slice(), offset), base.dtype, base.weakType);
   }
 
+  /** A 0-d tensor holding `value` rounded to `dtype` (see `castScalar`). */
   static scalar(value: number, dtype: DType, weakType = false): ConcreteTensor {
     const data = allocate(dtype, 1);
     data[0] = castScalar(value, dtype);
@@ -183,9 +216,11 @@ export class ConcreteTensor extends Tensor {
     return this;
   }
 
+  /** The view's step in the buffer along each axis, in elements (0 for broadcast axes). */
   get stride(): readonly number[] {
     return this.nd.stride;
   }
+  /** The index in the buffer of the view's first element. */
   get offset(): number {
     return this.nd.offset;
   }

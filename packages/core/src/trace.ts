@@ -21,15 +21,20 @@ export abstract class Trace {
 
 /** A value standing in for a tensor while a trace runs. */
 export abstract class Tracer extends Tensor {
+  /** The transformation this tracer belongs to. */
   abstract readonly trace: Trace;
+  /** Shape, dtype and weak type of the value it stands for. */
   abstract readonly aval: AbstractArray;
 
+  /** The shape of the value this tracer stands for (from its `aval`). */
   get shape(): readonly number[] {
     return this.aval.shape;
   }
+  /** The dtype of the value this tracer stands for (from its `aval`). */
   get dtype() {
     return this.aval.dtype;
   }
+  /** Whether the value this tracer stands for is weakly typed (from its `aval`). */
   get weakType(): boolean {
     return this.aval.weakType;
   }
@@ -72,7 +77,12 @@ function leaked(prim: Primitive, t: Tracer): never {
 /**
  * The one dispatch point of the array library: every `np`/`nn`/`random` operation applies its
  * primitives through `bind`. With only concrete operands it runs the eager kernel; otherwise the
- * highest-level trace among the operands interprets the primitive.
+ * highest-level trace among the operands interprets the primitive. Operands of a finished
+ * transformation raise `LeakedTracerError`.
+ *
+ * @example
+ * // doubleP as defined in definePrimitive's example
+ * const [y] = bind(doubleP, [np.array([1, 2])]); // [2, 4]
  */
 export function bind(prim: Primitive, args: readonly Tensor[], params: unknown = {}): Tensor[] {
   let top: Trace | null = dynamicTrace;
@@ -91,12 +101,27 @@ export function bind(prim: Primitive, args: readonly Tensor[], params: unknown =
   return top.processPrimitive(prim, tracers, params);
 }
 
-/** `bind` for single-output primitives. */
+/**
+ * `bind` for single-output primitives: the first (only) output.
+ *
+ * @example
+ * // doubleP as defined in definePrimitive's example
+ * const y = bind1(doubleP, [np.array([1, -2])]); // [2, -4]
+ */
 export function bind1(prim: Primitive, args: readonly Tensor[], params: unknown = {}): Tensor {
   return bind(prim, args, params)[0]!;
 }
 
-/** The error for reading a value that only exists abstractly. */
+/**
+ * The error for reading a value that only exists abstractly: names `what` was attempted, the
+ * tracer's shape, dtype and transformation, and how to avoid it.
+ *
+ * @example
+ * // in a Tracer subclass that has no concrete value:
+ * override concrete(): ConcreteTensor {
+ *   throw concretizationError("myTransform", this);
+ * }
+ */
 export function concretizationError(what: string, t: Tracer): ConcretizationError {
   return new ConcretizationError(
     `${what}: the value (shape [${t.shape.join(", ")}], ${t.dtype}) is traced by ${t.trace.name} and has no ` +

@@ -8,6 +8,7 @@ import { biasCorrection, castLike, safeInt32Increment, updateMoment, zeroCount }
 import type { GradientTransformation } from "./transform.js";
 import { requireDecayRate, requireNonNegative } from "./validation.js";
 
+/** Options of `scaleByAdam` (and of `adam`/`adamw`): the moment decays, epsilons and moment dtype. */
 export interface ScaleByAdamOptions {
   /** Decay of the first moment, in [0, 1). Default 0.9. */
   b1?: number;

@@ -15,6 +15,7 @@ import { chain, identity, type GradientTransformation } from "./transform.js";
 import { addDecayedWeights } from "./weight_decay.js";
 import { requireDecayRate, requireLearningRate, requireNonNegative } from "./validation.js";
 
+/** Options of `sgd`: momentum, Nesterov and the momentum buffer's dtype. */
 export interface SgdOptions {
   /** Momentum coefficient in [0, 1) (Optax's `trace` form); none by default. */
   momentum?: number | null;
@@ -53,6 +54,7 @@ export function adam(learningRate: ScalarOrSchedule, options: ScaleByAdamOptions
   return chain(scaleByAdam(options), scaleByLearningRate(learningRate));
 }
 
+/** Options of `adamw`: Adam's options plus the decoupled weight decay and its mask. */
 export interface AdamwOptions extends ScaleByAdamOptions {
   /** Decoupled weight decay coefficient. Default 1e-4. */
   weightDecay?: number;
@@ -75,6 +77,7 @@ export function adamw(learningRate: ScalarOrSchedule, options: AdamwOptions = {}
   return chain(scaleByAdam(adamOptions), addDecayedWeights({ weightDecay, mask }), scaleByLearningRate(learningRate));
 }
 
+/** Options of `rmsprop`: `scaleByRms`'s options plus centring and momentum. */
 export interface RmspropOptions extends ScaleByRmsOptions {
   /** Centred RMSProp (divide by an estimate of the standard deviation). Default false. */
   centered?: boolean;
@@ -116,6 +119,7 @@ export function adagrad(learningRate: ScalarOrSchedule, options: ScaleByRssOptio
   return chain(scaleByRss(options), scaleByLearningRate(learningRate));
 }
 
+/** Options of `lion`: Lion's options plus the decoupled weight decay and its mask. */
 export interface LionOptions extends ScaleByLionOptions {
   /** Decoupled weight decay coefficient. Default 1e-3. */
   weightDecay?: number;

@@ -8,6 +8,7 @@ import { castLike, safeInt32Increment, updateMoment, zeroCount } from "./numeric
 import type { GradientTransformation } from "./transform.js";
 import { requireDecayRate } from "./validation.js";
 
+/** Options of `scaleByLion` (and of `lion`). */
 export interface ScaleByLionOptions {
   /** Interpolation weight of the momentum in the update, in [0, 1). Default 0.9. */
   b1?: number;

@@ -8,6 +8,7 @@ import { biasCorrection, castLike, safeInt32Increment, updateMoment, zeroCount }
 import type { GradientTransformation } from "./transform.js";
 import { requireDecayRate, requireNonNegative } from "./validation.js";
 
+/** Options of `scaleByRms` and `scaleByStddev` (and of `rmsprop`). */
 export interface ScaleByRmsOptions {
   /** Decay of the moving average of squared gradients, in [0, 1). Default 0.9. */
   decay?: number;
@@ -98,6 +99,7 @@ export function scaleByStddev(options: ScaleByRmsOptions = {}): GradientTransfor
   return makeRmsScaling("scaleByStddev", options, true);
 }
 
+/** Options of `scaleByRss` (and of `adagrad`). */
 export interface ScaleByRssOptions {
   /** Initial value of the sum of squares. Default 0.1. */
   initialAccumulatorValue?: number;

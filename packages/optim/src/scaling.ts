@@ -57,6 +57,7 @@ export function scaleBySchedule(stepSizeFn: ScheduleFn): GradientTransformation<
   };
 }
 
+/** Options of `scaleByLearningRate`. */
 export interface ScaleByLearningRateOptions {
   /** Negate the updates (gradient descent). Default true. */
   flipSign?: boolean;

@@ -52,6 +52,7 @@ export function constantSchedule(value: number): Schedule {
   return defineSchedule("constantSchedule", () => np.array(value, { dtype: "float64" }));
 }
 
+/** Options of `polynomialSchedule`. */
 export interface PolynomialScheduleOptions {
   initValue: number;
   endValue: number;
@@ -84,6 +85,7 @@ export function polynomialSchedule(options: PolynomialScheduleOptions): Schedule
   });
 }
 
+/** Options of `linearSchedule`. */
 export interface LinearScheduleOptions {
   initValue: number;
   endValue: number;
@@ -102,6 +104,7 @@ export function linearSchedule(options: LinearScheduleOptions): Schedule {
   return polynomialSchedule({ ...options, power: 1 });
 }
 
+/** Options of `exponentialDecay`. */
 export interface ExponentialDecayOptions {
   initValue: number;
   /** Steps per factor of `decayRate`; `<= 0` gives the constant `initValue` (as Optax). */
@@ -146,6 +149,7 @@ export function exponentialDecay(options: ExponentialDecayOptions): Schedule {
   });
 }
 
+/** Options of `cosineDecaySchedule`. */
 export interface CosineDecayScheduleOptions {
   initValue: number;
   /** Steps of the decay (> 0); the value stays at `alpha * initValue` afterwards. */
@@ -176,6 +180,7 @@ export function cosineDecaySchedule(options: CosineDecayScheduleOptions): Schedu
   });
 }
 
+/** Options of `warmupCosineDecaySchedule`. */
 export interface WarmupCosineDecayScheduleOptions {
   initValue: number;
   peakValue: number;
@@ -220,6 +225,7 @@ export function warmupCosineDecaySchedule(options: WarmupCosineDecayScheduleOpti
   );
 }
 
+/** Options of `piecewiseConstantSchedule`. */
 export interface PiecewiseConstantScheduleOptions {
   initValue: number;
   /**

@@ -9,6 +9,7 @@ import { castLike } from "./numerics.js";
 import type { GradientTransformation } from "./transform.js";
 import { requireDecayRate } from "./validation.js";
 
+/** Options of `trace` (momentum). */
 export interface TraceOptions {
   /** The momentum coefficient, in [0, 1). */
   decay: number;

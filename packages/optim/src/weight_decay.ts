@@ -9,6 +9,7 @@ import { maskedTransform, type Mask } from "./masking.js";
 import type { EmptyState, GradientTransformation } from "./transform.js";
 import { requireNonNegative } from "./validation.js";
 
+/** Options of `addDecayedWeights`. */
 export interface AddDecayedWeightsOptions {
   /** The decay coefficient, >= 0. Default 0. */
   weightDecay?: number;

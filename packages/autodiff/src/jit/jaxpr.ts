@@ -2,7 +2,9 @@ import type { AbstractArray, ConcreteTensor, Primitive } from "@connex/core";
 
 /** A typed variable of the IR. */
 export interface Var {
+  /** Unique within its jaxpr. */
   readonly id: number;
+  /** Its shape, dtype and weak type. */
   readonly aval: AbstractArray;
 }
 
@@ -11,9 +13,13 @@ export type Atom = { readonly kind: "var"; readonly v: Var } | { readonly kind: 
 
 /** One primitive application: `outputs = prim[params](inputs)`. */
 export interface Eqn {
+  /** The primitive applied. */
   readonly prim: Primitive;
+  /** Its parameters (as given to `bind`). */
   readonly params: unknown;
+  /** The operands. */
   readonly inputs: readonly Atom[];
+  /** The variables the results are bound to. */
   readonly outputs: readonly Var[];
 }
 
@@ -22,8 +28,11 @@ export interface Eqn {
  * variables, equations in execution order, and output atoms.
  */
 export interface Jaxpr {
+  /** The inputs: one variable per traced argument leaf. */
   readonly inVars: readonly Var[];
+  /** The equations, in execution order. */
   readonly eqns: readonly Eqn[];
+  /** The outputs: one atom per output leaf. */
   readonly outs: readonly Atom[];
 }
 
@@ -59,6 +68,9 @@ function formatConst(t: ConcreteTensor): string {
 /**
  * JAX-style text of a jaxpr:
  * `{ lambda ; a:f32[3]. let b:f32[3] = sin a; c:f32[] = reduce_sum[axes=(0,)] b in (c,) }`.
+ *
+ * @example
+ * formatJaxpr(makeJaxpr((x) => np.sum(np.sin(x)))(np.zeros([3])));
  */
 export function formatJaxpr(jaxpr: Jaxpr): string {
   const names = new Map<number, string>();

@@ -5,6 +5,7 @@ import { formatJaxpr, type Atom, type Jaxpr } from "./jaxpr.js";
 import { JitTrace, JitTracer } from "./jit_trace.js";
 import { optimize } from "./optimize.js";
 
+/** Options of `jit` and `makeJaxpr`. */
 export interface JitOptions {
   /** Positional arguments treated as static: part of the cache key, passed to `f` as they are. */
   staticArgnums?: number | readonly number[];
@@ -29,7 +30,11 @@ interface Prepared {
   rebuild: (tracedValues: Tensor[]) => unknown[];
 }
 
-/** A traced function with its cache of compiled signatures. */
+/**
+ * A traced function with its cache of compiled signatures.
+ *
+ * @typeParam F - the type of the function that was jitted; calls keep its parameters and result.
+ */
 export interface JittedFunction<F extends (...args: any[]) => any> {
   (...args: Parameters<F>): ReturnType<F>;
   /** The number of distinct signatures traced so far (retracing shows up here). */
@@ -175,6 +180,7 @@ function staticSet(staticArgnums: number | readonly number[] | undefined): Set<n
  * numbers are traced; `staticArgnums` arguments are compile-time constants. Inside another
  * transformation (`grad(jit(f))`, `vmap(jit(f))`) the function is inlined.
  *
+ * @typeParam F - the function's type, kept by the jitted function.
  * @example
  * const step = jit((params, x) => np.sum(np.tanh(np.matmul(x, params))));
  * step(w, xs); // traced and compiled on the first call, cached afterwards
@@ -187,6 +193,7 @@ export function jit<F extends (...args: any[]) => any>(f: F, options: JitOptions
  * Equinox's `filter_jit`: every array leaf of every argument is traced; everything else
  * (numbers, strings, functions, static Module fields) is static and part of the cache key.
  *
+ * @typeParam F - the function's type, kept by the jitted function.
  * @example
  * const step = filterJit((model, x, y) => filterValueAndGrad(loss)(model, x, y));
  */
@@ -202,7 +209,7 @@ export function filterJit<F extends (...args: any[]) => any>(f: F): JittedFuncti
  * // { lambda ; a:f32[3]. let b:f32[3] = sin a; c:f32[] = reduce_sum[axes=(0,)] b in (c,) }
  */
 export function makeJaxpr(f: (...args: any[]) => unknown, options: JitOptions = {}) {
-  return (...args: unknown[]): Jaxpr & { toString(): string } => {
+  return (...args: unknown[]): Jaxpr & { /** The JAX-style text (`formatJaxpr`). */ toString(): string } => {
     const jaxpr = makeJit(f, staticSet(options.staticArgnums), false, "makeJaxpr").lower(...(args as never[]));
     return { ...jaxpr, toString: () => formatJaxpr(jaxpr) };
   };

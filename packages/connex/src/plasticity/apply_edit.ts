@@ -545,6 +545,7 @@ function remappedRecord(ctx: EditContext, b: number, layout: BatchLayout, source
  * applyEdit(net, { graph, inputNeurons, outputNeurons, hiddenBatches, dropout, rewired, key });
  */
 export function applyEdit(net: NeuralNetwork, edit: NetworkEdit): NeuralNetwork {
+  const tStart=performance.now();
   const old = net.structure.topology;
   const groups: { kind: "hidden" | "output"; neurons: readonly NeuronId[] }[] = edit.hiddenBatches.map((neurons) => ({ kind: "hidden", neurons }));
   groups.push({ kind: "output", neurons: edit.outputNeurons });
@@ -579,12 +580,15 @@ export function applyEdit(net: NeuralNetwork, edit: NetworkEdit): NeuralNetwork 
     inOrder: keepsOrder(oldToNew),
   };
 
+  { const T=(globalThis as any).__T ??= {}; T.prep=(T.prep??0)+performance.now()-tStart; }
   const layouts: BatchLayout[] = [];
   const records: TopoBatchParameters[] = [];
   groups.forEach((g, b) => {
     const sources = g.neurons.map((n) => ctx.oldPlace.get(n));
     const origin = sources.find((s) => s !== undefined)?.batch ?? -1;
+    const T=(globalThis as any).__T ??= {}; let t0=performance.now();
     const layout = layoutBatch(ctx, b, g.kind, g.neurons, chunkStarts[b + 1]!, chunkStarts, sources, origin);
+    T['layout'+b]=(T['layout'+b]??0)+performance.now()-t0; t0=performance.now();
     layouts.push(layout);
     const oldLayout = origin >= 0 ? old.batches[origin]! : null;
     const sameNeurons = oldLayout !== null && oldLayout.neurons.length === g.neurons.length && oldLayout.neurons.every((n, j) => n === g.neurons[j]);
@@ -594,8 +598,10 @@ export function applyEdit(net: NeuralNetwork, edit: NetworkEdit): NeuralNetwork 
     } else {
       records.push(remappedRecord(ctx, b, layout, sources, origin));
     }
+    T['rec'+b]=(T['rec'+b]??0)+performance.now()-t0;
   });
 
+  let t1=performance.now();
   const topology: NetworkTopology = Object.freeze({
     order: Object.freeze(order),
     position,
@@ -605,12 +611,13 @@ export function applyEdit(net: NeuralNetwork, edit: NetworkEdit): NeuralNetwork 
     batches: Object.freeze(layouts),
   });
   const structure = new NetworkStructure(edit.graph, topology, edit.dropout, net.structure.features, net.structure.dtype);
-  return NeuralNetwork.fromParts({
+  const T2=(globalThis as any).__T; T2.struct=(T2.struct??0)+performance.now()-t1; t1=performance.now();
+  try { return NeuralNetwork.fromParts({
     structure,
     batchParameters: records,
     hiddenActivation: net.hiddenActivation,
     outputTransformation: net.outputTransformation,
-  });
+  }); } finally { T2.fromParts=(T2.fromParts??0)+performance.now()-t1; }
 }
 
 /**

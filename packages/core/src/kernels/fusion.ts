@@ -10,17 +10,24 @@
 import { allocate, type DType, type TypedArray } from "../dtype.js";
 import { ConcreteTensor } from "../tensor.js";
 
+/** The scalar function of an elementwise operation: input elements in, one output element out. */
 export type ScalarKernel = (...args: number[]) => number;
 
+/** One step of a fused program: apply `kernel` to registers `args`, rounding to `dtype`. */
 export interface FusedOp {
+  /** The scalar function to apply. */
   readonly kernel: ScalarKernel;
   /** Registers read (inputs are registers 0..numInputs-1; op k writes numInputs + k). */
   readonly args: readonly number[];
+  /** The dtype the result is rounded or wrapped to. */
   readonly dtype: DType;
 }
 
+/** A chain of elementwise operations over one element: the unit `fusedKernel` compiles. */
 export interface FusedProgram {
+  /** The dtypes of the inputs (registers 0..inputs.length-1). */
   readonly inputs: readonly DType[];
+  /** The operations in order; op k writes register inputs.length + k. */
   readonly ops: readonly FusedOp[];
   /** Registers stored to the outputs, with the output dtypes. */
   readonly outputs: readonly number[];
@@ -157,7 +164,19 @@ function runCompiled(
   return outs.map((o, q) => ConcreteTensor.fromData(o, shape, outDtypes[q]!, weakTypes?.[q] ?? false));
 }
 
-/** Compile (or fetch from the cache) the kernel of a fused program. */
+/**
+ * Compile (or fetch from the cache) the kernel of a fused program.
+ *
+ * @example
+ * const mul = (a: number, b: number) => a * b;
+ * const inc = (a: number) => a + 1;
+ * const kernel = fusedKernel({
+ *   inputs: ["float32", "float32"],
+ *   ops: [{ kernel: mul, args: [0, 1], dtype: "float32" }, { kernel: inc, args: [2], dtype: "float32" }],
+ *   outputs: [3],
+ * });
+ * const [y] = kernel.run([a.concrete(), b.concrete()], a.shape, ["float32"]); // a * b + 1
+ */
 export function fusedKernel(program: FusedProgram): FusedKernel {
   const key = programKey(program, program.ops.map((o) => kernelId(o.kernel)));
   let c = cache.get(key);

@@ -10,11 +10,13 @@ import * as np from "../np/arithmetic.js";
 import { max, sum } from "../np/reductions.js";
 import { reshape } from "../np/shape.js";
 
+/** Options of `softmax`, `logSoftmax` and the other normalisations over an axis. */
 export interface AxisOptions {
   /** The axis or axes to normalise over (default -1, the last; `null`: all axes). */
   axis?: number | readonly number[] | null;
 }
 
+/** Options of `logsumexp`: the axes to reduce and whether to keep them. */
 export interface LogsumexpOptions extends AxisOptions {
   /** Keep the reduced axes as length-1 axes (default false). */
   keepdims?: boolean;

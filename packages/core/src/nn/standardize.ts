@@ -6,6 +6,7 @@ import { asTensor } from "../np/asarray.js";
 import * as np from "../np/arithmetic.js";
 import { mean as npMean } from "../np/reductions.js";
 
+/** Options of `standardize`: the axes, optional precomputed statistics and epsilon. */
 export interface StandardizeOptions {
   /** The axis or axes to normalise over (default -1; `null`: all axes). */
   axis?: number | readonly number[] | null;

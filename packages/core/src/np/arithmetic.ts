@@ -572,6 +572,7 @@ export function isinf(x: ArrayLike): Tensor {
   return isFloat(t.dtype) ? lax.eq(lax.abs(t), fullLike(t, Infinity)) : fullLike(t, 0, "bool");
 }
 
+/** Tolerances of `allclose`. */
 export interface AllcloseOptions {
   /** Relative tolerance (default 1e-5). */
   rtol?: number;

@@ -6,7 +6,9 @@ import { convertTo } from "../primitives/convert.js";
 /** Nested JS arrays of numbers/booleans, a typed array, a number, or a tensor. */
 export type ArrayData = number | boolean | Tensor | TypedArray | readonly ArrayData[];
 
+/** Options of `np.array`. */
 export interface ArrayOptions {
+  /** The dtype of the result (default: inferred from the data). */
   dtype?: DType;
 }
 
@@ -87,6 +89,10 @@ function inferDType(data: ArrayData): DType {
  * Make a concrete tensor from nested arrays, numbers, booleans or typed arrays. Like
  * `jnp.array`: integers give int32, other numbers float32, booleans bool, unless `dtype` says.
  * The data is always copied.
+ *
+ * @example
+ * np.array([[1, 2], [3, 4]]);              // int32, shape [2, 2]
+ * np.array([0.5, 1], { dtype: "float64" }); // float64 [0.5, 1]
  */
 export function array(data: ArrayData, options: ArrayOptions = {}): Tensor {
   const dtype = options.dtype !== undefined ? assertDType(options.dtype, "np.array") : inferDType(data);
@@ -106,7 +112,11 @@ export function array(data: ArrayData, options: ArrayOptions = {}): Tensor {
 
 /**
  * The operand form of a value: tensors pass through, JS numbers become weakly typed scalars
- * (int32 for integers, float32 otherwise), booleans become bool scalars.
+ * (int32 for integers, float32 otherwise), booleans become bool scalars, nested arrays go
+ * through `array`. `where` names the caller in the error for anything else.
+ *
+ * @example
+ * np.asTensor(2.5).weakType; // true (a weakly typed float32 scalar)
  */
 export function asTensor(x: Operand | readonly ArrayData[], where = "np"): Tensor {
   if (x instanceof Tensor) return x;
@@ -121,7 +131,12 @@ export function asTensor(x: Operand | readonly ArrayData[], where = "np"): Tenso
   throw new ValueError(`${where}: expected a tensor, number or boolean, got ${x === null ? "null" : typeof x}`);
 }
 
-/** Cast to `dtype` (`x.astype(dtype)`); float -> int truncates toward zero. */
+/**
+ * Cast to `dtype` (`x.astype(dtype)`); float -> int truncates toward zero.
+ *
+ * @example
+ * np.astype(np.array([1.7, -1.7]), "int32"); // [1, -1]
+ */
 export function astype(x: Operand, dtype: DType): Tensor {
   return convertTo(asTensor(x, "astype"), assertDType(dtype, "astype"), false);
 }

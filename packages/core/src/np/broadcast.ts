@@ -8,7 +8,13 @@ import { asTensor } from "./asarray.js";
 
 const fmt = (s: readonly number[]) => `[${s.join(", ")}]`;
 
-/** NumPy broadcasting of shapes; `op` names the operation in the error. */
+/**
+ * NumPy broadcasting of shapes; `op` names the operation in the `ShapeError` for shapes that
+ * do not broadcast.
+ *
+ * @example
+ * np.broadcastShapes("add", [3, 1], [4]); // [3, 4]
+ */
 export function broadcastShapes(op: string, ...shapes: (readonly number[])[]): number[] {
   const nd = Math.max(0, ...shapes.map((s) => s.length));
   const out = new Array<number>(nd).fill(1);
@@ -24,7 +30,12 @@ export function broadcastShapes(op: string, ...shapes: (readonly number[])[]): n
   return out;
 }
 
-/** Broadcast `x` to `shape` by NumPy rules (a free view on concrete tensors). */
+/**
+ * Broadcast `x` to `shape` by NumPy rules (a free view on concrete tensors).
+ *
+ * @example
+ * np.broadcastTo(np.array([1, 2]), [3, 2]); // [[1, 2], [1, 2], [1, 2]]
+ */
 export function broadcastTo(x: ArrayLike, shape: readonly number[], op = "broadcastTo"): Tensor {
   const t = asTensor(x, op);
   if (t.shape.length === shape.length && t.shape.every((n, i) => n === shape[i])) return t;
@@ -36,7 +47,12 @@ export function broadcastTo(x: ArrayLike, shape: readonly number[], op = "broadc
   return bind1(broadcastInDimP, [t], { shape: shape.slice(), broadcastDimensions: t.shape.map((_, i) => lead + i) });
 }
 
-/** The promoted type of operands (weak types honoured). */
+/**
+ * The promoted type of operands (weak types honoured).
+ *
+ * @example
+ * np.resultType(np.array([1, 2]), np.asTensor(0.5)); // { dtype: "float32", weakType: false }
+ */
 export function resultType(...xs: Tensor[]): TypeInfo {
   return xs.map((x): TypeInfo => ({ dtype: x.dtype, weakType: x.weakType })).reduce(promoteTypes);
 }

@@ -6,6 +6,7 @@ import { broadcastTo } from "./broadcast.js";
 
 /** The `dtype` option of creation functions. */
 export interface CreationOptions {
+  /** The dtype of the result (each function says its default). */
   dtype?: DType;
 }
 
@@ -37,12 +38,22 @@ function scalarDType(value: number | boolean): DType {
   return Number.isInteger(value) && Math.abs(value) <= 2147483647 ? "int32" : "float32";
 }
 
-/** A tensor of zeros (float32 unless `dtype`). Example: `np.zeros([2, 3])`. */
+/**
+ * A tensor of zeros (float32 unless `dtype`).
+ *
+ * @example
+ * np.zeros([2, 3]); // float32, shape [2, 3]
+ */
 export function zeros(shape: ShapeLike, options?: CreationOptions): Tensor {
   return filledTensor(checkShape(shape, "zeros"), dtypeOf(options, "float32", "zeros"), 0);
 }
 
-/** A tensor of ones (float32 unless `dtype`). Example: `np.ones(4, { dtype: "int32" })`. */
+/**
+ * A tensor of ones (float32 unless `dtype`).
+ *
+ * @example
+ * np.ones(4, { dtype: "int32" }); // [1, 1, 1, 1]
+ */
 export function ones(shape: ShapeLike, options?: CreationOptions): Tensor {
   return filledTensor(checkShape(shape, "ones"), dtypeOf(options, "float32", "ones"), 1);
 }
@@ -50,7 +61,9 @@ export function ones(shape: ShapeLike, options?: CreationOptions): Tensor {
 /**
  * A tensor filled with `fillValue`. The dtype defaults to the value's: int32 for an integer,
  * float32 for other numbers, bool for a boolean, a tensor's own dtype (which is broadcast).
- * Example: `np.full([2, 2], 7.5)`.
+ *
+ * @example
+ * np.full([2, 2], 7.5); // [[7.5, 7.5], [7.5, 7.5]]
  */
 export function full(shape: ShapeLike, fillValue: number | boolean | Tensor, options?: CreationOptions): Tensor {
   const dims = checkShape(shape, "full");
@@ -61,26 +74,44 @@ export function full(shape: ShapeLike, fillValue: number | boolean | Tensor, opt
   return filledTensor(dims, dtypeOf(options, scalarDType(fillValue), "full"), value);
 }
 
-/** Zeros with the shape (and, unless `dtype`, the dtype) of `x`. Example: `np.zerosLike(x)`. */
+/**
+ * Zeros with the shape (and, unless `dtype`, the dtype) of `x`.
+ *
+ * @example
+ * np.zerosLike(np.array([[1, 2]])); // int32 [[0, 0]]
+ */
 export function zerosLike(x: Tensor, options?: CreationOptions): Tensor {
   return filledTensor(x.shape.slice(), dtypeOf(options, x.dtype, "zerosLike"), 0);
 }
 
-/** Ones with the shape (and, unless `dtype`, the dtype) of `x`. Example: `np.onesLike(x)`. */
+/**
+ * Ones with the shape (and, unless `dtype`, the dtype) of `x`.
+ *
+ * @example
+ * np.onesLike(np.array([1.5, 2])); // float32 [1, 1]
+ */
 export function onesLike(x: Tensor, options?: CreationOptions): Tensor {
   return filledTensor(x.shape.slice(), dtypeOf(options, x.dtype, "onesLike"), 1);
 }
 
-/** `fillValue` with the shape (and, unless `dtype`, the dtype) of `x`. Example: `np.fullLike(x, -1)`. */
+/**
+ * `fillValue` with the shape (and, unless `dtype`, the dtype) of `x`.
+ *
+ * @example
+ * np.fullLike(np.array([1, 2, 3]), -1); // int32 [-1, -1, -1]
+ */
 export function fullLike(x: Tensor, fillValue: number, options?: CreationOptions): Tensor {
   return filledTensor(x.shape.slice(), dtypeOf(options, x.dtype, "fullLike"), fillValue);
 }
 
 /**
  * Evenly spaced values in `[start, stop)` with `step`, as `np.arange`: `arange(n)` is
- * `0 .. n-1`. int32 when every argument is an integer, float32 otherwise (unless `dtype`).
- * The options object may come right after the last positional argument.
- * Example: `np.arange(2, 10, 3)` is `[2, 5, 8]`; `np.arange(4, { dtype: "float32" })`.
+ * `0 .. n-1`. int32 when every argument is an integer, float32 otherwise (unless `dtype`). The
+ * options object may come right after the last positional argument.
+ *
+ * @example
+ * np.arange(2, 10, 3); // [2, 5, 8]
+ * np.arange(4, { dtype: "float32" }); // [0, 1, 2, 3] as float32
  */
 export function arange(
   start: number,
@@ -110,7 +141,9 @@ export interface LinspaceOptions extends CreationOptions {
 
 /**
  * `num` evenly spaced values from `start` to `stop` (float32 unless `dtype`), as `np.linspace`.
- * Example: `np.linspace(0, 1, 5)` is `[0, 0.25, 0.5, 0.75, 1]`.
+ *
+ * @example
+ * np.linspace(0, 1, 5); // [0, 0.25, 0.5, 0.75, 1]
  */
 export function linspace(start: number, stop: number, num = 50, options: LinspaceOptions = {}): Tensor {
   if (!Number.isInteger(num) || num < 0) throw new ValueError(`linspace: num must be a non-negative integer, got ${num}`);
@@ -132,7 +165,10 @@ export interface EyeOptions extends CreationOptions {
 
 /**
  * An `n × m` matrix with ones on diagonal `k` (float32 unless `dtype`).
- * Example: `np.eye(3)`, `np.eye(2, 3, { k: 1 })`.
+ *
+ * @example
+ * np.eye(2); // [[1, 0], [0, 1]]
+ * np.eye(2, 3, { k: 1 }); // [[0, 1, 0], [0, 0, 1]]
  */
 export function eye(n: number, m?: number, options: EyeOptions = {}): Tensor {
   const cols = m ?? n;

@@ -43,8 +43,11 @@ function axisIndices(indices: IndexLike | boolean, n: number, op: string): Tenso
 /**
  * Elements (or slices) at `indices` along `axis`, as `np.take`: the result has shape
  * `x.shape[:axis] + indices.shape + x.shape[axis+1:]`. Without `axis`, `x` is flattened first.
- * Negative indices count from the end; out-of-range concrete indices raise `IndexError`
- * (traced ones are clamped). Example: `np.take(table, np.array([2, 0]), 0)`.
+ * Negative indices count from the end; out-of-range concrete indices raise `IndexError` (traced
+ * ones are clamped).
+ *
+ * @example
+ * np.take(np.array([[1, 2], [3, 4], [5, 6]]), np.array([2, 0]), 0); // [[5, 6], [1, 2]]
  */
 export function take(x: ArrayLike, indices: IndexLike | boolean, axis?: number): Tensor {
   let t = asTensor(x, "take");
@@ -78,10 +81,14 @@ function resolveSlice(n: number, start: SliceBound, stop: SliceBound, step: Slic
 
 /**
  * Basic slicing `x[start:stop:step, ...]` with Python semantics (negative bounds count from the
- * end, out-of-range bounds are clipped, negative steps reverse). Each of `start`, `stop`, `step`
- * is either one value for axis 0 or an array with one value per leading axis (`null` = the
- * default; missing trailing axes are kept whole). Positive steps give views; negative steps
- * gather. Example: `np.slice(x, [1, null], [null, -1], [1, 2])` is `x[1:, :-1:2]`.
+ * end, out-of-range bounds are clipped, negative steps reverse). Each of `start`, `stop`,
+ * `step` is either one value for axis 0 or an array with one value per leading axis (`null` =
+ * the default; missing trailing axes are kept whole). Positive steps give views; negative steps
+ * gather.
+ *
+ * @example
+ * const x = np.reshape(np.arange(12), [3, 4]);
+ * np.slice(x, [1, null], [null, -1], [1, 2]); // x[1:, :-1:2] = [[4, 6], [8, 10]]
  */
 export function slice(
   x: ArrayLike,
@@ -175,7 +182,9 @@ function flatIndex(x: Tensor, index: AtIndex, op: string): { rows: Tensor; idx: 
  * Functional index updates, as JAX's `x.at[index]`: `at(x, 2).set(0)`, `at(x, [1, 0]).add(5)`
  * (element `[1, 0]`), `at(x, np.array([0, 0, 3])).add(1)` (rows 0 twice and 3). Negative
  * indices count from the end; out-of-range concrete indices raise `IndexError`.
- * Example: `np.at(np.zeros([3]), 1).set(7)` is `[0, 7, 0]`.
+ *
+ * @example
+ * np.at(np.zeros([3]), 1).set(7); // [0, 7, 0]
  */
 export function at(x: ArrayLike, index: AtIndex): AtUpdater {
   const t = asTensor(x, "at");

@@ -39,7 +39,9 @@ function batchedProduct(x: Tensor, y: Tensor, op: string): Tensor {
 /**
  * Matrix product with NumPy semantics: leading axes broadcast, a 1-d first operand is a row
  * vector and a 1-d second operand a column vector (their added axis is removed again).
- * Example: `np.matmul(x, w)` for `x: [250, 513]`, `w: [513, 128]` gives `[250, 128]`.
+ *
+ * @example
+ * np.matmul(np.ones([250, 513]), np.ones([513, 128])); // shape [250, 128]
  */
 export function matmul(a: ArrayLike, b: ArrayLike): Tensor {
   const [x0, y0, isBool] = promotedPair(a, b, "matmul");
@@ -61,7 +63,10 @@ export function matmul(a: ArrayLike, b: ArrayLike): Tensor {
 /**
  * NumPy's `dot`: scalars multiply; 1-d · 1-d is the inner product; otherwise a sum product over
  * the last axis of `a` and the second-to-last of `b` (the last if `b` is 1-d), result shape
- * `a.shape[:-1] + b.shape[:-2] + b.shape[-1:]`. Example: `np.dot(u, v)`.
+ * `a.shape[:-1] + b.shape[:-2] + b.shape[-1:]`.
+ *
+ * @example
+ * np.dot(np.array([1, 2, 3]), np.array([4, 5, 6])); // 32
  */
 export function dot(a: ArrayLike, b: ArrayLike): Tensor {
   const [x, y, isBool] = promotedPair(a, b, "dot");
@@ -78,7 +83,12 @@ export function dot(a: ArrayLike, b: ArrayLike): Tensor {
   return isBool ? convertTo(out, "bool") : out;
 }
 
-/** Outer product of the flattened operands: `out[i, j] = a[i] * b[j]`. Example: `np.outer(u, v)`. */
+/**
+ * Outer product of the flattened operands: `out[i, j] = a[i] * b[j]`.
+ *
+ * @example
+ * np.outer(np.array([1, 2]), np.array([3, 4, 5])); // [[3, 4, 5], [6, 8, 10]]
+ */
 export function outer(a: ArrayLike, b: ArrayLike): Tensor {
   const x = asTensor(a, "outer");
   const y = asTensor(b, "outer");

@@ -38,20 +38,30 @@ function reduceWith(prim: Primitive, op: string, x: ArrayLike, opts: ReduceOptio
 
 /**
  * Sum over `axis` (all axes by default; negative axes allowed); bool sums count as int32.
- * Example: `np.sum(x, { axis: -1, keepdims: true })`.
+ *
+ * @example
+ * np.sum(np.array([[1, 2], [3, 4]]), { axis: -1, keepdims: true }); // [[3], [7]]
  */
 export function sum(x: ArrayLike, opts: ReduceOptions = {}): Tensor {
   return reduceWith(reduceSumP, "sum", x, opts, accumulationType);
 }
 
-/** Product over `axis` (all by default); bool counts as int32. Example: `np.prod(x, { axis: 0 })`. */
+/**
+ * Product over `axis` (all by default); bool counts as int32.
+ *
+ * @example
+ * np.prod(np.array([[1, 2], [3, 4]]), { axis: 0 }); // [3, 8]
+ */
 export function prod(x: ArrayLike, opts: ReduceOptions = {}): Tensor {
   return reduceWith(reduceProdP, "prod", x, opts, accumulationType);
 }
 
 /**
- * Arithmetic mean over `axis` (all by default); integer and bool inputs give float32.
- * An empty reduction gives NaN. Example: `np.mean(x, { axis: 0 })`.
+ * Arithmetic mean over `axis` (all by default); integer and bool inputs give float32. An empty
+ * reduction gives NaN.
+ *
+ * @example
+ * np.mean(np.array([[1, 2], [3, 4]]), { axis: 0 }); // float32 [2, 3]
  */
 export function mean(x: ArrayLike, opts: ReduceOptions = {}): Tensor {
   const t = asTensor(x, "mean");
@@ -61,19 +71,31 @@ export function mean(x: ArrayLike, opts: ReduceOptions = {}): Tensor {
   return divide(total, sizeOf(axes.map((a) => t.shape[a]!)));
 }
 
-/** Maximum over `axis` (all by default); NaN propagates; empty reductions throw. Example: `np.max(x, { axis: 1 })`. */
+/**
+ * Maximum over `axis` (all by default); NaN propagates; empty reductions throw.
+ *
+ * @example
+ * np.max(np.array([[1, 5], [3, 4]]), { axis: 1 }); // [5, 4]
+ */
 export function max(x: ArrayLike, opts: ReduceOptions = {}): Tensor {
   return reduceWith(reduceMaxP, "max", x, opts, (d) => d, true);
 }
 
-/** Minimum over `axis` (all by default); NaN propagates; empty reductions throw. Example: `np.min(x)`. */
+/**
+ * Minimum over `axis` (all by default); NaN propagates; empty reductions throw.
+ *
+ * @example
+ * np.min(np.array([[1, 5], [3, 4]])); // 1
+ */
 export function min(x: ArrayLike, opts: ReduceOptions = {}): Tensor {
   return reduceWith(reduceMinP, "min", x, opts, (d) => d, true);
 }
 
 /** Options of `argmax`/`argmin`: one axis (`null`/absent: the flattened array). */
 export interface ArgReduceOptions {
+  /** The axis to search along (negative counted from the end). */
   axis?: number | null;
+  /** Keep the searched axis as a length-1 axis (default false). */
   keepdims?: boolean;
 }
 
@@ -89,12 +111,22 @@ function argReduce(prim: Primitive, op: string, x: ArrayLike, opts: ArgReduceOpt
   return keepDims(bind1(prim, [t], { axis }), t.shape, [axis], opts.keepdims);
 }
 
-/** int32 index of the (first) largest element along `axis`, or of the flattened array. Example: `np.argmax(logits, { axis: -1 })`. */
+/**
+ * int32 index of the (first) largest element along `axis`, or of the flattened array.
+ *
+ * @example
+ * np.argmax(np.array([[0.1, 2.5, 0.3]]), { axis: -1 }); // [1]
+ */
 export function argmax(x: ArrayLike, opts: ArgReduceOptions = {}): Tensor {
   return argReduce(argmaxP, "argmax", x, opts);
 }
 
-/** int32 index of the (first) smallest element along `axis`, or of the flattened array. Example: `np.argmin(x)`. */
+/**
+ * int32 index of the (first) smallest element along `axis`, or of the flattened array.
+ *
+ * @example
+ * np.argmin(np.array([4, 1, 1, 3])); // 1
+ */
 export function argmin(x: ArrayLike, opts: ArgReduceOptions = {}): Tensor {
   return argReduce(argminP, "argmin", x, opts);
 }
@@ -108,9 +140,12 @@ export interface CumsumOptions {
 }
 
 /**
- * Running sums along an axis (the flattened array without one); bool counts as int32.
- * The second argument is the axis or an options object.
- * Example: `np.cumsum(np.array([1, 2, 3]))` is `[1, 3, 6]`; `np.cumsum(x, { axis: 0, reverse: true })`.
+ * Running sums along an axis (the flattened array without one); bool counts as int32. The
+ * second argument is the axis or an options object.
+ *
+ * @example
+ * np.cumsum(np.array([1, 2, 3])); // [1, 3, 6]
+ * np.cumsum(np.array([[1, 2], [3, 4]]), { axis: 0, reverse: true }); // [[4, 6], [3, 4]]
  */
 export function cumsum(x: ArrayLike, axisOrOptions: number | null | CumsumOptions = {}): Tensor {
   const opts: CumsumOptions = typeof axisOrOptions === "number" || axisOrOptions === null ? { axis: axisOrOptions } : axisOrOptions;

@@ -14,7 +14,9 @@ const fmt = (s: readonly number[]) => `[${s.join(", ")}]`;
 
 /**
  * Reshape in row-major order; one entry may be -1 (inferred). A view on contiguous data.
- * Example: `np.reshape(np.arange(6), [2, -1])` has shape `[2, 3]`.
+ *
+ * @example
+ * np.reshape(np.arange(6), [2, -1]); // shape [2, 3]
  */
 export function reshape(x: ArrayLike, shape: number | readonly number[]): Tensor {
   const t = asTensor(x, "reshape");
@@ -33,8 +35,11 @@ export function reshape(x: ArrayLike, shape: number | readonly number[]): Tensor
 }
 
 /**
- * Permute axes; without `axes` the order is reversed (a matrix transpose). Negative axes allowed.
- * Example: `np.transpose(x, [1, 0, 2])`.
+ * Permute axes; without `axes` the order is reversed (a matrix transpose). Negative axes
+ * allowed.
+ *
+ * @example
+ * np.transpose(np.zeros([2, 3, 4]), [1, 0, 2]); // shape [3, 2, 4]
  */
 export function transpose(x: ArrayLike, axes?: readonly number[] | null): Tensor {
   const t = asTensor(x, "transpose");
@@ -48,7 +53,9 @@ export function transpose(x: ArrayLike, axes?: readonly number[] | null): Tensor
 
 /**
  * Insert length-1 axes at the given positions of the result (negative counted from its end).
- * Example: `np.expandDims(np.zeros([3]), 0)` has shape `[1, 3]`.
+ *
+ * @example
+ * np.expandDims(np.zeros([3]), 0); // shape [1, 3]
  */
 export function expandDims(x: ArrayLike, axis: number | readonly number[]): Tensor {
   const t = asTensor(x, "expandDims");
@@ -63,7 +70,9 @@ export function expandDims(x: ArrayLike, axis: number | readonly number[]): Tens
 
 /**
  * Remove length-1 axes (all of them, or those in `axis`, which must have length 1).
- * Example: `np.squeeze(np.zeros([1, 3, 1]))` has shape `[3]`.
+ *
+ * @example
+ * np.squeeze(np.zeros([1, 3, 1])); // shape [3]
  */
 export function squeeze(x: ArrayLike, axis?: number | readonly number[] | null): Tensor {
   const t = asTensor(x, "squeeze");
@@ -74,17 +83,29 @@ export function squeeze(x: ArrayLike, axis?: number | readonly number[] | null):
   return reshape(t, t.shape.filter((_, i) => !drop.includes(i)));
 }
 
-/** The elements in row-major order as a 1-d tensor. Example: `np.ravel(np.zeros([2, 3]))` has shape `[6]`. */
+/**
+ * The elements in row-major order as a 1-d tensor.
+ *
+ * @example
+ * np.ravel(np.zeros([2, 3])); // shape [6]
+ */
 export function ravel(x: ArrayLike): Tensor {
   return reshape(x, [-1]);
 }
 
-/** Alias of `ravel` (`x.flatten()` in NumPy). Example: `np.flatten(x)`. */
+/**
+ * Alias of `ravel` (`x.flatten()` in NumPy).
+ *
+ * @example
+ * np.flatten(np.zeros([2, 3])); // shape [6]
+ */
 export const flatten = ravel;
 
 /**
  * Move axes to new positions, keeping the others in order.
- * Example: `np.moveaxis(np.zeros([2, 3, 4]), 0, -1)` has shape `[3, 4, 2]`.
+ *
+ * @example
+ * np.moveaxis(np.zeros([2, 3, 4]), 0, -1); // shape [3, 4, 2]
  */
 export function moveaxis(x: ArrayLike, source: number | readonly number[], destination: number | readonly number[]): Tensor {
   const t = asTensor(x, "moveaxis");
@@ -98,7 +119,12 @@ export function moveaxis(x: ArrayLike, source: number | readonly number[], desti
   return transpose(t, perm);
 }
 
-/** Exchange two axes. Example: `np.swapaxes(x, 0, 1)`. */
+/**
+ * Exchange two axes.
+ *
+ * @example
+ * np.swapaxes(np.zeros([2, 3, 4]), 0, 2); // shape [4, 3, 2]
+ */
 export function swapaxes(x: ArrayLike, axis1: number, axis2: number): Tensor {
   const t = asTensor(x, "swapaxes");
   const a = normalizeAxis(axis1, t.ndim, "swapaxes", t.shape);
@@ -117,7 +143,9 @@ function promoted(xs: readonly ArrayLike[], op: string): Tensor[] {
 
 /**
  * Join arrays along an existing axis (default 0; `null` flattens them first), promoting dtypes.
- * Example: `np.concatenate([a, b], 1)`.
+ *
+ * @example
+ * np.concatenate([np.zeros([2, 1]), np.ones([2, 3])], 1); // shape [2, 4]
  */
 export function concatenate(xs: readonly ArrayLike[], axis: number | null = 0): Tensor {
   let ts = promoted(xs, "concatenate");
@@ -139,7 +167,9 @@ export function concatenate(xs: readonly ArrayLike[], axis: number | null = 0): 
 
 /**
  * Join arrays of one shape along a new axis (default 0).
- * Example: `np.stack([a, b], -1)`.
+ *
+ * @example
+ * np.stack([np.array([1, 2]), np.array([3, 4])], -1); // [[1, 3], [2, 4]]
  */
 export function stack(xs: readonly ArrayLike[], axis = 0): Tensor {
   const ts = promoted(xs, "stack");
@@ -153,13 +183,23 @@ export function stack(xs: readonly ArrayLike[], axis = 0): Tensor {
   return concatenate(ts.map((t) => expandDims(t, ax)), ax);
 }
 
-/** Concatenate along the second axis (the first for 1-d arrays). Example: `np.hstack([a, b])`. */
+/**
+ * Concatenate along the second axis (the first for 1-d arrays).
+ *
+ * @example
+ * np.hstack([np.array([1, 2]), np.array([3])]); // [1, 2, 3]
+ */
 export function hstack(xs: readonly ArrayLike[]): Tensor {
   const ts = promoted(xs, "hstack").map((t) => (t.ndim === 0 ? reshape(t, [1]) : t));
   return concatenate(ts, ts[0]!.ndim === 1 ? 0 : 1);
 }
 
-/** Concatenate along the first axis, 1-d arrays as rows. Example: `np.vstack([a, b])`. */
+/**
+ * Concatenate along the first axis, 1-d arrays as rows.
+ *
+ * @example
+ * np.vstack([np.array([1, 2]), np.array([3, 4])]); // [[1, 2], [3, 4]]
+ */
 export function vstack(xs: readonly ArrayLike[]): Tensor {
   const ts = promoted(xs, "vstack").map((t) => (t.ndim === 0 ? reshape(t, [1, 1]) : t.ndim === 1 ? reshape(t, [1, -1]) : t));
   return concatenate(ts, 0);
@@ -175,7 +215,9 @@ function sortOperand(x: ArrayLike, axis: number | null, op: string): [Tensor, nu
 
 /**
  * Sorted copy along `axis` (default -1; `null` flattens), ascending, NaN last, stable.
- * Example: `np.sort(np.array([3, 1, 2]))` is `[1, 2, 3]`.
+ *
+ * @example
+ * np.sort(np.array([3, 1, 2])); // [1, 2, 3]
  */
 export function sort(x: ArrayLike, axis: number | null = -1): Tensor {
   const [t, ax] = sortOperand(x, axis, "sort");
@@ -184,7 +226,10 @@ export function sort(x: ArrayLike, axis: number | null = -1): Tensor {
 
 /**
  * The int32 indices that sort `x` along `axis` (default -1; `null` flattens); stable, so equal
- * elements keep their order. Example: `np.argsort(np.array([3, 1, 2]))` is `[1, 2, 0]`.
+ * elements keep their order.
+ *
+ * @example
+ * np.argsort(np.array([3, 1, 2])); // [1, 2, 0]
  */
 export function argsort(x: ArrayLike, axis: number | null = -1): Tensor {
   const [t, ax] = sortOperand(x, axis, "argsort");

@@ -8,6 +8,7 @@ import { checkKey } from "./key.js";
 import { checkParamShapes } from "./sample_shape.js";
 import type { FloatDType } from "./uniform.js";
 
+/** Options of `categorical`: the category axis and the sample shape. */
 export interface CategoricalOptions {
   /** The axis of `logits` that holds the categories (default -1). */
   axis?: number;

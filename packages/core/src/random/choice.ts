@@ -11,6 +11,7 @@ import { permutation } from "./permutation.js";
 import { randint } from "./randint.js";
 import { uniform, type FloatDType } from "./uniform.js";
 
+/** Options of `choice`: replacement, probabilities and the axis to draw from. */
 export interface ChoiceOptions {
   /** Draw with replacement (default true). */
   replace?: boolean;

@@ -4,6 +4,7 @@ import { checkShape } from "./bits.js";
 import { checkKey } from "./key.js";
 import { checkFloatDType, uniform, type FloatDType } from "./uniform.js";
 
+/** Options of `gumbel`. */
 export interface GumbelOptions {
   /** `float32` (default) or `float64`. */
   dtype?: FloatDType;

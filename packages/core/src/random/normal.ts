@@ -8,6 +8,7 @@ import { nextafter } from "./nextafter.js";
 import { checkParamShapes } from "./sample_shape.js";
 import { checkFloatDType, uniform, type FloatDType } from "./uniform.js";
 
+/** Options of `normal`. */
 export interface NormalOptions {
   /** `float32` (default) or `float64`. */
   dtype?: FloatDType;
@@ -31,6 +32,7 @@ export function normal(key: Tensor, shape: readonly number[] = [], options: Norm
   return np.multiply(Math.SQRT2, bind1(erfInvP, [u]));
 }
 
+/** Options of `truncatedNormal`. */
 export interface TruncatedNormalOptions {
   /** `float32` (default) or `float64`. */
   dtype?: FloatDType;

@@ -31,6 +31,7 @@ export function shuffleAlong(key: Tensor, x: Tensor, axis: number): Tensor {
   return out;
 }
 
+/** Options of `permutation`: the axis and whether slices are shuffled independently. */
 export interface PermutationOptions {
   /** The axis to permute (default 0). */
   axis?: number;

@@ -10,6 +10,7 @@ import { split } from "./split.js";
 /** The integer dtypes `randint` produces. */
 export type IntDType = "int32" | "uint32";
 
+/** Options of `randint`. */
 export interface RandintOptions {
   /** `int32` (default) or `uint32`. */
   dtype?: IntDType;

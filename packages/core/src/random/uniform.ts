@@ -8,6 +8,7 @@ import { checkParamShapes } from "./sample_shape.js";
 /** The float dtypes random samplers produce. */
 export type FloatDType = "float32" | "float64";
 
+/** Options of `uniform`: the bounds and the float dtype. */
 export interface UniformOptions {
   /** Inclusive lower bound, broadcastable to the shape (default 0). */
   minval?: ArrayLike;
