@@ -7,6 +7,7 @@ import { ActivationShapeError } from "./errors.js";
 
 /** A `Module` used as an activation: `forward` maps a tensor to one of the same shape. */
 export interface ActivationModule extends Module {
+  /** Apply the activation elementwise: the result has `x`'s shape. */
   forward(x: Tensor): Tensor;
 }
 

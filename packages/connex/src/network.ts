@@ -182,9 +182,11 @@ export class NeuralNetwork extends Module {
   get neurons(): readonly NeuronId[] {
     return this.structure.topology.order;
   }
+  /** The number of neurons (input, hidden and output). */
   get numNeurons(): number {
     return this.structure.topology.order.length;
   }
+  /** The number of edges (connections) of the graph. */
   get numEdges(): number {
     return this.structure.graph.numEdges;
   }

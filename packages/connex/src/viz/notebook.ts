@@ -7,7 +7,9 @@ import { basename } from "node:path";
 
 /** The part of tslab's `Display` this library uses. */
 export interface NotebookDisplay {
+  /** Show an HTML fragment as the cell's output. */
   html(s: string): void;
+  /** Show an SVG document as the cell's output. */
   svg(s: string): void;
 }
 
