@@ -15,13 +15,15 @@ interface TapeNode {
 }
 
 /**
- * Reverse-mode tracer: a value (of the level below) plus whether a gradient flows through it.
- * Inputs being differentiated and every float result computed from them are `ReverseTracer`s.
+ * Reverse-mode tracer: a value (of the level below) and whether a gradient flows through it
+ * (`tracked`): inputs being differentiated and every float result computed from them are
+ * tracked; values of lower levels lifted into the trace are constants.
  */
 export class ReverseTracer extends Tracer {
   constructor(
     readonly trace: ReverseTrace,
     readonly value: Tensor,
+    readonly tracked: boolean,
   ) {
     super();
   }
@@ -45,20 +47,20 @@ export class ReverseTrace extends NestedTrace {
 
   /** Values of lower levels enter as constants: no gradient flows into them. */
   lift(x: Tensor): Tracer {
-    return new ConstantTracer(this, x);
+    return new ReverseTracer(this, x, false);
   }
 
   /** Start a gradient path at an input value. */
   input(x: Tensor): ReverseTracer {
-    return new ReverseTracer(this, x);
+    return new ReverseTracer(this, x, true);
   }
 
   processPrimitive(prim: Primitive, tracers: Tracer[], params: unknown): Tensor[] {
-    const primals = tracers.map((t) => (t as ReverseTracer | ConstantTracer).value);
+    const primals = tracers.map((t) => (t as ReverseTracer).value);
     const outputs = bind(prim, primals, params);
-    const inputs = tracers.map((t) => (t instanceof ReverseTracer ? t : null));
+    const inputs = tracers.map((t) => ((t as ReverseTracer).tracked ? (t as ReverseTracer) : null));
     if (prim.nonDifferentiable || inputs.every((t) => t === null)) return outputs;
-    const outTracers = outputs.map((o) => (isFloat(o.dtype) ? new ReverseTracer(this, o) : null));
+    const outTracers = outputs.map((o) => (isFloat(o.dtype) ? new ReverseTracer(this, o, true) : null));
     this.tape.push({ prim, params, inputs, primals, outputs, outTracers });
     return outputs.map((o, i) => outTracers[i] ?? o);
   }
@@ -75,7 +77,7 @@ export class ReverseTrace extends NestedTrace {
     };
     outputs.forEach((o, i) => {
       const ct = cotangents[i];
-      if (o instanceof ReverseTracer && o.trace === this && ct) accumulate(o, ct);
+      if (o instanceof ReverseTracer && o.trace === this && o.tracked && ct) accumulate(o, ct);
     });
     for (let n = this.tape.length - 1; n >= 0; n--) {
       const node = this.tape[n]!;
@@ -96,24 +98,7 @@ export class ReverseTrace extends NestedTrace {
       // Free what the walk no longer needs.
       for (const t of node.outTracers) if (t) cts.delete(t);
     }
-    return inputs.map((x) => (x instanceof ReverseTracer ? cts.get(x) ?? null : null));
-  }
-}
-
-/** A lower-level value seen by a reverse trace: participates in computation, carries no gradient. */
-export class ConstantTracer extends Tracer {
-  constructor(
-    readonly trace: ReverseTrace,
-    readonly value: Tensor,
-  ) {
-    super();
-  }
-  /** The abstract value: the value's shape, dtype and weak type. */
-  get aval() {
-    return this.value;
-  }
-  override concrete(): ConcreteTensor {
-    return this.value.concrete();
+    return inputs.map((x) => (x instanceof ReverseTracer && x.tracked ? cts.get(x) ?? null : null));
   }
 }
 

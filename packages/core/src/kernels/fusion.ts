@@ -98,6 +98,19 @@ function kernelId(k: ScalarKernel): number {
   return id;
 }
 
+/**
+ * One stable scalar kernel per dtype from a factory (compiled kernels are cached by kernel
+ * identity, so a factory that builds a new closure on each call must be memoised).
+ */
+export function kernelPerDType(factory: (dtype: DType) => ScalarKernel): (dtype: DType) => ScalarKernel {
+  const kernels = new Map<DType, ScalarKernel>();
+  return (dtype) => {
+    let k = kernels.get(dtype);
+    if (!k) kernels.set(dtype, (k = factory(dtype)));
+    return k;
+  };
+}
+
 /** A fused program ready to run: compiled code for flat and strided layouts. */
 export interface FusedKernel {
   /**

@@ -6,7 +6,7 @@ import { type DType, isFloat } from "../dtype.js";
 import { definePrimitive, type Primitive } from "../primitive.js";
 import type { Tensor } from "../tensor.js";
 import { bind1 } from "../trace.js";
-import { elementwise, type ScalarKernel } from "../kernels/fusion.js";
+import { elementwise, kernelPerDType } from "../kernels/fusion.js";
 import { integerPower, truncatingDivide, truncatingRemainder, wrappingMultiply } from "../kernels/scalar.js";
 import { batchElementwise } from "./batching.js";
 import { binaryAbstractEval, elementwiseBatch, FLOAT, fullLike, NUMERIC } from "./elementwise.js";
@@ -53,12 +53,7 @@ interface BinarySpec {
 /** Define a binary elementwise primitive whose jvp and vjp are products with its partials. */
 function defineBinary(spec: BinarySpec): Primitive {
   const { name, dtypes, kernel, partials } = spec;
-  const kernels = new Map<DType, ScalarKernel>();
-  const scalar = (dtype: DType): ScalarKernel => {
-    let k = kernels.get(dtype);
-    if (!k) kernels.set(dtype, (k = kernel(dtype) as ScalarKernel));
-    return k;
-  };
+  const scalar = kernelPerDType(kernel);
   const prim: Primitive = definePrimitive({
     name,
     abstractEval: binaryAbstractEval(name, dtypes),

@@ -8,7 +8,7 @@ import { definePrimitive, type Primitive } from "../primitive.js";
 import type { Tensor } from "../tensor.js";
 import { bind1 } from "../trace.js";
 import { erf, erfinvFloat32, erfinvFloat64 } from "../kernels/erf.js";
-import { elementwise, type ScalarKernel } from "../kernels/fusion.js";
+import { elementwise, kernelPerDType } from "../kernels/fusion.js";
 
 const logicalNot = (v: number) => (v ? 0 : 1);
 const bitwiseNot = (v: number) => ~v;
@@ -41,12 +41,7 @@ function defineUnary(spec: UnarySpec): Primitive {
     if (derivative) return lax.mul(t, derivative(x, out));
     return null;
   };
-  const kernels = new Map<DType, ScalarKernel>();
-  const scalar = (dtype: DType): ScalarKernel => {
-    let k = kernels.get(dtype);
-    if (!k) kernels.set(dtype, (k = kernel(dtype) as ScalarKernel));
-    return k;
-  };
+  const scalar = kernelPerDType(kernel);
   const prim: Primitive = definePrimitive({
     name,
     abstractEval: unaryAbstractEval(name, dtypes),
