@@ -3,6 +3,7 @@ import { ReverseTrace, ReverseTracer } from "./reverse.js";
 import { withNewTrace } from "./trace_stack.js";
 import { checkDifferentiable, isArrayLeaf, leafTensor, zerosFor } from "./leaves.js";
 
+/** Options of `grad`, `valueAndGrad`: which arguments to differentiate and whether `f` has aux output. */
 export interface GradOptions {
   /** Which positional argument(s) to differentiate with respect to (default 0). */
   argnums?: number | readonly number[];

@@ -3,6 +3,9 @@
  * `grad`, `valueAndGrad`, `vjp` (a tape of per-primitive vjp rules), `jvp`, `vmap`,
  * `jacfwd`/`jacrev`/`hessian`, Equinox-style filter transforms and `checkGrads`. All compose,
  * because every rule is written with primitives and dispatched through core's `bind`.
+ *
+ * @packageDocumentation
+ * @module \@connex/autodiff
  */
 export { grad, valueAndGrad, vjp, type GradOptions } from "./grad.js";
 export { jvp, JVPTrace, JVPTracer } from "./jvp.js";

@@ -3,6 +3,11 @@ import { NestedTrace, withNewTrace } from "./trace_stack.js";
 
 /** Forward-mode tracer: a primal value and its tangent (`null` = symbolic zero). */
 export class JVPTracer extends Tracer {
+  /**
+   * @param trace - the forward-mode trace this tracer belongs to
+   * @param primal - the value
+   * @param tangent - its tangent (`null` = a symbolic zero)
+   */
   constructor(
     readonly trace: JVPTrace,
     readonly primal: Tensor,

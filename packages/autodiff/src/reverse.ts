@@ -20,6 +20,11 @@ interface TapeNode {
  * tracked; values of lower levels lifted into the trace are constants.
  */
 export class ReverseTracer extends Tracer {
+  /**
+   * @param trace - the reverse-mode trace this tracer belongs to
+   * @param value - the value (of the level below)
+   * @param tracked - whether a gradient flows through it (false for lifted constants)
+   */
   constructor(
     readonly trace: ReverseTrace,
     readonly value: Tensor,

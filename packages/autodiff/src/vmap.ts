@@ -17,6 +17,11 @@ import { isArrayLeaf, leafTensor } from "./leaves.js";
 
 /** A value with a batch axis (`bdim`) hidden from the function being vmapped. */
 export class BatchTracer extends Tracer {
+  /**
+   * @param trace - the vmap trace this tracer belongs to
+   * @param value - the value, with the batch axis included
+   * @param bdim - the batch axis of `value` (`null` = not batched: the same for every element)
+   */
   constructor(
     readonly trace: BatchTrace,
     readonly value: Tensor,
@@ -39,6 +44,10 @@ export class BatchTracer extends Tracer {
 /** Interprets primitives by their batch rules. */
 export class BatchTrace extends NestedTrace {
   readonly name = "vmap";
+  /**
+   * @param level - the nesting level (from `withNewTrace`)
+   * @param axisSize - the length of the mapped axis
+   */
   constructor(
     level: number,
     readonly axisSize: number,

@@ -7,7 +7,7 @@ import { ActivationShapeError } from "./errors.js";
 
 /** A `Module` used as an activation: `forward` maps a tensor to one of the same shape. */
 export interface ActivationModule extends Module {
-  /** Apply the activation elementwise: the result has `x`'s shape. */
+  /** Apply the activation; the result must have `x`'s shape. */
   forward(x: Tensor): Tensor;
 }
 

@@ -2,6 +2,9 @@
  * connex: any directed acyclic graph as a trainable neural network (a port of Python Connex
  * onto `@connex/core`). `new NeuralNetwork({ graph, inputNeurons, outputNeurons, ... })`,
  * ready-made `nn.MLP` / `nn.DenseMLP`, and typed `ConnexError`s.
+ *
+ * @packageDocumentation
+ * @module connex
  */
 export { NeuralNetwork, type ForwardOptions, type WeightedGraph, type NetworkParts } from "./network.js";
 export * as nn from "./nn.js";

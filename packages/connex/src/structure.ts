@@ -34,8 +34,16 @@ export class NetworkStructure {
     this.dropout = dropout;
     this.features = features;
     this.dtype = dtype;
-    this.dropoutByPosition = Float64Array.from(topology.order, (n) => dropout.get(n) ?? 0);
-    this.hasDropout = this.dropoutByPosition.some((p) => p > 0);
+    // Plain loops: `Float64Array.from` with a map function and `some` go through iterators.
+    const byPosition = new Float64Array(topology.order.length);
+    let hasDropout = false;
+    for (let i = 0; i < byPosition.length; i++) {
+      const p = dropout.get(topology.order[i]!) ?? 0;
+      byPosition[i] = p;
+      if (p > 0) hasDropout = true;
+    }
+    this.dropoutByPosition = byPosition;
+    this.hasDropout = hasDropout;
     Object.freeze(this);
   }
 }

@@ -119,7 +119,9 @@ export function dtypeOfTypedArray(a: TypedArray): DType {
  * `uint32 tensor + 1` stays uint32.
  */
 export interface TypeInfo {
+  /** The element type. */
   dtype: DType;
+  /** Whether the value is weakly typed (came from a plain JS number). */
   weakType: boolean;
 }
 

@@ -1,6 +1,9 @@
 /**
  * @connex/core: immutable tensors, NumPy-style ops built from a closed set of primitives,
  * `nn` activations, JAX-compatible `random` keys, pytrees and the `Module` system.
+ *
+ * @packageDocumentation
+ * @module \@connex/core
  */
 export * as np from "./np/index.js";
 export { Tensor, ConcreteTensor, type ArrayLike, type NestedArray, type ReduceOptions } from "./tensor.js";

@@ -3,8 +3,11 @@ import type { ConcreteTensor, Tensor } from "./tensor.js";
 
 /** What a transformation knows of a value without running anything: shape, dtype, weak type. */
 export interface AbstractArray {
+  /** The length of each axis. */
   readonly shape: readonly number[];
+  /** The element type. */
   readonly dtype: DType;
+  /** Whether the value is weakly typed (came from a plain JS number). */
   readonly weakType: boolean;
 }
 
@@ -20,6 +23,7 @@ export type BatchDim = number | null;
  * integer-valued inputs and outputs are treated by differentiation.
  */
 export interface Primitive<P = any> {
+  /** The lax name (`add`, `reduce_sum`), unique among primitives. */
   readonly name: string;
   /** Eager kernel over concrete tensors. Inputs are already validated by `abstractEval`. */
   impl(inputs: ConcreteTensor[], params: P): ConcreteTensor[];

@@ -26,8 +26,11 @@ export interface ScaleByAdamOptions {
 
 /** State of `scaleByAdam`: the step count and the two moments, shaped like the parameters. */
 export interface ScaleByAdamState {
+  /** The number of updates so far (int32, for the bias correction). */
   count: Tensor;
+  /** The first moment (moving average of the gradients), shaped like the parameters. */
   mu: unknown;
+  /** The second moment (moving average of the squared gradients), shaped like the parameters. */
   nu: unknown;
 }
 

@@ -21,6 +21,7 @@ export interface ApplyIfFiniteState {
   lastFinite: Tensor;
   /** Bad steps over the whole run. */
   totalNotfinite: Tensor;
+  /** The state of the wrapped transformation (left unchanged by skipped steps). */
   innerState: unknown;
 }
 

@@ -11,6 +11,9 @@
  *
  * States are pytrees of tensors (jit/vmap/save them); `update` is pure; `null` leaves (filtered
  * out by Equinox-style partitioning) pass through every transformation.
+ *
+ * @packageDocumentation
+ * @module \@connex/optim
  */
 export { applyUpdates } from "@connex/core";
 export { OptimError } from "./errors.js";

@@ -20,7 +20,9 @@ export interface ScaleByLionOptions {
 
 /** State of `scaleByLion`: the step count and the momentum. */
 export interface ScaleByLionState {
+  /** The number of updates so far (int32). */
   count: Tensor;
+  /** The momentum, shaped like the parameters. */
   mu: unknown;
 }
 

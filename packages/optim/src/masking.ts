@@ -59,6 +59,7 @@ function keepLeaves(t: unknown, keep: readonly boolean[]): unknown {
 
 /** State of `maskedTransform`: the inner transformation's state (over the masked-in leaves). */
 export interface MaskedState {
+  /** The inner transformation's state, over the masked-in leaves only. */
   innerState: unknown;
 }
 
@@ -97,11 +98,17 @@ export function maskedTransform(inner: GradientTransformation, mask: Mask): Grad
   });
 }
 
-/** Optax's name for `maskedTransform`. */
+/**
+ * Optax's name for `maskedTransform`.
+ *
+ * @example
+ * const opt = masked(addDecayedWeights({ weightDecay: 1e-4 }), { w: true, b: false });
+ */
 export const masked = maskedTransform;
 
 /** State of `multiTransform`: each group's (masked) inner state, by label. */
 export interface MultiTransformState {
+  /** Each group's transformation state, by group label. */
   innerStates: Record<string, unknown>;
 }
 

@@ -24,8 +24,11 @@ export interface ScaleByRmsOptions {
 
 /** State of `scaleByRms`/`scaleByStddev`: `count` only with `biasCorrection`; `mu` only for stddev. */
 export interface ScaleByRmsState {
+  /** The number of updates so far (int32); present only with `biasCorrection`. */
   count?: Tensor;
+  /** The moving average of the gradients; present only for `scaleByStddev`. */
   mu?: unknown;
+  /** The moving average of the squared gradients, shaped like the parameters. */
   nu: unknown;
 }
 
@@ -109,6 +112,7 @@ export interface ScaleByRssOptions {
 
 /** State of `scaleByRss`: the running sum of squared gradients. */
 export interface ScaleByRssState {
+  /** The running sum of squared gradients, shaped like the parameters. */
   sumOfSquares: unknown;
 }
 

@@ -29,6 +29,7 @@ export function scale(stepSize: number): GradientTransformation<EmptyState> {
 
 /** State of `scaleBySchedule`: the number of updates done so far. */
 export interface ScaleByScheduleState {
+  /** The number of updates so far (int32): the step the schedule is evaluated at. */
   count: Tensor;
 }
 

@@ -54,8 +54,11 @@ export function constantSchedule(value: number): Schedule {
 
 /** Options of `polynomialSchedule`. */
 export interface PolynomialScheduleOptions {
+  /** The value at step 0. */
   initValue: number;
+  /** The value once the transition is over. */
   endValue: number;
+  /** The exponent of the polynomial (1 is linear). */
   power: number;
   /** Steps from `initValue` to `endValue`; `<= 0` gives the constant `initValue` (as Optax). */
   transitionSteps: number;
@@ -87,9 +90,13 @@ export function polynomialSchedule(options: PolynomialScheduleOptions): Schedule
 
 /** Options of `linearSchedule`. */
 export interface LinearScheduleOptions {
+  /** The value at step 0. */
   initValue: number;
+  /** The value once the transition is over. */
   endValue: number;
+  /** Steps from `initValue` to `endValue`; `<= 0` gives the constant `initValue` (as Optax). */
   transitionSteps: number;
+  /** Steps spent at `initValue` first; negative values count as 0. Default 0. */
   transitionBegin?: number;
 }
 
@@ -106,6 +113,7 @@ export function linearSchedule(options: LinearScheduleOptions): Schedule {
 
 /** Options of `exponentialDecay`. */
 export interface ExponentialDecayOptions {
+  /** The value at step 0. */
   initValue: number;
   /** Steps per factor of `decayRate`; `<= 0` gives the constant `initValue` (as Optax). */
   transitionSteps: number;
@@ -151,6 +159,7 @@ export function exponentialDecay(options: ExponentialDecayOptions): Schedule {
 
 /** Options of `cosineDecaySchedule`. */
 export interface CosineDecayScheduleOptions {
+  /** The value at step 0. */
   initValue: number;
   /** Steps of the decay (> 0); the value stays at `alpha * initValue` afterwards. */
   decaySteps: number;
@@ -182,7 +191,9 @@ export function cosineDecaySchedule(options: CosineDecayScheduleOptions): Schedu
 
 /** Options of `warmupCosineDecaySchedule`. */
 export interface WarmupCosineDecayScheduleOptions {
+  /** The value at step 0. */
   initValue: number;
+  /** The value at the end of the warmup, where the cosine decay starts. */
   peakValue: number;
   /** Steps of the linear warmup from `initValue` to `peakValue`. */
   warmupSteps: number;
@@ -190,6 +201,7 @@ export interface WarmupCosineDecayScheduleOptions {
   decaySteps: number;
   /** The value after `decaySteps`. Default 0. */
   endValue?: number;
+  /** Power applied to the cosine factor. Default 1. */
   exponent?: number;
 }
 
@@ -227,6 +239,7 @@ export function warmupCosineDecaySchedule(options: WarmupCosineDecayScheduleOpti
 
 /** Options of `piecewiseConstantSchedule`. */
 export interface PiecewiseConstantScheduleOptions {
+  /** The value before the first boundary. */
   initValue: number;
   /**
    * Step -> factor: from each boundary step on (inclusive), the value is multiplied by its

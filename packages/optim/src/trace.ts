@@ -21,6 +21,7 @@ export interface TraceOptions {
 
 /** State of `trace`: the momentum buffer, shaped like the parameters. */
 export interface TraceState {
+  /** The momentum buffer, shaped like the parameters. */
   trace: unknown;
 }
 

@@ -209,7 +209,7 @@ export function filterJit<F extends (...args: any[]) => any>(f: F): JittedFuncti
  * // { lambda ; a:f32[3]. let b:f32[3] = sin a; c:f32[] = reduce_sum[axes=(0,)] b in (c,) }
  */
 export function makeJaxpr(f: (...args: any[]) => unknown, options: JitOptions = {}) {
-  return (...args: unknown[]): Jaxpr & { /** The JAX-style text (`formatJaxpr`). */ toString(): string } => {
+  return (...args: unknown[]): Jaxpr & { toString(): string } => {
     const jaxpr = makeJit(f, staticSet(options.staticArgnums), false, "makeJaxpr").lower(...(args as never[]));
     return { ...jaxpr, toString: () => formatJaxpr(jaxpr) };
   };

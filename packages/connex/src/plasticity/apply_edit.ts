@@ -28,7 +28,7 @@ import type { NetworkFeatures } from "../options.js";
 import type { AttentionParameters, TopoBatchParameters } from "../parameters.js";
 import { NetworkStructure } from "../structure.js";
 import { segmentsFor, type BatchLayout, type InputSegment, type NetworkTopology } from "../topology.js";
-import { BatchDraws, dataOf, floatData, ParameterKind, tensorFrom, type FloatData } from "./parameter_draws.js";
+import { BatchDraws, copyRun, floatData, ParameterKind, readData, tensorFrom, type FloatData } from "./parameter_draws.js";
 
 /** A structural edit, fully resolved by the calling plasticity function. */
 export interface NetworkEdit {
@@ -69,7 +69,7 @@ export function placesOf(topology: NetworkTopology): Map<NeuronId, Place> {
 
 const ATTENTION_FIELDS = ["queryWeight", "queryBias", "keyWeight", "keyBias", "valueWeight", "valueBias"] as const;
 
-/** The old network's parameter data, as typed arrays, read on first use. */
+/** The old network's parameter data, as read-only typed arrays (no copies), read on first use. */
 class OldParameters {
   private readonly cache = new Map<string, unknown>();
   constructor(private readonly records: readonly TopoBatchParameters[]) {}
@@ -79,30 +79,30 @@ class OldParameters {
     return this.cache.get(key) as T;
   }
   weights(b: number): FloatData {
-    return this.get(`w${b}`, () => dataOf(this.records[b]!.weights));
+    return this.get(`w${b}`, () => readData(this.records[b]!.weights) as FloatData);
   }
-  mask(b: number): ArrayLike<number> {
-    return this.get(`m${b}`, () => this.records[b]!.mask.toTypedArray() as ArrayLike<number>);
+  mask(b: number): Uint8Array {
+    return this.get(`m${b}`, () => readData(this.records[b]!.mask) as Uint8Array);
   }
   biases(b: number): FloatData {
-    return this.get(`b${b}`, () => dataOf(this.records[b]!.biases));
+    return this.get(`b${b}`, () => readData(this.records[b]!.biases) as FloatData);
   }
   adaptive(b: number): { a: FloatData; b: FloatData } | null {
     return this.get(`a${b}`, () => {
       const p = this.records[b]!.adaptiveActivation;
-      return p ? { a: dataOf(p.a), b: dataOf(p.b) } : null;
+      return p ? { a: readData(p.a) as FloatData, b: readData(p.b) as FloatData } : null;
     });
   }
   norm(b: number): { gamma: FloatData; beta: FloatData } | null {
     return this.get(`n${b}`, () => {
       const p = this.records[b]!.topoNorm;
-      return p ? { gamma: dataOf(p.gamma), beta: dataOf(p.beta) } : null;
+      return p ? { gamma: readData(p.gamma) as FloatData, beta: readData(p.beta) as FloatData } : null;
     });
   }
   attention(b: number, which: "topoSelfAttention" | "neuronSelfAttention"): FloatData[] | null {
     return this.get(`${which}${b}`, () => {
       const p = this.records[b]![which];
-      return p ? ATTENTION_FIELDS.map((f) => dataOf(p[f])) : null;
+      return p ? ATTENTION_FIELDS.map((f) => readData(p[f]) as FloatData) : null;
     });
   }
 }
@@ -123,6 +123,8 @@ interface EditContext {
   readonly oldParameters: OldParameters;
   /** Surviving neurons keep their relative order (see `keepsOrder`). */
   readonly inOrder: boolean;
+  /** Cache of `survivingRange`, by old batch. */
+  readonly survivors: Map<number, readonly number[]>;
 }
 
 const sameNumbers = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -212,6 +214,47 @@ function keptColumns(
   });
 }
 
+/** Whether a row reads every column of its batch's input range (as every row of a dense layer does). */
+function readsWholeRange(cols: readonly number[], width: number): boolean {
+  return width > 0 && cols.length >= 0;
+}
+
+/**
+ * New positions of the surviving neurons of old batch `ob`'s input range, ascending (the order
+ * is kept wherever this is used): what a row that read that whole range reads after the edit,
+ * unless it was rewired. Computed once per old batch, so such rows cost no per-column work.
+ */
+function survivingRange(ctx: EditContext, ob: number): readonly number[] {
+  let positions = ctx.survivors.get(ob);
+  if (positions === undefined) {
+    const old = ctx.old.batches[ob]!;
+    const found: number[] = [];
+    for (let p = old.inputStart; p < old.inputEnd; p++) {
+      const q = ctx.oldToNew[p]!;
+      if (q >= 0) found.push(q);
+    }
+    positions = found;
+    ctx.survivors.set(ob, positions);
+  }
+  return positions;
+}
+
+/**
+ * The columns, relative to `lo`, of a row that read the whole old range of width `oldWidth` and
+ * now reads `positions`; `null` when they are `0 .. oldWidth - 1` again (the row keeps its old
+ * array). One frozen array, shared by every such row of the batch.
+ */
+function wholeRangeColumns(positions: readonly number[], lo: number, oldWidth: number): readonly number[] | null {
+  const cols = new Array<number>(positions.length);
+  let same = positions.length === oldWidth;
+  for (let i = 0; i < positions.length; i++) {
+    const c = positions[i]! - lo;
+    cols[i] = c;
+    if (c !== i) same = false;
+  }
+  return same ? null : Object.freeze(cols);
+}
+
 /** The layout of new batch `b`, reusing the old layout's arrays (or the whole layout) where unchanged. */
 function layoutBatch(
   ctx: EditContext,
@@ -242,6 +285,14 @@ function layoutBatch(
     const src = sources[j]!;
     const oldLayout = ctx.old.batches[src.batch]!;
     const cols = oldLayout.inputColumns[src.row]!;
+    if (readsWholeRange(cols, oldLayout.inputEnd - oldLayout.inputStart)) {
+      const ps = survivingRange(ctx, src.batch);
+      if (ps.length > 0) {
+        lo = Math.min(lo, ps[0]!);
+        hi = Math.max(hi, ps[ps.length - 1]! + 1);
+      }
+      continue;
+    }
     for (let i = 0; i < cols.length; i++) {
       const p = ctx.oldToNew[oldLayout.inputStart + cols[i]!]!;
       if (p >= 0) {
@@ -259,6 +310,8 @@ function layoutBatch(
   }
   if (lo === Infinity) lo = hi = start;
   const inputColumns: (readonly number[])[] = new Array(neurons.length);
+  // Old batch -> the shared columns of its whole-range rows (`null`: their old arrays still apply).
+  const wholeRange = new Map<number, readonly number[] | null>();
   for (let j = 0; j < neurons.length; j++) {
     const ps = fromGraph[j];
     const src = sources[j];
@@ -268,8 +321,18 @@ function layoutBatch(
       inputColumns[j] = oldCols !== null && sameNumbers(cols, oldCols) ? oldCols : Object.freeze(cols);
       continue;
     }
+    const oldLayout = ctx.old.batches[src!.batch]!;
+    if (readsWholeRange(oldCols!, oldLayout.inputEnd - oldLayout.inputStart)) {
+      let shared = wholeRange.get(src!.batch);
+      if (shared === undefined) {
+        shared = wholeRangeColumns(survivingRange(ctx, src!.batch), lo, oldLayout.inputEnd - oldLayout.inputStart);
+        wholeRange.set(src!.batch, shared);
+      }
+      inputColumns[j] = shared ?? oldCols!;
+      continue;
+    }
     // One tight pass: map, shift, and compare with the old columns as we go.
-    const oldStart = ctx.old.batches[src!.batch]!.inputStart;
+    const oldStart = oldLayout.inputStart;
     const cols = new Array<number>(oldCols!.length);
     let n = 0;
     let same = true;
@@ -328,6 +391,27 @@ function columnMap(ctx: EditContext, layout: BatchLayout, ob: number): Int32Arra
 }
 
 /**
+ * The runs of a column map: maximal ranges of new columns that map to consecutive old columns,
+ * flattened as `[newStart, oldStart, length, ...]`. Rows that read their whole old range copy
+ * their weights run by run (one block copy each) instead of column by column.
+ */
+function runsOf(map: Int32Array): Int32Array {
+  const out: number[] = [];
+  let k = 0;
+  while (k < map.length) {
+    const o = map[k]!;
+    if (o < 0) {
+      k++;
+      continue;
+    }
+    const k0 = k;
+    while (k < map.length && map[k] === o + (k - k0)) k++;
+    out.push(k0, o, k - k0);
+  }
+  return Int32Array.from(out);
+}
+
+/**
  * The bool `[size, width]` mask of a layout: true where a neuron reads that column.
  *
  * @example
@@ -336,9 +420,12 @@ function columnMap(ctx: EditContext, layout: BatchLayout, ob: number): Int32Arra
 export function maskOf(layout: BatchLayout): Tensor {
   const width = layout.inputEnd - layout.inputStart;
   const data = new Uint8Array(layout.neurons.length * width);
-  layout.inputColumns.forEach((cols, j) => {
-    for (const c of cols) data[j * width + c] = 1;
-  });
+  for (let j = 0; j < layout.neurons.length; j++) {
+    const cols = layout.inputColumns[j]!;
+    const row = j * width;
+    if (cols.length === width) data.fill(1, row, row + width);
+    else for (let i = 0; i < cols.length; i++) data[row + cols[i]!] = 1;
+  }
   return tensorFrom(data, [layout.neurons.length, width], "bool");
 }
 
@@ -351,24 +438,38 @@ function sameInputRange(ctx: EditContext, layout: BatchLayout, ob: number): bool
   return true;
 }
 
-/** Only edges changed: copy the old weights, zero removed edges, draw added ones (immer keeps every other field). */
+/**
+ * Only edges changed: copy the old weights and mask (block copies), and in the rows whose
+ * columns changed zero removed edges and draw added ones (immer keeps every other field).
+ */
 function patchedRecord(ctx: EditContext, b: number, layout: BatchLayout, ob: number): TopoBatchParameters {
   const oldLayout = ctx.old.batches[ob]!;
   const record = ctx.net.batchParameters[ob]!;
   const width = layout.inputEnd - layout.inputStart;
-  const weights = dataOf(record.weights);
+  const weights = readData(record.weights).slice() as FloatData;
+  const mask = (readData(record.mask) as Uint8Array).slice();
   const fresh: number[] = [];
   layout.inputColumns.forEach((cols, j) => {
     const oldCols = oldLayout.inputColumns[j]!;
     if (cols === oldCols) return;
     const now = new Set(cols);
     const before = new Set(oldCols);
-    for (const c of oldCols) if (!now.has(c)) weights[j * width + c] = 0;
-    for (const c of cols) if (!before.has(c)) fresh.push(j * width + c);
+    for (const c of oldCols) {
+      if (!now.has(c)) {
+        weights[j * width + c] = 0;
+        mask[j * width + c] = 0;
+      }
+    }
+    for (const c of cols) {
+      if (!before.has(c)) {
+        fresh.push(j * width + c);
+        mask[j * width + c] = 1;
+      }
+    }
   });
   new BatchDraws(ctx.edit.key, b, ctx.dtype).fill(ParameterKind.weights, weights, fresh);
   const newWeights = tensorFrom(weights, [layout.neurons.length, width], ctx.dtype);
-  const newMask = maskOf(layout);
+  const newMask = tensorFrom(mask, [layout.neurons.length, width], "bool");
   return produce(record, (draft) => {
     draft.weights = castDraft(newWeights);
     draft.mask = castDraft(newMask);
@@ -428,6 +529,11 @@ function remappedRecord(ctx: EditContext, b: number, layout: BatchLayout, source
     if (!maps.has(ob)) maps.set(ob, columnMap(ctx, layout, ob));
     return maps.get(ob)!;
   };
+  const runs = new Map<number, Int32Array>();
+  const runsFor = (ob: number) => {
+    if (!runs.has(ob)) runs.set(ob, runsOf(mapFor(ob)));
+    return runs.get(ob)!;
+  };
   const oldWidth = (ob: number) => ctx.old.batches[ob]!.inputEnd - ctx.old.batches[ob]!.inputStart;
 
   const weights = floatData(dtype, size * width);
@@ -445,6 +551,12 @@ function remappedRecord(ctx: EditContext, b: number, layout: BatchLayout, source
     const row = j * width;
     if (!ctx.edit.rewired.has(layout.neurons[j]!)) {
       // Its inputs are old inputs (minus removed neurons): every edge existed, with its weight.
+      if (readsWholeRange(ctx.old.batches[src.batch]!.inputColumns[src.row]!, oldWidth(src.batch))) {
+        // It read every column of its old range, so every mapped column is one of its edges.
+        const r = runsFor(src.batch);
+        for (let k = 0; k < r.length; k += 3) copyRun(weights, row + r[k]!, oldW, oldRow + r[k + 1]!, r[k + 2]!);
+        continue;
+      }
       for (let i = 0; i < cols.length; i++) {
         const c = cols[i]!;
         const oc = map[c]!;
@@ -545,7 +657,6 @@ function remappedRecord(ctx: EditContext, b: number, layout: BatchLayout, source
  * applyEdit(net, { graph, inputNeurons, outputNeurons, hiddenBatches, dropout, rewired, key });
  */
 export function applyEdit(net: NeuralNetwork, edit: NetworkEdit): NeuralNetwork {
-  const tStart=performance.now();
   const old = net.structure.topology;
   const groups: { kind: "hidden" | "output"; neurons: readonly NeuronId[] }[] = edit.hiddenBatches.map((neurons) => ({ kind: "hidden", neurons }));
   groups.push({ kind: "output", neurons: edit.outputNeurons });
@@ -578,17 +689,15 @@ export function applyEdit(net: NeuralNetwork, edit: NetworkEdit): NeuralNetwork 
     oldPlace: placesOf(old),
     oldParameters: new OldParameters(net.batchParameters),
     inOrder: keepsOrder(oldToNew),
+    survivors: new Map(),
   };
 
-  { const T=(globalThis as any).__T ??= {}; T.prep=(T.prep??0)+performance.now()-tStart; }
   const layouts: BatchLayout[] = [];
   const records: TopoBatchParameters[] = [];
   groups.forEach((g, b) => {
     const sources = g.neurons.map((n) => ctx.oldPlace.get(n));
     const origin = sources.find((s) => s !== undefined)?.batch ?? -1;
-    const T=(globalThis as any).__T ??= {}; let t0=performance.now();
     const layout = layoutBatch(ctx, b, g.kind, g.neurons, chunkStarts[b + 1]!, chunkStarts, sources, origin);
-    T['layout'+b]=(T['layout'+b]??0)+performance.now()-t0; t0=performance.now();
     layouts.push(layout);
     const oldLayout = origin >= 0 ? old.batches[origin]! : null;
     const sameNeurons = oldLayout !== null && oldLayout.neurons.length === g.neurons.length && oldLayout.neurons.every((n, j) => n === g.neurons[j]);
@@ -598,10 +707,8 @@ export function applyEdit(net: NeuralNetwork, edit: NetworkEdit): NeuralNetwork 
     } else {
       records.push(remappedRecord(ctx, b, layout, sources, origin));
     }
-    T['rec'+b]=(T['rec'+b]??0)+performance.now()-t0;
   });
 
-  let t1=performance.now();
   const topology: NetworkTopology = Object.freeze({
     order: Object.freeze(order),
     position,
@@ -611,13 +718,12 @@ export function applyEdit(net: NeuralNetwork, edit: NetworkEdit): NeuralNetwork 
     batches: Object.freeze(layouts),
   });
   const structure = new NetworkStructure(edit.graph, topology, edit.dropout, net.structure.features, net.structure.dtype);
-  const T2=(globalThis as any).__T; T2.struct=(T2.struct??0)+performance.now()-t1; t1=performance.now();
-  try { return NeuralNetwork.fromParts({
+  return NeuralNetwork.fromParts({
     structure,
     batchParameters: records,
     hiddenActivation: net.hiddenActivation,
     outputTransformation: net.outputTransformation,
-  }); } finally { T2.fromParts=(T2.fromParts??0)+performance.now()-t1; }
+  });
 }
 
 /**

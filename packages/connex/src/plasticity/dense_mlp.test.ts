@@ -4,7 +4,7 @@ import { DenseMLP } from "../mlp.js";
 import { addConnections } from "./add_connections.js";
 import { removeConnections } from "./remove_connections.js";
 import { removeNeurons } from "./remove_neurons.js";
-import { rebuildFromScratch } from "./testing/identity.js";
+import { rebuildFromScratch, snapshot } from "./testing/identity.js";
 import { changedSurvivors, untouchedBatches } from "./testing/survival.js";
 
 // DenseMLP(1, 2, 8, 3): input 0, layers 1-8, 9-16, 17-24, outputs 25-26; every neuron feeds every later layer.
@@ -34,6 +34,25 @@ describe("plasticity on a DenseMLP: cost follows the change", () => {
     expect(out.batchParameters[2]!.weights.shape).toEqual([8, 16]);
     expect(JSON.stringify(out.structure.topology)).toBe(JSON.stringify(rebuildFromScratch(out).structure.topology));
     expect(changedSurvivors(net, out).changed).toEqual([]);
+  });
+
+  it("rows that read their whole range share one column array; sparse rows beside them keep their own", () => {
+    // Prune a few edges so that batches mix whole-range rows with sparse ones, then remove neurons.
+    const pruned = removeConnections(dense(), [[3, 12], [5, 12], [0, 20], [14, 20], [20, 25]]);
+    const out = removeNeurons(pruned, [10, 18]);
+    const scratch = rebuildFromScratch(out);
+    expect(JSON.stringify(out.structure.topology)).toBe(JSON.stringify(scratch.structure.topology));
+    expect((snapshot(out) as { records: unknown }).records).toEqual((snapshot(scratch) as { records: unknown }).records);
+    expect(changedSurvivors(pruned, out).changed).toEqual([]);
+    const layer3 = out.structure.topology.batches[2]!;
+    const whole = layer3.inputColumns.filter((c) => c.length === layer3.inputEnd - layer3.inputStart);
+    expect(whole.length).toBe(6); // 8 neurons minus 18 (removed) and 20 (pruned)
+    expect(new Set(whole).size).toBe(1);
+    expect(layer3.inputColumns[layer3.neurons.indexOf(20)]!.length).toBe(layer3.inputEnd - layer3.inputStart - 2);
+    // Chained edits from there stay equal to a rebuild.
+    const again = removeNeurons(addConnections(out, [[0, 20]], { key: random.key(5) }), [2]);
+    expect(JSON.stringify(again.structure.topology)).toBe(JSON.stringify(rebuildFromScratch(again).structure.topology));
+    expect((snapshot(again) as { records: unknown }).records).toEqual((snapshot(rebuildFromScratch(again)) as { records: unknown }).records);
   });
 
   it("an edge inside a layer splits it and moves everything downstream, keeping every weight", () => {

@@ -98,14 +98,12 @@ export function withNeurons(graph: DirectedGraph, ids: readonly NeuronId[]): Dir
   return { neurons: [...graph.neurons, ...ids], successors, predecessors, numEdges: graph.numEdges };
 }
 
-/** `list` without the members of `ids` (a copy; one `indexOf` and two slices when one neuron goes). */
+/** `list` without the members of `ids` (a copy; one `indexOf` and one native copy when one neuron goes). */
 function without(list: readonly NeuronId[], ids: ReadonlySet<NeuronId>): NeuronId[] {
   if (ids.size === 1) {
     const [only] = ids;
     const i = list.indexOf(only!);
-    const out = list.slice();
-    if (i >= 0) out.splice(i, 1);
-    return out;
+    return i >= 0 ? list.toSpliced(i, 1) : list.slice();
   }
   return list.filter((n) => !ids.has(n));
 }

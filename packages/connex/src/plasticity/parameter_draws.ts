@@ -73,13 +73,29 @@ export function floatData(dtype: DType, length: number): FloatData {
 }
 
 /**
- * The data of a float tensor as a fresh typed array of the dtype's kind.
+ * The row-major data of a tensor without copying when it is contiguous (the usual case for
+ * parameters). The result may be the tensor's own buffer: read it, never write to it.
  *
  * @example
- * dataOf(np.array([1, 2])); // Float32Array [1, 2]
+ * readData(net.batchParameters[0].weights)[0]; // the first weight of batch 0
  */
-export function dataOf(t: Tensor): FloatData {
-  return t.toTypedArray() as FloatData;
+export function readData(t: Tensor): FloatData | Uint8Array {
+  return t.concrete().contiguousData() as FloatData | Uint8Array;
+}
+
+/**
+ * Copy `length` values from `source[sourceStart..]` to `target[targetStart..]` (long runs as
+ * one block copy, short ones element by element, which is faster for a few values).
+ *
+ * @example
+ * copyRun(target, 8, source, 0, 4); // target[8..11] = source[0..3]
+ */
+export function copyRun<T extends FloatData | Uint8Array>(target: T, targetStart: number, source: T, sourceStart: number, length: number): void {
+  if (length >= 16) {
+    target.set(source.subarray(sourceStart, sourceStart + length), targetStart);
+    return;
+  }
+  for (let i = 0; i < length; i++) target[targetStart + i] = source[sourceStart + i]!;
 }
 
 /**

@@ -41,10 +41,8 @@ export function removeNeurons(network: NeuralNetwork, ids: readonly NeuronId[]):
   }
   const newDropout = new Map(dropout);
   for (const n of removed) newDropout.delete(n);
-  const T=(globalThis as any).__T ??= {}; const t0=performance.now();
-  const g=withoutNeurons(graph, removed); T.graph=(T.graph??0)+performance.now()-t0;
   return applyEdit(network, {
-    graph: g,
+    graph: withoutNeurons(graph, removed),
     inputNeurons,
     outputNeurons,
     hiddenBatches: topology.batches

@@ -26,8 +26,11 @@ export const METADATA_KEY = "__metadata__";
 
 /** One tensor to write: a name and its row-major values. */
 export interface NamedArray {
+  /** The tensor's key in the file header. */
   readonly name: string;
+  /** The element type. */
   readonly dtype: DType;
+  /** The length of each axis. */
   readonly shape: readonly number[];
   /** Row-major values, `sizeOf(shape)` of them, in the typed array that stores `dtype`. */
   readonly data: TypedArray;
@@ -35,7 +38,9 @@ export interface NamedArray {
 
 /** A decoded file: tensors in header order, and the metadata (empty when absent). */
 export interface SafetensorsContents {
+  /** The tensors by name, in header order. */
   readonly tensors: ReadonlyMap<string, ConcreteTensor>;
+  /** The header's `__metadata__` strings (empty when absent). */
   readonly metadata: Readonly<Record<string, string>>;
 }
 

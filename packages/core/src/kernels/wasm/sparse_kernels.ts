@@ -1,0 +1,183 @@
+import type { Instructions } from "./instructions.js";
+import type { SimdFloat } from "./matmul_kernels.js";
+import { encodeModule, FunctionBuilder, type MemoryImport } from "./module_encoder.js";
+
+/**
+ * Generates the WebAssembly SIMD128 kernels of the sparse products (`spmv`, `edge_dot`). Both
+ * work on *transposed* dense operands, `[features][samples]` with every feature row padded to a
+ * whole number of vectors, so that the samples of a batch fill the SIMD lanes: an edge becomes
+ * an axpy (spmv) or a dot product (edge_dot) over contiguous rows.
+ *
+ * `spmv(x, colOff, vals, rowStart, out, numRows, rowBytes, tiles)`: for each tile of
+ * `SPMV_VECTORS` vectors of samples and each output row `r`,
+ * `out[r][tile] = Σ_{k ∈ rowStart[r] .. rowStart[r+1]} vals[k] · x[colOff[k] / rowBytes][tile]`,
+ * accumulators held in registers over the row's edges. `colOff[k]` is the byte offset of the
+ * edge's input row in `x` (`col · rowBytes`); `rowStart` holds `numRows + 1` i32 edge indices.
+ *
+ * `edge_dot(a, b, rowOff, colOff, out, numEdges, chunks)`: for each edge `e`,
+ * `out[e] = Σ_lanes a[rowOff[e]] · b[colOff[e]]` over `chunks` chunks of `DOT_VECTORS` vectors
+ * (rows zero-padded past the samples), with `rowOff`/`colOff` byte offsets of the rows.
+ *
+ * Every address and offset is in bytes; all regions are 16-byte aligned.
+ */
+
+/** Vectors of samples per spmv tile (accumulators in registers). */
+export const SPMV_VECTORS = 4;
+/** Vectors per edge_dot step (independent accumulators). */
+export const DOT_VECTORS = 2;
+
+/**
+ * The module binary exporting `spmv` and `edge_dot` for one element type (see the module comment).
+ * Example: `new WebAssembly.Module(sparseModuleBytes(F32, { module: "env", name: "memory", minPages: 1 }))`.
+ */
+export function sparseModuleBytes(type: SimdFloat, memory: MemoryImport): Uint8Array {
+  return encodeModule(memory, [spmvKernel(type), edgeDotKernel(type)]);
+}
+
+/** The element-type-specific instructions. */
+function ops(type: SimdFloat, code: Instructions) {
+  const f32 = type.name === "f32";
+  return {
+    splatLoad: (offset = 0) => (f32 ? code.v128Load32Splat(offset) : code.v128Load64Splat(offset)),
+    vAdd: () => (f32 ? code.f32x4Add() : code.f64x2Add()),
+    vMul: () => (f32 ? code.f32x4Mul() : code.f64x2Mul()),
+    zero: () => (f32 ? code.f32Const(0).f32x4Splat() : code.f64Const(0).f64x2Splat()),
+    extract: (lane: number) => (f32 ? code.f32x4ExtractLane(lane) : code.f64x2ExtractLane(lane)),
+    sAdd: () => (f32 ? code.f32Add() : code.f64Add()),
+    sStore: () => (f32 ? code.f32Store() : code.f64Store()),
+  };
+}
+
+function spmvKernel(type: SimdFloat): FunctionBuilder {
+  const f = new FunctionBuilder("spmv");
+  const x = f.param("i32");
+  const colOff = f.param("i32");
+  const vals = f.param("i32");
+  const rowStart = f.param("i32");
+  const out = f.param("i32");
+  const numRows = f.param("i32");
+  const rowBytes = f.param("i32");
+  const tiles = f.param("i32");
+  const xTile = f.local("i32");
+  const outPtr = f.local("i32");
+  const startPtr = f.local("i32");
+  const rowsLeft = f.local("i32");
+  const pc = f.local("i32");
+  const pv = f.local("i32");
+  const end = f.local("i32");
+  const addr = f.local("i32");
+  const w = f.local("v128");
+  const acc = Array.from({ length: SPMV_VECTORS }, () => f.local("v128"));
+  const code = f.code;
+  const o = ops(type, code);
+  const eb = type.bytes;
+
+  code.localGet(x).localSet(xTile);
+  code.block().loop(); // tiles
+  code.localGet(tiles).i32Eqz().brIf(1);
+  code.localGet(out).localSet(outPtr);
+  code.localGet(rowStart).localSet(startPtr);
+  code.localGet(numRows).localSet(rowsLeft);
+  code.block().loop(); // rows
+  code.localGet(rowsLeft).i32Eqz().brIf(1);
+  // pc = colOff + 4·rowStart[r], pv = vals + eb·rowStart[r], end = colOff + 4·rowStart[r + 1]
+  code.localGet(colOff).localGet(startPtr).i32Load(0).i32Const(2).i32Shl().i32Add().localSet(pc);
+  code.localGet(vals).localGet(startPtr).i32Load(0).i32Const(Math.log2(eb)).i32Shl().i32Add().localSet(pv);
+  code.localGet(colOff).localGet(startPtr).i32Load(4).i32Const(2).i32Shl().i32Add().localSet(end);
+  for (const a of acc) {
+    o.zero();
+    code.localSet(a);
+  }
+  code.block().loop(); // edges of the row
+  code.localGet(pc).localGet(end).i32LtU().i32Eqz().brIf(1);
+  code.localGet(pv);
+  o.splatLoad();
+  code.localSet(w);
+  code.localGet(xTile).localGet(pc).i32Load(0).i32Add().localSet(addr);
+  acc.forEach((a, v) => {
+    code.localGet(a).localGet(w).localGet(addr).v128Load(16 * v);
+    o.vMul();
+    o.vAdd();
+    code.localSet(a);
+  });
+  code.localGet(pc).i32Const(4).i32Add().localSet(pc);
+  code.localGet(pv).i32Const(eb).i32Add().localSet(pv);
+  code.br(0);
+  code.end().end();
+  acc.forEach((a, v) => code.localGet(outPtr).localGet(a).v128Store(16 * v));
+  code.localGet(outPtr).localGet(rowBytes).i32Add().localSet(outPtr);
+  code.localGet(startPtr).i32Const(4).i32Add().localSet(startPtr);
+  code.localGet(rowsLeft).i32Const(1).i32Sub().localSet(rowsLeft);
+  code.br(0);
+  code.end().end();
+  code.localGet(xTile).i32Const(16 * SPMV_VECTORS).i32Add().localSet(xTile);
+  code.localGet(out).i32Const(16 * SPMV_VECTORS).i32Add().localSet(out);
+  code.localGet(tiles).i32Const(1).i32Sub().localSet(tiles);
+  code.br(0);
+  code.end().end();
+  code.end();
+  return f;
+}
+
+function edgeDotKernel(type: SimdFloat): FunctionBuilder {
+  const f = new FunctionBuilder("edge_dot");
+  const a = f.param("i32");
+  const b = f.param("i32");
+  const rowOff = f.param("i32");
+  const colOff = f.param("i32");
+  const out = f.param("i32");
+  const numEdges = f.param("i32");
+  const chunks = f.param("i32");
+  const pa = f.local("i32");
+  const pb = f.local("i32");
+  const left = f.local("i32");
+  const acc = Array.from({ length: DOT_VECTORS }, () => f.local("v128"));
+  const code = f.code;
+  const o = ops(type, code);
+
+  code.block().loop(); // edges
+  code.localGet(numEdges).i32Eqz().brIf(1);
+  code.localGet(a).localGet(rowOff).i32Load(0).i32Add().localSet(pa);
+  code.localGet(b).localGet(colOff).i32Load(0).i32Add().localSet(pb);
+  code.localGet(chunks).localSet(left);
+  for (const x of acc) {
+    o.zero();
+    code.localSet(x);
+  }
+  code.block().loop(); // chunks of the sample rows
+  code.localGet(left).i32Eqz().brIf(1);
+  acc.forEach((x, v) => {
+    code.localGet(x).localGet(pa).v128Load(16 * v).localGet(pb).v128Load(16 * v);
+    o.vMul();
+    o.vAdd();
+    code.localSet(x);
+  });
+  code.localGet(pa).i32Const(16 * DOT_VECTORS).i32Add().localSet(pa);
+  code.localGet(pb).i32Const(16 * DOT_VECTORS).i32Add().localSet(pb);
+  code.localGet(left).i32Const(1).i32Sub().localSet(left);
+  code.br(0);
+  code.end().end();
+  // Sum the accumulators, then the lanes, and store the scalar.
+  code.localGet(out).localGet(acc[0]!);
+  for (let v = 1; v < DOT_VECTORS; v++) {
+    code.localGet(acc[v]!);
+    o.vAdd();
+  }
+  code.localSet(acc[0]!);
+  code.localGet(acc[0]!);
+  o.extract(0);
+  for (let lane = 1; lane < type.lanes; lane++) {
+    code.localGet(acc[0]!);
+    o.extract(lane);
+    o.sAdd();
+  }
+  o.sStore();
+  code.localGet(out).i32Const(type.bytes).i32Add().localSet(out);
+  code.localGet(rowOff).i32Const(4).i32Add().localSet(rowOff);
+  code.localGet(colOff).i32Const(4).i32Add().localSet(colOff);
+  code.localGet(numEdges).i32Const(1).i32Sub().localSet(numEdges);
+  code.br(0);
+  code.end().end();
+  code.end();
+  return f;
+}

@@ -1,0 +1,164 @@
+import type { EdgeTable } from "../edge_table.js";
+import { F32, F64, type SimdFloat } from "./matmul_kernels.js";
+import { DOT_VECTORS, sparseModuleBytes, SPMV_VECTORS } from "./sparse_kernels.js";
+import { webAssembly, type WasmMemory } from "./webassembly_api.js";
+
+/**
+ * The WebAssembly SIMD128 sparse products. Operands are copied into one memory (grown as needed
+ * and reused by every call) transposed to `[features][samples]`, so the generated kernels
+ * (`sparse_kernels.ts`) process the samples in SIMD lanes; results are copied back.
+ */
+
+type SpmvKernel = (x: number, colOff: number, vals: number, rowStart: number, out: number, numRows: number, rowBytes: number, tiles: number) => void;
+type EdgeDotKernel = (a: number, b: number, rowOff: number, colOff: number, out: number, numEdges: number, chunks: number) => void;
+
+interface KernelSet {
+  spmv: SpmvKernel;
+  edgeDot: EdgeDotKernel;
+}
+
+interface Runtime {
+  memory: WasmMemory;
+  f32: KernelSet;
+  f64: KernelSet;
+}
+
+const PAGE_BYTES = 65536;
+const MEMORY_IMPORT = { module: "env", name: "memory", minPages: 1 } as const;
+
+let runtime: Runtime | null | undefined;
+
+function compile(memory: WasmMemory, type: SimdFloat): KernelSet {
+  const wasm = webAssembly!;
+  const instance = new wasm.Instance(new wasm.Module(sparseModuleBytes(type, MEMORY_IMPORT)), { env: { memory } });
+  return { spmv: instance.exports["spmv"] as SpmvKernel, edgeDot: instance.exports["edge_dot"] as EdgeDotKernel };
+}
+
+function getRuntime(): Runtime | null {
+  if (runtime !== undefined) return runtime;
+  try {
+    if (webAssembly === undefined) throw new Error("no WebAssembly");
+    const memory = new webAssembly.Memory({ initial: 1 });
+    runtime = { memory, f32: compile(memory, F32), f64: compile(memory, F64) };
+  } catch {
+    runtime = null;
+  }
+  return runtime;
+}
+
+/**
+ * Whether the WebAssembly SIMD sparse kernels compiled in this engine.
+ * Example: `if (wasmSparseAvailable()) spmvWasm(...)`.
+ */
+export function wasmSparseAvailable(): boolean {
+  return getRuntime() !== null;
+}
+
+type FloatArray = Float32Array | Float64Array;
+
+/** A bump allocator over the memory: byte offsets of 16-byte-aligned regions. */
+class Layout {
+  bytes = 0;
+  take(n: number): number {
+    const at = this.bytes;
+    this.bytes += Math.ceil(n / 16) * 16;
+    return at;
+  }
+}
+
+/** The memory grown to `bytes`, with fresh views over it. */
+function views(rt: Runtime, bytes: number) {
+  const have = rt.memory.buffer.byteLength;
+  if (bytes > have) rt.memory.grow(Math.ceil((bytes - have) / PAGE_BYTES));
+  const buffer = rt.memory.buffer;
+  return { f32: new Float32Array(buffer), f64: new Float64Array(buffer), i32: new Int32Array(buffer) };
+}
+
+/** Copies `src` (`n × w`, row-major) transposed into `dst` at element `at` as `w` rows of `np` (zero-padded). */
+function transposeIn(src: FloatArray, n: number, w: number, dst: FloatArray, at: number, np: number): void {
+  for (let j = 0; j < w; j++) {
+    const row = at + j * np;
+    for (let i = 0, s = j; i < n; i++, s += w) dst[row + i] = src[s]!;
+    dst.fill(0, row + n, row + np);
+  }
+}
+
+function typeOf(data: FloatArray): SimdFloat {
+  return data instanceof Float32Array ? F32 : F64;
+}
+
+/**
+ * `out[i, r] = Σ_{e: rows[e] = r} values[e] · x[i, cols[e]]` for `x` of `n × w` (row-major) and
+ * `out` of `n × numRows`, computed in the precision of the element type. Throws if WebAssembly
+ * SIMD is unavailable (check {@link wasmSparseAvailable}).
+ * Example: `spmvWasm(x, 250, 513, values, table, 128, out)`.
+ */
+export function spmvWasm(x: FloatArray, n: number, w: number, values: FloatArray, table: EdgeTable, numRows: number, out: FloatArray): void {
+  const rt = getRuntime();
+  if (rt === null) throw new Error("spmvWasm: WebAssembly SIMD128 is not available in this engine");
+  const type = typeOf(x);
+  const eb = type.bytes;
+  const tileLanes = SPMV_VECTORS * type.lanes;
+  const np = Math.ceil(n / tileLanes) * tileLanes;
+  const { order, rowStart, cols } = table.byRow();
+  const e = table.size;
+  const mem = new Layout();
+  const xAt = mem.take(w * np * eb);
+  const colAt = mem.take(e * 4);
+  const valAt = mem.take(e * eb);
+  const startAt = mem.take((numRows + 1) * 4);
+  const outAt = mem.take(numRows * np * eb);
+  const v = views(rt, mem.bytes);
+  const fv = type === F32 ? v.f32 : v.f64;
+  transposeIn(x, n, w, fv, xAt / eb, np);
+  const rowBytes = np * eb;
+  const c0 = colAt / 4;
+  for (let k = 0; k < e; k++) v.i32[c0 + k] = cols[k]! * rowBytes;
+  const v0 = valAt / eb;
+  if (order === null) fv.set(values.subarray(0, e), v0);
+  else for (let k = 0; k < e; k++) fv[v0 + k] = values[order[k]!]!;
+  const s0 = startAt / 4;
+  const bound = Math.min(table.rowBound, numRows);
+  v.i32.set(rowStart.subarray(0, bound + 1), s0);
+  v.i32.fill(e, s0 + bound + 1, s0 + numRows + 1);
+  rt[type.name].spmv(xAt, colAt, valAt, startAt, outAt, numRows, rowBytes, np / tileLanes);
+  const o0 = outAt / eb;
+  for (let r = 0; r < numRows; r++) {
+    const row = o0 + r * np;
+    for (let i = 0, d = r; i < n; i++, d += numRows) out[d] = fv[row + i]!;
+  }
+}
+
+/**
+ * `out[e] = Σ_i a[i, rows[e]] · b[i, cols[e]]` for `a` of `n × numRows` and `b` of `n × w`
+ * (row-major), computed in the precision of the element type. Throws if WebAssembly SIMD is
+ * unavailable.
+ * Example: `edgeDotWasm(a, b, 250, 128, 513, table, out)`.
+ */
+export function edgeDotWasm(a: FloatArray, b: FloatArray, n: number, numRows: number, w: number, table: EdgeTable, out: FloatArray): void {
+  const rt = getRuntime();
+  if (rt === null) throw new Error("edgeDotWasm: WebAssembly SIMD128 is not available in this engine");
+  const type = typeOf(a);
+  const eb = type.bytes;
+  const chunkLanes = DOT_VECTORS * type.lanes;
+  const np = Math.ceil(n / chunkLanes) * chunkLanes;
+  const e = table.size;
+  const mem = new Layout();
+  const aAt = mem.take(numRows * np * eb);
+  const bAt = mem.take(w * np * eb);
+  const rowAt = mem.take(e * 4);
+  const colAt = mem.take(e * 4);
+  const outAt = mem.take(e * eb);
+  const v = views(rt, mem.bytes);
+  const fv = type === F32 ? v.f32 : v.f64;
+  transposeIn(a, n, numRows, fv, aAt / eb, np);
+  transposeIn(b, n, w, fv, bAt / eb, np);
+  const rowBytes = np * eb;
+  const { rows, cols } = table;
+  for (let k = 0, r0 = rowAt / 4, c0 = colAt / 4; k < e; k++) {
+    v.i32[r0 + k] = rows[k]! * rowBytes;
+    v.i32[c0 + k] = cols[k]! * rowBytes;
+  }
+  rt[type.name].edgeDot(aAt, bAt, rowAt, colAt, outAt, e, np / chunkLanes);
+  out.set(fv.subarray(outAt / eb, outAt / eb + e));
+}
