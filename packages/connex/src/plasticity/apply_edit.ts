@@ -28,6 +28,7 @@ import type { NetworkFeatures } from "../options.js";
 import type { AttentionParameters, TopoBatchParameters } from "../parameters.js";
 import { NetworkStructure } from "../structure.js";
 import { segmentsFor, type BatchLayout, type InputSegment, type NetworkTopology } from "../topology.js";
+import { batchByPosition } from "./batch_order.js";
 import { BatchDraws, copyRun, floatData, ParameterKind, readData, tensorFrom, type FloatData } from "./parameter_draws.js";
 
 /** A structural edit, fully resolved by the calling plasticity function. */
@@ -56,15 +57,17 @@ export interface Place {
 }
 
 /**
- * Batch and row of every non-input neuron.
+ * Where neuron `n` fired in the old network (`undefined` for inputs and new neurons), given
+ * the old batch at each position (`batchByPosition`).
  *
  * @example
- * placesOf(net.structure.topology).get(5); // { batch: 1, row: 0 }
+ * placeOf(topology, batchByPosition(topology), 5); // { batch: 1, row: 0 }
  */
-export function placesOf(topology: NetworkTopology): Map<NeuronId, Place> {
-  const out = new Map<NeuronId, Place>();
-  topology.batches.forEach((layout, batch) => layout.neurons.forEach((n, row) => out.set(n, { batch, row })));
-  return out;
+export function placeOf(topology: NetworkTopology, batchAt: Int32Array, n: NeuronId): Place | undefined {
+  const p = topology.position.get(n);
+  if (p === undefined) return undefined;
+  const batch = batchAt[p]!;
+  return batch < 0 ? undefined : { batch, row: p - topology.batches[batch]!.start };
 }
 
 const ATTENTION_FIELDS = ["queryWeight", "queryBias", "keyWeight", "keyBias", "valueWeight", "valueBias"] as const;
@@ -119,7 +122,8 @@ interface EditContext {
   readonly oldToNew: Int32Array;
   /** Old position of the neuron at each new position, -1 when new. */
   readonly newToOld: Int32Array;
-  readonly oldPlace: ReadonlyMap<NeuronId, Place>;
+  /** Old batch of the neuron at each old position (-1 for inputs). */
+  readonly oldBatchAt: Int32Array;
   readonly oldParameters: OldParameters;
   /** Surviving neurons keep their relative order (see `keepsOrder`). */
   readonly inOrder: boolean;
@@ -216,7 +220,7 @@ function keptColumns(
 
 /** Whether a row reads every column of its batch's input range (as every row of a dense layer does). */
 function readsWholeRange(cols: readonly number[], width: number): boolean {
-  return width > 0 && cols.length >= 0;
+  return width > 0 && cols.length === width;
 }
 
 /**
@@ -686,7 +690,7 @@ export function applyEdit(net: NeuralNetwork, edit: NetworkEdit): NeuralNetwork 
     position,
     oldToNew,
     newToOld,
-    oldPlace: placesOf(old),
+    oldBatchAt: batchByPosition(old),
     oldParameters: new OldParameters(net.batchParameters),
     inOrder: keepsOrder(oldToNew),
     survivors: new Map(),
@@ -695,7 +699,7 @@ export function applyEdit(net: NeuralNetwork, edit: NetworkEdit): NeuralNetwork 
   const layouts: BatchLayout[] = [];
   const records: TopoBatchParameters[] = [];
   groups.forEach((g, b) => {
-    const sources = g.neurons.map((n) => ctx.oldPlace.get(n));
+    const sources = g.neurons.map((n) => placeOf(old, ctx.oldBatchAt, n));
     const origin = sources.find((s) => s !== undefined)?.batch ?? -1;
     const layout = layoutBatch(ctx, b, g.kind, g.neurons, chunkStarts[b + 1]!, chunkStarts, sources, origin);
     layouts.push(layout);

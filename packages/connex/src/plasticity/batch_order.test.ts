@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseGraph } from "../graph.js";
 import { computeTopology } from "../topology.js";
-import { batchIndexOf, cycleFrom, hiddenBatchesAfterAdding } from "./batch_order.js";
+import { batchByPosition, batchIndexOf, cycleFrom, hiddenBatchesAfterAdding } from "./batch_order.js";
 import { withEdges } from "./graph_edit.js";
 
 // 0 -> {1, 2}, 1 -> 3, 2 -> 4, 3 -> 5, 4 -> 5: batches [1, 2], [3, 4], output [5].
@@ -11,6 +11,12 @@ const topology = computeTopology(graph, [0], [5], [1, 2, 3, 4]);
 describe("incremental batch order", () => {
   it("numbers inputs -1, hidden neurons by batch, outputs last", () => {
     expect([...batchIndexOf(topology)]).toEqual([[0, -1], [1, 0], [2, 0], [3, 1], [4, 1], [5, 2]]);
+    // The same numbers by position (order 0, 1, 2, 3, 4, 5).
+    expect(Array.from(batchByPosition(topology))).toEqual([-1, 0, 0, 1, 1, 2]);
+    const shuffled = computeTopology(graph, [0], [5], [2, 1, 4, 3]);
+    expect(shuffled.order).toEqual([0, 2, 1, 4, 3, 5]);
+    const table = batchByPosition(shuffled);
+    expect(shuffled.order.map((n) => table[shuffled.position.get(n)!])).toEqual(shuffled.order.map((n) => batchIndexOf(shuffled).get(n)));
   });
 
   it("keeps the batches when every new edge points forward", () => {
