@@ -50,6 +50,9 @@ function nonContiguous(x: Tensor): Tensor {
   return np.transpose(reversed, perm);
 }
 
+/** Entries of a 3 x 4 sparse matrix for spmv/edge_dot: unsorted, with (0, 3) stored twice. */
+const SPARSE_TABLE = np.edgeTable([0, 2, 1, 2, 0, 0], [3, 0, 1, 1, 0, 3]);
+
 // ---------- the table ----------
 interface Case {
   label: string;
@@ -165,6 +168,24 @@ const cases: Record<string, Case[]> = {
   ],
   sort: [
     { label: "two operands", args: (s) => [smooth([2, 5], s), smooth([2, 5], s + 1)], params: { dimension: 1, numKeys: 1 }, batchDims: [[0, 0], [2, null]] },
+  ],
+  spmv: [
+    {
+      label: "unsorted table with a repeated entry, numRows past the table",
+      args: (s) => [smooth([3, 4], s), smooth([6], s + 1)],
+      params: { edges: SPARSE_TABLE, numRows: 4 },
+      batchDims: [[0, null], [2, null], [null, 0], [1, 0]],
+    },
+    { label: "1-d x", args: (s) => [smooth([4], s), smooth([6], s + 1)], params: { edges: SPARSE_TABLE, numRows: 3 }, batchDims: [[0, null], [0, 0], [null, 0]] },
+  ],
+  edge_dot: [
+    {
+      label: "[2,3] x [2,4]",
+      args: (s) => [smooth([2, 3], s), smooth([2, 4], s + 1)],
+      params: { edges: SPARSE_TABLE },
+      batchDims: [[0, 0], [null, 1], [2, null]],
+    },
+    { label: "1-d operands", args: (s) => [smooth([3], s), smooth([4], s + 1)], params: { edges: SPARSE_TABLE }, batchDims: [[0, 0], [null, 0]] },
   ],
   threefry2x32: [
     { label: "threefry", args: (s) => [uintGen([3], s), uintGen([3], s + 1), uintGen([3], s + 2), uintGen([3], s + 3)], batchDims: [[0, 0, 0, 0], [null, 0, null, 0]] },

@@ -2,6 +2,8 @@
  * The forward pass: the network's values are filled batch by batch, each batch one masked
  * matrix-vector product over the contiguous range of earlier values it reads. Per-sample code;
  * under `vmap` every product becomes one matrix-matrix product over the whole data batch.
+ * Batches whose block is sparse enough (`sparse_edges.ts`) instead gather their edges' weights
+ * and compute a sparse product (`np.spmv`) over the same values.
  */
 import { np, type Tensor } from "@connex/core";
 import { applyActivation, type Activation } from "./activation.js";
@@ -9,6 +11,7 @@ import { anyDropout } from "./features/dropout.js";
 import { neuronSelfAttention, topoSelfAttention } from "./features/self_attention.js";
 import { topoNorm } from "./features/topo_norm.js";
 import type { TopoBatchParameters } from "./parameters.js";
+import { sparsePathFor } from "./sparse_edges.js";
 import type { NetworkStructure } from "./structure.js";
 import type { BatchLayout, InputSegment } from "./topology.js";
 
@@ -41,6 +44,14 @@ function affine(layout: BatchLayout, params: TopoBatchParameters, chunks: readon
   let vals = gatherInputs(chunks, layout.segments);
   if (params.topoNorm) vals = topoNorm(params.topoNorm, vals);
   if (params.topoSelfAttention) vals = topoSelfAttention(params.topoSelfAttention, vals);
+  if (!params.neuronSelfAttention) {
+    const sparse = sparsePathFor(layout);
+    if (sparse) {
+      // Only the edges' weights are read, so off-mask entries never contribute (as with the mask).
+      const edgeWeights = np.take(np.ravel(params.weights), sparse.flatIndex);
+      return np.add(np.spmv(vals, edgeWeights, sparse.table, layout.neurons.length), params.biases);
+    }
+  }
   const weights = np.where(params.mask, params.weights, 0);
   if (params.neuronSelfAttention) {
     const fanIn = layout.inputColumns.map((c) => c.length);

@@ -12,3 +12,4 @@ export * from "./reductions.js";
 export * from "./shape.js";
 export * from "./linalg.js";
 export * from "./indexing.js";
+export * from "./sparse.js";
