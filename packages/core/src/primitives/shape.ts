@@ -78,6 +78,12 @@ export const reshapeP: Primitive<ReshapeParams> = definePrimitive<ReshapeParams>
     return [{ shape: newShape.slice(), dtype: x!.dtype, weakType: x!.weakType }];
   },
   impl([x], { newShape }) {
+    if (!x!.isContiguous) {
+      // A strided view can often be reshaped without a copy (e.g. merging or splitting axes
+      // of a transposed or broadcast view whose strides still line up), as NumPy does.
+      const strides = reshapeStrides(x!.shape, x!.stride, newShape);
+      if (strides) return [ConcreteTensor.view(x!, newShape, strides, x!.offset)];
+    }
     const data = x!.contiguousData();
     return [ConcreteTensor.fromData(data, newShape, x!.dtype, x!.weakType)];
   },
@@ -92,6 +98,43 @@ export const reshapeP: Primitive<ReshapeParams> = definePrimitive<ReshapeParams>
     return [[bind1(reshapeP, [xb], { newShape: [xb.shape[0]!, ...newShape] })], [0]];
   },
 });
+
+/**
+ * Strides that present a view of `shape`/`strides` as `newShape` in row-major order without
+ * moving data, or null when the elements are not laid out for it (NumPy's no-copy reshape):
+ * each group of old axes that merges into new axes must be contiguous among itself.
+ */
+export function reshapeStrides(shape: readonly number[], strides: readonly number[], newShape: readonly number[]): number[] | null {
+  if (sizeOf(shape) === 0) return null;
+  // Size-1 axes carry no layout information: drop them from the old view.
+  const dims: number[] = [];
+  const st: number[] = [];
+  shape.forEach((n, i) => {
+    if (n !== 1) {
+      dims.push(n);
+      st.push(strides[i]!);
+    }
+  });
+  const out = new Array<number>(newShape.length).fill(0);
+  let oi = 0;
+  let oj = 1;
+  let ni = 0;
+  let nj = 1;
+  while (ni < newShape.length && oi < dims.length) {
+    let np = newShape[ni]!;
+    let op = dims[oi]!;
+    while (np !== op) {
+      if (np < op) np *= newShape[nj++]!;
+      else op *= dims[oj++]!;
+    }
+    for (let ok = oi; ok < oj - 1; ok++) if (st[ok] !== dims[ok + 1]! * st[ok + 1]!) return null;
+    out[nj - 1] = st[oj - 1]!;
+    for (let nk = nj - 1; nk > ni; nk--) out[nk - 1] = out[nk]! * newShape[nk]!;
+    ni = nj++;
+    oi = oj++;
+  }
+  return out;
+}
 
 export interface TransposeParams {
   permutation: readonly number[];
