@@ -10,7 +10,7 @@ export { Tensor, ConcreteTensor, type ArrayLike, type NestedArray, type ReduceOp
 export * from "./dtype.js";
 export * from "./errors.js";
 export { definePrimitive, allPrimitives, type Primitive, type AbstractArray, type BatchDim } from "./primitive.js";
-export { bind, bind1, Trace, Tracer, setDynamicTrace, concretizationError } from "./trace.js";
+export { bind, bind1, Trace, Tracer, concretizationError } from "./trace.js";
 export * as tree from "./tree/index.js";
 export { Module, type ModuleOptions } from "./tree/module.js";
 export { isArray, isInexactArray, filter, partition, combine, type FilterSpec, type FilterOptions } from "./tree/filters.js";

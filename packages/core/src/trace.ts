@@ -52,19 +52,6 @@ export abstract class Tracer extends Tensor {
   }
 }
 
-/**
- * A trace that every `bind` goes through regardless of its operands (jit's "omnistaging":
- * constants created inside a traced function are staged too). `null` when none is active.
- */
-let dynamicTrace: Trace | null = null;
-
-/** @internal Set by jit while it traces; returns the previous one to restore. */
-export function setDynamicTrace(trace: Trace | null): Trace | null {
-  const prev = dynamicTrace;
-  dynamicTrace = trace;
-  return prev;
-}
-
 /** Throw the error for a primitive applied to a tracer whose transformation has finished. */
 function leaked(prim: Primitive, t: Tracer): never {
   throw new LeakedTracerError(
@@ -85,7 +72,7 @@ function leaked(prim: Primitive, t: Tracer): never {
  * const [y] = bind(doubleP, [np.array([1, 2])]); // [2, 4]
  */
 export function bind(prim: Primitive, args: readonly Tensor[], params: unknown = {}): Tensor[] {
-  let top: Trace | null = dynamicTrace;
+  let top: Trace | null = null;
   for (const a of args) {
     if (a instanceof Tracer) {
       if (!a.trace.active) leaked(prim, a);
