@@ -56,6 +56,48 @@ function ops(): TensorMethodOps {
  * @example
  * sizeOf([2, 3]); // 6
  */
+/** Row-major (C-order) strides of `shape`, in elements. */
+function rowMajorStrides(shape: readonly number[]): number[] {
+  const st = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    st[i] = acc;
+    acc *= shape[i]!;
+  }
+  return st;
+}
+
+/** Whether a view covers a whole buffer of `length` elements in row-major order. */
+function isRowMajor(shape: readonly number[], stride: readonly number[], offset: number, length: number): boolean {
+  let expected = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    if (shape[i] !== 1 && stride[i] !== expected) return false;
+    expected *= shape[i]!;
+  }
+  return offset === 0 && length === expected;
+}
+
+type NdFactory = (data: TypedArray, shape: readonly number[], stride: readonly number[], offset: number) => NdArray<TypedArray>;
+const ndFactories = new Map<unknown, NdFactory[]>();
+
+/**
+ * An `ndarray` view, built without the library's per-call type sniffing: the first view of a
+ * given array type and rank goes through `ndarray()`, and its generated class is then called
+ * directly (ndarray's classes take the shape and stride entries as separate arguments).
+ */
+function ndView(data: TypedArray, shape: readonly number[], stride: readonly number[], offset: number): NdArray<TypedArray> {
+  let list = ndFactories.get(data.constructor);
+  if (!list) ndFactories.set(data.constructor, (list = []));
+  const make = list[shape.length];
+  if (make) return make(data, shape, stride, offset);
+  const probe = ndarray(data, shape.slice(), stride.slice(), offset);
+  const View = probe.constructor;
+  const args = [...shape.map((_, i) => `s[${i}]`), ...shape.map((_, i) => `t[${i}]`), "o"].join(", ");
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  list[shape.length] = new Function("View", `return function (d, s, t, o) { return new View(d, ${args}); };`)(View) as NdFactory;
+  return probe;
+}
+
 export function sizeOf(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) n *= d;
@@ -182,13 +224,22 @@ export class ConcreteTensor extends Tensor {
   readonly weakType: boolean;
   /** @internal The storage view. Never written to. */
   readonly nd: NdArray<TypedArray>;
+  /** The view's step in the buffer along each axis, in elements (0 for broadcast axes; frozen). */
+  readonly stride: readonly number[];
+  /** The index in the buffer of the view's first element. */
+  readonly offset: number;
+  /** True when the view is the whole buffer in row-major order. */
+  readonly isContiguous: boolean;
 
-  constructor(nd: NdArray<TypedArray>, dtype: DType, weakType = false) {
+  private constructor(data: TypedArray, shape: readonly number[], stride: readonly number[], offset: number, dtype: DType, weakType: boolean) {
     super();
-    this.nd = nd;
+    this.shape = Object.freeze(shape.slice());
+    this.stride = Object.freeze(stride.slice());
+    this.offset = offset;
+    this.nd = ndView(data, this.shape, this.stride, offset);
     this.dtype = dtype;
     this.weakType = weakType;
-    this.shape = Object.freeze(nd.shape.slice());
+    this.isContiguous = isRowMajor(this.shape, this.stride, offset, data.length);
     Object.freeze(this);
   }
 
@@ -197,12 +248,12 @@ export class ConcreteTensor extends Tensor {
     if (data.length !== sizeOf(shape)) {
       throw new ValueError(`data of length ${data.length} does not fill shape [${shape.join(", ")}]`);
     }
-    return new ConcreteTensor(ndarray(data, shape.slice()), dtype, weakType);
+    return new ConcreteTensor(data, shape, rowMajorStrides(shape), 0, dtype, weakType);
   }
 
   /** A view with explicit strides and offset over another tensor's buffer. */
   static view(base: ConcreteTensor, shape: readonly number[], stride: readonly number[], offset: number): ConcreteTensor {
-    return new ConcreteTensor(ndarray(base.nd.data, shape.slice(), stride.slice(), offset), base.dtype, base.weakType);
+    return new ConcreteTensor(base.nd.data, shape, stride, offset, base.dtype, base.weakType);
   }
 
   /** A 0-d tensor holding `value` rounded to `dtype` (see `castScalar`). */
@@ -214,27 +265,6 @@ export class ConcreteTensor extends Tensor {
 
   override concrete(): ConcreteTensor {
     return this;
-  }
-
-  /** The view's step in the buffer along each axis, in elements (0 for broadcast axes). */
-  get stride(): readonly number[] {
-    return this.nd.stride;
-  }
-  /** The index in the buffer of the view's first element. */
-  get offset(): number {
-    return this.nd.offset;
-  }
-
-  /** True when the view is the whole buffer in row-major order. */
-  get isContiguous(): boolean {
-    const { shape, stride, offset, data } = this.nd;
-    if (offset !== 0 || data.length !== this.size) return false;
-    let expected = 1;
-    for (let i = shape.length - 1; i >= 0; i--) {
-      if (shape[i] !== 1 && stride[i] !== expected) return false;
-      expected *= shape[i]!;
-    }
-    return true;
   }
 
   /**
@@ -249,7 +279,8 @@ export class ConcreteTensor extends Tensor {
   /** A fresh row-major copy of the values. */
   copyData(): TypedArray {
     const out = allocate(this.dtype, this.size);
-    const { shape, stride, offset, data } = this.nd;
+    const { shape, stride, offset } = this;
+    const data = this.nd.data;
     const nd = shape.length;
     if (nd === 0) {
       out[0] = data[offset]!;
