@@ -59,7 +59,7 @@ function generate(program: FusedProgram, rank: number): Compiled {
     for (let d = 0; d < rank; d++) lines.push(`const s${m}_${d} = strides[${m}][${d}];`);
   }
   program.outputs.forEach((_, q) => lines.push(`const o${q} = outs[${q}];`));
-  program.ops.forEach((op, k) => lines.push(`const K${k} = K[${k}];`));
+  program.ops.forEach((_op, k) => lines.push(`const K${k} = K[${k}];`));
   for (let d = 0; d < rank; d++) lines.push(`const n${d} = shape[${d}];`);
   lines.push(`let oi = 0;`);
   const body: string[] = [];

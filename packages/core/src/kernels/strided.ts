@@ -1,4 +1,4 @@
-import { allocate, type DType, type TypedArray } from "../dtype.js";
+import { allocate, type DType } from "../dtype.js";
 import { ConcreteTensor } from "../tensor.js";
 
 /**
@@ -62,37 +62,5 @@ export function mapUnary(x: ConcreteTensor, outDtype: DType, f: (a: number) => n
       out[i] = f(a[p]!);
     });
   }
-  return ConcreteTensor.fromData(out, x.shape, outDtype, weakType);
-}
-
-/** Apply `f` elementwise to two tensors of the same shape (either may be a broadcast view). */
-export function mapBinary(
-  x: ConcreteTensor,
-  y: ConcreteTensor,
-  outDtype: DType,
-  f: (a: number, b: number) => number,
-  weakType = x.weakType && y.weakType,
-): ConcreteTensor {
-  const out = allocate(outDtype, x.size);
-  const a = x.isContiguous ? x.nd.data : x.copyData();
-  const b = y.isContiguous ? y.nd.data : y.copyData();
-  for (let i = 0; i < out.length; i++) out[i] = f(a[i]!, b[i]!);
-  return ConcreteTensor.fromData(out, x.shape, outDtype, weakType);
-}
-
-/** Apply `f` elementwise to three tensors of the same shape. */
-export function mapTernary(
-  x: ConcreteTensor,
-  y: ConcreteTensor,
-  z: ConcreteTensor,
-  outDtype: DType,
-  f: (a: number, b: number, c: number) => number,
-  weakType = false,
-): ConcreteTensor {
-  const out: TypedArray = allocate(outDtype, x.size);
-  const a = x.contiguousData();
-  const b = y.contiguousData();
-  const c = z.contiguousData();
-  for (let i = 0; i < out.length; i++) out[i] = f(a[i]!, b[i]!, c[i]!);
   return ConcreteTensor.fromData(out, x.shape, outDtype, weakType);
 }
