@@ -1,4 +1,4 @@
-import { ConcreteTensor, DTypeError, isFloat, np, Tensor, tree } from "@connex/core";
+import { ConcreteTensor, DTypeError, isFloat, np, Tensor } from "@connex/core";
 
 /** True for values transformations treat as arrays: tensors (and tracers) and JS numbers. */
 export function isArrayLeaf(x: unknown): x is Tensor | number {
@@ -19,12 +19,6 @@ export function checkDifferentiable(x: Tensor, where: string): void {
         `differentiable inputs must be float32 or float64 (convert with .astype("float32"), or leave it out of argnums / use filterGrad).`,
     );
   }
-}
-
-/** Flatten a pytree of arguments into array leaves and a rebuild function. */
-export function flattenArgs(t: unknown): { leaves: unknown[]; rebuild: (leaves: unknown[]) => unknown } {
-  const [leaves, def] = tree.flatten(t);
-  return { leaves, rebuild: (ls) => tree.unflatten(def, ls) };
 }
 
 export function zerosFor(x: Tensor): Tensor {
