@@ -1,5 +1,5 @@
 import { ConcreteTensor, Tensor, Tracer, tree, ValueError } from "@connex/core";
-import { withNewTrace } from "../trace_stack.js";
+import { currentDepth, withNewTrace } from "../trace_stack.js";
 import { compileJaxpr, type Executable } from "./execute.js";
 import { formatJaxpr, type Atom, type Jaxpr } from "./jaxpr.js";
 import { JitTrace, JitTracer } from "./jit_trace.js";
@@ -146,9 +146,11 @@ function makeJit<F extends (...args: any[]) => any>(f: F, statics: Set<number>, 
     return [compiled, prepared];
   };
   const jitted = (...args: unknown[]) => {
+    // Inside another transformation (grad(jit(f)), vmap(jit(f)), or a jit being traced), inline
+    // f so the enclosing transformation sees its primitives. This also covers functions that
+    // close over the enclosing transformation's tracers, which a separate trace could not see.
+    if (currentDepth() > 0) return f(...args);
     const found = compiledFor(args);
-    // Called on tracers of an enclosing transformation (grad(jit(f)), vmap(jit(f))): inline f so
-    // the enclosing transformation sees its primitives.
     if (found === null) return f(...args);
     const [compiled, prepared] = found;
     const results = compiled.run(prepared.traced);
@@ -178,7 +180,8 @@ function staticSet(staticArgnums: number | readonly number[] | undefined): Set<n
  * values) into a jaxpr over core's primitives, optimise it (dead code and common
  * subexpressions removed) and run the compiled form on later calls. Array leaves and JS
  * numbers are traced; `staticArgnums` arguments are compile-time constants. Inside another
- * transformation (`grad(jit(f))`, `vmap(jit(f))`) the function is inlined.
+ * transformation (`grad(jit(f))`, `vmap(jit(f))`, another jit) the function is inlined, so the
+ * enclosing transformation sees its primitives (closures over its tracers included).
  *
  * @typeParam F - the function's type, kept by the jitted function.
  * @example
