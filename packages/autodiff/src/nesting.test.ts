@@ -31,3 +31,23 @@ describe("nested transformations", () => {
     expect(hs.toArray()).toEqual([[0, 6], [6, 4]]);
   });
 });
+
+describe("np functions through transformations", () => {
+  it("vmap of vmap with a closure over the outer batched value equals the outer product", () => {
+    const xs = f64([1, 2, 3]);
+    const ys = f64([10, 20]);
+    const out = vmap((x: Tensor) => vmap((y: Tensor) => np.multiply(x, y))(ys))(xs) as Tensor;
+    expect(out.toArray()).toEqual([[10, 20], [20, 40], [30, 60]]);
+  });
+
+  it("grad flows through functional index updates, take, concatenate and sort", () => {
+    const f = (v: Tensor) => {
+      const u = np.at(v, 1).set(np.multiply(np.take(v, 0), 3)); // [v0, 3 v0, v2]
+      const w = np.concatenate([u, np.sort(v)]); // sort(v) is a permutation of v
+      return np.sum(np.square(w));
+    };
+    const v = f64([0.5, -2, 1.5]);
+    // d/dv0 [v0^2 + 9 v0^2 + v2^2 + v0^2 + v1^2 + v2^2] = 22 v0; d/dv1 = 2 v1; d/dv2 = 4 v2
+    expect((grad(f)(v) as Tensor).toArray()).toEqual([11, -4, 6]);
+  });
+});
