@@ -5,31 +5,13 @@
  * (arithmetic shift), as XLA. Never differentiable.
  */
 import type { DType } from "../dtype.js";
-import { definePrimitive, type Primitive } from "../primitive.js";
-import { bind1 } from "../trace.js";
-import { elementwise } from "../kernels/fusion.js";
+import type { Primitive } from "../primitive.js";
 import { shiftLeft, shiftRightArithmetic, shiftRightLogical } from "../kernels/scalar.js";
-import { binaryAbstractEval, elementwiseBatch, INTEGER, INTEGER_OR_BOOL } from "./elementwise.js";
+import { binaryAbstractEval, defineDiscreteElementwise, INTEGER, INTEGER_OR_BOOL } from "./elementwise.js";
 
 /** Define a same-dtype bitwise primitive from its scalar function on int32 bits. */
 function defineBitwise(name: string, dtypes: readonly DType[], f: (a: number, b: number) => number): Primitive {
-  const prim: Primitive = definePrimitive({
-    name,
-    nonDifferentiable: true,
-    abstractEval: binaryAbstractEval(name, dtypes),
-    scalarKernel: () => f,
-    impl([x, y]) {
-      return [elementwise(f, [x!, y!], x!.dtype, x!.weakType && y!.weakType)];
-    },
-    jvp([x, y]) {
-      return [[bind1(prim, [x!, y!])], [null]];
-    },
-    vjp() {
-      return [null, null];
-    },
-    batch: elementwiseBatch(() => prim),
-  });
-  return prim;
+  return defineDiscreteElementwise(name, binaryAbstractEval(name, dtypes), () => f);
 }
 
 /** Bitwise and; logical and on bool (lax.bitwise_and). */

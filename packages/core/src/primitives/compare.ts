@@ -3,31 +3,13 @@
  * dtype), bool result, never differentiable (tangents are symbolic zeros). NaN compares
  * unequal to everything, as IEEE.
  */
-import { definePrimitive, type Primitive } from "../primitive.js";
-import { bind1 } from "../trace.js";
-import { elementwise } from "../kernels/fusion.js";
-import { ALL_DTYPES, binaryAbstractEval, elementwiseBatch } from "./elementwise.js";
+import type { Primitive } from "../primitive.js";
+import { ALL_DTYPES, binaryAbstractEval, defineDiscreteElementwise } from "./elementwise.js";
 
 /** Define a comparison primitive from its scalar predicate. */
 function defineComparison(name: string, test: (a: number, b: number) => boolean): Primitive {
   const scalar = (a: number, b: number) => (test(a, b) ? 1 : 0);
-  const prim: Primitive = definePrimitive({
-    name,
-    nonDifferentiable: true,
-    abstractEval: binaryAbstractEval(name, ALL_DTYPES, "bool"),
-    scalarKernel: () => scalar,
-    impl([x, y]) {
-      return [elementwise(scalar, [x!, y!], "bool", false)];
-    },
-    jvp([x, y]) {
-      return [[bind1(prim, [x!, y!])], [null]];
-    },
-    vjp() {
-      return [null, null];
-    },
-    batch: elementwiseBatch(() => prim),
-  });
-  return prim;
+  return defineDiscreteElementwise(name, binaryAbstractEval(name, ALL_DTYPES, "bool"), () => scalar);
 }
 
 /** `x == y` (lax.eq). */

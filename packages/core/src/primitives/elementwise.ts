@@ -5,7 +5,8 @@
  */
 import type { DType } from "../dtype.js";
 import { DTypeError, ShapeError } from "../errors.js";
-import type { AbstractArray, BatchDim, Primitive } from "../primitive.js";
+import { definePrimitive, type AbstractArray, type BatchDim, type Primitive } from "../primitive.js";
+import { elementwise, type ScalarKernel } from "../kernels/fusion.js";
 import { ConcreteTensor, type Tensor } from "../tensor.js";
 import { bind1 } from "../trace.js";
 import { batchElementwise } from "./batching.js";
@@ -71,6 +72,38 @@ export function binaryAbstractEval(name: string, allowed: readonly DType[], outD
 export function elementwiseBatch(prim: () => Primitive) {
   return (args: Tensor[], dims: BatchDim[], params: unknown): [Tensor[], BatchDim[]] =>
     batchElementwise((a) => [bind1(prim(), a, params)], args, dims);
+}
+
+/**
+ * Define a piecewise-constant elementwise primitive (comparisons, bitwise ops, `not`,
+ * `is_finite`): its result depends on its operands only through discrete values, so its
+ * tangents and cotangents are symbolic zeros. Output dtype and weak type come from
+ * `abstractEval`; `kernel` picks the scalar function for the operand types.
+ * @example defineDiscreteElementwise("eq", binaryAbstractEval("eq", ALL_DTYPES, "bool"), () => eqScalar)
+ */
+export function defineDiscreteElementwise(
+  name: string,
+  abstractEval: (inputs: AbstractArray[]) => AbstractArray[],
+  kernel: (inputs: readonly AbstractArray[]) => ScalarKernel,
+): Primitive {
+  const prim: Primitive = definePrimitive({
+    name,
+    nonDifferentiable: true,
+    abstractEval,
+    scalarKernel: (inputs) => kernel(inputs),
+    impl(xs) {
+      const [out] = abstractEval(xs);
+      return [elementwise(kernel(xs), xs, out!.dtype, out!.weakType)];
+    },
+    jvp(xs) {
+      return [[bind1(prim, xs)], [null]];
+    },
+    vjp(_cts, xs) {
+      return xs.map(() => null);
+    },
+    batch: elementwiseBatch(() => prim),
+  });
+  return prim;
 }
 
 /**

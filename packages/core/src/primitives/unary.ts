@@ -14,7 +14,7 @@ const logicalNot = (v: number) => (v ? 0 : 1);
 const bitwiseNot = (v: number) => ~v;
 const isFiniteScalar = (v: number) => (Number.isFinite(v) ? 1 : 0);
 import { logistic, roundHalfEven, sign } from "../kernels/scalar.js";
-import { FLOAT, fullLike, INTEGER_OR_BOOL, NUMERIC, unaryAbstractEval } from "./elementwise.js";
+import { defineDiscreteElementwise, FLOAT, fullLike, INTEGER_OR_BOOL, NUMERIC, unaryAbstractEval } from "./elementwise.js";
 import * as lax from "./lax_elementwise.js";
 
 interface UnarySpec {
@@ -178,41 +178,9 @@ export const erfInvP = defineUnary({
 });
 
 /** Logical not for bool, bitwise not for integers (lax.bitwise_not / lax.not); no derivative. */
-export const notP: Primitive = definePrimitive({
-  name: "not",
-  nonDifferentiable: true,
-  abstractEval: unaryAbstractEval("not", INTEGER_OR_BOOL),
-  scalarKernel: ([x]) => (x!.dtype === "bool" ? logicalNot : bitwiseNot),
-  impl([x]) {
-    return [elementwise(x!.dtype === "bool" ? logicalNot : bitwiseNot, [x!], x!.dtype, x!.weakType)];
-  },
-  jvp([x]) {
-    return [[bind1(notP, [x!])], [null]];
-  },
-  vjp() {
-    return [null];
-  },
-  batch([x], [bd]) {
-    return [[bind1(notP, [x!])], [bd!]];
-  },
-});
+export const notP: Primitive = defineDiscreteElementwise("not", unaryAbstractEval("not", INTEGER_OR_BOOL), ([x]) =>
+  x!.dtype === "bool" ? logicalNot : bitwiseNot,
+);
 
 /** True where x is neither infinite nor NaN (lax.is_finite); float operands, bool result. */
-export const isFiniteP: Primitive = definePrimitive({
-  name: "is_finite",
-  nonDifferentiable: true,
-  abstractEval: unaryAbstractEval("is_finite", FLOAT, "bool"),
-  scalarKernel: () => isFiniteScalar,
-  impl([x]) {
-    return [elementwise(isFiniteScalar, [x!], "bool", false)];
-  },
-  jvp([x]) {
-    return [[bind1(isFiniteP, [x!])], [null]];
-  },
-  vjp() {
-    return [null];
-  },
-  batch([x], [bd]) {
-    return [[bind1(isFiniteP, [x!])], [bd!]];
-  },
-});
+export const isFiniteP: Primitive = defineDiscreteElementwise("is_finite", unaryAbstractEval("is_finite", FLOAT, "bool"), () => isFiniteScalar);
