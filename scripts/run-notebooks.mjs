@@ -22,6 +22,13 @@ const notebookDir = join(root, "examples", "notebooks");
 const JUPYTER = "/usr/bin/jupyter";
 /** Longest one cell may run, in seconds (the slowest training cell takes well under a minute). */
 const CELL_TIMEOUT_S = 600;
+/**
+ * Longest the tslab kernel may take to start, in seconds. nbclient's default is 60; on a
+ * loaded 2-core CI machine tslab (which starts a TypeScript language service) once took longer.
+ */
+const KERNEL_STARTUP_TIMEOUT_S = 300;
+/** A kernel that still did not start is retried this many times before the notebook fails. */
+const KERNEL_START_RETRIES = 2;
 
 const args = process.argv.slice(2);
 const update = args.includes("--update");
@@ -64,6 +71,35 @@ function withoutRunTimestamps(notebook) {
   return `${JSON.stringify(notebook, null, 1)}\n`;
 }
 
+/** Runs one notebook through nbconvert, writing the executed copy to `outDir`. */
+function execute(name) {
+  return spawnSync(
+    JUPYTER,
+    [
+      "nbconvert",
+      "--to",
+      "notebook",
+      "--execute",
+      "--ExecutePreprocessor.kernel_name=tslab",
+      `--ExecutePreprocessor.timeout=${CELL_TIMEOUT_S}`,
+      `--ExecutePreprocessor.startup_timeout=${KERNEL_STARTUP_TIMEOUT_S}`,
+      // Run every cell even after a failure, so the report lists every error with its message.
+      "--ExecutePreprocessor.allow_errors=True",
+      "--output-dir",
+      outDir,
+      join(notebookDir, name),
+    ],
+    // The kernel's working directory is the notebook's own, so `require("connex")` resolves
+    // through the workspace's node_modules like any file under examples/.
+    { cwd: notebookDir, encoding: "utf8" },
+  );
+}
+
+/** Whether nbconvert failed because the kernel never answered (before any cell ran). */
+function kernelDidNotStart(run) {
+  return run.status !== 0 && /Kernel didn't respond|Kernel died before replying/.test(run.stderr ?? "");
+}
+
 for (const pkg of ["core", "autodiff", "optim", "connex"]) {
   const dist = join(root, "packages", pkg, "dist", "index.cjs");
   if (!existsSync(dist)) fail(`${dist} is missing: the notebooks require() the built packages; run \`pnpm build\` first`);
@@ -80,25 +116,12 @@ const results = [];
 const started = performance.now();
 for (const name of chosen) {
   const t0 = performance.now();
-  const run = spawnSync(
-    JUPYTER,
-    [
-      "nbconvert",
-      "--to",
-      "notebook",
-      "--execute",
-      "--ExecutePreprocessor.kernel_name=tslab",
-      `--ExecutePreprocessor.timeout=${CELL_TIMEOUT_S}`,
-      // Run every cell even after a failure, so the report lists every error with its message.
-      "--ExecutePreprocessor.allow_errors=True",
-      "--output-dir",
-      outDir,
-      join(notebookDir, name),
-    ],
-    // The kernel's working directory is the notebook's own, so `require("connex")` resolves
-    // through the workspace's node_modules like any file under examples/.
-    { cwd: notebookDir, encoding: "utf8" },
-  );
+  let run = execute(name);
+  // A kernel that did not come up is an infrastructure hiccup, not a notebook error: retry it.
+  for (let retry = 1; retry <= KERNEL_START_RETRIES && kernelDidNotStart(run); retry++) {
+    console.log(`     ${name}: the tslab kernel did not start; retry ${retry} of ${KERNEL_START_RETRIES}`);
+    run = execute(name);
+  }
   const seconds = (performance.now() - t0) / 1000;
   const executed = join(outDir, name);
   const problems = [];
