@@ -1,4 +1,5 @@
 import { DTypeError } from "./errors.js";
+import { allocateTyped } from "./slab_allocator.js";
 
 /** The element types a tensor can hold. `float32` is the default, as in JAX. */
 export type DType = "float32" | "float64" | "int32" | "uint32" | "bool";
@@ -36,13 +37,14 @@ export function typedArrayFor(dtype: DType): { new (n: number): TypedArray; new 
 }
 
 /**
- * A zero-filled typed array of `size` elements for `dtype`.
+ * A zero-filled typed array of `size` elements for `dtype`. Small arrays are views into shared
+ * slabs (see `slab_allocator.ts`): read raw bytes through `byteOffset`/`byteLength`.
  *
  * @example
  * allocate("float64", 3); // Float64Array [0, 0, 0]
  */
 export function allocate(dtype: DType, size: number): TypedArray {
-  return new (typedArrayFor(dtype))(size);
+  return allocateTyped(typedArrayFor(dtype) as never, size) as TypedArray;
 }
 
 /**

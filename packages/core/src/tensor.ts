@@ -94,7 +94,10 @@ function ndView(data: TypedArray, shape: readonly number[], stride: readonly num
   const View = probe.constructor;
   const args = [...shape.map((_, i) => `s[${i}]`), ...shape.map((_, i) => `t[${i}]`), "o"].join(", ");
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  list[shape.length] = new Function("View", `return function (d, s, t, o) { return new View(d, ${args}); };`)(View) as NdFactory;
+  // The tag keeps sources distinct per array type: V8 caches `new Function` by source text and
+  // functions from one cache entry share type feedback (the `new View` site would go megamorphic).
+  const tag = `${(data.constructor as { name: string }).name} rank ${shape.length}`;
+  list[shape.length] = new Function("View", `return function (d, s, t, o) { return new View(d, ${args}); }; // ${tag}`)(View) as NdFactory;
   return probe;
 }
 
@@ -130,7 +133,7 @@ export abstract class Tensor {
   /** The concrete tensor behind this value; tracers without one throw `ConcretizationError`. */
   abstract concrete(): ConcreteTensor;
 
-  /** A flat row-major copy of the values. */
+  /** A flat row-major copy of the values, in a buffer of its own. */
   toTypedArray(): TypedArray {
     return this.concrete().toTypedArray();
   }
@@ -309,7 +312,11 @@ export class ConcreteTensor extends Tensor {
   }
 
   override toTypedArray(): TypedArray {
-    return this.copyData();
+    // The caller owns the result: give it its own buffer, never a view into a shared slab.
+    const values = this.contiguousData();
+    const own = new (typedArrayFor(this.dtype))(values.length);
+    own.set(values);
+    return own;
   }
 
   override toArray(): NestedArray {

@@ -1,3 +1,4 @@
+import { allocateTyped } from "../slab_allocator.js";
 import type { TypedArray } from "../dtype.js";
 import { matmulWasm, wasmMatmulAvailable } from "./wasm/matmul_wasm.js";
 
@@ -85,7 +86,7 @@ export function matmulAccumulateJs(a: MatrixView, b: MatrixView, m: number, k: n
  * transposed view stays a transposed, contiguous one).
  */
 function pack(v: MatrixView, r: number, c: number, columns: boolean): MatrixView {
-  const data = new Float64Array(r * c);
+  const data = allocateTyped(Float64Array, r * c);
   const src = v.data;
   if (columns) {
     for (let j = 0; j < c; j++) for (let i = 0; i < r; i++) data[j * r + i] = src[v.offset + i * v.rowStride + j * v.colStride]!;

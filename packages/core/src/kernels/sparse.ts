@@ -1,3 +1,4 @@
+import { allocateTyped } from "../slab_allocator.js";
 import type { TypedArray } from "../dtype.js";
 import type { EdgeTable } from "./edge_table.js";
 import { edgeDotWasm, spmvWasm, wasmSparseAvailable } from "./wasm/sparse_wasm.js";
@@ -47,19 +48,22 @@ export function spmvKernel(x: TypedArray, n: number, w: number, values: TypedArr
  */
 export function spmvJs(x: TypedArray, n: number, w: number, values: TypedArray, table: EdgeTable, numRows: number, out: TypedArray): void {
   const { order, rowStart, cols } = table.byRow();
-  const e = table.size;
-  const v = new Float64Array(e);
-  if (order === null) for (let k = 0; k < e; k++) v[k] = values[k]!;
-  else for (let k = 0; k < e; k++) v[k] = values[order[k]!]!;
   const bound = Math.min(table.rowBound, numRows);
-  for (let i = 0; i < n; i++) {
-    const xo = i * w;
-    const oo = i * numRows;
-    for (let r = 0; r < bound; r++) {
-      let acc = 0;
-      for (let k = rowStart[r]!, end = rowStart[r + 1]!; k < end; k++) acc += v[k]! * x[xo + cols[k]!]!;
-      out[oo + r] = acc;
+  // Row by row, edge by edge, with the samples innermost: one multiply-add per step of a
+  // strided loop (the sample loop innermost per entry was 3x slower on 250 samples of 2-4
+  // entries). Each (sample, row) still sums its entries in row order in float64.
+  const acc = allocateTyped(Float64Array, n);
+  for (let r = 0; r < bound; r++) {
+    const start = rowStart[r]!;
+    const end = rowStart[r + 1]!;
+    if (start === end) continue;
+    acc.fill(0);
+    for (let k = start; k < end; k++) {
+      const v = values[order === null ? k : order[k]!]!;
+      const c = cols[k]!;
+      for (let i = 0, p = c; i < n; i++, p += w) acc[i]! += v * x[p]!;
     }
+    for (let i = 0, o = r; i < n; i++, o += numRows) out[o] = acc[i]!;
   }
 }
 
@@ -82,11 +86,11 @@ export function edgeDotKernel(a: TypedArray, b: TypedArray, n: number, numRows: 
  */
 export function edgeDotJs(a: TypedArray, b: TypedArray, n: number, numRows: number, w: number, table: EdgeTable, out: TypedArray): void {
   const { rows, cols, size } = table;
-  const acc = new Float64Array(size);
-  for (let i = 0; i < n; i++) {
-    const ao = i * numRows;
-    const bo = i * w;
-    for (let e = 0; e < size; e++) acc[e]! += a[ao + rows[e]!]! * b[bo + cols[e]!]!;
+  // Entry by entry with the samples innermost (two strided loads per step); each entry sums
+  // over the samples in order, in float64.
+  for (let e = 0; e < size; e++) {
+    let acc = 0;
+    for (let i = 0, pa = rows[e]!, pb = cols[e]!; i < n; i++, pa += numRows, pb += w) acc += a[pa]! * b[pb]!;
+    out[e] = acc;
   }
-  for (let e = 0; e < size; e++) out[e] = acc[e]!;
 }

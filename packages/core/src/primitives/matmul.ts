@@ -1,3 +1,4 @@
+import { allocateTyped } from "../slab_allocator.js";
 import { allocate, type DType } from "../dtype.js";
 import { DTypeError, ShapeError } from "../errors.js";
 import { matmulAccumulate } from "../kernels/matmul.js";
@@ -51,7 +52,7 @@ export const matmulP: Primitive<Record<string, never>> = definePrimitive<Record<
     const k = a!.shape[nd - 1]!;
     const n = b!.shape[nd - 1]!;
     const outShape = [...batchShape, m, n];
-    const acc = new Float64Array(sizeOf(outShape));
+    const acc = allocateTyped(Float64Array, sizeOf(outShape));
     const batches = sizeOf(batchShape);
     const idx = new Array<number>(batchShape.length).fill(0);
     for (let t = 0; t < batches; t++) {

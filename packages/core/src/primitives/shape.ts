@@ -1,3 +1,4 @@
+import { allocateTyped } from "../slab_allocator.js";
 import { AxisError, DTypeError, ShapeError } from "../errors.js";
 import { typedArrayFor } from "../dtype.js";
 import { definePrimitive, type AbstractArray, type Primitive } from "../primitive.js";
@@ -235,7 +236,7 @@ function sumOverBlock(x: ConcreteTensor, axes: readonly number[]): ConcreteTenso
   const data = x.contiguousData();
   const outShape = x.shape.filter((_, i) => !axes.includes(i));
   const outSize = sizeOf(outShape);
-  const acc = new Float64Array(outSize);
+  const acc = allocateTyped(Float64Array, outSize);
   if (trailing) {
     const inner = outSize === 0 ? 0 : data.length / outSize;
     for (let o = 0, p = 0; o < outSize; o++) {
