@@ -236,8 +236,10 @@ export class ConcreteTensor extends Tensor {
 
   private constructor(data: TypedArray, shape: readonly number[], stride: readonly number[], offset: number, dtype: DType, weakType: boolean) {
     super();
-    this.shape = Object.freeze(shape.slice());
-    this.stride = Object.freeze(stride.slice());
+    // A frozen array cannot change, so it is shared rather than copied (jit passes the frozen
+    // shapes of its compiled program; a tensor's own shape and stride are frozen).
+    this.shape = Object.isFrozen(shape) ? shape : Object.freeze(shape.slice());
+    this.stride = Object.isFrozen(stride) ? stride : Object.freeze(stride.slice());
     this.offset = offset;
     this.nd = ndView(data, this.shape, this.stride, offset);
     this.dtype = dtype;
@@ -251,7 +253,7 @@ export class ConcreteTensor extends Tensor {
     if (data.length !== sizeOf(shape)) {
       throw new ValueError(`data of length ${data.length} does not fill shape [${shape.join(", ")}]`);
     }
-    return new ConcreteTensor(data, shape, rowMajorStrides(shape), 0, dtype, weakType);
+    return new ConcreteTensor(data, shape, Object.freeze(rowMajorStrides(shape)), 0, dtype, weakType);
   }
 
   /** A view with explicit strides and offset over another tensor's buffer. */

@@ -48,7 +48,10 @@ function staticKeyOf(x: unknown): string {
 }
 
 function leafSignature(t: Tensor): string {
-  return `${t.dtype}${t.weakType ? "~" : ""}[${t.shape.join(",")}]`;
+  const shape = t.shape;
+  let text = "";
+  for (let i = 0; i < shape.length; i++) text += i === 0 ? `${shape[i]}` : `,${shape[i]}`;
+  return `${t.dtype}${t.weakType ? "~" : ""}[${text}]`;
 }
 
 function prepare(args: unknown[], statics: Set<number>, numbersStatic: boolean, where: string): Prepared | null {

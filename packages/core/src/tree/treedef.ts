@@ -129,8 +129,10 @@ function computeKey(def: TreeDef): string {
     case NodeKind.Object:
     case NodeKind.NullProtoObject: {
       const keys = def.aux as readonly string[];
-      const parts = keys.map((k, i) => `${JSON.stringify(k)}:${def.children[i]!.key}`);
-      return `${def.kind === NodeKind.NullProtoObject ? "null" : ""}{${parts.join(",")}}`;
+      // Keys are length-prefixed (unambiguous whatever they contain, and cheaper than JSON).
+      let body = "";
+      for (let i = 0; i < keys.length; i++) body += `${i ? "," : ""}${keys[i]!.length}'${keys[i]}:${def.children[i]!.key}`;
+      return `${def.kind === NodeKind.NullProtoObject ? "null" : ""}{${body}}`;
     }
     case NodeKind.Map: {
       const keys = def.aux as readonly unknown[];
