@@ -7,7 +7,7 @@ import { nn } from "@connex/core";
 import { pruneSmallWeights } from "./lib/plasticity_api.js";
 import { withRatio, type ResultRow } from "./lib/report.js";
 import type { Suite } from "./lib/suite.js";
-import { median, timeOnce } from "./lib/timing.js";
+import { collectGarbage, median, timeOnce } from "./lib/timing.js";
 import { checkCompiledMatchesEager, denseNetwork, Trainer } from "./lib/workloads.js";
 
 /** Weights below this magnitude are pruned. */
@@ -37,6 +37,7 @@ export const prunedStepSuite: Suite = {
     for (let r = 0; r < rounds; r++) {
       ctx.log(`${suite}: round ${r + 1}/${rounds}`);
       for (const name of Object.keys(ms) as (keyof typeof ms)[]) {
+        collectGarbage();
         ms[name].push(timeOnce(() => void trainers[name].step(), name.endsWith("Eager") ? eagerSteps : jitSteps));
       }
     }

@@ -12,7 +12,7 @@ import type * as cnx from "connex";
 import { PeerRecorder, preparePeerCopy, selectPeers, type PeerWorkloadKind } from "./peers.js";
 import { withRatio, type ResultRow, type SuiteOutcome } from "./lib/report.js";
 import type { BenchContext, Suite } from "./lib/suite.js";
-import { median, timeOnce } from "./lib/timing.js";
+import { collectGarbage, median, timeOnce } from "./lib/timing.js";
 import { checkCompiledMatchesEager, denseNetwork, readmeNetwork, Trainer } from "./lib/workloads.js";
 
 /** How one training-step comparison is run. */
@@ -35,19 +35,22 @@ async function compareTrainingStep(ctx: BenchContext, c: StepComparison): Promis
   checkCompiledMatchesEager(c.makeNetwork, c.suite);
   const eager = new Trainer(c.makeNetwork(), { compiled: false });
   const compiled = new Trainer(c.makeNetwork(), { compiled: true });
-  for (let i = 0; i < 2; i++) finiteLoss(eager.step(), `${c.suite} eager`);
-  for (let i = 0; i < 3; i++) finiteLoss(compiled.step(), `${c.suite} jit`);
-
   preparePeerCopy();
   const recorder = new PeerRecorder(selectPeers(c.peers), ctx.quick);
   const [eagerSteps, jitSteps] = ctx.quick ? c.steps.quick : c.steps.full;
-  const rounds = ctx.quick ? 1 : 3;
+  // Warm-up: one untimed round of each, so V8 has optimised the generated loops and kernels
+  // before the first timed round (the peer scripts warm up in the same way before timing).
+  for (let i = 0; i < Math.max(2, eagerSteps); i++) finiteLoss(eager.step(), `${c.suite} eager`);
+  for (let i = 0; i < Math.max(3, jitSteps); i++) finiteLoss(compiled.step(), `${c.suite} jit`);
+  const rounds = ctx.quick ? 1 : 5;
   const eagerMs: number[] = [];
   const jitMs: number[] = [];
   for (let r = 0; r < rounds; r++) {
     ctx.log(`${c.suite}: round ${r + 1}/${rounds} (peers, then connex)`);
     await recorder.round();
+    collectGarbage();
     eagerMs.push(timeOnce(() => finiteLoss(eager.step(), `${c.suite} eager`), eagerSteps));
+    collectGarbage();
     jitMs.push(timeOnce(() => finiteLoss(compiled.step(), `${c.suite} jit`), jitSteps));
   }
 

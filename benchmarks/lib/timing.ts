@@ -87,3 +87,15 @@ export function calibratedPlan(fn: () => void, { roundMs, rounds, warmup }: { ro
   const trial = timeOnce(fn, 3);
   return { warmup: 0, rounds, iterations: Math.max(1, Math.round(roundMs / Math.max(trial, 1e-6))) };
 }
+
+/**
+ * Collect garbage now when the process runs with `--expose-gc` (as `pnpm bench` does), so a
+ * timed round does not pay for the garbage the previous measurement left; a no-op otherwise.
+ *
+ * @example
+ * collectGarbage(); const ms = timeOnce(() => step(), 100);
+ */
+export function collectGarbage(): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (typeof gc === "function") gc();
+}
