@@ -292,6 +292,20 @@ export class ConcreteTensor extends Tensor {
       return out;
     }
     if (this.size === 0) return out;
+    if (nd === 1) {
+      const n = shape[0]!;
+      const st = stride[0]!;
+      for (let i = 0, p = offset; i < n; i++, p += st) out[i] = data[p]!;
+      return out;
+    }
+    if (nd === 2) {
+      // The common case (columns and blocks of matrices) without the general odometer.
+      const [n0, n1] = shape as [number, number];
+      const [s0, s1] = stride as [number, number];
+      let o = 0;
+      for (let i = 0; i < n0; i++) for (let j = 0, p = offset + i * s0; j < n1; j++, p += s1) out[o++] = data[p]!;
+      return out;
+    }
     const idx = new Array<number>(nd).fill(0);
     const last = nd - 1;
     const lastLen = shape[last]!;
