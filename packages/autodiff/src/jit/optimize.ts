@@ -1,3 +1,4 @@
+import type { ConcreteTensor } from "@connex/core";
 import type { Atom, Eqn, Jaxpr, Var } from "./jaxpr.js";
 
 /** Remove equations none of whose outputs reach the jaxpr's outputs. */
@@ -19,6 +20,23 @@ function paramsKey(params: unknown): string {
   return JSON.stringify(params ?? {});
 }
 
+/** Constants of at most this many elements compare by value in CSE (bigger ones by identity). */
+const SMALL_CONSTANT = 16;
+
+/**
+ * A key equal for constants with the same dtype, weak type, shape and values (whatever their
+ * layout; -0 and 0 differ, NaNs are equal), or null for big ones. Tracing makes a new constant
+ * for every JS number it meets, so without this an optimiser's `1 - b1 ** count`, traced once
+ * per parameter, stayed one computation per parameter.
+ */
+function smallConstantKey(c: ConcreteTensor): string | null {
+  if (c.size > SMALL_CONSTANT) return null;
+  const values = c.contiguousData();
+  let text = "";
+  for (let i = 0; i < values.length; i++) text += `${i ? "," : ""}${Object.is(values[i], -0) ? "-0" : values[i]}`;
+  return `k${c.dtype}${c.weakType ? "~" : ""}[${c.shape.join(",")}]:${text}`;
+}
+
 /**
  * Merge equations that apply the same primitive with the same params to the same operands
  * (common subexpressions). Constants compare by identity. Random primitives are pure functions
@@ -29,6 +47,8 @@ export function eliminateCommonSubexpressions(jaxpr: Jaxpr): Jaxpr {
   const constIds = new Map<object, number>();
   const atomKey = (a: Atom): string => {
     if (a.kind === "var") return `v${(replace.get(a.v.id) ?? a.v).id}`;
+    const byValue = smallConstantKey(a.value);
+    if (byValue !== null) return byValue;
     let id = constIds.get(a.value);
     if (id === undefined) {
       id = constIds.size;
