@@ -33,7 +33,15 @@ export interface FusedProgram {
   readonly outputs: readonly number[];
 }
 
-type Compiled = (K: readonly ScalarKernel[], data: readonly TypedArray[], strides: readonly (readonly number[])[], offsets: readonly number[], shape: readonly number[], outs: TypedArray[]) => void;
+type Compiled = (
+  K: readonly ScalarKernel[],
+  data: readonly TypedArray[],
+  strides: readonly (readonly number[])[],
+  offsets: readonly number[],
+  shape: readonly number[],
+  outs: TypedArray[],
+  ostrides?: readonly number[],
+) => void;
 
 /** The JS expression that rounds/wraps a number to what `dtype` holds. */
 function cast(expr: string, dtype: DType): string {
@@ -54,7 +62,13 @@ function cast(expr: string, dtype: DType): string {
 /** Makes every generated function's source unique (see the end of `generate`). */
 let nextProgramTag = 0;
 
-function generate(program: FusedProgram, rank: number): Compiled {
+/**
+ * The general strided loop nest over `rank` dimensions. Loops run in `order` (outermost
+ * first): normally the row-major order, but a short last axis is moved outward so the longest
+ * axis runs innermost (a [250, 2] block with a broadcast bias runs 2 loops of 250, not 250
+ * loops of 2). Outputs are row-major, written through their own strides (`ostrides`).
+ */
+function generate(program: FusedProgram, rank: number, order: readonly number[] = Array.from({ length: rank }, (_, d) => d)): Compiled {
   const nIn = program.inputs.length;
   const lines: string[] = [];
   for (let m = 0; m < nIn; m++) {
@@ -62,6 +76,7 @@ function generate(program: FusedProgram, rank: number): Compiled {
     for (let d = 0; d < rank; d++) lines.push(`const s${m}_${d} = strides[${m}][${d}];`);
   }
   program.outputs.forEach((_, q) => lines.push(`const o${q} = outs[${q}];`));
+  for (let d = 0; d < rank; d++) lines.push(`const os_${d} = ostrides[${d}];`);
   program.ops.forEach((_op, k) => lines.push(`const K${k} = K[${k}];`));
   for (let d = 0; d < rank; d++) lines.push(`const n${d} = shape[${d}];`);
   lines.push(`let oi = 0;`);
@@ -69,15 +84,17 @@ function generate(program: FusedProgram, rank: number): Compiled {
   program.inputs.forEach((dt, m) => body.push(`const r${m} = ${dt === "float32" ? `Math.fround(d${m}[p${m}])` : `d${m}[p${m}]`};`));
   program.ops.forEach((op, k) => body.push(`const r${nIn + k} = ${cast(`K${k}(${op.args.map((a) => `r${a}`).join(", ")})`, op.dtype)};`));
   program.outputs.forEach((reg, q) => body.push(`o${q}[oi] = r${reg};`));
-  body.push(`oi++;`);
-  const nest = (d: number): string[] => {
-    if (d === rank) return body;
-    const inner = nest(d + 1);
-    const save = Array.from({ length: nIn }, (_, m) => `const q${m}_${d} = p${m};`).join(" ");
-    const step = Array.from({ length: nIn }, (_, m) => `p${m} += s${m}_${d};`).join(" ");
-    const restore = Array.from({ length: nIn }, (_, m) => `p${m} = q${m}_${d};`).join(" ");
-    // Inner dimensions restore the pointers, then the loop steps them along this dimension.
-    return [`for (let i${d} = 0; i${d} < n${d}; i${d}++) {`, ...(d < rank - 1 ? [save] : []), ...inner, ...(d < rank - 1 ? [restore] : []), step, `}`];
+  const pointers = [...Array.from({ length: nIn }, (_, m) => ({ p: `p${m}`, s: (d: number) => `s${m}_${d}` })), { p: "oi", s: (d: number) => `os_${d}` }];
+  const nest = (level: number): string[] => {
+    if (level === rank) return body;
+    const d = order[level]!;
+    const inner = nest(level + 1);
+    const outer = level < rank - 1;
+    const save = pointers.map((x) => `const q_${x.p}_${level} = ${x.p};`).join(" ");
+    const step = pointers.map((x) => `${x.p} += ${x.s(d)};`).join(" ");
+    const restore = pointers.map((x) => `${x.p} = q_${x.p}_${level};`).join(" ");
+    // Inner loops restore the pointers, then this loop steps them along its dimension.
+    return [`for (let i${d} = 0; i${d} < n${d}; i${d}++) {`, ...(outer ? [save] : []), ...inner, ...(outer ? [restore] : []), step, `}`];
   };
   lines.push(...nest(0));
   // V8 caches `new Function` by source text, and functions from a cache hit share their type
@@ -85,7 +102,50 @@ function generate(program: FusedProgram, rank: number): Compiled {
   // in through `K`), so without a unique tag the `K0(...)` call sites of every add, multiply
   // and shift program would share feedback, turn megamorphic and stop being inlined (measured:
   // a jitted x + 1 over 500 floats went from 3.1 to 7.1 µs once random.uniform had run).
-  lines.push(`// fused program #${nextProgramTag++}`);
+  lines.push(`// fused program #${nextProgramTag++}, rank ${rank}, loop order ${order.join(",")}`);
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  return new Function("K", "data", "strides", "offsets", "shape", "outs", "ostrides", lines.join("\n")) as Compiled;
+}
+
+/**
+ * The loop order for `shape`: row-major, except that when the last axis is short (under 8)
+ * the longest axis is moved innermost.
+ */
+function loopOrder(shape: readonly number[]): number[] {
+  const order = shape.map((_, d) => d);
+  const rank = shape.length;
+  if (rank < 2 || shape[rank - 1]! >= 8) return order;
+  let longest = 0;
+  for (let d = 1; d < rank; d++) if (shape[d]! > shape[longest]!) longest = d;
+  if (longest === rank - 1 || shape[longest]! < 2 * shape[rank - 1]!) return order;
+  order.splice(longest, 1);
+  order.push(longest);
+  return order;
+}
+
+/**
+ * The loop for inputs that are all contiguous or broadcast scalars (`scalar[m]` true): one
+ * index for every contiguous input and output, and each scalar read once, before the loop
+ * (measured on a 3-op, 4-input program over 500 floats: 1.7 µs against 2.3 µs for the
+ * general strided loop).
+ */
+function generateFlat(program: FusedProgram, scalar: readonly boolean[]): Compiled {
+  const nIn = program.inputs.length;
+  const lines: string[] = [];
+  const load = (m: number, index: string) => (program.inputs[m] === "float32" ? `Math.fround(d${m}[${index}])` : `d${m}[${index}]`);
+  for (let m = 0; m < nIn; m++) {
+    lines.push(`const d${m} = data[${m}];`);
+    if (scalar[m]) lines.push(`const r${m} = ${load(m, `offsets[${m}]`)};`);
+  }
+  program.outputs.forEach((_, q) => lines.push(`const o${q} = outs[${q}];`));
+  program.ops.forEach((_op, k) => lines.push(`const K${k} = K[${k}];`));
+  lines.push(`const n = shape[0];`);
+  lines.push(`for (let i = 0; i < n; i++) {`);
+  for (let m = 0; m < nIn; m++) if (!scalar[m]) lines.push(`const r${m} = ${load(m, "i")};`);
+  program.ops.forEach((op, k) => lines.push(`const r${nIn + k} = ${cast(`K${k}(${op.args.map((a) => `r${a}`).join(", ")})`, op.dtype)};`));
+  program.outputs.forEach((reg, q) => lines.push(`o${q}[i] = r${reg};`));
+  lines.push(`}`);
+  lines.push(`// fused program #${nextProgramTag++}, flat`);
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   return new Function("K", "data", "strides", "offsets", "shape", "outs", lines.join("\n")) as Compiled;
 }
@@ -133,9 +193,13 @@ export interface FusedKernel {
 interface CompiledProgram {
   readonly program: FusedProgram;
   readonly kernels: ScalarKernel[];
-  readonly flat: Compiled;
-  readonly byRank: Map<number, Compiled>;
+  /** Flat loops by which inputs are broadcast scalars (a bitmask over the inputs). */
+  readonly flat: Map<number, Compiled>;
+  /** Strided loops by rank and loop order (key `"rank:order"`). */
+  readonly byRank: Map<string, Compiled>;
 }
+
+const NO_STRIDES: readonly (readonly number[])[] = [];
 
 /** Whether a view can be read with one flat index: contiguous, or a broadcast scalar. */
 function flatStride(x: ConcreteTensor): number | null {
@@ -146,7 +210,7 @@ function flatStride(x: ConcreteTensor): number | null {
 }
 
 function compileProgram(program: FusedProgram): CompiledProgram {
-  return { program, kernels: program.ops.map((o) => o.kernel), flat: generate(program, 1), byRank: new Map() };
+  return { program, kernels: program.ops.map((o) => o.kernel), flat: new Map(), byRank: new Map() };
 }
 
 function runCompiled(
@@ -164,23 +228,35 @@ function runCompiled(
     const n = inputs.length;
     const data = new Array<TypedArray>(n);
     const offsets = new Array<number>(n);
-    const flat = new Array<number[]>(n);
-    let allFlat = true;
+    let allFlat = n <= 30;
+    let scalars = 0;
     for (let i = 0; i < n; i++) {
       const x = inputs[i]!;
       data[i] = x.nd.data;
       offsets[i] = x.nd.offset;
       const s = allFlat ? flatStride(x) : null;
       if (s === null) allFlat = false;
-      else flat[i] = [s];
+      else if (s === 0) scalars |= 1 << i;
     }
     if (allFlat) {
-      c.flat(c.kernels, data, flat, offsets, [size], outs);
+      let fn = c.flat.get(scalars);
+      if (!fn) {
+        const pattern = scalars;
+        c.flat.set(pattern, (fn = generateFlat(c.program, inputs.map((_, i) => (pattern & (1 << i)) !== 0))));
+      }
+      fn(c.kernels, data, NO_STRIDES, offsets, [size], outs);
     } else {
       const rank = shape.length;
-      let fn = c.byRank.get(rank);
-      if (!fn) c.byRank.set(rank, (fn = generate(c.program, rank)));
-      fn(c.kernels, data, inputs.map((x) => x.stride), offsets, shape, outs);
+      const order = loopOrder(shape);
+      const key = `${rank}:${order.join(",")}`;
+      let fn = c.byRank.get(key);
+      if (!fn) c.byRank.set(key, (fn = generate(c.program, rank, order)));
+      const ostrides = new Array<number>(rank);
+      for (let d = rank - 1, acc = 1; d >= 0; d--) {
+        ostrides[d] = acc;
+        acc *= shape[d]!;
+      }
+      fn(c.kernels, data, inputs.map((x) => x.stride), offsets, shape, outs, ostrides);
     }
   }
   return outs.map((o, q) => ConcreteTensor.fromData(o, shape, outDtypes[q]!, weakTypes?.[q] ?? false));
