@@ -68,7 +68,8 @@ let nextProgramTag = 0;
  * axis runs innermost (a [250, 2] block with a broadcast bias runs 2 loops of 250, not 250
  * loops of 2). Outputs are row-major, written through their own strides (`ostrides`).
  */
-function generate(program: FusedProgram, rank: number, order: readonly number[] = Array.from({ length: rank }, (_, d) => d)): Compiled {
+function generate(program: FusedProgram, rank: number, order: readonly number[] = Array.from({ length: rank }, (_, d) => d), scalars = 0): Compiled {
+  const isScalar = (m: number) => (scalars & (1 << m)) !== 0;
   const nIn = program.inputs.length;
   const lines: string[] = [];
   for (let m = 0; m < nIn; m++) {
@@ -81,10 +82,12 @@ function generate(program: FusedProgram, rank: number, order: readonly number[] 
   for (let d = 0; d < rank; d++) lines.push(`const n${d} = shape[${d}];`);
   lines.push(`let oi = 0;`);
   const body: string[] = [];
-  program.inputs.forEach((dt, m) => body.push(`const r${m} = ${dt === "float32" ? `Math.fround(d${m}[p${m}])` : `d${m}[p${m}]`};`));
+  // Inputs broadcast along every axis (scalars) are read once, before the loops.
+  program.inputs.forEach((dt, m) => (isScalar(m) ? lines : body).push(`const r${m} = ${dt === "float32" ? `Math.fround(d${m}[p${m}])` : `d${m}[p${m}]`};`));
   program.ops.forEach((op, k) => body.push(`const r${nIn + k} = ${cast(`K${k}(${op.args.map((a) => `r${a}`).join(", ")})`, op.dtype)};`));
   program.outputs.forEach((reg, q) => body.push(`o${q}[oi] = r${reg};`));
-  const pointers = [...Array.from({ length: nIn }, (_, m) => ({ p: `p${m}`, s: (d: number) => `s${m}_${d}` })), { p: "oi", s: (d: number) => `os_${d}` }];
+  const moving = Array.from({ length: nIn }, (_, m) => m).filter((m) => !isScalar(m));
+  const pointers = [...moving.map((m) => ({ p: `p${m}`, s: (d: number) => `s${m}_${d}` })), { p: "oi", s: (d: number) => `os_${d}` }];
   const nest = (level: number): string[] => {
     if (level === rank) return body;
     const d = order[level]!;
@@ -102,7 +105,7 @@ function generate(program: FusedProgram, rank: number, order: readonly number[] 
   // in through `K`), so without a unique tag the `K0(...)` call sites of every add, multiply
   // and shift program would share feedback, turn megamorphic and stop being inlined (measured:
   // a jitted x + 1 over 500 floats went from 3.1 to 7.1 µs once random.uniform had run).
-  lines.push(`// fused program #${nextProgramTag++}, rank ${rank}, loop order ${order.join(",")}`);
+  lines.push(`// fused program #${nextProgramTag++}, rank ${rank}, loop order ${order.join(",")}, scalar inputs ${scalars}`);
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   return new Function("K", "data", "strides", "offsets", "shape", "outs", "ostrides", lines.join("\n")) as Compiled;
 }
@@ -195,7 +198,7 @@ interface CompiledProgram {
   readonly kernels: ScalarKernel[];
   /** Flat loops by which inputs are broadcast scalars (a bitmask over the inputs). */
   readonly flat: Map<number, Compiled>;
-  /** Strided loops by rank and loop order (key `"rank:order"`). */
+  /** Strided loops by rank, loop order and scalar inputs (key `"rank:order:scalarMask"`). */
   readonly byRank: Map<string, Compiled>;
 }
 
@@ -248,9 +251,11 @@ function runCompiled(
     } else {
       const rank = shape.length;
       const order = loopOrder(shape);
-      const key = `${rank}:${order.join(",")}`;
+      scalars = 0;
+      if (n <= 30) for (let i = 0; i < n; i++) if (inputs[i]!.stride.every((st) => st === 0)) scalars |= 1 << i;
+      const key = `${rank}:${order.join(",")}:${scalars}`;
       let fn = c.byRank.get(key);
-      if (!fn) c.byRank.set(key, (fn = generate(c.program, rank, order)));
+      if (!fn) c.byRank.set(key, (fn = generate(c.program, rank, order, scalars)));
       const ostrides = new Array<number>(rank);
       for (let d = rank - 1, acc = 1; d >= 0; d--) {
         ostrides[d] = acc;
