@@ -79,6 +79,30 @@ describe("jit", () => {
     expect(fj.cacheSize).toBe(2);
   });
 
+  it("finds the signature again after other signatures ran, and retraces on every kind of change", () => {
+    const f = filterJit((p: { w: Tensor; k: number; tag: string }, x: Tensor) => np.multiply(np.add(x, p.w), p.k));
+    const p = { w: f64([1, 2]), k: 2, tag: "a" };
+    expectClose(f(p, f64([1, 1])), f64([4, 6]));
+    expectClose(f({ ...p, w: f64([0, 0]) }, f64([1, 1])), f64([2, 2])); // same signature, new values
+    expect(f.cacheSize).toBe(1);
+    expectClose(f({ ...p, k: 3 }, f64([1, 1])), f64([6, 9])); // a static leaf changed
+    expectClose(f({ ...p, tag: "b" }, f64([1, 1])), f64([4, 6])); // another static leaf changed
+    expectClose(f({ w: f64([1, 2]), k: 2 } as never, f64([1, 1])), f64([4, 6])); // structure changed
+    expectClose(f(p, np.astype(f64([1, 1]), "float32")), f64([4, 6]), 1e-6); // dtype changed
+    expect(f.cacheSize).toBe(5);
+    expectClose(f(p, f64([1, 1])), f64([4, 6])); // the first signature, from the cache
+    expect(f.cacheSize).toBe(5);
+  });
+
+  it("notices a mutated static array between calls (it is keyed by content, not identity)", () => {
+    const f = jit((x: Tensor, scales: number[]) => np.multiply(x, scales[0]!), { staticArgnums: 1 });
+    const scales = [2];
+    expectClose(f(f64([1, 2]), scales), f64([2, 4]));
+    scales[0] = 5;
+    expectClose(f(f64([1, 2]), scales), f64([5, 10]));
+    expect(f.cacheSize).toBe(2);
+  });
+
   it("prints jaxprs and removes dead code and common subexpressions", () => {
     const f = (x: Tensor) => {
       np.exp(x); // dead

@@ -23,7 +23,8 @@ interface Compiled {
 }
 
 interface Prepared {
-  key: string;
+  /** The call's signature (keyed with `signatureKey` only when the fast check fails). */
+  signature: readonly ArgSig[];
   /** Traced leaves as concrete tensors, in order. */
   traced: ConcreteTensor[];
   /** Rebuild the argument list from (possibly traced) values for the traced leaves. */
@@ -47,38 +48,138 @@ function staticKeyOf(x: unknown): string {
   return tree.staticKey(x);
 }
 
-function leafSignature(t: Tensor): string {
-  const shape = t.shape;
-  let text = "";
-  for (let i = 0; i < shape.length; i++) text += i === 0 ? `${shape[i]}` : `,${shape[i]}`;
-  return `${t.dtype}${t.weakType ? "~" : ""}[${text}]`;
+/** What the signature records of one argument leaf. */
+type LeafSig =
+  | { readonly t: "tensor"; readonly dtype: string; readonly weak: boolean; readonly shape: readonly number[] }
+  | { readonly t: "int" | "float" }
+  | { readonly t: "static"; readonly value: unknown };
+
+/** What the signature records of one argument: a static value, or a tree's structure and leaves. */
+type ArgSig = { readonly t: "static"; readonly value: unknown } | { readonly t: "tree"; readonly def: TreeDef; readonly leaves: readonly LeafSig[] };
+
+type TreeDef = ReturnType<typeof tree.flatten>[1];
+
+function leafText(l: LeafSig): string {
+  switch (l.t) {
+    case "tensor": {
+      let text = "";
+      for (let i = 0; i < l.shape.length; i++) text += i === 0 ? `${l.shape[i]}` : `,${l.shape[i]}`;
+      return `${l.dtype}${l.weak ? "~" : ""}[${text}]`;
+    }
+    case "int":
+    case "float":
+      return l.t;
+    case "static":
+      return `s:${staticKeyOf(l.value)}`;
+  }
+}
+
+/** The cache key of a signature: structure keys, leaf dtypes and shapes, static values. */
+function signatureKey(sig: readonly ArgSig[]): string {
+  return sig.map((a, i) => (a.t === "static" ? `s${i}:${staticKeyOf(a.value)}` : [a.def.key, ...a.leaves.map(leafText)].join(";"))).join("|");
+}
+
+/**
+ * Whether a static value's key can only change with its identity: primitives, functions and
+ * class instances (keyed by identity), and deeply frozen containers. A mutable array or
+ * object is keyed by content, so the same object may key differently after a mutation.
+ */
+function keyFollowsIdentity(x: unknown): boolean {
+  if (typeof x !== "object" || x === null) return true;
+  const proto = Object.getPrototypeOf(x) as unknown;
+  if (!Array.isArray(x) && proto !== Object.prototype && proto !== null) return true;
+  return tree.isDeeplyFrozen(x);
+}
+
+/** Same static value for certain: identical, and keyed by identity. */
+function sameStatic(a: unknown, b: unknown): boolean {
+  return Object.is(a, b) && keyFollowsIdentity(a);
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Whether two treedefs certainly have the same key, checked structurally without building it
+ * (static values and custom aux data by identity, so `false` may also mean "could not tell").
+ */
+function sameStructure(a: TreeDef, b: TreeDef): boolean {
+  if (a === b) return true;
+  if (a.kind !== b.kind || a.numLeaves !== b.numLeaves || a.children.length !== b.children.length) return false;
+  const aa = a.aux as unknown;
+  const ba = b.aux as unknown;
+  if (aa !== ba) {
+    if (Array.isArray(aa) && Array.isArray(ba)) {
+      if (aa.length !== ba.length) return false;
+      for (let i = 0; i < aa.length; i++) if (!sameStatic(aa[i], ba[i])) return false;
+    } else if (aa !== null && ba !== null && typeof aa === "object" && typeof ba === "object" && "layout" in aa && "layout" in ba) {
+      const am = aa as { layout: unknown; statics: readonly unknown[] };
+      const bm = ba as { layout: unknown; statics: readonly unknown[] };
+      if (am.layout !== bm.layout || am.statics.length !== bm.statics.length) return false;
+      for (let i = 0; i < am.statics.length; i++) if (!sameStatic(am.statics[i], bm.statics[i])) return false;
+    } else {
+      return false;
+    }
+  }
+  for (let i = 0; i < a.children.length; i++) if (!sameStructure(a.children[i]!, b.children[i]!)) return false;
+  return true;
+}
+
+/** Whether a call's signature certainly equals a previous one's (see `sameStructure`). */
+function sameSignature(a: readonly ArgSig[], b: readonly ArgSig[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.t === "static" || y.t === "static") {
+      if (x.t !== y.t || !sameStatic((x as { value: unknown }).value, (y as { value: unknown }).value)) return false;
+      continue;
+    }
+    if (x.leaves.length !== y.leaves.length || !sameStructure(x.def, y.def)) return false;
+    for (let k = 0; k < x.leaves.length; k++) {
+      const l = x.leaves[k]!;
+      const m = y.leaves[k]!;
+      if (l.t !== m.t) return false;
+      if (l.t === "tensor") {
+        const n = m as Extract<LeafSig, { t: "tensor" }>;
+        if (l.dtype !== n.dtype || l.weak !== n.weak || !sameShape(l.shape, n.shape)) return false;
+      } else if (l.t === "static" && !sameStatic(l.value, (m as { value: unknown }).value)) {
+        return false;
+      }
+    }
+  }
+  return true;
 }
 
 function prepare(args: unknown[], statics: Set<number>, numbersStatic: boolean, where: string): Prepared | null {
-  const parts: string[] = [];
+  const signature: ArgSig[] = [];
   const traced: ConcreteTensor[] = [];
   const builders: ((vals: Tensor[], cursor: { i: number }) => unknown)[] = [];
   for (let a = 0; a < args.length; a++) {
     const arg = args[a];
     if (statics.has(a)) {
-      parts.push(`s${a}:${staticKeyOf(arg)}`);
+      signature.push({ t: "static", value: arg });
       builders.push(() => arg);
       continue;
     }
     const [leaves, def] = tree.flatten(arg);
     const roles: LeafRole[] = [];
-    const sig: string[] = [def.key];
+    const sigs: LeafSig[] = [];
     for (const leaf of leaves) {
       if (leaf instanceof Tracer) return null; // inside another transformation: inline
       if (leaf instanceof Tensor) {
         roles.push({ kind: "traced", weakNumber: false });
         traced.push(leaf as ConcreteTensor);
-        sig.push(leafSignature(leaf));
+        sigs.push({ t: "tensor", dtype: leaf.dtype, weak: leaf.weakType, shape: leaf.shape });
       } else if (typeof leaf === "number" && !numbersStatic) {
         roles.push({ kind: "traced", weakNumber: true });
         const t = ConcreteTensor.fromData(Float64Array.of(leaf), [], Number.isInteger(leaf) ? "int32" : "float32", true);
         traced.push(Number.isInteger(leaf) ? ConcreteTensor.scalar(leaf, "int32", true) : t);
-        sig.push(Number.isInteger(leaf) ? "int" : "float");
+        sigs.push({ t: Number.isInteger(leaf) ? "int" : "float" });
       } else {
         if (!numbersStatic && (typeof leaf === "function" || typeof leaf === "string" || typeof leaf === "boolean" || (typeof leaf === "object" && leaf !== null))) {
           throw new ValueError(
@@ -87,10 +188,10 @@ function prepare(args: unknown[], statics: Set<number>, numbersStatic: boolean, 
           );
         }
         roles.push({ kind: "static" });
-        sig.push(`s:${staticKeyOf(leaf)}`);
+        sigs.push({ t: "static", value: leaf });
       }
     }
-    parts.push(sig.join(";"));
+    signature.push({ t: "tree", def, leaves: sigs });
     builders.push((vals, cursor) =>
       tree.unflatten(
         def,
@@ -99,7 +200,7 @@ function prepare(args: unknown[], statics: Set<number>, numbersStatic: boolean, 
     );
   }
   return {
-    key: parts.join("|"),
+    signature,
     traced,
     rebuild: (vals) => {
       const cursor = { i: 0 };
@@ -138,14 +239,21 @@ function traceToJaxpr(f: (...args: any[]) => unknown, prepared: Prepared): Compi
 
 function makeJit<F extends (...args: any[]) => any>(f: F, statics: Set<number>, numbersStatic: boolean, where: string): JittedFunction<F> {
   const cache = new Map<string, Compiled>();
+  // The signature last run, checked first without building a key: a training loop calls with
+  // the same structure and shapes every time, and keying a network with its optimiser state
+  // (a few thousand characters, hashed on each lookup) cost ~20 µs per call.
+  let last: { signature: readonly ArgSig[]; compiled: Compiled } | null = null;
   const compiledFor = (args: unknown[]): [Compiled, Prepared] | null => {
     const prepared = prepare(args, statics, numbersStatic, where);
     if (prepared === null) return null;
-    let compiled = cache.get(prepared.key);
+    if (last !== null && sameSignature(last.signature, prepared.signature)) return [last.compiled, prepared];
+    const key = signatureKey(prepared.signature);
+    let compiled = cache.get(key);
     if (!compiled) {
       compiled = traceToJaxpr(f, prepared);
-      cache.set(prepared.key, compiled);
+      cache.set(key, compiled);
     }
+    last = { signature: prepared.signature, compiled };
     return [compiled, prepared];
   };
   const jitted = (...args: unknown[]) => {
