@@ -33,6 +33,7 @@ export class EdgeTable {
   private readonly id = nextId++;
   private transposeCache: EdgeTable | undefined;
   private groupingCache: RowGrouping | undefined;
+  private readonly derived = new Map<string, unknown>();
 
   private constructor(
     /** Row of each entry (read-only). */
@@ -117,6 +118,18 @@ export class EdgeTable {
     }
     this.groupingCache = { order, rowStart, cols: sortedCols };
     return this.groupingCache;
+  }
+
+  /**
+   * @internal A value derived from this table, computed by `make` on first use and cached under
+   * `name` (the kernels keep generated code here).
+   *
+   * @example
+   * table.memo("size squared", () => table.size ** 2);
+   */
+  memo<T>(name: string, make: () => T): T {
+    if (!this.derived.has(name)) this.derived.set(name, make());
+    return this.derived.get(name) as T;
   }
 
   /**

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { EdgeTable } from "./edge_table.js";
-import { edgeDotJs, edgeDotKernel, spmvJs, spmvKernel, useWasmSparse } from "./sparse.js";
+import { edgeDotJs, edgeDotKernel, MAX_UNROLLED, spmvJs, spmvKernel, useWasmSparse } from "./sparse.js";
 import { edgeDotWasm, spmvWasm, wasmSparseAvailable } from "./wasm/sparse_wasm.js";
 
 type Float = Float32Array | Float64Array;
@@ -153,6 +153,38 @@ describe("sparse kernels", () => {
     const dots = new Float64Array(0);
     edgeDotKernel(new Float64Array(4), new Float64Array(4), 2, 2, 2, t, dots);
     expect(dots.length).toBe(0);
+  });
+
+  test("small tables: the generated (unrolled) kernels equal the JS loops bit for bit (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 30 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 1, max: 6 }),
+        fc.integer({ min: 0, max: 1000 }),
+        fc.boolean(),
+        (n, r, c, seed, f32) => {
+          const t = randomTable(r, c, 0.4, seed, seed % 2 === 0);
+          fc.pre(t.size <= MAX_UNROLLED);
+          const x = values(n * c, seed + 1, f32);
+          const v = values(t.size, seed + 2, f32);
+          const make = (len: number) => (f32 ? new Float32Array(len) : new Float64Array(len));
+          const same = (p: ArrayLike<number>, q: ArrayLike<number>) => Array.from(p).every((value, i) => Object.is(value, q[i]));
+          const js = make(n * r);
+          const unrolled = make(n * r);
+          spmvJs(x, n, c, v, t, r, js);
+          spmvKernel(x, n, c, v, t, r, unrolled);
+          expect(same(unrolled, js)).toBe(true);
+          const a = values(n * r, seed + 3, f32);
+          const dj = make(t.size);
+          const du = make(t.size);
+          edgeDotJs(a, x, n, r, c, t, dj);
+          edgeDotKernel(a, x, n, r, c, t, du);
+          expect(same(du, dj)).toBe(true);
+        },
+      ),
+      { numRuns: 80 },
+    );
   });
 
   test("random tables and sample counts: Wasm equals JS (property)", () => {
