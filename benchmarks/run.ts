@@ -7,12 +7,13 @@
  *
  *   node --expose-gc --import tsx run.ts [--quick] [--only overhead,memory,readme,dense,pruned,plasticity,matmul]
  */
+import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, platform, totalmem } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkOnly, parseFlags } from "./lib/cli.js";
-import { formatTable, type ResultRow, type Skipped } from "./lib/report.js";
+import { formatTable, type ResultRow, type Skipped, type SuiteOutcome } from "./lib/report.js";
 import type { BenchContext, Suite } from "./lib/suite.js";
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
@@ -45,6 +46,49 @@ function machine() {
   };
 }
 
+/** The line before a child's JSON outcome on its stdout. */
+const OUTCOME_MARKER = "--- suite outcome ---";
+
+/** Run one suite in this process (a child of the main run) and print its outcome. */
+async function runSuiteHere(entry: SuiteEntry, ctx: BenchContext): Promise<void> {
+  let title = entry.name;
+  let outcome: SuiteOutcome;
+  try {
+    const suite: Suite = await entry.load();
+    title = suite.title;
+    ctx.log(`-- ${suite.name}: ${suite.title}`);
+    outcome = await suite.run(ctx);
+  } catch (err) {
+    // A suite that cannot load or run is reported as skipped, with its reason; no figure is made up.
+    outcome = { rows: [], skipped: [{ suite: entry.name, reason: `failed: ${(err as Error).message.split("\n")[0]}` }] };
+  }
+  process.stdout.write(`${OUTCOME_MARKER}\n${JSON.stringify({ title, outcome })}\n`);
+}
+
+/**
+ * Run one suite in a fresh Node process (same flags as this one), as the peers run in theirs:
+ * a suite never inherits the heap, tiered code or type feedback that earlier suites left (the
+ * README step measured 0.18 ms alone but 0.33 ms after the overhead and memory suites).
+ */
+function runSuiteInChild(entry: SuiteEntry, quick: boolean): Promise<{ title: string; outcome: SuiteOutcome }> {
+  return new Promise((resolve, reject) => {
+    const args = [...process.execArgv, fileURLToPath(import.meta.url), "--suite-child", entry.name, ...(quick ? ["--quick"] : [])];
+    const child = spawn(process.execPath, args, { cwd: BENCH_DIR, stdio: ["ignore", "pipe", "inherit"] });
+    let out = "";
+    child.stdout.setEncoding("utf8");
+    child.stdout.on("data", (chunk: string) => (out += chunk));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const at = out.lastIndexOf(OUTCOME_MARKER);
+      if (code !== 0 || at < 0) {
+        reject(new Error(`the ${entry.name} suite's process exited with ${code}${at < 0 ? " without an outcome" : ""}`));
+        return;
+      }
+      resolve(JSON.parse(out.slice(at + OUTCOME_MARKER.length)) as { title: string; outcome: SuiteOutcome });
+    });
+  });
+}
+
 async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
   checkOnly(
@@ -56,6 +100,12 @@ async function main(): Promise<void> {
   const host = machine();
   const loadAtStart = +loadavg()[0]!.toFixed(2);
   const ctx: BenchContext = { quick: flags.quick, log: (message) => process.stderr.write(`[bench] ${message}\n`) };
+  if (flags.suiteChild !== null) {
+    const entry = SUITES.find((s) => s.name === flags.suiteChild);
+    if (!entry) throw new Error(`--suite-child: unknown suite ${flags.suiteChild}`);
+    await runSuiteHere(entry, ctx);
+    return;
+  }
   ctx.log(`${started.toISOString()}  Node ${host.node}, ${host.cores} cores (${host.cpu})${flags.quick ? "  --quick" : ""}`);
 
   const rows: ResultRow[] = [];
@@ -63,22 +113,14 @@ async function main(): Promise<void> {
   const suiteInfo: { name: string; title: string; seconds: number }[] = [];
   for (const entry of selected) {
     const t0 = performance.now();
-    let suite: Suite;
     try {
-      suite = await entry.load();
-    } catch (err) {
-      skipped.push({ suite: entry.name, reason: `could not load: ${(err as Error).message.split("\n")[0]}` });
-      continue;
-    }
-    ctx.log(`-- ${suite.name}: ${suite.title}`);
-    try {
-      const outcome = await suite.run(ctx);
+      const { title, outcome } = await runSuiteInChild(entry, flags.quick);
       rows.push(...outcome.rows);
       skipped.push(...outcome.skipped);
+      suiteInfo.push({ name: entry.name, title, seconds: +((performance.now() - t0) / 1000).toFixed(1) });
     } catch (err) {
       skipped.push({ suite: entry.name, reason: `failed: ${(err as Error).message.split("\n")[0]}` });
     }
-    suiteInfo.push({ name: suite.name, title: suite.title, seconds: +((performance.now() - t0) / 1000).toFixed(1) });
   }
 
   console.log(`\nconnex benchmarks, ${started.toISOString().slice(0, 10)}: Node ${host.node}, ${host.cores} cores (${host.cpu}), load average ${loadAtStart} -> ${loadavg()[0]!.toFixed(2)}${flags.quick ? ", --quick (smoke run: do not quote)" : ""}`);

@@ -3,11 +3,15 @@ import { checkOnly, parseFlags } from "./cli.js";
 
 describe("parseFlags", () => {
   it("defaults to a full run of everything", () => {
-    expect(parseFlags([])).toEqual({ quick: false, only: [] });
+    expect(parseFlags([])).toEqual({ quick: false, only: [], suiteChild: null });
   });
 
   it("reads --quick and --only, repeated or comma-separated", () => {
-    expect(parseFlags(["--quick", "--only", "dense, readme", "--only", "memory"])).toEqual({ quick: true, only: ["dense", "readme", "memory"] });
+    expect(parseFlags(["--quick", "--only", "dense, readme", "--only", "memory"])).toEqual({ quick: true, only: ["dense", "readme", "memory"], suiteChild: null });
+  });
+
+  it("reads the internal --suite-child flag run.ts gives its children", () => {
+    expect(parseFlags(["--suite-child", "readme", "--quick"])).toEqual({ quick: true, only: [], suiteChild: "readme" });
   });
 
   it("rejects unknown flags and stray arguments", () => {

@@ -7,23 +7,25 @@ export interface BenchFlags {
   quick: boolean;
   /** Names to run (empty: everything). */
   only: string[];
+  /** Internal: run this one suite in this process and print its outcome as JSON (run.ts's children). */
+  suiteChild: string | null;
 }
 
 /**
  * Parse `--quick` and `--only <name>` (repeatable, or comma-separated). Unknown flags throw.
  *
  * @example
- * parseFlags(["--quick", "--only", "dense,readme"]); // { quick: true, only: ["dense", "readme"] }
+ * parseFlags(["--quick", "--only", "dense,readme"]); // { quick: true, only: ["dense", "readme"], suiteChild: null }
  */
 export function parseFlags(argv: readonly string[]): BenchFlags {
   const { values } = parseArgs({
     args: [...argv],
-    options: { quick: { type: "boolean", default: false }, only: { type: "string", multiple: true, default: [] } },
+    options: { quick: { type: "boolean", default: false }, only: { type: "string", multiple: true, default: [] }, "suite-child": { type: "string" } },
     strict: true,
     allowPositionals: false,
   });
   const only = (values.only ?? []).flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v.length > 0);
-  return { quick: values.quick ?? false, only };
+  return { quick: values.quick ?? false, only, suiteChild: values["suite-child"] ?? null };
 }
 
 /**
