@@ -7,7 +7,7 @@ import type * as cnx from "connex";
 import { PLASTICITY_KEY, plasticityApi, type PlasticityApi } from "./lib/plasticity_api.js";
 import type { ResultRow } from "./lib/report.js";
 import type { Suite } from "./lib/suite.js";
-import { timeCalls } from "./lib/timing.js";
+import { calibratedPlan, collectGarbage, timeCalls } from "./lib/timing.js";
 import { denseNetwork } from "./lib/workloads.js";
 
 /** Target latency per plasticity op. */
@@ -54,11 +54,15 @@ export const plasticitySuite: Suite = {
     }
     const net = denseNetwork();
     const rows: ResultRow[] = [];
-    const plan = ctx.quick ? { warmup: 1, rounds: 3, iterations: 1 } : { warmup: 3, rounds: 7, iterations: 3 };
     for (const c of cases(api, net)) {
       const result = c.apply();
       if (!c.check(result)) throw new Error(`${suite}: ${c.name} did not make the expected change`);
-      const { medianMs, roundsMs } = timeCalls(() => void c.apply(), plan);
+      const op = () => void c.apply();
+      // Warm up (20 calls, as a loop that edits its network now and then has run the edit code
+      // before), then rounds of ~30 ms each; garbage the earlier ops left is collected first.
+      const plan = ctx.quick ? { warmup: 1, rounds: 3, iterations: 1 } : calibratedPlan(op, { roundMs: 30, rounds: 7, warmup: 20 });
+      collectGarbage();
+      const { medianMs, roundsMs } = timeCalls(op, plan);
       rows.push({
         suite,
         variant: c.name,
