@@ -244,6 +244,15 @@ function sumOverBlock(x: ConcreteTensor, axes: readonly number[]): ConcreteTenso
       for (let k = 0; k < inner; k++) s += data[p++]!;
       acc[o] = s;
     }
+  } else if (outSize <= 16) {
+    // Few columns (a bias gradient over a batch): one column at a time, summed in a register,
+    // in the same order as the row-wise loop below (so the same result).
+    const outer = outSize === 0 ? 0 : data.length / outSize;
+    for (let i = 0; i < outSize; i++) {
+      let s = 0;
+      for (let o = 0, p = i; o < outer; o++, p += outSize) s += data[p]!;
+      acc[i] = s;
+    }
   } else {
     const outer = outSize === 0 ? 0 : data.length / outSize;
     for (let o = 0, p = 0; o < outer; o++) for (let i = 0; i < outSize; i++) acc[i] += data[p++]!;
