@@ -102,6 +102,8 @@ const cases: Record<string, Case[]> = {
   tanh: unary("tanh"),
   logistic: unary("logistic"),
   erf: unary("erf"),
+  gelu_tanh: unary("gelu_tanh"),
+  gelu_tanh_derivative: unary("gelu_tanh_derivative"),
   erf_inv: unary("erf_inv", inUnit),
   is_finite: unary("is_finite"),
   not: [...unary("not", bools), ...unary("not int", intGen)],

@@ -114,3 +114,32 @@ export function shiftRightArithmetic(a: number, s: number): number {
   const signed = a | 0;
   return inRange(s) ? signed >> s : signed < 0 ? -1 : 0;
 }
+
+/** √(2/π), the scale inside the tanh approximation of GELU. */
+const GELU_C = Math.sqrt(2 / Math.PI);
+/** The cubic coefficient of the tanh approximation of GELU. */
+const GELU_A = 0.044715;
+
+/**
+ * GELU's tanh approximation `x · ½(1 + tanh(√(2/π)(x + 0.044715 x³)))`, in float64, with the
+ * operations in the order `nn.gelu` once applied them one primitive at a time (so float64
+ * results are unchanged; float32 is rounded once instead of after each step).
+ * Example: `geluTanh(1)` is 0.8411919906082768.
+ */
+export function geluTanh(v: number): number {
+  return v * (0.5 * (1 + Math.tanh(GELU_C * (v + GELU_A * (v * (v * v))))));
+}
+
+/**
+ * The derivative of {@link geluTanh}: `½(1 + t) + ½ x (1 − t²) u'` with `t = tanh(u)`,
+ * `u = √(2/π)(x + 0.044715 x³)` and `u' = √(2/π)(1 + 3 · 0.044715 x²)`, in float64.
+ * Example: `geluTanhDerivative(0)` is 0.5.
+ */
+export function geluTanhDerivative(v: number): number {
+  const t = Math.tanh(GELU_C * (v + GELU_A * (v * (v * v))));
+  const du = GELU_C * (1 + 3 * GELU_A * (v * v));
+  return 0.5 * (1 + t) + 0.5 * v * (1 - t * t) * du;
+}
+
+/** The constants of the GELU approximation, for rules written with primitives. */
+export const GELU_TANH_CONSTANTS = { c: GELU_C, a: GELU_A } as const;

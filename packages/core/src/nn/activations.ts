@@ -6,7 +6,7 @@ import { isFloat } from "../dtype.js";
 import type { ArrayLike, Tensor } from "../tensor.js";
 import { bind1 } from "../trace.js";
 import { convertTo } from "../primitives/convert.js";
-import { erfP, logisticP } from "../primitives/unary.js";
+import { erfP, geluTanhP, logisticP } from "../primitives/unary.js";
 import { asTensor } from "../np/asarray.js";
 import * as np from "../np/arithmetic.js";
 
@@ -40,8 +40,8 @@ export function gelu(x: ArrayLike, options: GeluOptions = {}): Tensor {
     const cdf = np.multiply(np.add(bind1(erfP, [np.multiply(t, Math.SQRT1_2)]), 1), 0.5);
     return np.multiply(t, cdf);
   }
-  const inner = np.multiply(Math.sqrt(2 / Math.PI), np.add(t, np.multiply(0.044715, np.multiply(t, np.square(t)))));
-  return np.multiply(t, np.multiply(0.5, np.add(1, np.tanh(inner))));
+  // One primitive (`gelu_tanh`): the same formula in float64, rounded once to the dtype.
+  return bind1(geluTanhP, [t]);
 }
 
 /**

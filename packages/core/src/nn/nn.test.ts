@@ -52,6 +52,14 @@ describe("nn functions: dtypes, stability and options", () => {
     expect(nn.softmax(xt, { axis: 0 }).toArray()).toEqual(transposeArray(nn.softmax(x, { axis: 1 })));
   });
 
+  it("gelu (tanh approximation) in float32 is the float64 value rounded once", () => {
+    const xs = [-6, -2.5, -1, -0.1, 0, 1e-4, 0.3, 1, 2.5, 6];
+    const f32 = vals(nn.gelu(array(xs, { dtype: "float32" })));
+    const f64 = vals(nn.gelu(array(xs.map((v) => Math.fround(v)), { dtype: "float64" })));
+    expect(f32).toEqual(f64.map((v) => Math.fround(v)));
+    expect(vals(nn.gelu(array([-Infinity, Infinity, NaN], { dtype: "float64" })))).toEqual([NaN, Infinity, NaN]);
+  });
+
   it("relu passes NaN through and zeroes -inf", () => {
     const r = vals(nn.relu(array([NaN, -Infinity, 0, -0.5])));
     expect(r[0]).toBeNaN();

@@ -13,7 +13,7 @@ import { elementwise, kernelPerDType } from "../kernels/fusion.js";
 const logicalNot = (v: number) => (v ? 0 : 1);
 const bitwiseNot = (v: number) => ~v;
 const isFiniteScalar = (v: number) => (Number.isFinite(v) ? 1 : 0);
-import { logistic, roundHalfEven, sign } from "../kernels/scalar.js";
+import { GELU_TANH_CONSTANTS, geluTanh, geluTanhDerivative, logistic, roundHalfEven, sign } from "../kernels/scalar.js";
 import { defineDiscreteElementwise, FLOAT, fullLike, INTEGER_OR_BOOL, NUMERIC, unaryAbstractEval } from "./elementwise.js";
 import * as lax from "./lax_elementwise.js";
 
@@ -156,6 +156,47 @@ export const logisticP = defineUnary({
   dtypes: FLOAT,
   kernel: same(logistic),
   derivative: (x, out) => lax.mul(out, lax.sub(one(x), out)),
+});
+
+/**
+ * The second derivative of GELU's tanh approximation, written with primitives (it is only
+ * needed for second-order derivatives): `(1 − t²)(u' + ½ x (u'' − 2 t u'²))`.
+ */
+function geluTanhSecondDerivative(x: Tensor): Tensor {
+  const { c, a } = GELU_TANH_CONSTANTS;
+  const x2 = lax.mul(x, x);
+  const u = lax.mul(fullLike(x, c), lax.add(x, lax.mul(fullLike(x, a), lax.mul(x, x2))));
+  const t = lax.tanh(u);
+  const du = lax.mul(fullLike(x, c), lax.add(one(x), lax.mul(fullLike(x, 3 * a), x2)));
+  const ddu = lax.mul(fullLike(x, 6 * a * c), x);
+  const sech2 = lax.sub(one(x), lax.mul(t, t));
+  const inner = lax.add(du, lax.mul(lax.mul(fullLike(x, 0.5), x), lax.sub(ddu, lax.mul(lax.mul(fullLike(x, 2), t), lax.mul(du, du)))));
+  return lax.mul(sech2, inner);
+}
+
+/**
+ * The derivative of GELU's tanh approximation (see `gelu_tanh`) as one elementwise primitive,
+ * computed in float64 and rounded once; its own derivative is written with primitives.
+ */
+export const geluTanhDerivativeP = defineUnary({
+  name: "gelu_tanh_derivative",
+  dtypes: FLOAT,
+  kernel: same(geluTanhDerivative),
+  derivative: (x) => geluTanhSecondDerivative(x),
+});
+
+/**
+ * GELU's tanh approximation `x · ½(1 + tanh(√(2/π)(x + 0.044715 x³)))` as one elementwise
+ * primitive (`nn.gelu`'s default). JAX composes it from primitives; one kernel computed in
+ * float64 and rounded once is both more accurate in float32 and about twice as fast as ten
+ * float32-rounded steps (the forward and backward GELU were a third of a DenseMLP step).
+ * Derivative: `gelu_tanh_derivative`.
+ */
+export const geluTanhP = defineUnary({
+  name: "gelu_tanh",
+  dtypes: FLOAT,
+  kernel: same(geluTanh),
+  derivative: (x) => bind1(geluTanhDerivativeP, [x]),
 });
 
 /** The error function (lax.erf); derivative 2/√π · e^{-x²}. */
