@@ -1,6 +1,7 @@
 import ndarray, { type NdArray } from "ndarray";
 import { allocate, castScalar, type DType, type TypedArray, typedArrayFor } from "./dtype.js";
 import { ValueError } from "./errors.js";
+import { contiguousStrides, copyStrided } from "./kernels/layout.js";
 
 /** What an operand may be: a tensor (concrete or traced) or a plain JS number (weakly typed). */
 export type ArrayLike = Tensor | number | boolean;
@@ -50,23 +51,6 @@ function ops(): TensorMethodOps {
   return methodOps;
 }
 
-/**
- * The number of elements of a shape (1 for a scalar's `[]`).
- *
- * @example
- * sizeOf([2, 3]); // 6
- */
-/** Row-major (C-order) strides of `shape`, in elements. */
-function rowMajorStrides(shape: readonly number[]): number[] {
-  const st = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    st[i] = acc;
-    acc *= shape[i]!;
-  }
-  return st;
-}
-
 /** Whether a view covers a whole buffer of `length` elements in row-major order. */
 function isRowMajor(shape: readonly number[], stride: readonly number[], offset: number, length: number): boolean {
   let expected = 1;
@@ -93,14 +77,20 @@ function ndView(data: TypedArray, shape: readonly number[], stride: readonly num
   const probe = ndarray(data, shape.slice(), stride.slice(), offset);
   const View = probe.constructor;
   const args = [...shape.map((_, i) => `s[${i}]`), ...shape.map((_, i) => `t[${i}]`), "o"].join(", ");
-  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   // The tag keeps sources distinct per array type: V8 caches `new Function` by source text and
   // functions from one cache entry share type feedback (the `new View` site would go megamorphic).
   const tag = `${(data.constructor as { name: string }).name} rank ${shape.length}`;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
   list[shape.length] = new Function("View", `return function (d, s, t, o) { return new View(d, ${args}); }; // ${tag}`)(View) as NdFactory;
   return probe;
 }
 
+/**
+ * The number of elements of a shape (1 for a scalar's `[]`).
+ *
+ * @example
+ * sizeOf([2, 3]); // 6
+ */
 export function sizeOf(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) n *= d;
@@ -253,7 +243,7 @@ export class ConcreteTensor extends Tensor {
     if (data.length !== sizeOf(shape)) {
       throw new ValueError(`data of length ${data.length} does not fill shape [${shape.join(", ")}]`);
     }
-    return new ConcreteTensor(data, shape, Object.freeze(rowMajorStrides(shape)), 0, dtype, weakType);
+    return new ConcreteTensor(data, shape, Object.freeze(contiguousStrides(shape)), 0, dtype, weakType);
   }
 
   /** A view with explicit strides and offset over another tensor's buffer. */
@@ -284,46 +274,7 @@ export class ConcreteTensor extends Tensor {
   /** A fresh row-major copy of the values. */
   copyData(): TypedArray {
     const out = allocate(this.dtype, this.size);
-    const { shape, stride, offset } = this;
-    const data = this.nd.data;
-    const nd = shape.length;
-    if (nd === 0) {
-      out[0] = data[offset]!;
-      return out;
-    }
-    if (this.size === 0) return out;
-    if (nd === 1) {
-      const n = shape[0]!;
-      const st = stride[0]!;
-      for (let i = 0, p = offset; i < n; i++, p += st) out[i] = data[p]!;
-      return out;
-    }
-    if (nd === 2) {
-      // The common case (columns and blocks of matrices) without the general odometer.
-      const [n0, n1] = shape as [number, number];
-      const [s0, s1] = stride as [number, number];
-      let o = 0;
-      for (let i = 0; i < n0; i++) for (let j = 0, p = offset + i * s0; j < n1; j++, p += s1) out[o++] = data[p]!;
-      return out;
-    }
-    const idx = new Array<number>(nd).fill(0);
-    const last = nd - 1;
-    const lastLen = shape[last]!;
-    const lastStride = stride[last]!;
-    let pos = offset;
-    let o = 0;
-    for (;;) {
-      for (let j = 0, p = pos; j < lastLen; j++, p += lastStride) out[o++] = data[p]!;
-      let ax = last - 1;
-      for (; ax >= 0; ax--) {
-        idx[ax]!++;
-        pos += stride[ax]!;
-        if (idx[ax]! < shape[ax]!) break;
-        pos -= stride[ax]! * shape[ax]!;
-        idx[ax] = 0;
-      }
-      if (ax < 0) break;
-    }
+    copyStrided(this.shape, this.nd.data, this.stride, this.offset, out, contiguousStrides(this.shape), 0);
     return out;
   }
 

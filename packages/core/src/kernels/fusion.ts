@@ -9,6 +9,7 @@
  */
 import { allocate, type DType, type TypedArray } from "../dtype.js";
 import { ConcreteTensor } from "../tensor.js";
+import { contiguousStrides } from "./layout.js";
 
 /** The scalar function of an elementwise operation: input elements in, one output element out. */
 export type ScalarKernel = (...args: number[]) => number;
@@ -256,12 +257,7 @@ function runCompiled(
       const key = `${rank}:${order.join(",")}:${scalars}`;
       let fn = c.byRank.get(key);
       if (!fn) c.byRank.set(key, (fn = generate(c.program, rank, order, scalars)));
-      const ostrides = new Array<number>(rank);
-      for (let d = rank - 1, acc = 1; d >= 0; d--) {
-        ostrides[d] = acc;
-        acc *= shape[d]!;
-      }
-      fn(c.kernels, data, inputs.map((x) => x.stride), offsets, shape, outs, ostrides);
+      fn(c.kernels, data, inputs.map((x) => x.stride), offsets, shape, outs, contiguousStrides(shape));
     }
   }
   return outs.map((o, q) => ConcreteTensor.fromData(o, shape, outDtypes[q]!, weakTypes?.[q] ?? false));

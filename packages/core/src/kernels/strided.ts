@@ -39,17 +39,6 @@ export function forEachStrided(
   }
 }
 
-/** Row-major strides of a contiguous array of `shape`. */
-export function contiguousStrides(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i]!;
-  }
-  return s;
-}
-
 /** Apply `f` elementwise to one tensor; output is a new contiguous tensor. */
 export function mapUnary(x: ConcreteTensor, outDtype: DType, f: (a: number) => number, weakType = x.weakType): ConcreteTensor {
   const out = allocate(outDtype, x.size);

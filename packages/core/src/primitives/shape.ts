@@ -5,7 +5,7 @@ import { definePrimitive, type AbstractArray, type Primitive } from "../primitiv
 import { ConcreteTensor, sizeOf, type Tensor } from "../tensor.js";
 import type { DType } from "../dtype.js";
 import { bind1 } from "../trace.js";
-import { contiguousStrides } from "../kernels/strided.js";
+import { contiguousStrides } from "../kernels/layout.js";
 import { moveAxis } from "./batching.js";
 
 export interface BroadcastInDimParams {

@@ -1,6 +1,6 @@
 import { allocate } from "../dtype.js";
 import { DTypeError, IndexError, ShapeError, ValueError } from "../errors.js";
-import { contiguousStrides } from "../kernels/strided.js";
+import { contiguousStrides, copyStrided } from "../kernels/layout.js";
 import { definePrimitive, type BatchDim, type Primitive } from "../primitive.js";
 import { ConcreteTensor, sizeOf, type Tensor } from "../tensor.js";
 import { bind1 } from "../trace.js";
@@ -128,36 +128,7 @@ export const padP: Primitive<PadParams> = definePrimitive<PadParams>({
       base += params.lo[d]! * os[d]!;
       return os[d]! * (params.interior[d]! + 1);
     });
-    const src = x!.nd.data;
-    const xs = x!.stride;
-    const shape = x!.shape;
-    const nd = shape.length;
-    if (x!.size > 0 && nd === 0) out[base] = src[x!.offset]!;
-    else if (x!.size > 0) {
-      // Walk the input's rows with an odometer, stepping the source and destination positions
-      // together (no per-element index arithmetic: 10x faster on a [250, 125] gradient).
-      const idx = new Array<number>(nd).fill(0);
-      const last = nd - 1;
-      const n = shape[last]!;
-      const sx = xs[last]!;
-      const so = step[last]!;
-      let p = x!.offset;
-      let o = base;
-      for (;;) {
-        for (let j = 0, pj = p, oj = o; j < n; j++, pj += sx, oj += so) out[oj] = src[pj]!;
-        let ax = last - 1;
-        for (; ax >= 0; ax--) {
-          idx[ax]!++;
-          p += xs[ax]!;
-          o += step[ax]!;
-          if (idx[ax]! < shape[ax]!) break;
-          p -= xs[ax]! * shape[ax]!;
-          o -= step[ax]! * shape[ax]!;
-          idx[ax] = 0;
-        }
-        if (ax < 0) break;
-      }
-    }
+    copyStrided(x!.shape, x!.nd.data, x!.stride, x!.offset, out, step, base);
     return [ConcreteTensor.fromData(out, outShape, x!.dtype, x!.weakType)];
   },
   jvp([x, v], [tx, tv], params) {
