@@ -55,9 +55,8 @@ type LeafSig =
   | { readonly t: "static"; readonly value: unknown };
 
 /** What the signature records of one argument: a static value, or a tree's structure and leaves. */
-type ArgSig = { readonly t: "static"; readonly value: unknown } | { readonly t: "tree"; readonly def: TreeDef; readonly leaves: readonly LeafSig[] };
+type ArgSig = { readonly t: "static"; readonly value: unknown } | { readonly t: "tree"; readonly def: tree.TreeDef; readonly leaves: readonly LeafSig[] };
 
-type TreeDef = ReturnType<typeof tree.flatten>[1];
 
 function leafText(l: LeafSig): string {
   switch (l.t) {
@@ -79,23 +78,6 @@ function signatureKey(sig: readonly ArgSig[]): string {
   return sig.map((a, i) => (a.t === "static" ? `s${i}:${staticKeyOf(a.value)}` : [a.def.key, ...a.leaves.map(leafText)].join(";"))).join("|");
 }
 
-/**
- * Whether a static value's key can only change with its identity: primitives, functions and
- * class instances (keyed by identity), and deeply frozen containers. A mutable array or
- * object is keyed by content, so the same object may key differently after a mutation.
- */
-function keyFollowsIdentity(x: unknown): boolean {
-  if (typeof x !== "object" || x === null) return true;
-  const proto = Object.getPrototypeOf(x) as unknown;
-  if (!Array.isArray(x) && proto !== Object.prototype && proto !== null) return true;
-  return tree.isDeeplyFrozen(x);
-}
-
-/** Same static value for certain: identical, and keyed by identity. */
-function sameStatic(a: unknown, b: unknown): boolean {
-  return Object.is(a, b) && keyFollowsIdentity(a);
-}
-
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   if (a === b) return true;
   if (a.length !== b.length) return false;
@@ -103,43 +85,17 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
-/**
- * Whether two treedefs certainly have the same key, checked structurally without building it
- * (static values and custom aux data by identity, so `false` may also mean "could not tell").
- */
-function sameStructure(a: TreeDef, b: TreeDef): boolean {
-  if (a === b) return true;
-  if (a.kind !== b.kind || a.numLeaves !== b.numLeaves || a.children.length !== b.children.length) return false;
-  const aa = a.aux as unknown;
-  const ba = b.aux as unknown;
-  if (aa !== ba) {
-    if (Array.isArray(aa) && Array.isArray(ba)) {
-      if (aa.length !== ba.length) return false;
-      for (let i = 0; i < aa.length; i++) if (!sameStatic(aa[i], ba[i])) return false;
-    } else if (aa !== null && ba !== null && typeof aa === "object" && typeof ba === "object" && "layout" in aa && "layout" in ba) {
-      const am = aa as { layout: unknown; statics: readonly unknown[] };
-      const bm = ba as { layout: unknown; statics: readonly unknown[] };
-      if (am.layout !== bm.layout || am.statics.length !== bm.statics.length) return false;
-      for (let i = 0; i < am.statics.length; i++) if (!sameStatic(am.statics[i], bm.statics[i])) return false;
-    } else {
-      return false;
-    }
-  }
-  for (let i = 0; i < a.children.length; i++) if (!sameStructure(a.children[i]!, b.children[i]!)) return false;
-  return true;
-}
-
-/** Whether a call's signature certainly equals a previous one's (see `sameStructure`). */
+/** Whether a call's signature certainly equals a previous one's (see `TreeDef.certainlyEquals`). */
 function sameSignature(a: readonly ArgSig[], b: readonly ArgSig[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!;
     const y = b[i]!;
     if (x.t === "static" || y.t === "static") {
-      if (x.t !== y.t || !sameStatic((x as { value: unknown }).value, (y as { value: unknown }).value)) return false;
+      if (x.t !== y.t || !tree.staticCertainlyEqual((x as { value: unknown }).value, (y as { value: unknown }).value)) return false;
       continue;
     }
-    if (x.leaves.length !== y.leaves.length || !sameStructure(x.def, y.def)) return false;
+    if (x.leaves.length !== y.leaves.length || !x.def.certainlyEquals(y.def)) return false;
     for (let k = 0; k < x.leaves.length; k++) {
       const l = x.leaves[k]!;
       const m = y.leaves[k]!;
@@ -147,7 +103,7 @@ function sameSignature(a: readonly ArgSig[], b: readonly ArgSig[]): boolean {
       if (l.t === "tensor") {
         const n = m as Extract<LeafSig, { t: "tensor" }>;
         if (l.dtype !== n.dtype || l.weak !== n.weak || !sameShape(l.shape, n.shape)) return false;
-      } else if (l.t === "static" && !sameStatic(l.value, (m as { value: unknown }).value)) {
+      } else if (l.t === "static" && !tree.staticCertainlyEqual(l.value, (m as { value: unknown }).value)) {
         return false;
       }
     }

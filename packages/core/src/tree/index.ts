@@ -19,8 +19,7 @@ export {
 } from "./tree.js";
 export { TreeDef } from "./treedef.js";
 export { registerNode, isRegisteredNode, type NodeDefinition } from "./registry.js";
-export { staticKey, staticEquals } from "./static_key.js";
-export { isDeeplyFrozen } from "./freeze.js";
+export { staticKey, staticEquals, staticCertainlyEqual } from "./static_key.js";
 export { TreeStructureError } from "./structure_error.js";
 export { serialiseLeaves, deserialiseLeaves, serialisedMetadata, leafName, type SerialiseOptions, type DeserialiseOptions } from "./serialise.js";
 export { encodeSafetensors, decodeSafetensors, readSafetensorsMetadata, METADATA_KEY, type NamedArray, type SafetensorsContents } from "./safetensors.js";

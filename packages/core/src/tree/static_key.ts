@@ -87,6 +87,31 @@ function keyOf(x: unknown, ancestors: Set<object> | null): string {
 }
 
 /**
+ * Whether `x`'s key can only change with its identity: primitives, functions and class
+ * instances (keyed by identity), and deeply frozen containers. A mutable array or plain object
+ * is keyed by content, so the same object may key differently after a mutation.
+ */
+function keyFollowsIdentity(x: unknown): boolean {
+  if (typeof x !== "object" || x === null) return true;
+  const proto = Object.getPrototypeOf(x) as unknown;
+  if (!Array.isArray(x) && proto !== Object.prototype && proto !== null) return true;
+  return isDeeplyFrozen(x);
+}
+
+/**
+ * Whether two static values certainly have the same key, without computing it: they are the
+ * same value and that value's key follows its identity. `false` may also mean "could not
+ * tell" (two equal but distinct arrays); use `staticEquals` for the exact answer.
+ *
+ * @example
+ * const f = (x: number) => x; tree.staticCertainlyEqual(f, f); // true
+ * const a = [1]; tree.staticCertainlyEqual(a, a); // false: a mutable array is keyed by content
+ */
+export function staticCertainlyEqual(a: unknown, b: unknown): boolean {
+  return Object.is(a, b) && keyFollowsIdentity(a);
+}
+
+/**
  * Whether two static values are the same (see `staticKey`); `Object.is` values always are.
  *
  * @example

@@ -133,6 +133,30 @@ describe("TreeDef equality and key", () => {
     }
   });
 
+  it("certainlyEquals never claims equality that equals denies, and finds it between rebuilt trees (property)", () => {
+    fc.assert(
+      fc.property(arbTree, arbTree, (s, t) => {
+        const a = tree.structure(s);
+        const b = tree.structure(t);
+        if (a.certainlyEquals(b)) expect(a.equals(b)).toBe(true);
+        // A tree rebuilt from a treedef always matches it (plain data, no statics to doubt).
+        expect(tree.structure(tree.unflatten(a, tree.leaves(s))).certainlyEquals(a)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("staticCertainlyEqual trusts identity only where the key follows identity", () => {
+    const f = (x: number) => x;
+    const mutable = [1, 2];
+    expect(tree.staticCertainlyEqual(f, f)).toBe(true);
+    expect(tree.staticCertainlyEqual("a", "a")).toBe(true);
+    expect(tree.staticCertainlyEqual(NaN, NaN)).toBe(true);
+    expect(tree.staticCertainlyEqual(mutable, mutable)).toBe(false); // keyed by content: could change
+    expect(tree.staticCertainlyEqual(f, (x: number) => x)).toBe(false);
+    expect(tree.staticEquals([1, 2], [1, 2])).toBe(true); // the exact comparison still says equal
+  });
+
   it("agrees with deep equality of structure on random trees (property)", () => {
     fc.assert(
       fc.property(arbTree, arbTree, (s, t) => {

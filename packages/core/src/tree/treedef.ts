@@ -4,7 +4,7 @@
  */
 import type { ModuleLayout } from "./module.js";
 import type { NodeType } from "./registry.js";
-import { describeStatic, staticKey } from "./static_key.js";
+import { describeStatic, staticCertainlyEqual, staticKey } from "./static_key.js";
 
 /** The kinds of tree positions. */
 export enum NodeKind {
@@ -93,6 +93,23 @@ export class TreeDef {
   }
 
   /**
+   * Whether `other` certainly describes the same structure, checked node by node without
+   * building keys: static values and custom aux data must be the same values, keyed by
+   * identity (see `tree.staticCertainlyEqual`), so `false` may also mean "could not tell".
+   * For hot paths such as jit's per-call signature check; `equals` gives the exact answer.
+   *
+   * @example
+   * tree.structure({ a: [1] }).certainlyEquals(tree.structure({ a: [2] })); // true
+   */
+  certainlyEquals(other: TreeDef): boolean {
+    if (this === other) return true;
+    if (this.kind !== other.kind || this.numLeaves !== other.numLeaves || this.children.length !== other.children.length) return false;
+    if (this.aux !== other.aux && !sameAux(this.kind, this.aux, other.aux)) return false;
+    for (let i = 0; i < this.children.length; i++) if (!this.children[i]!.certainlyEquals(other.children[i]!)) return false;
+    return true;
+  }
+
+  /**
    * A readable rendering: `PyTreeDef({a: *, b: [*, *]})`, `PyTreeDef(Linear(weight=*, act=<function relu>))`.
    *
    * @example
@@ -100,6 +117,35 @@ export class TreeDef {
    */
   toString(): string {
     return `PyTreeDef(${render(this)})`;
+  }
+}
+
+/** Whether two lists of static values certainly key the same, element by element. */
+function sameList(x: readonly unknown[], y: readonly unknown[]): boolean {
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (!staticCertainlyEqual(x[i], y[i])) return false;
+  return true;
+}
+
+/** Whether two aux data of nodes of `kind` certainly key the same (see `certainlyEquals`). */
+function sameAux(kind: NodeKind, a: unknown, b: unknown): boolean {
+  switch (kind) {
+    case NodeKind.Object:
+    case NodeKind.NullProtoObject:
+    case NodeKind.Map:
+      return sameList(a as readonly unknown[], b as readonly unknown[]);
+    case NodeKind.Module: {
+      const x = a as ModuleAux;
+      const y = b as ModuleAux;
+      return x.layout === y.layout && sameList(x.statics, y.statics);
+    }
+    case NodeKind.Custom: {
+      const x = a as CustomAux;
+      const y = b as CustomAux;
+      return x.type === y.type && staticCertainlyEqual(x.data, y.data);
+    }
+    default:
+      return a === b;
   }
 }
 
