@@ -60,11 +60,8 @@ type ArgSig = { readonly t: "static"; readonly value: unknown } | { readonly t: 
 
 function leafText(l: LeafSig): string {
   switch (l.t) {
-    case "tensor": {
-      let text = "";
-      for (let i = 0; i < l.shape.length; i++) text += i === 0 ? `${l.shape[i]}` : `,${l.shape[i]}`;
-      return `${l.dtype}${l.weak ? "~" : ""}[${text}]`;
-    }
+    case "tensor":
+      return `${l.dtype}${l.weak ? "~" : ""}[${l.shape.join(",")}]`;
     case "int":
     case "float":
       return l.t;
