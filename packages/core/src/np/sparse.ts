@@ -1,4 +1,5 @@
 import { isFloat } from "../dtype.js";
+import { AxisError, ShapeError } from "../errors.js";
 import { EdgeTable } from "../kernels/edge_table.js";
 import { convertTo } from "../primitives/convert.js";
 import { edgeDotP, spmvP } from "../primitives/sparse.js";
@@ -34,28 +35,39 @@ export function edgeTable(rows: globalThis.ArrayLike<number>, cols: globalThis.A
   return EdgeTable.of(rows, cols);
 }
 
-/**
- * Sparse matrix (entries `values` at the table's positions) times dense vectors along the last
- * axis of `x`: `out[..., r] = Σ_{e: rows[e] = r} values[e] · x[..., cols[e]]`, shape
- * `[..., numRows]`. Differentiable in both `x` and `values`; `numRows` defaults to the table's
- * row bound.
- *
- * @example
- * np.spmv(np.array([1, 2, 3]), np.array([10, 1, 1]), np.edgeTable([0, 1, 1], [2, 0, 2])); // [30, 4]
- */
-export function spmv(x: ArrayLike, values: ArrayLike, edges: EdgeTable, numRows: number = edges.rowBound): Tensor {
-  const [xt, vt] = promotedFloats(x, values, "spmv");
-  return bind1(spmvP, [xt, vt], { edges, numRows });
+/** A feature axis in `[-ndim, ndim)` made non-negative; a clear error otherwise. */
+function normalizedAxis(op: string, axis: number, ndim: number): number {
+  if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) throw new AxisError(`${op}: axis ${axis} is out of range for an operand with ${ndim} axes`);
+  return axis < 0 ? axis + ndim : axis;
 }
 
 /**
- * Per-entry inner products over all leading axes: `out[e] = Σ_{i...} a[i..., rows[e]] ·
- * b[i..., cols[e]]` (shape `[E]`); the gradient of {@link spmv} with respect to its values.
+ * Sparse matrix (entries `values` at the table's positions) times dense vectors along axis
+ * `axis` of `x` (default the last): `out[..., r] = Σ_{e: rows[e] = r} values[e] · x[..., cols[e]]`,
+ * `x`'s shape with `numRows` on that axis. Differentiable in both `x` and `values`; `numRows`
+ * defaults to the table's row bound.
+ *
+ * @example
+ * np.spmv(np.array([1, 2, 3]), np.array([10, 1, 1]), np.edgeTable([0, 1, 1], [2, 0, 2])); // [30, 4]
+ * np.spmv(np.ones([3, 250]), np.array([10, 1, 1]), np.edgeTable([0, 1, 1], [2, 0, 2]), 2, 0); // shape [2, 250]
+ */
+export function spmv(x: ArrayLike, values: ArrayLike, edges: EdgeTable, numRows: number = edges.rowBound, axis = -1): Tensor {
+  const [xt, vt] = promotedFloats(x, values, "spmv");
+  if (xt.ndim === 0) throw new ShapeError("spmv: x must have at least one axis, got shape []");
+  return bind1(spmvP, [xt, vt], { edges, numRows, axis: normalizedAxis("spmv", axis, xt.ndim) });
+}
+
+/**
+ * Per-entry inner products over every axis but `axis` (default the last): `out[e] = Σ_{i...}
+ * a[i..., rows[e]] · b[i..., cols[e]]` (shape `[E]`); the gradient of {@link spmv} with respect
+ * to its values.
  *
  * @example
  * np.edgeDot(np.array([[1, 2]]), np.array([[3, 4, 5]]), np.edgeTable([1], [2])); // [10]
+ * np.edgeDot(np.array([[1], [2]]), np.array([[3], [4], [5]]), np.edgeTable([1], [2]), 0); // [10]
  */
-export function edgeDot(a: ArrayLike, b: ArrayLike, edges: EdgeTable): Tensor {
+export function edgeDot(a: ArrayLike, b: ArrayLike, edges: EdgeTable, axis = -1): Tensor {
   const [at, bt] = promotedFloats(a, b, "edgeDot");
-  return bind1(edgeDotP, [at, bt], { edges });
+  if (at.ndim === 0) throw new ShapeError("edgeDot: operands must have at least one axis, got shape []");
+  return bind1(edgeDotP, [at, bt], { edges, axis: normalizedAxis("edgeDot", axis, at.ndim) });
 }

@@ -5,7 +5,7 @@ import { definePrimitive, type BatchDim, type Primitive } from "../primitive.js"
 import { ConcreteTensor, sizeOf, type Tensor } from "../tensor.js";
 import { bind1 } from "../trace.js";
 import { add, multiply, subtract } from "../np/arithmetic.js";
-import { batchFirst, batchSizeOf, moveAxis } from "./batching.js";
+import { batchAt, batchFirst, batchSizeOf, moveAxis, sharedBatchDim } from "./batching.js";
 import { filled, reduceSumP, reshapeP } from "./shape.js";
 
 const fmt = (s: readonly number[]) => `[${s.join(", ")}]`;
@@ -74,13 +74,15 @@ export const sliceP: Primitive<SliceParams> = definePrimitive<SliceParams>({
     return [bind1(padP, [ct, filled([], ct.dtype, 0)], { lo, hi, interior })];
   },
   batch([x], [bd], { start, limit, strides }) {
-    const xb = moveAxis(x!, bd!, 0);
-    const out = bind1(sliceP, [xb], {
-      start: [0, ...start],
-      limit: [xb.shape[0]!, ...limit],
-      strides: strides ? [1, ...strides] : null,
+    // The batch axis stays where it is (a slice of a features-major array stays contiguous).
+    const d = bd!;
+    const insert = (xs: readonly number[], v: number) => [...xs.slice(0, d), v, ...xs.slice(d)];
+    const out = bind1(sliceP, [x!], {
+      start: insert(start, 0),
+      limit: insert(limit, x!.shape[d]!),
+      strides: strides ? insert(strides, 1) : null,
     });
-    return [[out], [0]];
+    return [[out], [d]];
   },
 });
 
@@ -239,8 +241,11 @@ export const concatenateP: Primitive<ConcatenateParams> = definePrimitive<Concat
     });
   },
   batch(xs, dims, { axis }) {
+    // One shared batch axis, where the operands mostly have it: joining features-major chunks
+    // (batch last) then copies whole contiguous blocks.
     const size = batchSizeOf(xs, dims);
-    const moved = xs.map((x, i) => batchFirst(x, dims[i] ?? null, size));
-    return [[bind1(concatenateP, moved, { axis: axis + 1 })], [0] as BatchDim[]];
+    const to = sharedBatchDim(xs, dims);
+    const moved = xs.map((x, i) => batchAt(x, dims[i] ?? null, size, to));
+    return [[bind1(concatenateP, moved, { axis: to <= axis ? axis + 1 : axis })], [to] as BatchDim[]];
   },
 });

@@ -87,20 +87,35 @@ function typeOf(data: FloatArray): SimdFloat {
   return data instanceof Float32Array ? F32 : F64;
 }
 
-/**
- * `out[i, r] = Σ_{e: rows[e] = r} values[e] · x[i, cols[e]]` for `x` of `n × w` (row-major) and
- * `out` of `n × numRows`, computed in the precision of the element type. Throws if WebAssembly
- * SIMD is unavailable (check {@link wasmSparseAvailable}).
- * Example: `spmvWasm(x, 250, 513, values, table, 128, out)`.
- */
-export function spmvWasm(x: FloatArray, n: number, w: number, values: FloatArray, table: EdgeTable, numRows: number, out: FloatArray): void {
+/** Copies `rows` contiguous rows of `n` from `src` into `dst` at element `at` as rows of `np` (zero-padded). */
+function rowsIn(src: FloatArray, rows: number, n: number, dst: FloatArray, at: number, np: number): void {
+  if (np === n) {
+    dst.set(src.subarray(0, rows * n), at);
+    return;
+  }
+  for (let j = 0; j < rows; j++) {
+    const row = at + j * np;
+    dst.set(src.subarray(j * n, j * n + n), row);
+    dst.fill(0, row + n, row + np);
+  }
+}
+
+/** How operands sit in JS memory: samples-major (`[n][features]`, transposed on the way) or features-major (`[features][n]`, copied row by row). */
+type Order = "samples-major" | "features-major";
+
+function loadIn(order: Order, src: FloatArray, n: number, features: number, dst: FloatArray, at: number, np: number): void {
+  if (order === "samples-major") transposeIn(src, n, features, dst, at, np);
+  else rowsIn(src, features, n, dst, at, np);
+}
+
+function spmvIn(order: Order, x: FloatArray, n: number, w: number, values: FloatArray, table: EdgeTable, numRows: number, out: FloatArray): void {
   const rt = getRuntime();
   if (rt === null) throw new Error("spmvWasm: WebAssembly SIMD128 is not available in this engine");
   const type = typeOf(x);
   const eb = type.bytes;
   const tileLanes = SPMV_VECTORS * type.lanes;
   const np = Math.ceil(n / tileLanes) * tileLanes;
-  const { order, rowStart, cols } = table.byRow();
+  const { order: edgeOrder, rowStart, cols } = table.byRow();
   const e = table.size;
   const mem = new Layout();
   const xAt = mem.take(w * np * eb);
@@ -110,19 +125,24 @@ export function spmvWasm(x: FloatArray, n: number, w: number, values: FloatArray
   const outAt = mem.take(numRows * np * eb);
   const v = views(rt, mem.bytes);
   const fv = type === F32 ? v.f32 : v.f64;
-  transposeIn(x, n, w, fv, xAt / eb, np);
+  loadIn(order, x, n, w, fv, xAt / eb, np);
   const rowBytes = np * eb;
   const c0 = colAt / 4;
   for (let k = 0; k < e; k++) v.i32[c0 + k] = cols[k]! * rowBytes;
   const v0 = valAt / eb;
-  if (order === null) fv.set(values.subarray(0, e), v0);
-  else for (let k = 0; k < e; k++) fv[v0 + k] = values[order[k]!]!;
+  if (edgeOrder === null) fv.set(values.subarray(0, e), v0);
+  else for (let k = 0; k < e; k++) fv[v0 + k] = values[edgeOrder[k]!]!;
   const s0 = startAt / 4;
   const bound = Math.min(table.rowBound, numRows);
   v.i32.set(rowStart.subarray(0, bound + 1), s0);
   v.i32.fill(e, s0 + bound + 1, s0 + numRows + 1);
   rt[type.name].spmv(xAt, colAt, valAt, startAt, outAt, numRows, rowBytes, np / tileLanes);
   const o0 = outAt / eb;
+  if (order === "features-major") {
+    if (np === n) out.set(fv.subarray(o0, o0 + numRows * n));
+    else for (let r = 0; r < numRows; r++) out.set(fv.subarray(o0 + r * np, o0 + r * np + n), r * n);
+    return;
+  }
   for (let r = 0; r < numRows; r++) {
     const row = o0 + r * np;
     for (let i = 0, d = r; i < n; i++, d += numRows) out[d] = fv[row + i]!;
@@ -130,12 +150,26 @@ export function spmvWasm(x: FloatArray, n: number, w: number, values: FloatArray
 }
 
 /**
- * `out[e] = Σ_i a[i, rows[e]] · b[i, cols[e]]` for `a` of `n × numRows` and `b` of `n × w`
- * (row-major), computed in the precision of the element type. Throws if WebAssembly SIMD is
- * unavailable.
- * Example: `edgeDotWasm(a, b, 250, 128, 513, table, out)`.
+ * `out[i, r] = Σ_{e: rows[e] = r} values[e] · x[i, cols[e]]` for `x` of `n × w` and `out` of
+ * `n × numRows` (samples-major, row-major), computed in the precision of the element type.
+ * Throws if WebAssembly SIMD is unavailable (check {@link wasmSparseAvailable}).
+ * Example: `spmvWasm(x, 250, 513, values, table, 128, out)`.
  */
-export function edgeDotWasm(a: FloatArray, b: FloatArray, n: number, numRows: number, w: number, table: EdgeTable, out: FloatArray): void {
+export function spmvWasm(x: FloatArray, n: number, w: number, values: FloatArray, table: EdgeTable, numRows: number, out: FloatArray): void {
+  spmvIn("samples-major", x, n, w, values, table, numRows, out);
+}
+
+/**
+ * The features-major spmv: `out[r, i] = Σ_{e: rows[e] = r} values[e] · x[cols[e], i]` for `x`
+ * of `w × n` and `out` of `numRows × n` (row-major; the samples are contiguous, so operands are
+ * copied in and out row by row, not transposed). Throws if WebAssembly SIMD is unavailable.
+ * Example: `spmvRowsWasm(x, 250, 513, values, table, 128, out)`.
+ */
+export function spmvRowsWasm(x: FloatArray, n: number, w: number, values: FloatArray, table: EdgeTable, numRows: number, out: FloatArray): void {
+  spmvIn("features-major", x, n, w, values, table, numRows, out);
+}
+
+function edgeDotIn(order: Order, a: FloatArray, b: FloatArray, n: number, numRows: number, w: number, table: EdgeTable, out: FloatArray): void {
   const rt = getRuntime();
   if (rt === null) throw new Error("edgeDotWasm: WebAssembly SIMD128 is not available in this engine");
   const type = typeOf(a);
@@ -151,8 +185,8 @@ export function edgeDotWasm(a: FloatArray, b: FloatArray, n: number, numRows: nu
   const outAt = mem.take(e * eb);
   const v = views(rt, mem.bytes);
   const fv = type === F32 ? v.f32 : v.f64;
-  transposeIn(a, n, numRows, fv, aAt / eb, np);
-  transposeIn(b, n, w, fv, bAt / eb, np);
+  loadIn(order, a, n, numRows, fv, aAt / eb, np);
+  loadIn(order, b, n, w, fv, bAt / eb, np);
   const rowBytes = np * eb;
   const { rows, cols } = table;
   for (let k = 0, r0 = rowAt / 4, c0 = colAt / 4; k < e; k++) {
@@ -161,4 +195,23 @@ export function edgeDotWasm(a: FloatArray, b: FloatArray, n: number, numRows: nu
   }
   rt[type.name].edgeDot(aAt, bAt, rowAt, colAt, outAt, e, np / chunkLanes);
   out.set(fv.subarray(outAt / eb, outAt / eb + e));
+}
+
+/**
+ * `out[e] = Σ_i a[i, rows[e]] · b[i, cols[e]]` for `a` of `n × numRows` and `b` of `n × w`
+ * (samples-major, row-major), computed in the precision of the element type. Throws if
+ * WebAssembly SIMD is unavailable.
+ * Example: `edgeDotWasm(a, b, 250, 128, 513, table, out)`.
+ */
+export function edgeDotWasm(a: FloatArray, b: FloatArray, n: number, numRows: number, w: number, table: EdgeTable, out: FloatArray): void {
+  edgeDotIn("samples-major", a, b, n, numRows, w, table, out);
+}
+
+/**
+ * The features-major edge_dot: `out[e] = Σ_i a[rows[e], i] · b[cols[e], i]` for `a` of
+ * `numRows × n` and `b` of `w × n` (row-major). Throws if WebAssembly SIMD is unavailable.
+ * Example: `edgeDotRowsWasm(a, b, 250, 128, 513, table, out)`.
+ */
+export function edgeDotRowsWasm(a: FloatArray, b: FloatArray, n: number, numRows: number, w: number, table: EdgeTable, out: FloatArray): void {
+  edgeDotIn("features-major", a, b, n, numRows, w, table, out);
 }
