@@ -1,5 +1,5 @@
 import { DTypeError } from "./errors.js";
-import { allocateTyped } from "./slab_allocator.js";
+import { allocateTyped, recycleTyped } from "./slab_allocator.js";
 
 /** The element types a tensor can hold. `float32` is the default, as in JAX. */
 export type DType = "float32" | "float64" | "int32" | "uint32" | "bool";
@@ -45,6 +45,22 @@ export function typedArrayFor(dtype: DType): { new (n: number): TypedArray; new 
  */
 export function allocate(dtype: DType, size: number): TypedArray {
   return allocateTyped(typedArrayFor(dtype) as never, size) as TypedArray;
+}
+
+/**
+ * Hand back an array from {@link allocate} that nothing reads any more, so that a later
+ * `allocate` of the same dtype and size reuses its memory (zeroed) instead of a new backing
+ * store; large arrays only, others are left to the garbage collector. The caller guarantees
+ * that no tensor or view over `data` is still in use: jit's executor calls it for intermediates
+ * after their last reader, as proven from the traced program.
+ *
+ * @example
+ * const tmp = allocate("float64", 100_000);
+ * // ... fill and read tmp, keep no reference to it ...
+ * recycle(tmp);
+ */
+export function recycle(data: TypedArray): void {
+  recycleTyped(data);
 }
 
 /**

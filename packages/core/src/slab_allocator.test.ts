@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { np } from "./index.js";
-import { allocateTyped, MAX_POOLED_BYTES, SLAB_BYTES } from "./slab_allocator.js";
+import { allocateTyped, MAX_POOLED_BYTES, recycleTyped, SLAB_BYTES } from "./slab_allocator.js";
 
 describe("allocateTyped", () => {
   it("serves mid-sized arrays as disjoint, zeroed, 8-byte aligned views of shared slabs", () => {
@@ -50,5 +50,43 @@ describe("tensor buffers handed to users", () => {
     expect(values[99]).toBe(100);
     values[0] = -1;
     expect(x.toArray()).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+  });
+});
+
+describe("recycleTyped", () => {
+  it("hands a recycled large array to the next allocation of the same type and length, zeroed", () => {
+    const n = MAX_POOLED_BYTES / 4 + 123;
+    const a = allocateTyped(Float32Array, n);
+    a.fill(5);
+    recycleTyped(a);
+    const b = allocateTyped(Float32Array, n);
+    expect(b).toBe(a);
+    expect(Array.from(b).every((v) => v === 0)).toBe(true);
+    // Taken once: the next allocation is a new array.
+    expect(allocateTyped(Float32Array, n)).not.toBe(a);
+  });
+
+  it("keeps arrays apart by type and length", () => {
+    const n = MAX_POOLED_BYTES / 4 + 7;
+    const a = allocateTyped(Float32Array, n);
+    recycleTyped(a);
+    expect(allocateTyped(Int32Array, n)).not.toBe(a);
+    expect(allocateTyped(Float32Array, n + 1)).not.toBe(a);
+    expect(allocateTyped(Float32Array, n)).toBe(a);
+  });
+
+  it("ignores slab views, subarrays and small arrays, and never keeps an array twice", () => {
+    const slabView = allocateTyped(Float32Array, 100);
+    recycleTyped(slabView);
+    const big = new Float32Array(MAX_POOLED_BYTES);
+    recycleTyped(big.subarray(1));
+    recycleTyped(big.subarray(0, MAX_POOLED_BYTES / 2));
+    expect(allocateTyped(Float32Array, MAX_POOLED_BYTES - 1)).not.toBe(big);
+    const n = MAX_POOLED_BYTES / 4 + 11;
+    const a = allocateTyped(Float32Array, n);
+    recycleTyped(a);
+    recycleTyped(a);
+    expect(allocateTyped(Float32Array, n)).toBe(a);
+    expect(allocateTyped(Float32Array, n)).not.toBe(a);
   });
 });

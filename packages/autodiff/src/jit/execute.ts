@@ -1,4 +1,4 @@
-import { allocate, ConcreteTensor, type TypedArray } from "@connex/core";
+import { allocate, ConcreteTensor, recycle, type TypedArray } from "@connex/core";
 import type { Atom, Jaxpr } from "./jaxpr.js";
 import { fuse } from "./fuse.js";
 
@@ -57,7 +57,50 @@ export function compileJaxpr(jaxpr: Jaxpr): Executable {
     return { run, inputs: step.inputs.map(operand), outputs: outSlotsOfStep };
   });
   const outs = jaxpr.outs.map(operand);
-  return straightLine(planned, outs, jaxpr.inVars.length, reused);
+  const recycleAfter = recyclingPlan(steps0, jaxpr, slotMap);
+  return straightLine(planned, outs, jaxpr.inVars.length, reused, recycleAfter);
+}
+
+/**
+ * Primitives whose implementation always returns newly allocated outputs (never an operand, a
+ * view of one, or a constant): their buffers belong to the call, and can be recycled.
+ */
+const FRESH_OUTPUT_PRIMITIVES = new Set(["spmv", "edge_dot", "concatenate", "gather", "scatter_add", "scatter", "pad", "matmul"]);
+
+/**
+ * Which intermediate buffers the call may hand back to the allocator (`recycle`), and after
+ * which step: for each buffer a fresh-output primitive makes, the last step reading it or any
+ * value that may alias it (the output of any other non-fused primitive may be a view of its
+ * operands, so aliasing is followed through them conservatively), unless an output of the call
+ * may alias it. Big intermediates (a pruned DenseMLP step makes dozens of `[128, 250]` and
+ * larger) then reuse memory across calls instead of paying for new backing stores.
+ */
+function recyclingPlan(steps: ReturnType<typeof fuse>, jaxpr: Jaxpr, slotMap: Map<number, number>): Map<number, number[]> {
+  const roots = new Map<number, readonly number[]>();
+  const producedAt = new Map<number, number>();
+  const lastUse = new Map<number, number>();
+  const rootsOf = (a: Atom): readonly number[] => (a.kind === "var" ? (roots.get(slotMap.get(a.v.id)!) ?? []) : []);
+  steps.forEach((step, i) => {
+    for (const a of step.kind === "eqn" ? step.eqn.inputs : step.inputs) for (const r of rootsOf(a)) lastUse.set(r, i);
+    if (step.kind !== "eqn") return; // fused loops write buffers of their own, never their operands'
+    const fresh = FRESH_OUTPUT_PRIMITIVES.has(step.eqn.prim.name);
+    const inherited = fresh ? [] : [...new Set(step.eqn.inputs.flatMap(rootsOf))];
+    for (const v of step.eqn.outputs) {
+      const slot = slotMap.get(v.id)!;
+      roots.set(slot, fresh ? [slot] : inherited);
+      if (fresh) producedAt.set(slot, i);
+    }
+  });
+  const escaping = new Set(jaxpr.outs.flatMap(rootsOf));
+  const plan = new Map<number, number[]>();
+  for (const [slot, at] of producedAt) {
+    if (escaping.has(slot)) continue;
+    const after = Math.max(at, lastUse.get(slot) ?? at);
+    let list = plan.get(after);
+    if (!list) plan.set(after, (list = []));
+    list.push(slot);
+  }
+  return plan;
 }
 
 /** Generated executors, numbered so that each has a source text of its own (see fusion.ts). */
@@ -75,6 +118,7 @@ function straightLine(
   outs: readonly Operand[],
   numIn: number,
   reused: ReadonlySet<TypedArray>,
+  recycleAfter: ReadonlyMap<number, readonly number[]>,
 ): Executable {
   const constants: ConcreteTensor[] = [];
   const constIndex = new Map<ConcreteTensor, number>();
@@ -92,6 +136,7 @@ function straightLine(
   const lastUse = new Map<number, number>();
   planned.forEach((s, i) => s.inputs.forEach((x) => x.value === null && lastUse.set(x.slot, i)));
   const lines: string[] = [];
+  const recycled = new Set([...recycleAfter.values()].flat());
   for (let i = 0; i < numIn; i++) lines.push(`let v${i} = inputs[${i}];`);
   planned.forEach((s, i) => {
     const call = `S[${i}].run([${s.inputs.map(ref).join(", ")}])`;
@@ -100,13 +145,16 @@ function straightLine(
       lines.push(`r = ${call};`);
       s.outputs.forEach((slot, k) => lines.push(`let v${slot} = r[${k}];`));
     }
+    // Buffers to recycle are held apart from their tensors, which may be dropped earlier.
+    for (const slot of s.outputs) if (recycled.has(slot)) lines.push(`let b${slot} = v${slot}.nd.data;`);
+    for (const slot of recycleAfter.get(i) ?? []) lines.push(`R(b${slot}); b${slot} = undefined;`);
     const dead = [...new Set(s.inputs.filter((x) => x.value === null && lastUse.get(x.slot) === i && !outSlots.has(x.slot) && x.slot >= numIn).map((x) => x.slot))];
     if (dead.length > 0) lines.push(`${dead.map((d) => `v${d}`).join(" = ")} = undefined;`);
   });
   lines.push(`return [${outs.map(ref).join(", ")}];`);
   const body = `let r;\n${lines.join("\n")}\n// jit executor #${nextExecutorTag++}`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const run = new Function("S", "C", `return function run(inputs) {\n${body}\n};`)(planned, constants) as (inputs: readonly ConcreteTensor[]) => ConcreteTensor[];
+  const run = new Function("S", "C", "R", `return function run(inputs) {\n${body}\n};`)(planned, constants, recycle) as (inputs: readonly ConcreteTensor[]) => ConcreteTensor[];
   return (inputs) => {
     const results = run(inputs);
     for (let i = 0; i < results.length; i++) {

@@ -27,6 +27,29 @@ describe("jit", () => {
     expect(j.cacheSize).toBe(3); // so does a new dtype
   });
 
+  it("recycles big intermediates across calls without touching values that escape", () => {
+    // Large fresh-output intermediates (concatenate, matmul, gather) feed views that escape
+    // (a slice, a reshape, a transpose) and values that do not; every returned array must keep
+    // its contents after later calls reuse the recycled memory.
+    const f = (a: Tensor, b: Tensor) => {
+      const joined = np.concatenate([a, b]); // [2n]: escapes through a slice view
+      const prod = np.matmul(np.reshape(a, [40, 50]), np.reshape(b, [50, 40])); // intermediate only
+      const padded = np.concatenate([np.zeros([3]), np.reshape(prod, [-1]), np.zeros([3])]); // escapes reshaped
+      const picked = np.take(joined, np.array([5, 1, 3999, 2], { dtype: "int32" })); // small
+      return [np.slice(joined, 10, 3000), np.reshape(padded, [2, -1]), np.transpose(prod), np.sum(np.tanh(prod)), picked];
+    };
+    const j = jit(f);
+    const inputs = (s: number) => [np.multiply(np.sin(np.arange(2000, { dtype: "float32" })), s), np.cos(np.multiply(np.arange(2000, { dtype: "float32" }), s))] as const;
+    const first = j(...inputs(1));
+    const kept = first.map((t) => t.toArray());
+    for (let s = 2; s < 6; s++) {
+      const got = j(...inputs(s));
+      const want = f(...inputs(s));
+      got.forEach((t, k) => expectClose(t, want[k]!, 1e-5));
+    }
+    first.forEach((t, k) => expect(t.toArray()).toEqual(kept[k]));
+  });
+
   it("composes with grad and vmap both ways", () => {
     const g = grad(mlp);
     const jg = jit(g);

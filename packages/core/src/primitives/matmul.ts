@@ -1,4 +1,4 @@
-import { allocateTyped } from "../slab_allocator.js";
+import { allocateTyped, recycleTyped } from "../slab_allocator.js";
 import { allocate, type DType } from "../dtype.js";
 import { DTypeError, ShapeError } from "../errors.js";
 import { matmulAccumulate } from "../kernels/matmul.js";
@@ -80,6 +80,8 @@ export const matmulP: Primitive<Record<string, never>> = definePrimitive<Record<
     if (a!.dtype === "float64") return [ConcreteTensor.fromData(acc, outShape, "float64", weak)];
     const out = allocate(a!.dtype, acc.length);
     out.set(acc);
+    // The float64 accumulator is a local temporary: its memory serves the next product.
+    recycleTyped(acc);
     return [ConcreteTensor.fromData(out, outShape, a!.dtype, weak)];
   },
   jvp([a, b], [ta, tb]) {
