@@ -45,6 +45,13 @@ export interface Primitive<P = any> {
    * into one loop; eager kernels run it through the same compiled loops.
    */
   scalarKernel?(inputs: AbstractArray[], params: P): (...args: number[]) => number;
+  /**
+   * For an elementwise primitive whose `impl` has a whole-array kernel faster than a fused
+   * scalar loop for these operands (GELU on large float32 arrays runs in WebAssembly SIMD):
+   * `true` tells jit to run the equation on its own instead of fusing it. Either way the
+   * results are the same, bit for bit.
+   */
+  unfusedFor?(inputs: AbstractArray[], params: P): boolean;
   /** Marks primitives whose outputs are never differentiable (comparisons, integer ops, random bits). */
   readonly nonDifferentiable?: boolean;
 }

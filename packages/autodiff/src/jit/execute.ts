@@ -63,9 +63,10 @@ export function compileJaxpr(jaxpr: Jaxpr): Executable {
 
 /**
  * Primitives whose implementation always returns newly allocated outputs (never an operand, a
- * view of one, or a constant): their buffers belong to the call, and can be recycled.
+ * view of one, or a constant): their buffers belong to the call, and can be recycled. (The two
+ * GELU primitives are here for the equations jit leaves unfused, see `Primitive.unfusedFor`.)
  */
-const FRESH_OUTPUT_PRIMITIVES = new Set(["spmv", "edge_dot", "concatenate", "gather", "scatter_add", "scatter", "pad", "matmul"]);
+const FRESH_OUTPUT_PRIMITIVES = new Set(["spmv", "edge_dot", "concatenate", "gather", "scatter_add", "scatter", "pad", "matmul", "gelu_tanh", "gelu_tanh_derivative"]);
 
 /**
  * Which intermediate buffers the call may hand back to the allocator (`recycle`), and after

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { nn, np, type Tensor } from "@connex/core";
-import { jit, makeJaxpr } from "../index.js";
+import { jit, makeJaxpr, valueAndGrad } from "../index.js";
 import { fuse } from "./fuse.js";
 
 describe("elementwise fusion", () => {
@@ -41,5 +41,21 @@ describe("elementwise fusion", () => {
     const [, a] = jit(f)(x32, row32) as Tensor[];
     const [, b] = f(x32, row32) as Tensor[];
     expect(Array.from(a!.toTypedArray())).toEqual(Array.from(b!.toTypedArray()));
+  });
+
+  it("leaves GELU on large float32 arrays unfused (its WebAssembly kernel), with the same bits as eager, value and gradient", () => {
+    const big = np.astype(np.reshape(np.linspace(-7, 7, 300), [3, 100]), "float32");
+    const g = (a: Tensor) => nn.gelu(np.add(a, 0.5));
+    const names = (a: Tensor) => fuse(makeJaxpr(g)(a)).map((st) => (st.kind === "eqn" ? st.eqn.prim.name : "fused"));
+    expect(names(big)).toContain("gelu_tanh");
+    expect(names(np.astype(big, "float64"))).not.toContain("gelu_tanh"); // float64: fused with the add
+    expect(names(np.astype(np.slice(big, [0, 0], [1, 10]), "float32"))).not.toContain("gelu_tanh"); // short: fused
+    expect(Array.from((jit(g)(big) as Tensor).toTypedArray())).toEqual(Array.from(g(big).toTypedArray()));
+    const loss = (a: Tensor) => np.sum(np.multiply(g(a), a));
+    const vg = valueAndGrad(loss);
+    const [v1, g1] = jit(vg)(big) as [Tensor, Tensor];
+    const [v2, g2] = vg(big) as [Tensor, Tensor];
+    expect(v1.item()).toBe(v2.item());
+    expect(Array.from(g1.toTypedArray())).toEqual(Array.from(g2.toTypedArray()));
   });
 });

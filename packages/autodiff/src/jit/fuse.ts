@@ -21,7 +21,8 @@ export interface SingleStep {
 export type Step = FusedGroup | SingleStep;
 
 function isElementwise(e: Eqn): boolean {
-  return e.prim.scalarKernel !== undefined && e.outputs.length === 1;
+  if (e.prim.scalarKernel === undefined || e.outputs.length !== 1) return false;
+  return !e.prim.unfusedFor?.(e.inputs.map((a) => (a.kind === "var" ? a.v.aval : a.value)), e.params);
 }
 
 /**

@@ -52,11 +52,19 @@ describe("nn functions: dtypes, stability and options", () => {
     expect(nn.softmax(xt, { axis: 0 }).toArray()).toEqual(transposeArray(nn.softmax(x, { axis: 1 })));
   });
 
-  it("gelu (tanh approximation) in float32 is the float64 value rounded once", () => {
-    const xs = [-6, -2.5, -1, -0.1, 0, 1e-4, 0.3, 1, 2.5, 6];
-    const f32 = vals(nn.gelu(array(xs, { dtype: "float32" })));
-    const f64 = vals(nn.gelu(array(xs.map((v) => Math.fround(v)), { dtype: "float64" })));
-    expect(f32).toEqual(f64.map((v) => Math.fround(v)));
+  it("gelu (tanh approximation) in float32 is the exact value rounded once, in the tails too", () => {
+    const xs = [-9, -6, -2.5, -1, -0.1, 0, 1e-4, 0.3, 1, 2.5, 6, 9];
+    // The exact value to float64 accuracy: ½(1 + tanh u) = 1 / (1 + e^{-2u}) has no cancellation.
+    const exact = (v: number) => v / (1 + Math.exp(-2 * Math.sqrt(2 / Math.PI) * (v + 0.044715 * v * v * v)));
+    for (const n of [xs.length, 100]) {
+      // 12 values take the scalar loop, 100 the WebAssembly kernel: the same bits either way.
+      const inputs = Array.from({ length: n }, (_, i) => xs[i % xs.length]!);
+      const f32 = vals(nn.gelu(array(inputs, { dtype: "float32" })));
+      expect(f32).toEqual(inputs.map((v) => Math.fround(exact(Math.fround(v)))));
+    }
+    // float64 keeps the tanh form as written (NumPy's and JAX's), within rounding of it.
+    const f64 = vals(nn.gelu(array(xs, { dtype: "float64" })));
+    f64.forEach((v, i) => expect(Math.abs(v - 0.5 * xs[i]! * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (xs[i]! + 0.044715 * xs[i]! ** 3))))).toBeLessThanOrEqual(1e-15));
     expect(vals(nn.gelu(array([-Infinity, Infinity, NaN], { dtype: "float64" })))).toEqual([NaN, Infinity, NaN]);
   });
 

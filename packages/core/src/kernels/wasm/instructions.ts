@@ -62,6 +62,19 @@ const SIMD = {
   f64x2Add: 0xf0,
   f64x2Sub: 0xf1,
   f64x2Mul: 0xf2,
+  v128Store64Lane: 0x5b,
+  v128Load64Zero: 0x5d,
+  f32x4DemoteF64x2Zero: 0x5e,
+  f64x2PromoteLowF32x4: 0x5f,
+  v128AndNot: 0x4f,
+  f64x2Gt: 0x4a,
+  f64x2Nearest: 0x94,
+  i64x2ExtendLowI32x4S: 0xc7,
+  i64x2Shl: 0xcb,
+  f64x2Div: 0xf3,
+  f64x2Min: 0xf4,
+  f64x2Max: 0xf5,
+  i32x4TruncSatF64x2SZero: 0xfc,
 } as const;
 
 /** The block type of a block/loop/if that takes and leaves nothing on the stack. */
@@ -230,6 +243,58 @@ export class Instructions {
   v128Store(offset = 0): this {
     return this.simd(SIMD.v128Store, Instructions.memarg(4, offset));
   }
+  /** Loads 64 bits into the low half of a vector, zeroing the high half. */
+  v128Load64Zero(offset = 0): this {
+    return this.simd(SIMD.v128Load64Zero, Instructions.memarg(3, offset));
+  }
+  /** Stores 64-bit lane `lane` of the vector. */
+  v128Store64Lane(lane: number, offset = 0): this {
+    return this.simd(SIMD.v128Store64Lane, [...Instructions.memarg(3, offset), lane]);
+  }
+  /** The two f64 lanes rounded to f32 in lanes 0 and 1; lanes 2 and 3 zero. */
+  f32x4DemoteF64x2Zero(): this {
+    return this.simd(SIMD.f32x4DemoteF64x2Zero);
+  }
+  /** f32 lanes 0 and 1 widened to two f64 lanes. */
+  f64x2PromoteLowF32x4(): this {
+    return this.simd(SIMD.f64x2PromoteLowF32x4);
+  }
+  /** `a & ~b`, bitwise. */
+  v128AndNot(): this {
+    return this.simd(SIMD.v128AndNot);
+  }
+  /** Lane-wise `a > b`: all ones where true. */
+  f64x2Gt(): this {
+    return this.simd(SIMD.f64x2Gt);
+  }
+  /** Lane-wise round to nearest integer, ties to even. */
+  f64x2Nearest(): this {
+    return this.simd(SIMD.f64x2Nearest);
+  }
+  /** i32 lanes 0 and 1 sign-extended to two i64 lanes. */
+  i64x2ExtendLowI32x4S(): this {
+    return this.simd(SIMD.i64x2ExtendLowI32x4S);
+  }
+  /** Lane-wise shift left by an i32 count. */
+  i64x2Shl(): this {
+    return this.simd(SIMD.i64x2Shl);
+  }
+  f64x2Div(): this {
+    return this.simd(SIMD.f64x2Div);
+  }
+  /** Lane-wise minimum (NaN if either lane is NaN). */
+  f64x2Min(): this {
+    return this.simd(SIMD.f64x2Min);
+  }
+  /** Lane-wise maximum (NaN if either lane is NaN). */
+  f64x2Max(): this {
+    return this.simd(SIMD.f64x2Max);
+  }
+  /** The two f64 lanes truncated to saturated i32 in lanes 0 and 1 (NaN to 0); lanes 2 and 3 zero. */
+  i32x4TruncSatF64x2SZero(): this {
+    return this.simd(SIMD.i32x4TruncSatF64x2SZero);
+  }
+
   f32x4Splat(): this {
     return this.simd(SIMD.f32x4Splat);
   }
