@@ -2,8 +2,9 @@
  * The forward pass: the network's values are filled batch by batch, each batch one masked
  * matrix-vector product over the contiguous range of earlier values it reads. Per-sample code;
  * under `vmap` every product becomes one matrix-matrix product over the whole data batch.
- * Batches whose block is sparse enough (`sparse_edges.ts`) instead gather their edges' weights
- * and compute a sparse product (`np.spmv`) over the same values.
+ * Batches whose block is sparse enough (`sparse_edges.ts`) instead compute a sparse product
+ * (`np.spmv`) over the same values with their edges' weights (stored per edge, see
+ * `weight_storage.ts`, or gathered from the block).
  */
 import { np, type Tensor } from "@connex/core";
 import { applyActivation, type Activation } from "./activation.js";
@@ -13,6 +14,7 @@ import { topoNorm } from "./features/topo_norm.js";
 import type { TopoBatchParameters } from "./parameters.js";
 import { sparsePathFor } from "./sparse_edges.js";
 import type { NetworkStructure } from "./structure.js";
+import { denseWeights, isEdgeWeights } from "./weight_storage.js";
 import type { BatchLayout, InputSegment } from "./topology.js";
 
 /** The parts of a network the forward pass reads. */
@@ -48,11 +50,11 @@ function affine(layout: BatchLayout, params: TopoBatchParameters, chunks: readon
     const sparse = sparsePathFor(layout);
     if (sparse) {
       // Only the edges' weights are read, so off-mask entries never contribute (as with the mask).
-      const edgeWeights = np.take(np.ravel(params.weights), sparse.flatIndex);
+      const edgeWeights = isEdgeWeights(params.weights) ? params.weights : np.take(np.ravel(params.weights), sparse.flatIndex);
       return np.add(np.spmv(vals, edgeWeights, sparse.table, layout.neurons.length), params.biases);
     }
   }
-  const weights = np.where(params.mask, params.weights, 0);
+  const weights = isEdgeWeights(params.weights) ? denseWeights(layout, params.weights) : np.where(params.mask, params.weights, 0);
   if (params.neuronSelfAttention) {
     const fanIn = layout.inputColumns.map((c) => c.length);
     const attended = neuronSelfAttention(params.neuronSelfAttention, params.mask, fanIn, vals);

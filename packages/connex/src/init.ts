@@ -24,6 +24,7 @@ import type { NeuronId } from "./neuron_id.js";
 import type { NetworkFeatures } from "./options.js";
 import type { AttentionParameters, TopoBatchParameters } from "./parameters.js";
 import type { BatchLayout, NetworkTopology } from "./topology.js";
+import { storedWeights, storesEdgeWeights } from "./weight_storage.js";
 
 /** What an initialiser knows about the batch it draws for. */
 export interface InitContext {
@@ -122,12 +123,13 @@ export function batchMask(layout: BatchLayout): Tensor {
 }
 
 /**
- * The weights, biases and mask of one batch from a drawn `[size, width + 1]` block.
+ * The weights, biases and mask of one batch from a drawn `[size, width + 1]` block; the
+ * weights stored per edge when `perEdge` (see `weight_storage.ts`).
  *
  * @example
  * affineFromBlock(layout, block, "float32").weights.shape; // [size, width]
  */
-export function affineFromBlock(layout: BatchLayout, drawn: Tensor, dtype: DType, batchIndex: number): Pick<TopoBatchParameters, "weights" | "biases" | "mask"> {
+export function affineFromBlock(layout: BatchLayout, drawn: Tensor, dtype: DType, batchIndex: number, perEdge = false): Pick<TopoBatchParameters, "weights" | "biases" | "mask"> {
   const size = layout.neurons.length;
   const width = layout.inputEnd - layout.inputStart;
   if (drawn.shape.length !== 2 || drawn.shape[0] !== size || drawn.shape[1] !== width + 1) {
@@ -143,7 +145,7 @@ export function affineFromBlock(layout: BatchLayout, drawn: Tensor, dtype: DType
     for (const c of cols) kept[j * width + c] = weights[j * width + c]!;
   });
   return {
-    weights: tensorOf(kept, [size, width], dtype),
+    weights: storedWeights(layout, kept, dtype, perEdge),
     biases: tensorOf(block(data, 0, size, width + 1, width, width + 1), [size], dtype),
     mask: batchMask(layout),
   };
@@ -181,7 +183,7 @@ export function initialiseBatches(
       columns: topology.order.slice(layout.inputStart, layout.inputEnd),
     });
     const drawn = init(keys[i]!, [size, width + 1], context);
-    const affine = affineFromBlock(layout, drawn, dtype, i);
+    const affine = affineFromBlock(layout, drawn, dtype, i, storesEdgeWeights(layout, features));
     let topoNorm: TopoBatchParameters["topoNorm"] = null;
     if (features.topoNorm && width >= 2) {
       const d = drawNormal(normKeys[i]!, [width, 2], dtype, 1);

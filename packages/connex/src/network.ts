@@ -15,6 +15,7 @@ import type { TopoBatchParameters } from "./parameters.js";
 import { validateRoles, validateTopoSort } from "./roles.js";
 import { NetworkStructure } from "./structure.js";
 import { computeTopology, hiddenByLevel } from "./topology.js";
+import { weightBlock } from "./weight_storage.js";
 
 /** Options of `forward`. */
 export interface ForwardOptions {
@@ -217,7 +218,7 @@ export class NeuralNetwork extends Module {
    */
   toWeightedGraph(): WeightedGraph {
     const { topology, graph } = this.structure;
-    const weightRows = this.batchParameters.map((p) => p.weights.toTypedArray());
+    const weightRows = this.batchParameters.map((p, b) => weightBlock(topology.batches[b]!, p.weights));
     const where = new Map<NeuronId, { batch: number; row: number }>();
     topology.batches.forEach((layout, b) => layout.neurons.forEach((n, row) => where.set(n, { batch: b, row })));
     const edges = graphEdges(graph, topology.order).map(([from, to]) => {

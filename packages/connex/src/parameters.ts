@@ -33,13 +33,17 @@ export interface AdaptiveActivationParameters {
 
 /**
  * Parameters of one topological batch of `size` neurons reading `width` consecutive
- * positions. `weights[j, k]` is the weight of the edge from the neuron at position
- * `inputStart + k` into the batch's `j`-th neuron; it is used only where `mask[j, k]` is true
- * (the edge exists) and is kept at 0 elsewhere. Optional features are `null` when off (and for
+ * positions. In a weight block, `weights[j, k]` is the weight of the edge from the neuron at
+ * position `inputStart + k` into the batch's `j`-th neuron; it is used only where `mask[j, k]`
+ * is true (the edge exists) and is kept at 0 elsewhere. Sparse batches store only the edges'
+ * weights (`weight_storage.ts`). Optional features are `null` when off (and for
  * batches where they have nothing to act on: no inputs, or one input for topological norm).
  */
 export interface TopoBatchParameters {
-  /** `[size, width]` float. */
+  /**
+   * `[size, width]` float (the block, zero off the mask), or `[E]` for a batch sparse enough
+   * for the sparse path: one weight per edge, in edge order (see `weight_storage.ts`).
+   */
   readonly weights: Tensor;
   /** `[size]` float. */
   readonly biases: Tensor;

@@ -18,6 +18,7 @@ import { type BatchLayout, type NetworkTopology, topologyFromBatches } from "../
 import { activationByName } from "./activation_registry.js";
 import { NetworkFileError, UnregisteredActivationError } from "./errors.js";
 import { NETWORK_FORMAT, NETWORK_FORMAT_VERSION, type NetworkDescription, PARAMETER_GROUPS, type ParameterGroup } from "./format.js";
+import { storedWeights, storesEdgeWeights, weightBlock } from "../weight_storage.js";
 
 const OP = "cnx.load";
 
@@ -216,7 +217,13 @@ function build(bytes: Uint8Array): NeuralNetwork {
       fail(`the mask of batch ${b} disagrees with the graph's edges into neurons ${layout.neurons.map(formatNeuron).join(", ")}`, layout.neurons);
     }
   });
-  return network;
+  // Files hold weight blocks; sparse batches store theirs per edge (weight_storage.ts).
+  if (!topology.batches.some((layout) => storesEdgeWeights(layout, features))) return network;
+  const batchParameters = network.batchParameters.map((p, b) => {
+    const layout = topology.batches[b]!;
+    return storesEdgeWeights(layout, features) ? { ...p, weights: storedWeights(layout, weightBlock(layout, p.weights), d.dtype, true) } : p;
+  });
+  return NeuralNetwork.fromParts({ ...network, batchParameters });
 }
 
 /**

@@ -8,6 +8,7 @@ import { NeuralNetwork } from "../network.js";
 import type { NeuronId } from "../neuron_id.js";
 import { activationName } from "./activation_registry.js";
 import { NETWORK_FORMAT, NETWORK_FORMAT_VERSION, type NetworkDescription, PARAMETER_GROUPS } from "./format.js";
+import { isEdgeWeights, storedWeights, weightBlock } from "../weight_storage.js";
 
 /**
  * The description of everything in `network` that is not a parameter.
@@ -49,7 +50,17 @@ export function save(network: NeuralNetwork): Uint8Array {
     throw new InvalidOptionError(`cnx.save: expected a NeuralNetwork, got ${network === null ? "null" : typeof network}`);
   }
   const description = describeNetwork(network);
-  return tree.serialiseLeaves(network, {
+  return tree.serialiseLeaves(withWeightBlocks(network), {
     metadata: { format: NETWORK_FORMAT, version: String(NETWORK_FORMAT_VERSION), network: JSON.stringify(description) },
   });
+}
+
+/** The network with every batch's weights as a `[size, width]` block (files hold blocks, however weights are stored). */
+function withWeightBlocks(network: NeuralNetwork): NeuralNetwork {
+  const layouts = network.structure.topology.batches;
+  if (!network.batchParameters.some((p) => isEdgeWeights(p.weights))) return network;
+  const batchParameters = network.batchParameters.map((p, b) =>
+    isEdgeWeights(p.weights) ? { ...p, weights: storedWeights(layouts[b]!, weightBlock(layouts[b]!, p.weights), p.weights.dtype, false) } : p,
+  );
+  return NeuralNetwork.fromParts({ ...network, batchParameters });
 }

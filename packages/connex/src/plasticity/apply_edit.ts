@@ -30,6 +30,7 @@ import { NetworkStructure } from "../structure.js";
 import { segmentsFor, type BatchLayout, type InputSegment, type NetworkTopology } from "../topology.js";
 import { batchByPosition } from "./batch_order.js";
 import { BatchDraws, copyRun, floatData, ParameterKind, readData, tensorFrom, type FloatData } from "./parameter_draws.js";
+import { isEdgeWeights, storedWeights, storesEdgeWeights, weightBlock } from "../weight_storage.js";
 
 /** A structural edit, fully resolved by the calling plasticity function. */
 export interface NetworkEdit {
@@ -75,14 +76,18 @@ const ATTENTION_FIELDS = ["queryWeight", "queryBias", "keyWeight", "keyBias", "v
 /** The old network's parameter data, as read-only typed arrays (no copies), read on first use. */
 class OldParameters {
   private readonly cache = new Map<string, unknown>();
-  constructor(private readonly records: readonly TopoBatchParameters[]) {}
+  constructor(
+    private readonly records: readonly TopoBatchParameters[],
+    private readonly layouts: readonly BatchLayout[],
+  ) {}
 
   private get<T>(key: string, make: () => T): T {
     if (!this.cache.has(key)) this.cache.set(key, make());
     return this.cache.get(key) as T;
   }
+  /** Batch `b`'s weights as block data, however they are stored. */
   weights(b: number): FloatData {
-    return this.get(`w${b}`, () => readData(this.records[b]!.weights) as FloatData);
+    return this.get(`w${b}`, () => weightBlock(this.layouts[b]!, this.records[b]!.weights));
   }
   mask(b: number): Uint8Array {
     return this.get(`m${b}`, () => readData(this.records[b]!.mask) as Uint8Array);
@@ -450,7 +455,8 @@ function patchedRecord(ctx: EditContext, b: number, layout: BatchLayout, ob: num
   const oldLayout = ctx.old.batches[ob]!;
   const record = ctx.net.batchParameters[ob]!;
   const width = layout.inputEnd - layout.inputStart;
-  const weights = readData(record.weights).slice() as FloatData;
+  const stored = weightBlock(oldLayout, record.weights);
+  const weights = isEdgeWeights(record.weights) ? stored : (stored.slice() as FloatData);
   const mask = (readData(record.mask) as Uint8Array).slice();
   const fresh: number[] = [];
   layout.inputColumns.forEach((cols, j) => {
@@ -472,7 +478,7 @@ function patchedRecord(ctx: EditContext, b: number, layout: BatchLayout, ob: num
     }
   });
   new BatchDraws(ctx.edit.key, b, ctx.dtype).fill(ParameterKind.weights, weights, fresh);
-  const newWeights = tensorFrom(weights, [layout.neurons.length, width], ctx.dtype);
+  const newWeights = storedWeights(layout, weights, ctx.dtype, storesEdgeWeights(layout, ctx.features));
   const newMask = tensorFrom(mask, [layout.neurons.length, width], "bool");
   return produce(record, (draft) => {
     draft.weights = castDraft(newWeights);
@@ -643,7 +649,7 @@ function remappedRecord(ctx: EditContext, b: number, layout: BatchLayout, source
   }
 
   return Object.freeze({
-    weights: tensorFrom(weights, [size, width], dtype),
+    weights: storedWeights(layout, weights, dtype, storesEdgeWeights(layout, features)),
     biases: tensorFrom(biases, [size], dtype),
     mask: maskOf(layout),
     topoNorm,
@@ -691,7 +697,7 @@ export function applyEdit(net: NeuralNetwork, edit: NetworkEdit): NeuralNetwork 
     oldToNew,
     newToOld,
     oldBatchAt: batchByPosition(old),
-    oldParameters: new OldParameters(net.batchParameters),
+    oldParameters: new OldParameters(net.batchParameters, net.structure.topology.batches),
     inOrder: keepsOrder(oldToNew),
     survivors: new Map(),
   };

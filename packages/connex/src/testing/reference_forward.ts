@@ -9,6 +9,7 @@ import { applyActivation } from "../activation.js";
 import type { NeuralNetwork } from "../network.js";
 import type { NeuronId } from "../neuron_id.js";
 import type { AttentionParameters } from "../parameters.js";
+import { weightBlock } from "../weight_storage.js";
 
 type Matrix = number[][];
 
@@ -104,7 +105,7 @@ export function referenceForward(net: NeuralNetwork, x: readonly number[], multi
       const sorted = cols.slice().sort((a, c) => a - c);
       inputs = attend(unpackAttention(params.neuronSelfAttention, j), inputs, sorted, 1 / Math.sqrt(Math.max(sorted.length, 1)));
     }
-    const w = width > 0 ? values(np.take(params.weights, j, 0)) : [];
+    const w = width > 0 ? Array.from(weightBlock(layout, params.weights).subarray(j * width, (j + 1) * width)) : [];
     let pre = values(params.biases)[j]!;
     preds.forEach((_, i) => (pre += w[cols[i]!]! * inputs[cols[i]!]!));
     let out = pre;

@@ -11,6 +11,7 @@ import type { NeuronId } from "../../neuron_id.js";
 import type { AttentionParameters, TopoBatchParameters } from "../../parameters.js";
 import { NetworkStructure } from "../../structure.js";
 import { topologyFromBatches, type NetworkTopology } from "../../topology.js";
+import { storedWeights, storesEdgeWeights, weightBlock } from "../../weight_storage.js";
 
 const id = (n: NeuronId) => JSON.stringify(n);
 const flat = (t: Tensor) => Array.from(t.toTypedArray() as Float64Array, Number);
@@ -60,7 +61,7 @@ export function identityTable(net: NeuralNetwork): IdentityTable {
     const p = net.batchParameters[b]!;
     const cols = rangeNeurons(topology, b);
     const width = cols.length;
-    const weights = flat(p.weights);
+    const weights = Array.from(weightBlock(layout, p.weights));
     const biases = flat(p.biases);
     const perBatch = new Map<string, number>();
     table.perBatch.push(perBatch);
@@ -141,7 +142,7 @@ export function recordsFromTable(
     const ada = features.adaptiveActivations && hidden ? layout.neurons.map((n) => table.adaptive.get(id(n))!) : null;
     const perBatch = table.perBatch[b] ?? new Map<string, number>();
     return {
-      weights: fromValues(weights, [size, w]),
+      weights: storedWeights(layout, Float64Array.from(weights), "float64", storesEdgeWeights(layout, features)),
       biases: fromValues(biases, [size]),
       mask: np.reshape(np.array(mask, { dtype: "bool" }), [size, w]),
       topoNorm:
