@@ -179,6 +179,13 @@ const cases: Record<string, Case[]> = {
       batchDims: [[0, null], [2, null], [null, 0], [1, 0]],
     },
     { label: "1-d x", args: (s) => [smooth([4], s), smooth([6], s + 1)], params: { edges: SPARSE_TABLE, numRows: 3 }, batchDims: [[0, null], [0, 0], [null, 0]] },
+    {
+      label: "features-major x (feature axis 0)",
+      args: (s) => [smooth([4, 3], s), smooth([6], s + 1)],
+      params: { edges: SPARSE_TABLE, numRows: 4, axis: 0 },
+      batchDims: [[0, null], [2, null], [null, 0], [1, 0]],
+    },
+    { label: "feature axis in the middle", args: (s) => [smooth([2, 4, 3], s), smooth([6], s + 1)], params: { edges: SPARSE_TABLE, numRows: 3, axis: 1 }, batchDims: [[0, null], [3, null], [null, 0]] },
   ],
   edge_dot: [
     {
@@ -188,6 +195,8 @@ const cases: Record<string, Case[]> = {
       batchDims: [[0, 0], [null, 1], [2, null]],
     },
     { label: "1-d operands", args: (s) => [smooth([3], s), smooth([4], s + 1)], params: { edges: SPARSE_TABLE }, batchDims: [[0, 0], [null, 0]] },
+    { label: "features-major (feature axis 0)", args: (s) => [smooth([3, 2], s), smooth([4, 2], s + 1)], params: { edges: SPARSE_TABLE, axis: 0 }, batchDims: [[0, 0], [null, 1], [2, null]] },
+    { label: "feature axis in the middle", args: (s) => [smooth([2, 3, 2], s), smooth([2, 4, 2], s + 1)], params: { edges: SPARSE_TABLE, axis: 1 }, batchDims: [[0, 0], [3, null]] },
   ],
   threefry2x32: [
     { label: "threefry", args: (s) => [uintGen([3], s), uintGen([3], s + 1), uintGen([3], s + 2), uintGen([3], s + 3)], batchDims: [[0, 0, 0, 0], [null, 0, null, 0]] },

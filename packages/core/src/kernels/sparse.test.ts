@@ -1,8 +1,22 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { EdgeTable } from "./edge_table.js";
-import { edgeDotJs, edgeDotKernel, MAX_UNROLLED, spmvJs, spmvKernel, useWasmSparse } from "./sparse.js";
-import { edgeDotWasm, spmvWasm, wasmSparseAvailable } from "./wasm/sparse_wasm.js";
+import {
+  edgeDotAlongAxis,
+  edgeDotJs,
+  edgeDotKernel,
+  edgeDotRowsJs,
+  edgeDotRowsKernel,
+  MAX_UNROLLED,
+  spmvAlongAxis,
+  spmvJs,
+  spmvKernel,
+  spmvRowsJs,
+  spmvRowsKernel,
+  useWasmSparse,
+  useWasmSparseRows,
+} from "./sparse.js";
+import { edgeDotRowsWasm, edgeDotWasm, spmvRowsWasm, spmvWasm, wasmSparseAvailable } from "./wasm/sparse_wasm.js";
 
 type Float = Float32Array | Float64Array;
 
@@ -207,5 +221,113 @@ describe("sparse kernels", () => {
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+/** `x` (`pre × w × post`) -> the dense reference `out[p, r, q] = Σ_e values[e] x[p, cols[e], q]`. */
+function spmvAxisReference(x: Float, pre: number, w: number, post: number, vals: Float, t: EdgeTable, numRows: number): Float64Array {
+  const out = new Float64Array(pre * numRows * post);
+  for (let p = 0; p < pre; p++)
+    for (let e = 0; e < t.size; e++)
+      for (let q = 0; q < post; q++) out[(p * numRows + t.rows[e]!) * post + q]! += vals[e]! * x[(p * w + t.cols[e]!) * post + q]!;
+  return out;
+}
+
+function edgeDotAxisReference(a: Float, b: Float, pre: number, numRows: number, w: number, post: number, t: EdgeTable): Float64Array {
+  const out = new Float64Array(t.size);
+  for (let e = 0; e < t.size; e++)
+    for (let p = 0; p < pre; p++)
+      for (let q = 0; q < post; q++) out[e]! += a[(p * numRows + t.rows[e]!) * post + q]! * b[(p * w + t.cols[e]!) * post + q]!;
+  return out;
+}
+
+describe("sparse kernels along a feature axis (features-major and general)", () => {
+  const shapes = [
+    { n: 1, r: 3, c: 4, density: 0.5 },
+    { n: 9, r: 5, c: 9, density: 0.4 },
+    { n: 37, r: 17, c: 23, density: 0.3 },
+    { n: 250, r: 40, c: 65, density: 0.33 },
+  ];
+  for (const f32 of [false, true]) {
+    for (const sorted of [true, false]) {
+      for (const { n, r, c, density } of shapes) {
+        const label = `${f32 ? "f32" : "f64"} n=${n} ${r}x${c} ${sorted ? "row-sorted" : "shuffled"}`;
+        const tol = f32 ? 1e-5 : 1e-12;
+        test(`features-major spmv ${label}: JS, Wasm and the dispatcher equal the dense reference`, () => {
+          const t = randomTable(r, c, density, 3 * n + r, sorted);
+          const x = values(c * n, 13, f32);
+          const v = values(t.size, 17, f32);
+          const numRows = r + 1;
+          const want = spmvAxisReference(x, 1, c, n, v, t, numRows);
+          const make = () => (f32 ? new Float32Array(numRows * n) : new Float64Array(numRows * n));
+          for (const run of [spmvRowsJs, spmvRowsKernel, ...(wasmSparseAvailable() ? [spmvRowsWasm as typeof spmvRowsJs] : [])]) {
+            const out = make();
+            run(x, n, c, v, t, numRows, out);
+            expect(maxRelDiff(out, want)).toBeLessThanOrEqual(tol);
+          }
+        });
+        test(`features-major edge_dot ${label}: JS, Wasm and the dispatcher equal the dense reference`, () => {
+          const t = randomTable(r, c, density, 5 * n + c, sorted);
+          const a = values(r * n, 19, f32);
+          const b = values(c * n, 23, f32);
+          const want = edgeDotAxisReference(a, b, 1, r, c, n, t);
+          for (const run of [edgeDotRowsJs, edgeDotRowsKernel, ...(wasmSparseAvailable() ? [edgeDotRowsWasm as typeof edgeDotRowsJs] : [])]) {
+            const out = f32 ? new Float32Array(t.size) : new Float64Array(t.size);
+            run(a, b, n, r, c, t, out);
+            expect(maxRelDiff(out, want)).toBeLessThanOrEqual(tol * Math.sqrt(n));
+          }
+        });
+      }
+    }
+  }
+
+  test("any (pre, w, post) split: spmvAlongAxis and edgeDotAlongAxis equal the reference (property)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 0, max: 1000 }), (pre, post, r, c, seed) => {
+        const t = randomTable(r, c, 0.5, seed, seed % 2 === 0);
+        const x = values(pre * c * post, seed + 1, false);
+        const v = values(t.size, seed + 2, false);
+        const out = new Float64Array(pre * r * post);
+        spmvAlongAxis(x, pre, c, post, v, t, r, out);
+        expect(maxRelDiff(out, spmvAxisReference(x, pre, c, post, v, t, r))).toBeLessThanOrEqual(1e-12);
+        const a = values(pre * r * post, seed + 3, false);
+        const dots = new Float64Array(t.size);
+        edgeDotAlongAxis(a, x, pre, r, c, post, t, dots);
+        expect(maxRelDiff(dots, edgeDotAxisReference(a, x, pre, r, c, post, t))).toBeLessThanOrEqual(1e-12);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  test("small tables: the generated features-major kernels equal the JS loops bit for bit (property)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 1000 }), fc.boolean(), (n, r, c, seed, f32) => {
+        const t = randomTable(r, c, 0.4, seed, seed % 2 === 0);
+        fc.pre(t.size <= MAX_UNROLLED && t.size > 0);
+        const x = values(c * n, seed + 1, f32);
+        const v = values(t.size, seed + 2, f32);
+        const make = (len: number) => (f32 ? new Float32Array(len) : new Float64Array(len));
+        const same = (p: ArrayLike<number>, q: ArrayLike<number>) => Array.from(p).every((value, i) => Object.is(value, q[i]));
+        const js = make(r * n);
+        const unrolled = make(r * n);
+        spmvRowsJs(x, n, c, v, t, r, js);
+        spmvRowsKernel(x, n, c, v, t, r, unrolled);
+        expect(same(unrolled, js)).toBe(true);
+        const a = values(r * n, seed + 3, f32);
+        const dj = make(t.size);
+        const du = make(t.size);
+        edgeDotRowsJs(a, x, n, r, c, t, dj);
+        edgeDotRowsKernel(a, x, n, r, c, t, du);
+        expect(same(du, dj)).toBe(true);
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  test("features-major work goes to Wasm once lanes fill and there are edges for the copied rows", () => {
+    expect(useWasmSparseRows(250, 20000, 641)).toBe(true);
+    expect(useWasmSparseRows(4, 20000, 641)).toBe(false);
+    expect(useWasmSparseRows(250, 322, 512)).toBe(true);
+    expect(useWasmSparseRows(250, 100, 512)).toBe(false);
   });
 });
