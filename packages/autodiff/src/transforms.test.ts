@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { np, nn, Tensor, LeakedTracerError, ShapeError, DTypeError, ValueError, ConcretizationError } from "@connex/core";
-import { grad, valueAndGrad, vjp, jvp, vmap, jacfwd, jacrev, hessian } from "./index.js";
+import { grad, valueAndGrad, vjp, jvp, vmap, jacfwd, jacrev, hessian, makeJaxpr } from "./index.js";
 
 const f64 = (x: number | number[] | number[][]) => np.array(x, { dtype: "float64" });
 const close = (a: Tensor | number, b: Tensor | number | number[] | number[][], tol = 1e-9) => {
@@ -151,5 +151,33 @@ describe("jacobians", () => {
   it("nn functions are differentiable", () => {
     const g = grad((v: Tensor) => np.sum(nn.relu(v)))(f64([-1, 2]));
     close(g, [0, 1]);
+  });
+});
+
+describe("vmap keeps a features-major layout through sparse products", () => {
+  it("puts the batch axis last for spmv and keeps it there through elementwise ops, concatenate and slice", () => {
+    const first = np.edgeTable([0, 1, 1, 2], [0, 1, 0, 1]); // 2 inputs -> 3 rows
+    const second = np.edgeTable([0, 1, 1, 2], [0, 1, 2, 2]); // 3 inputs -> 3 rows
+    const v = np.array([0.5, -1, 2, 0.25], { dtype: "float64" });
+    const perSample = (x: Tensor) => {
+      const h = np.tanh(np.add(np.spmv(x, v, first, 3), 1)); // [3]
+      const joined = np.concatenate([x, h]); // [5]: the larger chunk h sets the batch axis
+      return np.spmv(np.slice(joined, 1, 4), v, second, 3);
+    };
+    const xs = np.reshape(np.linspace(-1, 1, 7 * 2, { dtype: "float64" }), [7, 2]);
+    const jaxpr = makeJaxpr(vmap(perSample))(xs);
+    const spmvs = jaxpr.eqns.filter((e) => e.prim.name === "spmv");
+    expect(spmvs.map((e) => (e.params as { axis: number }).axis)).toEqual([0, 0]);
+    // The second product reads the slice of the features-major concatenation directly: no
+    // transpose between them: only the batch-first input and the output are transposed.
+    const producer = jaxpr.eqns.find((e) => e.outputs.some((o) => spmvs[1]!.inputs[0]!.kind === "var" && o === spmvs[1]!.inputs[0]!.v))!;
+    expect(producer.prim.name).toBe("slice");
+    expect(jaxpr.eqns.filter((e) => e.prim.name === "transpose").length).toBeLessThanOrEqual(3);
+    const loop = np.stack(Array.from({ length: 7 }, (_, i) => perSample(np.take(xs, i, 0))));
+    const got = vmap(perSample)(xs);
+    expect(got.shape).toEqual([7, 3]);
+    const a = got.toTypedArray();
+    const b = loop.toTypedArray();
+    a.forEach((x, i) => expect(Math.abs(x - b[i]!)).toBeLessThanOrEqual(1e-15));
   });
 });
