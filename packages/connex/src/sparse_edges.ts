@@ -54,11 +54,11 @@ export function sparseEdges(layout: BatchLayout): SparseEdges {
 
 /**
  * Default density threshold. Measured on the 2-core AMD EPYC dev machine (Node 20, float32,
- * DenseMLP(1, 2, 128, 4) on 250 samples, jitted Adam step, both paths forced, medians of 7
- * interleaved rounds): density 1 (unpruned) 25.5 ms sparse vs 26.6 ms dense, density ~0.6
- * (pruned at |w| < 0.05) 21.6 vs 29.6 ms, density ~0.32 (|w| < 0.1) 21.3 vs 30.0 ms. Under
- * `vmap` the dense product also pays for relayout copies the sparse kernels avoid, so the
- * sparse path breaks even only near full density; 0.8 keeps a margin.
+ * DenseMLP(1, 2, 128, 4) on 250 samples, jitted Adam step, each network built and run with the
+ * threshold forced to 0 or 1, medians of 7 interleaved rounds, 2026-11-27, features-major
+ * sparse kernels and per-edge weight storage): density 1 (unpruned) 12.8 ms dense vs 13.7 ms
+ * sparse, density 0.62 (pruned at |w| < 0.05) 14.0 vs 9.3 ms, density 0.32 (|w| < 0.1) 12.1 vs
+ * 6.1 ms. The sparse path breaks even near full density; 0.8 keeps a margin.
  */
 export const DEFAULT_SPARSE_THRESHOLD = 0.8;
 
@@ -67,7 +67,9 @@ let threshold = DEFAULT_SPARSE_THRESHOLD;
 /**
  * Set the density (edges / block size, in `[0, 1]`) at or below which a batch takes the sparse
  * path; `0` forces the dense path everywhere, `1` the sparse path. Read when a forward pass is
- * traced: a jitted function traced before the change keeps its path until it retraces.
+ * traced (a jitted function traced before the change keeps its path until it retraces) and
+ * when a batch's parameters are built (large sparse batches then store one weight per edge, see
+ * `weight_storage.ts`; either storage runs on either path).
  * Returns the previous threshold.
  *
  * @example
