@@ -96,6 +96,21 @@ export function sparseThreshold(): number {
 }
 
 /**
+ * `E / (size · width)` of a batch, counted from its layout without building its tables (cheap
+ * enough for every batch a plasticity edit rebuilds).
+ *
+ * @example
+ * layoutDensity(layout) <= sparseThreshold(); // whether the batch is on the sparse path
+ */
+export function layoutDensity(layout: BatchLayout): number {
+  const blockSize = layout.neurons.length * (layout.inputEnd - layout.inputStart);
+  if (blockSize === 0) return 1;
+  let edges = 0;
+  for (const columns of layout.inputColumns) edges += columns.length;
+  return edges / blockSize;
+}
+
+/**
  * The batch's sparse tables when it should take the sparse path (its density is at or below the
  * threshold), else `null`.
  *

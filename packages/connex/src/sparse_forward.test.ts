@@ -5,7 +5,7 @@ import { MLP, DenseMLP } from "./mlp.js";
 import { NeuralNetwork } from "./network.js";
 import type { NetworkOptions } from "./options.js";
 import { removeConnections } from "./plasticity/index.js";
-import { DEFAULT_SPARSE_THRESHOLD, setSparseThreshold, sparseEdges, sparsePathFor, sparseThreshold } from "./sparse_edges.js";
+import { DEFAULT_SPARSE_THRESHOLD, layoutDensity, setSparseThreshold, sparseEdges, sparsePathFor, sparseThreshold } from "./sparse_edges.js";
 import { randomDag, rng } from "./testing/random_dag.js";
 
 afterEach(() => {
@@ -90,6 +90,7 @@ describe("sparse edge tables", () => {
         const masked = Array.from(mask).flatMap((m, i) => (m ? [i] : []));
         expect(flat).toEqual(masked);
         expect(edges.density).toBeCloseTo(masked.length / (layout.neurons.length * width), 12);
+        expect(layoutDensity(layout)).toBe(edges.density); // counted without building the tables
       });
     }
   });

@@ -14,7 +14,7 @@
 import { np, type DType, type Tensor } from "@connex/core";
 import type { NetworkFeatures } from "./options.js";
 import { floatData, readData, tensorFrom, type FloatData } from "./plasticity/parameter_draws.js";
-import { sparseEdges, sparsePathFor } from "./sparse_edges.js";
+import { layoutDensity, sparseEdges, sparseThreshold } from "./sparse_edges.js";
 import type { BatchLayout } from "./topology.js";
 
 /**
@@ -34,7 +34,7 @@ export const EDGE_STORAGE_MIN_BLOCK = 4096;
  */
 export function storesEdgeWeights(layout: BatchLayout, features: NetworkFeatures): boolean {
   const entries = layout.neurons.length * (layout.inputEnd - layout.inputStart);
-  return !features.neuronSelfAttention && entries >= EDGE_STORAGE_MIN_BLOCK && sparsePathFor(layout) !== null;
+  return !features.neuronSelfAttention && entries >= EDGE_STORAGE_MIN_BLOCK && layoutDensity(layout) <= sparseThreshold();
 }
 
 /**
