@@ -95,7 +95,20 @@ export const reshapeP: Primitive<ReshapeParams> = definePrimitive<ReshapeParams>
     return [ct ? bind1(reshapeP, [ct], { newShape: x!.shape }) : null];
   },
   batch([x], [bd], { newShape }) {
-    const xb = moveAxis(x!, bd!, 0);
+    // The batch axis stays where it is when the per-example axes before it reshape into a
+    // prefix of the new shape (row-major order keeps every example's elements in place: e.g. a
+    // features-major [w, B] as [w, B, 1] for a matrix-vector product); otherwise it goes first.
+    const d = bd!;
+    const size = x!.shape[d]!;
+    let before = 1;
+    for (let i = 0; i < d; i++) before *= x!.shape[i]!;
+    let k = 0;
+    let prefix = 1;
+    while (k < newShape.length && prefix < before) prefix *= newShape[k++]!;
+    if (prefix === before && (before > 0 || d === 0)) {
+      return [[bind1(reshapeP, [x!], { newShape: [...newShape.slice(0, k), size, ...newShape.slice(k)] })], [k]];
+    }
+    const xb = moveAxis(x!, d, 0);
     return [[bind1(reshapeP, [xb], { newShape: [xb.shape[0]!, ...newShape] })], [0]];
   },
 });
