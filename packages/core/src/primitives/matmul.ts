@@ -1,7 +1,8 @@
 import { allocateTyped, recycleTyped } from "../slab_allocator.js";
 import { allocate, type DType } from "../dtype.js";
 import { DTypeError, ShapeError } from "../errors.js";
-import { matmulAccumulate } from "../kernels/matmul.js";
+import { matmulAccumulate, useWasmMatmul } from "../kernels/matmul.js";
+import { matmulWasmF32Into, wasmMatmulAvailable } from "../kernels/wasm/matmul_wasm.js";
 import { definePrimitive, type BatchDim, type Primitive } from "../primitive.js";
 import { ConcreteTensor, sizeOf, type Tensor } from "../tensor.js";
 import { bind1 } from "../trace.js";
@@ -52,6 +53,20 @@ export const matmulP: Primitive<Record<string, never>> = definePrimitive<Record<
     const k = a!.shape[nd - 1]!;
     const n = b!.shape[nd - 1]!;
     const outShape = [...batchShape, m, n];
+    const weakOut = a!.weakType && b!.weakType;
+    if (batchShape.length === 0 && a!.dtype === "float32" && b!.dtype === "float32" && useWasmMatmul("f32", m, k, n) && wasmMatmulAvailable()) {
+      // A plain float32 product straight into its float32 output (same kernels, same bits).
+      const out = allocate("float32", m * n) as Float32Array;
+      matmulWasmF32Into(
+        { data: a!.nd.data, offset: a!.offset, rowStride: a!.stride[0]!, colStride: a!.stride[1]! },
+        { data: b!.nd.data, offset: b!.offset, rowStride: b!.stride[0]!, colStride: b!.stride[1]! },
+        m,
+        k,
+        n,
+        out,
+      );
+      return [ConcreteTensor.fromData(out, outShape, "float32", weakOut)];
+    }
     const acc = allocateTyped(Float64Array, sizeOf(outShape));
     const batches = sizeOf(batchShape);
     const idx = new Array<number>(batchShape.length).fill(0);

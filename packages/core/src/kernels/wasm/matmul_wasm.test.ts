@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import type { MatrixView } from "../matmul.js";
 import { F32, F64, kernelName, matmulModuleBytes, type ALayout, type SimdFloat } from "./matmul_kernels.js";
-import { matmulWasm, wasmMatmulAvailable } from "./matmul_wasm.js";
+import { matmulWasm, matmulWasmF32Into, wasmMatmulAvailable } from "./matmul_wasm.js";
 import { webAssembly } from "./webassembly_api.js";
 
 type Precision = "f32" | "f64";
@@ -220,5 +220,27 @@ describe("matmulModuleBytes", () => {
     expect(() => matmulModuleBytes(F32, { mr: 0, vectors: 2, unroll: 1 }, memory)).toThrow(/matmulModuleBytes: mr must be a positive integer, got 0/);
     expect(() => matmulModuleBytes(F32, { mr: 4, vectors: 1.5, unroll: 1 }, memory)).toThrow(/vectors must be a positive integer, got 1.5/);
     expect(() => matmulModuleBytes(F32, { mr: 4, vectors: 2, unroll: 3 }, memory)).toThrow(/unroll must be a power of two, got 3/);
+  });
+});
+
+describe("matmulWasmF32Into", () => {
+  test("gives matmulWasm's float32 bits, written straight into a float32 output, for any strides (property)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 1, max: 40 }), fc.boolean(), fc.boolean(), fc.integer({ min: 0, max: 1000 }), (m, k, n, aT, bT, seed) => {
+        let s = seed + 1;
+        const r = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
+        const a = Float32Array.from({ length: m * k + 3 }, r);
+        const b = Float32Array.from({ length: k * n + 5 }, r);
+        // Row-major or transposed views, with an offset.
+        const av: MatrixView = aT ? { data: a, offset: 3, rowStride: 1, colStride: m } : { data: a, offset: 3, rowStride: k, colStride: 1 };
+        const bv: MatrixView = bT ? { data: b, offset: 5, rowStride: 1, colStride: k } : { data: b, offset: 5, rowStride: n, colStride: 1 };
+        const acc = new Float64Array(m * n);
+        matmulWasm("f32", av, bv, m, k, n, acc, 0);
+        const out = new Float32Array(m * n).fill(7);
+        matmulWasmF32Into(av, bv, m, k, n, out);
+        expect(Array.from(out)).toEqual(Array.from(acc, (v) => Math.fround(v)));
+      }),
+      { numRuns: 150 },
+    );
   });
 });

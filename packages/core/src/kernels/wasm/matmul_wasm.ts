@@ -166,27 +166,8 @@ function packB(b: MatrixView, k: number, n: number, nr: number, dst: Float32Arra
   }
 }
 
-/**
- * `out[outOffset + i*n + j] += Σ_p a[i, p] · b[p, j]` computed by the WebAssembly SIMD kernels
- * in the precision of `type` (`"f32"`: float32 products and sums, as TensorFlow.js and XLA on
- * CPU do; `"f64"`: float64). Same contract as `matmulAccumulate`: any strides, operands never
- * written. Throws if WebAssembly SIMD is unavailable (check {@link wasmMatmulAvailable}).
- * Example: `matmulWasm("f32", a, b, 250, 513, 128, out, 0)`.
- */
-export function matmulWasm(
-  type: "f32" | "f64",
-  a: MatrixView,
-  b: MatrixView,
-  m: number,
-  k: number,
-  n: number,
-  out: Float64Array,
-  outOffset: number,
-): void {
-  if (m === 0 || n === 0 || k === 0) return;
-  const rt = getRuntime();
-  if (rt === null) throw new Error("matmulWasm: WebAssembly SIMD128 is not available in this engine");
-  const set = rt[type];
+/** Places both operands, runs the kernels over every panel, and returns the element index of the `m × n` result in the memory's view of `set`'s type. */
+function runKernels(rt: Runtime, set: KernelSet, a: MatrixView, b: MatrixView, m: number, k: number, n: number): number {
   const { nr } = set;
   const { mr } = set.shape;
   const eb = set.type.bytes;
@@ -216,6 +197,51 @@ export function matmulWasm(
     if (blocks > 0) full(0, planned.stride, bAddr, cAddr, crs, k, blocks);
     if (rest > 0) kernels[rest]!(blocks * mr * rowStep, planned.stride, bAddr, cAddr + blocks * mr * crs, crs, k, 1);
   }
+  return cAt;
+}
+
+/**
+ * `out[outOffset + i*n + j] += Σ_p a[i, p] · b[p, j]` computed by the WebAssembly SIMD kernels
+ * in the precision of `type` (`"f32"`: float32 products and sums, as TensorFlow.js and XLA on
+ * CPU do; `"f64"`: float64). Same contract as `matmulAccumulate`: any strides, operands never
+ * written. Throws if WebAssembly SIMD is unavailable (check {@link wasmMatmulAvailable}).
+ * Example: `matmulWasm("f32", a, b, 250, 513, 128, out, 0)`.
+ */
+export function matmulWasm(
+  type: "f32" | "f64",
+  a: MatrixView,
+  b: MatrixView,
+  m: number,
+  k: number,
+  n: number,
+  out: Float64Array,
+  outOffset: number,
+): void {
+  if (m === 0 || n === 0 || k === 0) return;
+  const rt = getRuntime();
+  if (rt === null) throw new Error("matmulWasm: WebAssembly SIMD128 is not available in this engine");
+  const cAt = runKernels(rt, rt[type], a, b, m, k, n);
+  const view = type === "f32" ? rt.f32View : rt.f64View;
   const size = m * n;
   for (let t = 0; t < size; t++) out[outOffset + t] += view[cAt + t]!;
+}
+
+/**
+ * `out = a · b` for float32 operands into a float32 `out` (`m × n`, row-major, overwritten):
+ * the same kernels and bits as {@link matmulWasm} with `"f32"`, with the result copied out in
+ * one block instead of accumulated into a float64 buffer and converted (for a 2 × 250 product
+ * those two passes and their buffer were three quarters of the call). Throws if WebAssembly
+ * SIMD is unavailable.
+ * Example: `matmulWasmF32Into(a, b, 250, 513, 128, new Float32Array(250 * 128))`.
+ */
+export function matmulWasmF32Into(a: MatrixView, b: MatrixView, m: number, k: number, n: number, out: Float32Array): void {
+  if (m === 0 || n === 0) return;
+  if (k === 0) {
+    out.fill(0, 0, m * n);
+    return;
+  }
+  const rt = getRuntime();
+  if (rt === null) throw new Error("matmulWasmF32Into: WebAssembly SIMD128 is not available in this engine");
+  const cAt = runKernels(rt, rt.f32, a, b, m, k, n);
+  out.set(rt.f32View.subarray(cAt, cAt + m * n));
 }
