@@ -14,9 +14,10 @@ import { encodeModule, FunctionBuilder, type MemoryImport } from "./module_encod
  * accumulators held in registers over the row's edges. `colOff[k]` is the byte offset of the
  * edge's input row in `x` (`col · rowBytes`); `rowStart` holds `numRows + 1` i32 edge indices.
  *
- * `edge_dot(a, b, rowOff, colOff, out, numEdges, chunks)`: for each edge `e`,
- * `out[e] = Σ_lanes a[rowOff[e]] · b[colOff[e]]` over `chunks` chunks of `DOT_VECTORS` vectors
- * (rows zero-padded past the samples), with `rowOff`/`colOff` byte offsets of the rows.
+ * `edge_dot(a, b, rowOff, colOff, out, numEdges, chunks, tail)`: for each edge `e`,
+ * `out[e] = Σ a[rowOff[e]] · b[colOff[e]]` over `chunks` chunks of `DOT_VECTORS` vectors and
+ * then `tail` single values (so rows need no padding), with `rowOff`/`colOff` byte offsets of
+ * the rows.
  *
  * Every address and offset is in bytes; all regions are 16-byte aligned.
  */
@@ -42,6 +43,9 @@ function ops(type: SimdFloat, code: Instructions) {
     vAdd: () => (f32 ? code.f32x4Add() : code.f64x2Add()),
     vMul: () => (f32 ? code.f32x4Mul() : code.f64x2Mul()),
     zero: () => (f32 ? code.f32Const(0).f32x4Splat() : code.f64Const(0).f64x2Splat()),
+    sZero: () => (f32 ? code.f32Const(0) : code.f64Const(0)),
+    sLoad: () => (f32 ? code.f32Load() : code.f64Load()),
+    sMul: () => (f32 ? code.f32Mul() : code.f64Mul()),
     extract: (lane: number) => (f32 ? code.f32x4ExtractLane(lane) : code.f64x2ExtractLane(lane)),
     sAdd: () => (f32 ? code.f32Add() : code.f64Add()),
     sStore: () => (f32 ? code.f32Store() : code.f64Store()),
@@ -128,10 +132,12 @@ function edgeDotKernel(type: SimdFloat): FunctionBuilder {
   const out = f.param("i32");
   const numEdges = f.param("i32");
   const chunks = f.param("i32");
+  const tail = f.param("i32");
   const pa = f.local("i32");
   const pb = f.local("i32");
   const left = f.local("i32");
   const acc = Array.from({ length: DOT_VECTORS }, () => f.local("v128"));
+  const rest = f.local(type.name === "f32" ? "f32" : "f64");
   const code = f.code;
   const o = ops(type, code);
 
@@ -157,6 +163,24 @@ function edgeDotKernel(type: SimdFloat): FunctionBuilder {
   code.localGet(left).i32Const(1).i32Sub().localSet(left);
   code.br(0);
   code.end().end();
+  // The samples past the last whole chunk, one at a time.
+  o.sZero();
+  code.localSet(rest);
+  code.localGet(tail).localSet(left);
+  code.block().loop();
+  code.localGet(left).i32Eqz().brIf(1);
+  code.localGet(rest).localGet(pa);
+  o.sLoad();
+  code.localGet(pb);
+  o.sLoad();
+  o.sMul();
+  o.sAdd();
+  code.localSet(rest);
+  code.localGet(pa).i32Const(type.bytes).i32Add().localSet(pa);
+  code.localGet(pb).i32Const(type.bytes).i32Add().localSet(pb);
+  code.localGet(left).i32Const(1).i32Sub().localSet(left);
+  code.br(0);
+  code.end().end();
   // Sum the accumulators, then the lanes, and store the scalar.
   code.localGet(out).localGet(acc[0]!);
   for (let v = 1; v < DOT_VECTORS; v++) {
@@ -171,6 +195,8 @@ function edgeDotKernel(type: SimdFloat): FunctionBuilder {
     o.extract(lane);
     o.sAdd();
   }
+  code.localGet(rest);
+  o.sAdd();
   o.sStore();
   code.localGet(out).i32Const(type.bytes).i32Add().localSet(out);
   code.localGet(rowOff).i32Const(4).i32Add().localSet(rowOff);

@@ -10,7 +10,7 @@ import { webAssembly, type WasmMemory } from "./webassembly_api.js";
  */
 
 type SpmvKernel = (x: number, colOff: number, vals: number, rowStart: number, out: number, numRows: number, rowBytes: number, tiles: number) => void;
-type EdgeDotKernel = (a: number, b: number, rowOff: number, colOff: number, out: number, numEdges: number, chunks: number) => void;
+type EdgeDotKernel = (a: number, b: number, rowOff: number, colOff: number, out: number, numEdges: number, chunks: number, tail: number) => void;
 
 interface KernelSet {
   spmv: SpmvKernel;
@@ -87,25 +87,23 @@ function typeOf(data: FloatArray): SimdFloat {
   return data instanceof Float32Array ? F32 : F64;
 }
 
-/** Copies `rows` contiguous rows of `n` from `src` into `dst` at element `at` as rows of `np` (zero-padded). */
-function rowsIn(src: FloatArray, rows: number, n: number, dst: FloatArray, at: number, np: number): void {
-  if (np === n) {
-    dst.set(src.subarray(0, rows * n), at);
-    return;
-  }
-  for (let j = 0; j < rows; j++) {
-    const row = at + j * np;
-    dst.set(src.subarray(j * n, j * n + n), row);
-    dst.fill(0, row + n, row + np);
-  }
-}
-
-/** How operands sit in JS memory: samples-major (`[n][features]`, transposed on the way) or features-major (`[features][n]`, copied row by row). */
+/** How operands sit in JS memory: samples-major (`[n][features]`, transposed on the way) or features-major (`[features][n]`, copied as one block). */
 type Order = "samples-major" | "features-major";
 
-function loadIn(order: Order, src: FloatArray, n: number, features: number, dst: FloatArray, at: number, np: number): void {
-  if (order === "samples-major") transposeIn(src, n, features, dst, at, np);
-  else rowsIn(src, features, n, dst, at, np);
+/** Each entry's column as a byte offset of its row (`cols[k] · rowBytes`, row-grouped order), cached per table and stride. */
+function colOffsets(table: EdgeTable, rowBytes: number): Int32Array {
+  return table.memo(`spmv column offsets ${rowBytes}`, () => {
+    const { cols } = table.byRow();
+    return Int32Array.from(cols.subarray(0, table.size), (c) => c * rowBytes);
+  });
+}
+
+/** Each entry's row and column as byte offsets of their rows, cached per table and stride. */
+function edgeOffsets(table: EdgeTable, rowBytes: number): { rows: Int32Array; cols: Int32Array } {
+  return table.memo(`edge_dot offsets ${rowBytes}`, () => ({
+    rows: Int32Array.from(table.rows, (r) => r * rowBytes),
+    cols: Int32Array.from(table.cols, (c) => c * rowBytes),
+  }));
 }
 
 function spmvIn(order: Order, x: FloatArray, n: number, w: number, values: FloatArray, table: EdgeTable, numRows: number, out: FloatArray): void {
@@ -114,21 +112,28 @@ function spmvIn(order: Order, x: FloatArray, n: number, w: number, values: Float
   const type = typeOf(x);
   const eb = type.bytes;
   const tileLanes = SPMV_VECTORS * type.lanes;
-  const np = Math.ceil(n / tileLanes) * tileLanes;
-  const { order: edgeOrder, rowStart, cols } = table.byRow();
+  // Samples-major operands are transposed into rows padded to whole tiles. Features-major rows
+  // are copied as they are (one block), unpadded: the last, partial tile is computed first, its
+  // spill into the next row is overwritten by that row's first tile later, and both regions
+  // have one tile of slack at the end.
+  const padded = order === "samples-major";
+  const np = padded ? Math.ceil(n / tileLanes) * tileLanes : n;
+  const { order: edgeOrder, rowStart } = table.byRow();
   const e = table.size;
   const mem = new Layout();
-  const xAt = mem.take(w * np * eb);
+  const xAt = mem.take((w * np + tileLanes) * eb);
   const colAt = mem.take(e * 4);
   const valAt = mem.take(e * eb);
   const startAt = mem.take((numRows + 1) * 4);
-  const outAt = mem.take(numRows * np * eb);
+  const outAt = mem.take((numRows * np + tileLanes) * eb);
   const v = views(rt, mem.bytes);
   const fv = type === F32 ? v.f32 : v.f64;
-  loadIn(order, x, n, w, fv, xAt / eb, np);
+  const x0 = xAt / eb;
+  if (padded) transposeIn(x, n, w, fv, x0, np);
+  else fv.set(x.subarray(0, w * n), x0);
+  fv.fill(0, x0 + w * np, x0 + w * np + tileLanes);
   const rowBytes = np * eb;
-  const c0 = colAt / 4;
-  for (let k = 0; k < e; k++) v.i32[c0 + k] = cols[k]! * rowBytes;
+  v.i32.set(colOffsets(table, rowBytes), colAt / 4);
   const v0 = valAt / eb;
   if (edgeOrder === null) fv.set(values.subarray(0, e), v0);
   else for (let k = 0; k < e; k++) fv[v0 + k] = values[edgeOrder[k]!]!;
@@ -136,11 +141,14 @@ function spmvIn(order: Order, x: FloatArray, n: number, w: number, values: Float
   const bound = Math.min(table.rowBound, numRows);
   v.i32.set(rowStart.subarray(0, bound + 1), s0);
   v.i32.fill(e, s0 + bound + 1, s0 + numRows + 1);
-  rt[type.name].spmv(xAt, colAt, valAt, startAt, outAt, numRows, rowBytes, np / tileLanes);
+  const kernel = rt[type.name].spmv;
+  const full = Math.floor(np / tileLanes);
+  const tailAt = full * tileLanes * eb;
+  if (full * tileLanes < np) kernel(xAt + tailAt, colAt, valAt, startAt, outAt + tailAt, numRows, rowBytes, 1);
+  if (full > 0) kernel(xAt, colAt, valAt, startAt, outAt, numRows, rowBytes, full);
   const o0 = outAt / eb;
-  if (order === "features-major") {
-    if (np === n) out.set(fv.subarray(o0, o0 + numRows * n));
-    else for (let r = 0; r < numRows; r++) out.set(fv.subarray(o0 + r * np, o0 + r * np + n), r * n);
+  if (!padded) {
+    out.set(fv.subarray(o0, o0 + numRows * n));
     return;
   }
   for (let r = 0; r < numRows; r++) {
@@ -162,7 +170,7 @@ export function spmvWasm(x: FloatArray, n: number, w: number, values: FloatArray
 /**
  * The features-major spmv: `out[r, i] = Σ_{e: rows[e] = r} values[e] · x[cols[e], i]` for `x`
  * of `w × n` and `out` of `numRows × n` (row-major; the samples are contiguous, so operands are
- * copied in and out row by row, not transposed). Throws if WebAssembly SIMD is unavailable.
+ * copied in and out as single blocks, not transposed). Throws if WebAssembly SIMD is unavailable.
  * Example: `spmvRowsWasm(x, 250, 513, values, table, 128, out)`.
  */
 export function spmvRowsWasm(x: FloatArray, n: number, w: number, values: FloatArray, table: EdgeTable, numRows: number, out: FloatArray): void {
@@ -175,7 +183,10 @@ function edgeDotIn(order: Order, a: FloatArray, b: FloatArray, n: number, numRow
   const type = typeOf(a);
   const eb = type.bytes;
   const chunkLanes = DOT_VECTORS * type.lanes;
-  const np = Math.ceil(n / chunkLanes) * chunkLanes;
+  // Samples-major operands are transposed into zero-padded rows; features-major rows are copied
+  // as they are and the kernel finishes each dot product's last samples one at a time.
+  const padded = order === "samples-major";
+  const np = padded ? Math.ceil(n / chunkLanes) * chunkLanes : n;
   const e = table.size;
   const mem = new Layout();
   const aAt = mem.take(numRows * np * eb);
@@ -185,15 +196,19 @@ function edgeDotIn(order: Order, a: FloatArray, b: FloatArray, n: number, numRow
   const outAt = mem.take(e * eb);
   const v = views(rt, mem.bytes);
   const fv = type === F32 ? v.f32 : v.f64;
-  loadIn(order, a, n, numRows, fv, aAt / eb, np);
-  loadIn(order, b, n, w, fv, bAt / eb, np);
-  const rowBytes = np * eb;
-  const { rows, cols } = table;
-  for (let k = 0, r0 = rowAt / 4, c0 = colAt / 4; k < e; k++) {
-    v.i32[r0 + k] = rows[k]! * rowBytes;
-    v.i32[c0 + k] = cols[k]! * rowBytes;
+  if (padded) {
+    transposeIn(a, n, numRows, fv, aAt / eb, np);
+    transposeIn(b, n, w, fv, bAt / eb, np);
+  } else {
+    fv.set(a.subarray(0, numRows * n), aAt / eb);
+    fv.set(b.subarray(0, w * n), bAt / eb);
   }
-  rt[type.name].edgeDot(aAt, bAt, rowAt, colAt, outAt, e, np / chunkLanes);
+  const rowBytes = np * eb;
+  const offsets = edgeOffsets(table, rowBytes);
+  v.i32.set(offsets.rows, rowAt / 4);
+  v.i32.set(offsets.cols, colAt / 4);
+  const chunks = Math.floor(np / chunkLanes);
+  rt[type.name].edgeDot(aAt, bAt, rowAt, colAt, outAt, e, chunks, np - chunks * chunkLanes);
   out.set(fv.subarray(outAt / eb, outAt / eb + e));
 }
 
