@@ -31,7 +31,7 @@ export const prunedStepSuite: Suite = {
       prunedJit: new Trainer(pruned, { compiled: true }),
     };
     const rounds = ctx.quick ? 1 : 7;
-    const [eagerSteps, jitSteps] = ctx.quick ? [1, 2] : [3, 10];
+    const [eagerSteps, jitSteps] = ctx.quick ? [1, 2] : [3, 30];
     const ms = { denseEager: [] as number[], denseJit: [] as number[], prunedEager: [] as number[], prunedJit: [] as number[] };
     // The protocol of the training-step suites (benchmarks/README.md): each jitted step warms up
     // untimed for at least a second, the jit rounds (dense and pruned interleaved, a GC before

@@ -95,7 +95,7 @@ export const readmeStepSuite: Suite = {
       suite: "README network step",
       peers: "small",
       makeNetwork: () => readmeNetwork(),
-      steps: { full: [30, 300], quick: [5, 30] },
+      steps: { full: [30, 3000], quick: [5, 30] },
       jitTargetVsTfjsWasm: 0.05,
     }),
 };
