@@ -41,11 +41,10 @@ export function sparseEdges(layout: BatchLayout): SparseEdges {
     });
     const flat = new Int32Array(rows.length);
     for (let e = 0; e < rows.length; e++) flat[e] = rows[e]! * width + cols[e]!;
-    const blockSize = layout.neurons.length * width;
     edges = {
       table: np.edgeTable(rows, cols),
       flatIndex: ConcreteTensor.fromData(flat, [flat.length], "int32"),
-      density: blockSize === 0 ? 1 : rows.length / blockSize,
+      density: layoutDensity(layout),
     };
     cache.set(layout, edges);
   }

@@ -47,6 +47,11 @@ export function isEdgeWeights(weights: Tensor): boolean {
   return weights.ndim === 1;
 }
 
+/** Where each edge's weight sits in the flattened block (the sparse tables' `flatIndex`, read without a copy). */
+function edgeSlots(layout: BatchLayout): Int32Array {
+  return sparseEdges(layout).flatIndex.concrete().contiguousData() as Int32Array;
+}
+
 /**
  * The `[size · width]` block data of stored weights (zero off the mask). A block's own data is
  * returned as it is (read it, never write it); edge weights are spread into a new block.
@@ -59,7 +64,7 @@ export function weightBlock(layout: BatchLayout, weights: Tensor): FloatData {
   if (!isEdgeWeights(weights)) return data;
   const width = layout.inputEnd - layout.inputStart;
   const block = floatData(weights.dtype, layout.neurons.length * width);
-  const flat = sparseEdges(layout).flatIndex.toTypedArray();
+  const flat = edgeSlots(layout);
   for (let e = 0; e < flat.length; e++) block[flat[e]!] = data[e]!;
   return block;
 }
@@ -74,7 +79,7 @@ export function weightBlock(layout: BatchLayout, weights: Tensor): FloatData {
 export function storedWeights(layout: BatchLayout, block: FloatData, dtype: DType, perEdge: boolean): Tensor {
   const width = layout.inputEnd - layout.inputStart;
   if (!perEdge) return tensorFrom(block, [layout.neurons.length, width], dtype);
-  const flat = sparseEdges(layout).flatIndex.toTypedArray();
+  const flat = edgeSlots(layout);
   const edges = floatData(dtype, flat.length);
   for (let e = 0; e < flat.length; e++) edges[e] = block[flat[e]!]!;
   return tensorFrom(edges, [flat.length], dtype);

@@ -12,8 +12,9 @@
  * Special values: NaN gives NaN; +∞ gives +∞ (derivative NaN); -∞ gives NaN (as the tanh form).
  */
 
-const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
-const GELU_A = 0.044715;
+import { GELU_TANH_CONSTANTS } from "./scalar.js";
+
+const { c: SQRT_2_OVER_PI, a: GELU_A } = GELU_TANH_CONSTANTS;
 
 /** The float64 constants shared by the JavaScript and WebAssembly versions. */
 export const GELU_FAST = {

@@ -169,7 +169,12 @@ describe("sparse kernels", () => {
     expect(dots.length).toBe(0);
   });
 
-  test("small tables: the generated (unrolled) kernels equal the JS loops bit for bit (property)", () => {
+  test("small tables: the generated (unrolled) kernels equal the JS loops bit for bit, in both layouts (property)", () => {
+    // Samples-major and features-major take arrays of the same lengths (n·c in, n·r out).
+    const layouts = [
+      { spmvJs, spmvKernel, edgeDotJs, edgeDotKernel },
+      { spmvJs: spmvRowsJs, spmvKernel: spmvRowsKernel, edgeDotJs: edgeDotRowsJs, edgeDotKernel: edgeDotRowsKernel },
+    ];
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 30 }),
@@ -182,19 +187,21 @@ describe("sparse kernels", () => {
           fc.pre(t.size <= MAX_UNROLLED);
           const x = values(n * c, seed + 1, f32);
           const v = values(t.size, seed + 2, f32);
+          const a = values(n * r, seed + 3, f32);
           const make = (len: number) => (f32 ? new Float32Array(len) : new Float64Array(len));
           const same = (p: ArrayLike<number>, q: ArrayLike<number>) => Array.from(p).every((value, i) => Object.is(value, q[i]));
-          const js = make(n * r);
-          const unrolled = make(n * r);
-          spmvJs(x, n, c, v, t, r, js);
-          spmvKernel(x, n, c, v, t, r, unrolled);
-          expect(same(unrolled, js)).toBe(true);
-          const a = values(n * r, seed + 3, f32);
-          const dj = make(t.size);
-          const du = make(t.size);
-          edgeDotJs(a, x, n, r, c, t, dj);
-          edgeDotKernel(a, x, n, r, c, t, du);
-          expect(same(du, dj)).toBe(true);
+          for (const k of layouts) {
+            const js = make(n * r);
+            const unrolled = make(n * r);
+            k.spmvJs(x, n, c, v, t, r, js);
+            k.spmvKernel(x, n, c, v, t, r, unrolled);
+            expect(same(unrolled, js)).toBe(true);
+            const dj = make(t.size);
+            const du = make(t.size);
+            k.edgeDotJs(a, x, n, r, c, t, dj);
+            k.edgeDotKernel(a, x, n, r, c, t, du);
+            expect(same(du, dj)).toBe(true);
+          }
         },
       ),
       { numRuns: 80 },
@@ -296,31 +303,6 @@ describe("sparse kernels along a feature axis (features-major and general)", () 
         expect(maxRelDiff(dots, edgeDotAxisReference(a, x, pre, r, c, post, t))).toBeLessThanOrEqual(1e-12);
       }),
       { numRuns: 150 },
-    );
-  });
-
-  test("small tables: the generated features-major kernels equal the JS loops bit for bit (property)", () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 1000 }), fc.boolean(), (n, r, c, seed, f32) => {
-        const t = randomTable(r, c, 0.4, seed, seed % 2 === 0);
-        fc.pre(t.size <= MAX_UNROLLED && t.size > 0);
-        const x = values(c * n, seed + 1, f32);
-        const v = values(t.size, seed + 2, f32);
-        const make = (len: number) => (f32 ? new Float32Array(len) : new Float64Array(len));
-        const same = (p: ArrayLike<number>, q: ArrayLike<number>) => Array.from(p).every((value, i) => Object.is(value, q[i]));
-        const js = make(r * n);
-        const unrolled = make(r * n);
-        spmvRowsJs(x, n, c, v, t, r, js);
-        spmvRowsKernel(x, n, c, v, t, r, unrolled);
-        expect(same(unrolled, js)).toBe(true);
-        const a = values(r * n, seed + 3, f32);
-        const dj = make(t.size);
-        const du = make(t.size);
-        edgeDotRowsJs(a, x, n, r, c, t, dj);
-        edgeDotRowsKernel(a, x, n, r, c, t, du);
-        expect(same(du, dj)).toBe(true);
-      }),
-      { numRuns: 80 },
     );
   });
 

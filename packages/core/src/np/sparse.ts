@@ -1,7 +1,8 @@
 import { isFloat } from "../dtype.js";
-import { AxisError, ShapeError } from "../errors.js";
+import { ShapeError } from "../errors.js";
 import { EdgeTable } from "../kernels/edge_table.js";
 import { convertTo } from "../primitives/convert.js";
+import { normalizeAxis } from "../primitives/shape.js";
 import { edgeDotP, spmvP } from "../primitives/sparse.js";
 import type { ArrayLike, Tensor } from "../tensor.js";
 import { bind1 } from "../trace.js";
@@ -35,12 +36,6 @@ export function edgeTable(rows: globalThis.ArrayLike<number>, cols: globalThis.A
   return EdgeTable.of(rows, cols);
 }
 
-/** A feature axis in `[-ndim, ndim)` made non-negative; a clear error otherwise. */
-function normalizedAxis(op: string, axis: number, ndim: number): number {
-  if (!Number.isInteger(axis) || axis < -ndim || axis >= ndim) throw new AxisError(`${op}: axis ${axis} is out of range for an operand with ${ndim} axes`);
-  return axis < 0 ? axis + ndim : axis;
-}
-
 /**
  * Sparse matrix (entries `values` at the table's positions) times dense vectors along axis
  * `axis` of `x` (default the last): `out[..., r] = Σ_{e: rows[e] = r} values[e] · x[..., cols[e]]`,
@@ -54,7 +49,7 @@ function normalizedAxis(op: string, axis: number, ndim: number): number {
 export function spmv(x: ArrayLike, values: ArrayLike, edges: EdgeTable, numRows: number = edges.rowBound, axis = -1): Tensor {
   const [xt, vt] = promotedFloats(x, values, "spmv");
   if (xt.ndim === 0) throw new ShapeError("spmv: x must have at least one axis, got shape []");
-  return bind1(spmvP, [xt, vt], { edges, numRows, axis: normalizedAxis("spmv", axis, xt.ndim) });
+  return bind1(spmvP, [xt, vt], { edges, numRows, axis: normalizeAxis(axis, xt.ndim, "spmv", xt.shape) });
 }
 
 /**
@@ -69,5 +64,5 @@ export function spmv(x: ArrayLike, values: ArrayLike, edges: EdgeTable, numRows:
 export function edgeDot(a: ArrayLike, b: ArrayLike, edges: EdgeTable, axis = -1): Tensor {
   const [at, bt] = promotedFloats(a, b, "edgeDot");
   if (at.ndim === 0) throw new ShapeError("edgeDot: operands must have at least one axis, got shape []");
-  return bind1(edgeDotP, [at, bt], { edges, axis: normalizedAxis("edgeDot", axis, at.ndim) });
+  return bind1(edgeDotP, [at, bt], { edges, axis: normalizeAxis(axis, at.ndim, "edgeDot", at.shape) });
 }

@@ -23,11 +23,7 @@ export function batchSizeOf(args: readonly Tensor[], dims: readonly BatchDim[]):
 
 /** Put the batch axis of `x` first, adding a broadcast one of `size` when `x` is not batched. */
 export function batchFirst(x: Tensor, dim: BatchDim, size: number): Tensor {
-  if (dim === null) {
-    const shape = [size, ...x.shape];
-    return bind1(broadcastInDimP, [x], { shape, broadcastDimensions: x.shape.map((_, i) => i + 1) });
-  }
-  return moveAxis(x, dim, 0);
+  return batchAt(x, dim, size, 0);
 }
 
 /** Put the batch axis of `x` at position `to`, adding a broadcast one of `size` when `x` is not batched. */
