@@ -7,7 +7,7 @@
  * The table must list every registered primitive: adding a primitive without cases fails here.
  */
 import { describe, expect, it } from "vitest";
-import { allPrimitives, bind, isFloat, np, type DType, type Tensor } from "@connex/core";
+import { allPrimitives, bind, ConcreteTensor, isFloat, np, type DType, type Tensor } from "@connex/core";
 import { checkGrads, grad, jvp, vjp, vmap } from "@connex/autodiff";
 
 // ---------- deterministic inputs ----------
@@ -258,6 +258,14 @@ describe("primitive harness", () => {
       describe(`${name}: ${c.label}`, () => {
         const args = c.args(1);
         const idx = diffIndices(name, c, args);
+
+        if (prims.get(name)!.freshOutputs) {
+          it("returns outputs in buffers of their own, as its freshOutputs mark promises (jit recycles them)", () => {
+            const concrete = args.map((a) => a as ConcreteTensor);
+            const outs = prims.get(name)!.impl(concrete, (c.params ?? {}) as never);
+            for (const o of outs) for (const a of concrete) expect(o.nd.data === a.nd.data).toBe(false);
+          });
+        }
 
         if (c.zeroDerivative) {
           it("has zero derivatives in both modes", () => {

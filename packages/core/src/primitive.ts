@@ -54,6 +54,12 @@ export interface Primitive<P = any> {
   unfusedFor?(inputs: AbstractArray[], params: P): boolean;
   /** Marks primitives whose outputs are never differentiable (comparisons, integer ops, random bits). */
   readonly nonDifferentiable?: boolean;
+  /**
+   * Marks primitives whose `impl` always returns newly allocated outputs (never an operand, a
+   * view of one, or a constant): jit may hand their buffers back to the allocator once their
+   * last reader has run (`recycle`).
+   */
+  readonly freshOutputs?: boolean;
 }
 
 const registry = new Map<string, Primitive>();

@@ -62,15 +62,8 @@ export function compileJaxpr(jaxpr: Jaxpr): Executable {
 }
 
 /**
- * Primitives whose implementation always returns newly allocated outputs (never an operand, a
- * view of one, or a constant): their buffers belong to the call, and can be recycled. (The two
- * GELU primitives are here for the equations jit leaves unfused, see `Primitive.unfusedFor`.)
- */
-const FRESH_OUTPUT_PRIMITIVES = new Set(["spmv", "edge_dot", "concatenate", "gather", "scatter_add", "scatter", "pad", "matmul", "gelu_tanh", "gelu_tanh_derivative"]);
-
-/**
  * Which intermediate buffers the call may hand back to the allocator (`recycle`), and after
- * which step: for each buffer a fresh-output primitive makes, the last step reading it or any
+ * which step: for each buffer a primitive marked `freshOutputs` makes, the last step reading it or any
  * value that may alias it (the output of any other non-fused primitive may be a view of its
  * operands, so aliasing is followed through them conservatively), unless an output of the call
  * may alias it. Big intermediates (a pruned DenseMLP step makes dozens of `[128, 250]` and
@@ -84,7 +77,7 @@ function recyclingPlan(steps: ReturnType<typeof fuse>, jaxpr: Jaxpr, slotMap: Ma
   steps.forEach((step, i) => {
     for (const a of step.kind === "eqn" ? step.eqn.inputs : step.inputs) for (const r of rootsOf(a)) lastUse.set(r, i);
     if (step.kind !== "eqn") return; // fused loops write buffers of their own, never their operands'
-    const fresh = FRESH_OUTPUT_PRIMITIVES.has(step.eqn.prim.name);
+    const fresh = step.eqn.prim.freshOutputs === true;
     const inherited = fresh ? [] : [...new Set(step.eqn.inputs.flatMap(rootsOf))];
     for (const v of step.eqn.outputs) {
       const slot = slotMap.get(v.id)!;

@@ -30,6 +30,7 @@ export function swapLastTwo(x: Tensor): Tensor {
  */
 export const matmulP: Primitive<Record<string, never>> = definePrimitive<Record<string, never>>({
   name: "matmul",
+  freshOutputs: true,
   abstractEval([a, b]) {
     const as = a!.shape;
     const bs = b!.shape;

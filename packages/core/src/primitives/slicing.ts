@@ -106,6 +106,7 @@ function paddedShape(shape: readonly number[], { lo, hi, interior }: PadParams):
  */
 export const padP: Primitive<PadParams> = definePrimitive<PadParams>({
   name: "pad",
+  freshOutputs: true,
   abstractEval([x, v], params) {
     const nd = x!.shape.length;
     const { lo, hi, interior } = params;
@@ -182,6 +183,7 @@ export interface ConcatenateParams {
 /** Join operands along an existing axis (lax.concatenate; n-ary, equal dtypes, other axes equal). */
 export const concatenateP: Primitive<ConcatenateParams> = definePrimitive<ConcatenateParams>({
   name: "concatenate",
+  freshOutputs: true,
   abstractEval(xs, { axis }) {
     if (xs.length === 0) throw new ValueError("concatenate: needs at least one operand");
     const first = xs[0]!;

@@ -81,6 +81,7 @@ function indexTensor(ids: Int32Array): Tensor {
  */
 export const spmvP: Primitive<SpmvParams> = definePrimitive<SpmvParams>({
   name: "spmv",
+  freshOutputs: true,
   abstractEval([x, values], { edges, numRows, axis }) {
     const table = checkTable("spmv", edges);
     if (!Number.isInteger(numRows) || numRows < 0) throw new ValueError(`spmv: numRows must be a non-negative integer, got ${numRows}`);
@@ -149,6 +150,7 @@ function spmvByGather(x: Tensor, bx: BatchDim, values: Tensor, bv: number, { edg
  */
 export const edgeDotP: Primitive<EdgeDotParams> = definePrimitive<EdgeDotParams>({
   name: "edge_dot",
+  freshOutputs: true,
   abstractEval([a, b], { edges, axis }) {
     const table = checkTable("edge_dot", edges);
     checkFloats("edge_dot", a!, b!, "operands");

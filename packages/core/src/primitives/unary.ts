@@ -51,6 +51,8 @@ function defineUnary(spec: UnarySpec): Primitive {
   const scalar = kernelPerDType(kernel);
   const prim: Primitive = definePrimitive({
     name,
+    // Both paths below allocate their output.
+    freshOutputs: true,
     abstractEval: unaryAbstractEval(name, dtypes),
     scalarKernel: ([x]) => scalar(x!.dtype),
     ...(arrayKernel ? { unfusedFor: ([x]: AbstractArray[]) => arrayKernel.applies(x!) } : {}),
