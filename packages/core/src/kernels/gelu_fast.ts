@@ -3,8 +3,9 @@
  * function: `½(1 + tanh(u)) = 1 / (1 + e^{-2u})`, `u = √(2/π)(x + 0.044715 x³)`) with an exp
  * built from a degree-10 polynomial and an exact power of two (relative error below 2e-13), and
  * rounded once to float32. The sigmoid form has no cancellation where `tanh(u)` nears -1, so
- * it is also the more accurate one for negative inputs (at x = -6 the tanh form in float64 is
- * off by 4e-6 relative; here the result is the correctly rounded float32 value). The scalar
+ * it is also the more accurate one for negative inputs (the tanh form in float64 is off by
+ * 2.7e-7 relative at x = -6 and gives -0 at x = -9, where the value is -1.3e-28; here the
+ * result is the correctly rounded float32 value). The scalar
  * functions below and the WebAssembly SIMD kernel (`wasm/gelu_kernels.ts`) perform the same
  * float64 operations in the same order, so they agree bit for bit; the kernel runs about five
  * times faster than `Math.tanh` and `Math.exp` in a JavaScript loop.
