@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { nn, np, random, type Tensor } from "@connex/core";
 import { filterJit, filterValueAndGrad, vmap } from "@connex/autodiff";
 import { NeuralNetwork } from "../src/index.js";
-import { randomDag } from "../src/testing/random_dag.js";
+import { randomDag } from "./testing/random_dag.js";
 
 // jit(f)(x) must equal f(x) on the network workloads: every feature combination, with dropout.
 const features = [false, true].flatMap((useTopoNorm) =>

@@ -107,7 +107,7 @@ function rowMajorB(a: MatrixView, b: MatrixView, m: number, k: number, n: number
     for (let i = 0; i < m; i++) {
       let s = 0;
       for (let p = 0; p < k; p++) s += ad[a.offset + i * ars + p * acs]! * bd[b.offset + p * brs]!;
-      out[outOffset + i] += s;
+      out[outOffset + i]! += s;
     }
     return;
   }
@@ -132,8 +132,8 @@ function rowMajorB(a: MatrixView, b: MatrixView, m: number, k: number, n: number
           const b3 = b2 + brs;
           for (let j = j0; j < j1; j++) {
             const v0 = bd[b0 + j]!, v1 = bd[b1 + j]!, v2 = bd[b2 + j]!, v3 = bd[b3 + j]!;
-            out[c0 + j] += x0 * v0 + x1 * v1 + x2 * v2 + x3 * v3;
-            out[c1 + j] += y0 * v0 + y1 * v1 + y2 * v2 + y3 * v3;
+            out[c0 + j]! += x0 * v0 + x1 * v1 + x2 * v2 + x3 * v3;
+            out[c1 + j]! += y0 * v0 + y1 * v1 + y2 * v2 + y3 * v3;
           }
         }
         for (; p < p1; p++) {
@@ -142,8 +142,8 @@ function rowMajorB(a: MatrixView, b: MatrixView, m: number, k: number, n: number
           const b0 = b.offset + p * brs;
           for (let j = j0; j < j1; j++) {
             const v0 = bd[b0 + j]!;
-            out[c0 + j] += x0 * v0;
-            out[c1 + j] += y0 * v0;
+            out[c0 + j]! += x0 * v0;
+            out[c1 + j]! += y0 * v0;
           }
         }
       }
@@ -153,7 +153,7 @@ function rowMajorB(a: MatrixView, b: MatrixView, m: number, k: number, n: number
         for (let p = p0; p < p1; p++) {
           const x0 = ad[r0 + p * acs]!;
           const b0 = b.offset + p * brs;
-          for (let j = j0; j < j1; j++) out[c0 + j] += x0 * bd[b0 + j]!;
+          for (let j = j0; j < j1; j++) out[c0 + j]! += x0 * bd[b0 + j]!;
         }
       }
     }
@@ -187,16 +187,16 @@ function transposedB(a: MatrixView, b: MatrixView, m: number, k: number, n: numb
           s2 += av * bd[r2 + p]!;
           s3 += av * bd[r3 + p]!;
         }
-        out[c + j] += s0;
-        out[c + j + 1] += s1;
-        out[c + j + 2] += s2;
-        out[c + j + 3] += s3;
+        out[c + j]! += s0;
+        out[c + j + 1]! += s1;
+        out[c + j + 2]! += s2;
+        out[c + j + 3]! += s3;
       }
       for (; j < j1; j++) {
         const r0 = b.offset + j * bcs;
         let s0 = 0;
         for (let p = 0; p < k; p++) s0 += ad[arow + p]! * bd[r0 + p]!;
-        out[c + j] += s0;
+        out[c + j]! += s0;
       }
     }
   }

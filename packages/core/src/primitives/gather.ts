@@ -131,7 +131,7 @@ function scatterKernel([x, idx, upd]: ConcreteTensor[], axis: number, accumulate
     for (let j = 0; j < m; j++) {
       const to = (o * n + clampIndex(ids[j]!, n)) * inner;
       const from = (o * m + j) * inner;
-      if (accumulate) for (let i = 0; i < inner; i++) out[to + i] += u[from + i]!;
+      if (accumulate) for (let i = 0; i < inner; i++) out[to + i]! += u[from + i]!;
       else for (let i = 0; i < inner; i++) out[to + i] = u[from + i]!;
     }
   }

@@ -268,7 +268,7 @@ function sumOverBlock(x: ConcreteTensor, axes: readonly number[]): ConcreteTenso
     }
   } else {
     const outer = outSize === 0 ? 0 : data.length / outSize;
-    for (let o = 0, p = 0; o < outer; o++) for (let i = 0; i < outSize; i++) acc[i] += data[p++]!;
+    for (let o = 0, p = 0; o < outer; o++) for (let i = 0; i < outSize; i++) acc[i]! += data[p++]!;
   }
   const out = new (x.nd.data.constructor === Float64Array || x.dtype === "float64" ? Float64Array : typedArrayFor(x.dtype))(outSize);
   out.set(acc);

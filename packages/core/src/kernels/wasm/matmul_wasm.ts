@@ -223,7 +223,7 @@ export function matmulWasm(
   const cAt = runKernels(rt, rt[type], a, b, m, k, n);
   const view = type === "f32" ? rt.f32View : rt.f64View;
   const size = m * n;
-  for (let t = 0; t < size; t++) out[outOffset + t] += view[cAt + t]!;
+  for (let t = 0; t < size; t++) out[outOffset + t]! += view[cAt + t]!;
 }
 
 /**

@@ -1,0 +1,72 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { GELU_FAST, geluTanhDerivativeF32, geluTanhF32 } from "../../src/kernels/gelu_fast.js";
+import { geluF32Wasm, wasmGeluAvailable } from "../../src/kernels/wasm/gelu_wasm.js";
+
+const C = Math.sqrt(2 / Math.PI);
+/** GELU (tanh approximation) in its sigmoid form with Math.exp: accurate to float64 rounding. */
+const exact = (v: number) => v / (1 + Math.exp(-2 * C * (v + 0.044715 * v * v * v)));
+const exactDerivative = (v: number) => {
+  const s = 1 / (1 + Math.exp(-2 * C * (v + 0.044715 * v * v * v)));
+  return s + v * 2 * C * (1 + 3 * 0.044715 * v * v) * s * (1 - s);
+};
+const SPECIAL = [NaN, Infinity, -Infinity, 0, -0, 1e-45, -1e-45, 1e-30, 3e38, -3e38, 9, -9, 20, -20, 60, -60];
+
+describe("GELU for float32 (sigmoid form, polynomial exp)", () => {
+  it("matches the exact value to 1e-12 relative before rounding (property)", () => {
+    fc.assert(
+      fc.property(fc.double({ min: -40, max: 40, noNaN: true }), (x) => {
+        const v = Math.fround(x);
+        const want = exact(v);
+        expect(Math.abs(geluTanhF32(v) - want)).toBeLessThanOrEqual(1e-12 * Math.abs(want) + 1e-300);
+        const dWant = exactDerivative(v);
+        expect(Math.abs(geluTanhDerivativeF32(v) - dWant)).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(v)) * Math.max(Math.abs(dWant), 1e-300));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it("derivative agrees with central differences of the function", () => {
+    for (let x = -8; x <= 8; x += 0.37) {
+      const h = 1e-6;
+      const fd = (geluTanhF32(x + h) - geluTanhF32(x - h)) / (2 * h);
+      expect(Math.abs(geluTanhDerivativeF32(x) - fd)).toBeLessThanOrEqual(1e-8);
+    }
+    expect(geluTanhDerivativeF32(0)).toBe(0.5);
+  });
+
+  it("special values: NaN stays NaN, +inf gives +inf, -inf gives NaN (as the tanh form), tails are exact limits", () => {
+    expect(geluTanhF32(NaN)).toBeNaN();
+    expect(geluTanhF32(Infinity)).toBe(Infinity);
+    expect(geluTanhF32(-Infinity)).toBeNaN();
+    expect(Object.is(geluTanhF32(-0), -0)).toBe(true);
+    expect(Object.is(geluTanhF32(-3e38), -0)).toBe(true); // σ is 0 past the clamp: the limit
+    expect(geluTanhF32(3e38)).toBe(3e38);
+    expect(geluTanhDerivativeF32(3e38)).toBe(1);
+    expect(geluTanhDerivativeF32(-3e38)).toBe(0);
+    expect(GELU_FAST.taylor[0]).toBe(1);
+  });
+
+  it("the WebAssembly kernels equal the scalar functions bit for bit, at any length (property)", () => {
+    expect(wasmGeluAvailable()).toBe(true);
+    fc.assert(
+      fc.property(fc.array(fc.float({ noDefaultInfinity: false }), { minLength: 0, maxLength: 70 }), fc.boolean(), (xs, derivative) => {
+        const src = Float32Array.from([...xs, ...SPECIAL]);
+        const out = new Float32Array(src.length);
+        geluF32Wasm(src, out, derivative);
+        const f = derivative ? geluTanhDerivativeF32 : geluTanhF32;
+        src.forEach((v, i) => expect(Object.is(out[i], Math.fround(f(v)))).toBe(true));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("a long array (the kernel's many iterations) leaves the output beyond its length alone", () => {
+    const n = 10_007;
+    const src = new Float32Array(n).map((_, i) => Math.fround(Math.sin(i) * 12));
+    const out = new Float32Array(n + 3).fill(7);
+    geluF32Wasm(src, out.subarray(0, n), false);
+    for (let i = 0; i < n; i += 97) expect(out[i]).toBe(Math.fround(geluTanhF32(src[i]!)));
+    expect(Array.from(out.subarray(n))).toEqual([7, 7, 7]);
+  });
+});

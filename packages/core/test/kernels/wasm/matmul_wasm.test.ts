@@ -1,0 +1,246 @@
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import type { MatrixView } from "../../../src/kernels/matmul.js";
+import { F32, F64, kernelName, matmulModuleBytes, type ALayout, type SimdFloat } from "../../../src/kernels/wasm/matmul_kernels.js";
+import { matmulWasm, matmulWasmF32Into, wasmMatmulAvailable } from "../../../src/kernels/wasm/matmul_wasm.js";
+import { webAssembly } from "../../../src/kernels/wasm/webassembly_api.js";
+
+type Precision = "f32" | "f64";
+type Layout = "row" | "col" | "strided" | "broadcast" | "general" | "flipped";
+const LAYOUTS: readonly Layout[] = ["row", "col", "strided", "broadcast", "general", "flipped"];
+
+/** Deterministic values in [-1, 1) (exactly representable in float32). */
+function values(size: number, seed: number, precision: Precision): Float32Array | Float64Array {
+  const out = precision === "f32" ? new Float32Array(size) : new Float64Array(size);
+  let s = seed >>> 0;
+  for (let i = 0; i < size; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = Math.fround((s / 2 ** 32) * 2 - 1);
+  }
+  return out;
+}
+
+/**
+ * An r × c operand in a given memory layout: row-major, column-major (a transposed view),
+ * every other row of a wider matrix, one row repeated (stride 0), no contiguous axis at all,
+ * or rows in reverse order (negative row stride).
+ */
+function operand(layout: Layout, r: number, c: number, seed: number, precision: Precision): MatrixView {
+  switch (layout) {
+    case "row":
+      return { data: values(r * c, seed, precision), offset: 0, rowStride: c, colStride: 1 };
+    case "col":
+      return { data: values(r * c, seed, precision), offset: 0, rowStride: 1, colStride: r };
+    case "strided":
+      return { data: values(2 * r * c + 3, seed, precision), offset: 3, rowStride: 2 * c, colStride: 1 };
+    case "broadcast":
+      return { data: values(c + 1, seed, precision), offset: 1, rowStride: 0, colStride: 1 };
+    case "general":
+      return { data: values(4 * r * c + 1, seed, precision), offset: 1, rowStride: 2 * c, colStride: 2 };
+    case "flipped":
+      return { data: values(r * c, seed, precision), offset: Math.max(0, (r - 1) * c), rowStride: -c, colStride: 1 };
+  }
+}
+
+/** A dense row-major float64 copy of an r × c operand. */
+function dense(v: MatrixView, r: number, c: number): Float64Array {
+  const out = new Float64Array(r * c);
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[i * c + j] = v.data[v.offset + i * v.rowStride + j * v.colStride]!;
+  return out;
+}
+
+/** The float64 product and, per element, Σ|a||b| (to bound the float32 rounding error). */
+function reference(a: MatrixView, b: MatrixView, m: number, k: number, n: number) {
+  const ad = dense(a, m, k);
+  const bd = dense(b, k, n);
+  const product = new Float64Array(m * n);
+  const magnitude = new Float64Array(m * n);
+  for (let i = 0; i < m; i++)
+    for (let p = 0; p < k; p++) {
+      const x = ad[i * k + p]!;
+      for (let j = 0; j < n; j++) {
+        const y = x * bd[p * n + j]!;
+        product[i * n + j]! += y;
+        magnitude[i * n + j]! += Math.abs(y);
+      }
+    }
+  return { product, magnitude };
+}
+
+/**
+ * Checks `matmulWasm` against the float64 reference: into an output pre-filled with 0.5 at an
+ * offset, so accumulation and the untouched neighbours are checked too. float32 results may
+ * differ by the rounding of k products and sums: |error| ≤ 2(k + 2)·2⁻²⁴·Σ|a||b|.
+ */
+function check(precision: Precision, la: Layout, lb: Layout, m: number, k: number, n: number): void {
+  const a = operand(la, m, k, 1, precision);
+  const b = operand(lb, k, n, 2, precision);
+  const aBefore = a.data.slice();
+  const bBefore = b.data.slice();
+  const pad = 3;
+  const out = new Float64Array(m * n + 2 * pad).fill(0.5);
+  matmulWasm(precision, a, b, m, k, n, out, pad);
+  const { product, magnitude } = reference(a, b, m, k, n);
+  const unit = precision === "f32" ? 2 ** -24 : 2 ** -53;
+  for (let t = 0; t < m * n; t++) {
+    const tolerance = 2 * (k + 2) * unit * magnitude[t]! + 1e-300;
+    const error = Math.abs(out[pad + t]! - (product[t]! + 0.5));
+    if (!(error <= tolerance + unit)) throw new Error(`${precision} ${la}·${lb} ${m}x${k}x${n}: element ${t} is off by ${error} (tolerance ${tolerance})`);
+  }
+  for (let t = 0; t < pad; t++) {
+    expect(out[t]).toBe(0.5);
+    expect(out[pad + m * n + t]).toBe(0.5);
+  }
+  expect(unchanged(a.data, aBefore) && unchanged(b.data, bBefore)).toBe(true);
+}
+
+/** Element-wise equality (vitest's deep `toEqual` is slow on 100k-element typed arrays). */
+function unchanged(x: ArrayLike<number>, y: ArrayLike<number>): boolean {
+  for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return false;
+  return x.length === y.length;
+}
+
+describe("matmulWasm", () => {
+  test("WebAssembly SIMD is available in Node 20", () => {
+    expect(wasmMatmulAvailable()).toBe(true);
+  });
+
+  // Sizes cross the 4-row tile, the 8-column (f32) / 4-column (f64) panel, and include the
+  // empty and 1x1x1 cases and the DenseMLP layer shape.
+  const sizes: [number, number, number][] = [
+    [1, 1, 1],
+    [3, 5, 2],
+    [4, 8, 8],
+    [5, 9, 17],
+    [7, 130, 9],
+    [13, 3, 1],
+    [1, 64, 33],
+    [0, 4, 3],
+    [4, 0, 3],
+    [4, 3, 0],
+  ];
+  for (const precision of ["f32", "f64"] as const)
+    for (const la of LAYOUTS)
+      for (const lb of LAYOUTS)
+        test(`${precision}: a ${la}, b ${lb} equals the float64 product on every size`, () => {
+          for (const [m, k, n] of sizes) check(precision, la, lb, m, k, n);
+        });
+
+  test.each([
+    ["row", "row"],
+    ["col", "row"],
+    ["row", "col"],
+  ] as const)("f32 DenseMLP shapes (a %s, b %s): forward 250x513·513x128 and the two gradient products", (la, lb) => {
+    check("f32", la, lb, 250, 513, 128);
+    check("f32", la, lb, 513, 250, 128);
+    check("f32", la, lb, 250, 128, 513);
+  });
+
+  test("random shapes and layouts (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom<Precision>("f32", "f64"),
+        fc.constantFrom(...LAYOUTS),
+        fc.constantFrom(...LAYOUTS),
+        fc.nat(23),
+        fc.nat(40),
+        fc.nat(23),
+        (precision, la, lb, m, k, n) => check(precision, la, lb, m, k, n),
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  test("the shared memory grows for a large product and small products still come out right afterwards", () => {
+    check("f32", "row", "row", 3, 5, 2);
+    check("f64", "row", "row", 300, 700, 90); // ~2.3 MB of operands: several pages of growth
+    check("f32", "col", "col", 3, 5, 2);
+    check("f64", "row", "col", 6, 7, 5);
+  });
+
+  test("zero-sized products leave the output untouched", () => {
+    const a = operand("row", 2, 0, 1, "f32");
+    const b = operand("row", 0, 3, 2, "f32");
+    const out = new Float64Array(6).fill(7);
+    matmulWasm("f32", a, b, 2, 0, 3, out, 0);
+    expect([...out]).toEqual([7, 7, 7, 7, 7, 7]);
+  });
+
+  test("float32 products are computed in float32 (not widened)", () => {
+    // 1 + 2⁻²⁴ rounds to 1 in float32; in float64 it would survive the sum.
+    const a: MatrixView = { data: new Float32Array([1, 1]), offset: 0, rowStride: 2, colStride: 1 };
+    const b: MatrixView = { data: new Float32Array([1, 2 ** -24]), offset: 0, rowStride: 1, colStride: 1 };
+    const out = new Float64Array(1);
+    matmulWasm("f32", a, b, 1, 2, 1, out, 0);
+    expect(out[0]).toBe(1);
+  });
+});
+
+describe("matmulModuleBytes", () => {
+  const wasm = webAssembly!;
+
+  /** Runs one generated kernel directly on a row-major (or column-major) A and a packed B panel. */
+  function runKernel(type: SimdFloat, layout: ALayout, mr: number, vectors: number, unroll: number, blocks: number, k: number) {
+    const memory = new wasm.Memory({ initial: 4 });
+    const bytes = matmulModuleBytes(type, { mr, vectors, unroll }, { module: "env", name: "memory", minPages: 1 });
+    const instance = new wasm.Instance(new wasm.Module(bytes), { env: { memory } });
+    const nr = vectors * type.lanes;
+    const m = blocks * mr;
+    const view = type === F32 ? new Float32Array(memory.buffer) : new Float64Array(memory.buffer);
+    const aVals = values(m * k, 3, "f32");
+    const bVals = values(k * nr, 4, "f32");
+    const bAt = m * k + 4;
+    const cAt = bAt + k * nr + 4;
+    // A: element (i, p) at i*k + p ("rows") or p*m + i ("cols").
+    for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) view[layout === "rows" ? i * k + p : p * m + i] = aVals[i * k + p]!;
+    view.set(bVals, bAt);
+    const stride = (layout === "rows" ? k : m) * type.bytes;
+    (instance.exports[kernelName(layout, mr)] as (...args: number[]) => void)(0, stride, bAt * type.bytes, cAt * type.bytes, nr * type.bytes, k, blocks);
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < nr; j++) {
+        let s = 0;
+        for (let p = 0; p < k; p++) s += aVals[i * k + p]! * bVals[p * nr + j]!;
+        expect(view[cAt + i * nr + j]).toBeCloseTo(s, 4);
+      }
+  }
+
+  test.each([
+    ["f32", "rows", 4, 2, 1],
+    ["f32", "cols", 4, 2, 4],
+    ["f32", "rows", 3, 1, 2],
+    ["f32", "rows", 2, 3, 4],
+    ["f64", "cols", 3, 2, 2],
+    ["f64", "rows", 1, 1, 4],
+  ] as const)("%s %s kernel, %i rows x %i vectors, k unrolled %i, matches the product (k with and without remainder)", (type, layout, mr, vectors, unroll) => {
+    for (const k of [0, 1, 7, 8, 13]) runKernel(type === "f32" ? F32 : F64, layout, mr, vectors, unroll, 3, k);
+  });
+
+  test("rejects a tile that is not positive or an unroll that is not a power of two", () => {
+    const memory = { module: "env", name: "memory", minPages: 1 };
+    expect(() => matmulModuleBytes(F32, { mr: 0, vectors: 2, unroll: 1 }, memory)).toThrow(/matmulModuleBytes: mr must be a positive integer, got 0/);
+    expect(() => matmulModuleBytes(F32, { mr: 4, vectors: 1.5, unroll: 1 }, memory)).toThrow(/vectors must be a positive integer, got 1.5/);
+    expect(() => matmulModuleBytes(F32, { mr: 4, vectors: 2, unroll: 3 }, memory)).toThrow(/unroll must be a power of two, got 3/);
+  });
+});
+
+describe("matmulWasmF32Into", () => {
+  test("gives matmulWasm's float32 bits, written straight into a float32 output, for any strides (property)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 0, max: 20 }), fc.integer({ min: 1, max: 40 }), fc.boolean(), fc.boolean(), fc.integer({ min: 0, max: 1000 }), (m, k, n, aT, bT, seed) => {
+        let s = seed + 1;
+        const r = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
+        const a = Float32Array.from({ length: m * k + 3 }, r);
+        const b = Float32Array.from({ length: k * n + 5 }, r);
+        // Row-major or transposed views, with an offset.
+        const av: MatrixView = aT ? { data: a, offset: 3, rowStride: 1, colStride: m } : { data: a, offset: 3, rowStride: k, colStride: 1 };
+        const bv: MatrixView = bT ? { data: b, offset: 5, rowStride: 1, colStride: k } : { data: b, offset: 5, rowStride: n, colStride: 1 };
+        const acc = new Float64Array(m * n);
+        matmulWasm("f32", av, bv, m, k, n, acc, 0);
+        const out = new Float32Array(m * n).fill(7);
+        matmulWasmF32Into(av, bv, m, k, n, out);
+        expect(Array.from(out)).toEqual(Array.from(acc, (v) => Math.fround(v)));
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
