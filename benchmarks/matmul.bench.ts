@@ -17,8 +17,8 @@ import { Bench } from "tinybench";
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import { np, type Tensor } from "@connex/core";
-import { matmulAccumulateJs, type MatrixView } from "../packages/core/src/kernels/matmul.js";
-import { matmulWasm } from "../packages/core/src/kernels/wasm/matmul_wasm.js";
+import { matmulAccumulateJs, type MatrixView } from "../packages/core/src/backend/kernels/matmul.js";
+import { matmulWasm } from "../packages/core/src/backend/kernels/wasm/matmul_wasm.js";
 
 interface Case {
   name: string;

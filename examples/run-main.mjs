@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { register } from "node:module";
 import { fileURLToPath } from "node:url";
 
-const root = new URL("../", import.meta.url);
+const root = new URL("..", import.meta.url);
 const dist = {
   connex: new URL("packages/connex/dist/index.js", root).href,
   "@connex/core": new URL("packages/core/dist/index.js", root).href,

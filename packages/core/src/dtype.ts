@@ -1,5 +1,5 @@
 import { DTypeError } from "./errors.js";
-import { allocateTyped, recycleTyped } from "./slab_allocator.js";
+import { allocateTyped, recycleTyped } from "./backend/slab_allocator.js";
 
 /** The element types a tensor can hold. `float32` is the default, as in JAX. */
 export type DType = "float32" | "float64" | "int32" | "uint32" | "bool";

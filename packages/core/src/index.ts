@@ -20,5 +20,5 @@ export { TreeStructureError } from "./tree/structure_error.js";
 export * as random from "./random/index.js";
 export * as nn from "./nn/index.js";
 /** Low-level: compiled elementwise kernels (used by jit's fusion; usable for custom kernels). */
-export { fusedKernel, type FusedKernel, type FusedOp, type FusedProgram, type ScalarKernel } from "./kernels/fusion.js";
+export { fusedKernel, type FusedKernel, type FusedOp, type FusedProgram, type ScalarKernel } from "./backend/kernels/fusion.js";
 export { SerialisationError, CorruptFileError } from "./tree/serialisation_error.js";

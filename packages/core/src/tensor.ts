@@ -1,7 +1,7 @@
 import ndarray, { type NdArray } from "ndarray";
 import { allocate, castScalar, type DType, type TypedArray, typedArrayFor } from "./dtype.js";
 import { ValueError } from "./errors.js";
-import { contiguousStrides, copyStrided } from "./kernels/layout.js";
+import { contiguousStrides, copyStrided } from "./backend/kernels/layout.js";
 
 /** What an operand may be: a tensor (concrete or traced) or a plain JS number (weakly typed). */
 export type ArrayLike = Tensor | number | boolean;

@@ -1,6 +1,6 @@
 import { isFloat } from "../dtype.js";
 import { ShapeError } from "../errors.js";
-import { EdgeTable } from "../kernels/edge_table.js";
+import { EdgeTable } from "../backend/kernels/edge_table.js";
 import { convertTo } from "../primitives/convert.js";
 import { normalizeAxis } from "../primitives/shape.js";
 import { edgeDotP, spmvP } from "../primitives/sparse.js";
@@ -14,7 +14,7 @@ import { resultType } from "./broadcast.js";
  * networks use instead of a dense masked matrix product.
  */
 
-export { EdgeTable } from "../kernels/edge_table.js";
+export { EdgeTable } from "../backend/kernels/edge_table.js";
 
 /** Both operands in their promoted float dtype (integers and bools promote to float32). */
 function promotedFloats(a: ArrayLike, b: ArrayLike, op: string): [Tensor, Tensor] {

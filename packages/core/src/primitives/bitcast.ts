@@ -8,7 +8,7 @@ import { DTypeError } from "../errors.js";
 import { definePrimitive, type Primitive } from "../primitive.js";
 import { ConcreteTensor } from "../tensor.js";
 import { bind1 } from "../trace.js";
-import { elementValues } from "../kernels/elementwise.js";
+import { elementValues } from "../backend/kernels/elementwise.js";
 
 export interface BitcastParams {
   newDtype: DType;

@@ -6,7 +6,7 @@
  */
 import type { DType } from "../dtype.js";
 import type { Primitive } from "../primitive.js";
-import { shiftLeft, shiftRightArithmetic, shiftRightLogical } from "../kernels/scalar.js";
+import { shiftLeft, shiftRightArithmetic, shiftRightLogical } from "../backend/kernels/scalar.js";
 import { binaryAbstractEval, defineDiscreteElementwise, INTEGER, INTEGER_OR_BOOL } from "./elementwise.js";
 
 /** Define a same-dtype bitwise primitive from its scalar function on int32 bits. */

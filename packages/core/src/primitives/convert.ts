@@ -2,8 +2,8 @@ import { castScalar, type DType, isFloat } from "../dtype.js";
 import { definePrimitive, type Primitive } from "../primitive.js";
 import type { Tensor } from "../tensor.js";
 import { bind1 } from "../trace.js";
-import { elementwise, type ScalarKernel } from "../kernels/fusion.js";
-import { mapUnary } from "../kernels/strided.js";
+import { elementwise, type ScalarKernel } from "../backend/kernels/fusion.js";
+import { mapUnary } from "../backend/kernels/strided.js";
 
 /** One stable scalar cast per target dtype (compiled kernels are cached by function identity). */
 const CASTS: Record<DType, ScalarKernel> = {

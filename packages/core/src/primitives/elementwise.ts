@@ -6,7 +6,7 @@
 import type { DType } from "../dtype.js";
 import { DTypeError, ShapeError } from "../errors.js";
 import { definePrimitive, type AbstractArray, type BatchDim, type Primitive } from "../primitive.js";
-import { elementwise, type ScalarKernel } from "../kernels/fusion.js";
+import { elementwise, type ScalarKernel } from "../backend/kernels/fusion.js";
 import { ConcreteTensor, type Tensor } from "../tensor.js";
 import { bind1 } from "../trace.js";
 import { batchElementwise } from "./batching.js";

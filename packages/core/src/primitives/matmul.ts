@@ -1,8 +1,8 @@
-import { allocateTyped, recycleTyped } from "../slab_allocator.js";
+import { allocateTyped, recycleTyped } from "../backend/slab_allocator.js";
 import { allocate, type DType } from "../dtype.js";
 import { DTypeError, ShapeError } from "../errors.js";
-import { matmulAccumulate, useWasmMatmul } from "../kernels/matmul.js";
-import { matmulWasmF32Into, wasmMatmulAvailable } from "../kernels/wasm/matmul_wasm.js";
+import { matmulAccumulate, useWasmMatmul } from "../backend/kernels/matmul.js";
+import { matmulWasmF32Into, wasmMatmulAvailable } from "../backend/kernels/wasm/matmul_wasm.js";
 import { definePrimitive, type BatchDim, type Primitive } from "../primitive.js";
 import { ConcreteTensor, sizeOf, type Tensor } from "../tensor.js";
 import { bind1 } from "../trace.js";

@@ -7,7 +7,7 @@ import { DTypeError } from "../errors.js";
 import { definePrimitive, type Primitive } from "../primitive.js";
 import type { Tensor } from "../tensor.js";
 import { bind1 } from "../trace.js";
-import { elementwise } from "../kernels/fusion.js";
+import { elementwise } from "../backend/kernels/fusion.js";
 
 const selectScalar = (p: number, a: number, b: number) => (p ? a : b);
 import { checkSameShapes, elementwiseBatch, fullLike } from "./elementwise.js";

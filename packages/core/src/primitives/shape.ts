@@ -1,11 +1,11 @@
-import { allocateTyped } from "../slab_allocator.js";
+import { allocateTyped } from "../backend/slab_allocator.js";
 import { AxisError, DTypeError, ShapeError } from "../errors.js";
 import { typedArrayFor } from "../dtype.js";
 import { definePrimitive, type AbstractArray, type Primitive } from "../primitive.js";
 import { ConcreteTensor, sizeOf, type Tensor } from "../tensor.js";
 import type { DType } from "../dtype.js";
 import { bind1 } from "../trace.js";
-import { contiguousStrides } from "../kernels/layout.js";
+import { contiguousStrides } from "../backend/kernels/layout.js";
 import { moveAxis } from "./batching.js";
 
 export interface BroadcastInDimParams {

@@ -1,6 +1,6 @@
 import { allocate } from "../dtype.js";
 import { DTypeError, IndexError, ShapeError, ValueError } from "../errors.js";
-import { contiguousStrides, copyStrided } from "../kernels/layout.js";
+import { contiguousStrides, copyStrided } from "../backend/kernels/layout.js";
 import { definePrimitive, type BatchDim, type Primitive } from "../primitive.js";
 import { ConcreteTensor, sizeOf, type Tensor } from "../tensor.js";
 import { bind1 } from "../trace.js";

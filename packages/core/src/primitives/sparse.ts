@@ -1,7 +1,7 @@
 import { allocate, type DType } from "../dtype.js";
 import { DTypeError, IndexError, ShapeError, ValueError } from "../errors.js";
-import { EdgeTable } from "../kernels/edge_table.js";
-import { edgeDotAlongAxis, spmvAlongAxis } from "../kernels/sparse.js";
+import { EdgeTable } from "../backend/kernels/edge_table.js";
+import { edgeDotAlongAxis, spmvAlongAxis } from "../backend/kernels/sparse.js";
 import { multiply } from "../np/arithmetic.js";
 import { definePrimitive, type AbstractArray, type BatchDim, type Primitive } from "../primitive.js";
 import { ConcreteTensor, sizeOf, type Tensor } from "../tensor.js";

@@ -6,16 +6,16 @@
 import { allocate, type DType, isFloat } from "../dtype.js";
 import { definePrimitive, type AbstractArray, type Primitive } from "../primitive.js";
 import { ConcreteTensor, sizeOf, type Tensor } from "../tensor.js";
-import { geluTanhDerivativeF32, geluTanhF32 } from "../kernels/gelu_fast.js";
-import { geluF32Wasm, wasmGeluAvailable } from "../kernels/wasm/gelu_wasm.js";
+import { geluTanhDerivativeF32, geluTanhF32 } from "../backend/kernels/gelu_fast.js";
+import { geluF32Wasm, wasmGeluAvailable } from "../backend/kernels/wasm/gelu_wasm.js";
 import { bind1 } from "../trace.js";
-import { erf, erfinvFloat32, erfinvFloat64 } from "../kernels/erf.js";
-import { elementwise, kernelPerDType } from "../kernels/fusion.js";
+import { erf, erfinvFloat32, erfinvFloat64 } from "../backend/kernels/erf.js";
+import { elementwise, kernelPerDType } from "../backend/kernels/fusion.js";
 
 const logicalNot = (v: number) => (v ? 0 : 1);
 const bitwiseNot = (v: number) => ~v;
 const isFiniteScalar = (v: number) => (Number.isFinite(v) ? 1 : 0);
-import { GELU_TANH_CONSTANTS, geluTanh, geluTanhDerivative, logistic, roundHalfEven, sign } from "../kernels/scalar.js";
+import { GELU_TANH_CONSTANTS, geluTanh, geluTanhDerivative, logistic, roundHalfEven, sign } from "../backend/kernels/scalar.js";
 import { defineDiscreteElementwise, FLOAT, fullLike, INTEGER_OR_BOOL, NUMERIC, unaryAbstractEval } from "./elementwise.js";
 import * as lax from "./lax_elementwise.js";
 

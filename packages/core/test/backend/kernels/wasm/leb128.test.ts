@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { readSignedLeb128, readUnsignedLeb128, signedLeb128, unsignedLeb128 } from "../../../src/kernels/wasm/leb128.js";
+import { readSignedLeb128, readUnsignedLeb128, signedLeb128, unsignedLeb128 } from "../../../../src/backend/kernels/wasm/leb128.js";
 
 describe("unsignedLeb128", () => {
   test.each([

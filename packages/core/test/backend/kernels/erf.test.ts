@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { erf, erfc, erfinvFloat32, erfinvFloat64 } from "../../src/kernels/erf.js";
+import { erf, erfc, erfinvFloat32, erfinvFloat64 } from "../../../src/backend/kernels/erf.js";
 
 describe("erf and erfc", () => {
   it("known values (math.erf / math.erfc)", () => {

@@ -1,5 +1,5 @@
-import { allocate, type TypedArray, typedArrayFor } from "../dtype.js";
-import { ConcreteTensor } from "../tensor.js";
+import { allocate, type TypedArray, typedArrayFor } from "../../dtype.js";
+import { ConcreteTensor } from "../../tensor.js";
 
 /**
  * The row-major values of `x` in its dtype's own typed array. Weakly typed float32 scalars keep

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import type { MatrixView } from "../../../src/kernels/matmul.js";
-import { F32, F64, kernelName, matmulModuleBytes, type ALayout, type SimdFloat } from "../../../src/kernels/wasm/matmul_kernels.js";
-import { matmulWasm, matmulWasmF32Into, wasmMatmulAvailable } from "../../../src/kernels/wasm/matmul_wasm.js";
-import { webAssembly } from "../../../src/kernels/wasm/webassembly_api.js";
+import type { MatrixView } from "../../../../src/backend/kernels/matmul.js";
+import { F32, F64, kernelName, matmulModuleBytes, type ALayout, type SimdFloat } from "../../../../src/backend/kernels/wasm/matmul_kernels.js";
+import { matmulWasm, matmulWasmF32Into, wasmMatmulAvailable } from "../../../../src/backend/kernels/wasm/matmul_wasm.js";
+import { webAssembly } from "../../../../src/backend/kernels/wasm/webassembly_api.js";
 
 type Precision = "f32" | "f64";
 type Layout = "row" | "col" | "strided" | "broadcast" | "general" | "flipped";

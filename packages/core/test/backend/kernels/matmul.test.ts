@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { matmulAccumulate, matmulAccumulateJs, useWasmMatmul, type MatrixView } from "../../src/kernels/matmul.js";
+import { matmulAccumulate, matmulAccumulateJs, useWasmMatmul, type MatrixView } from "../../../src/backend/kernels/matmul.js";
 
 /** Deterministic values in [-1, 1). */
 function values(n: number, seed: number): Float64Array {

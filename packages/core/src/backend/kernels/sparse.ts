@@ -1,5 +1,5 @@
 import { allocateTyped } from "../slab_allocator.js";
-import type { TypedArray } from "../dtype.js";
+import type { TypedArray } from "../../dtype.js";
 import type { EdgeTable } from "./edge_table.js";
 import { edgeDotRowsWasm, edgeDotWasm, spmvRowsWasm, spmvWasm, wasmSparseAvailable } from "./wasm/sparse_wasm.js";
 

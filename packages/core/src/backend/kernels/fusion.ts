@@ -7,8 +7,8 @@
  * V8 sees each scalar kernel monomorphically and inlines it. Eager elementwise primitives run
  * one-op programs; `jit` fuses whole chains of them into one loop.
  */
-import { allocate, type DType, type TypedArray } from "../dtype.js";
-import { ConcreteTensor } from "../tensor.js";
+import { allocate, type DType, type TypedArray } from "../../dtype.js";
+import { ConcreteTensor } from "../../tensor.js";
 import { contiguousStrides } from "./layout.js";
 
 /** The scalar function of an elementwise operation: input elements in, one output element out. */

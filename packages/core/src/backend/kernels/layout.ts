@@ -3,7 +3,7 @@
  * and the kernels that place one strided view into another (`pad`). It imports no code (one
  * type only), so `tensor.ts` and the kernels can both use it without an import cycle.
  */
-import type { TypedArray } from "../dtype.js";
+import type { TypedArray } from "../../dtype.js";
 
 /**
  * Row-major (C-order) strides of `shape`, in elements.

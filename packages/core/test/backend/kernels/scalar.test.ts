@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import * as s from "../../src/kernels/scalar.js";
+import * as s from "../../../src/backend/kernels/scalar.js";
 
 describe("scalar semantics", () => {
   it("roundHalfEven rounds ties to even, other values to nearest", () => {

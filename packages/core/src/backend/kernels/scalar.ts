@@ -5,7 +5,7 @@
  * the output's typed array performs the int32/uint32 wrap-around and float32 rounding.
  */
 
-import type { DType } from "../dtype.js";
+import type { DType } from "../../dtype.js";
 
 /**
  * Round half to even, as `np.round` and `lax.round(..., ROUND_TO_NEAREST_EVEN)`.

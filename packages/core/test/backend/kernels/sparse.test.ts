@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { EdgeTable } from "../../src/kernels/edge_table.js";
+import { EdgeTable } from "../../../src/backend/kernels/edge_table.js";
 import {
   edgeDotAlongAxis,
   edgeDotJs,
@@ -15,8 +15,8 @@ import {
   spmvRowsKernel,
   useWasmSparse,
   useWasmSparseRows,
-} from "../../src/kernels/sparse.js";
-import { edgeDotRowsWasm, edgeDotWasm, spmvRowsWasm, spmvWasm, wasmSparseAvailable } from "../../src/kernels/wasm/sparse_wasm.js";
+} from "../../../src/backend/kernels/sparse.js";
+import { edgeDotRowsWasm, edgeDotWasm, spmvRowsWasm, spmvWasm, wasmSparseAvailable } from "../../../src/backend/kernels/wasm/sparse_wasm.js";
 
 type Float = Float32Array | Float64Array;
 

@@ -1,5 +1,5 @@
 import { allocateTyped } from "../slab_allocator.js";
-import type { TypedArray } from "../dtype.js";
+import type { TypedArray } from "../../dtype.js";
 import { matmulWasm, wasmMatmulAvailable } from "./wasm/matmul_wasm.js";
 
 /**

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { GELU_FAST, geluTanhDerivativeF32, geluTanhF32 } from "../../src/kernels/gelu_fast.js";
-import { geluF32Wasm, wasmGeluAvailable } from "../../src/kernels/wasm/gelu_wasm.js";
+import { GELU_FAST, geluTanhDerivativeF32, geluTanhF32 } from "../../../src/backend/kernels/gelu_fast.js";
+import { geluF32Wasm, wasmGeluAvailable } from "../../../src/backend/kernels/wasm/gelu_wasm.js";
 
 const C = Math.sqrt(2 / Math.PI);
 /** GELU (tanh approximation) in its sigmoid form with Math.exp: accurate to float64 rounding. */

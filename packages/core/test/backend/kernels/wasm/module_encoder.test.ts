@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
-import { encodeModule, FunctionBuilder } from "../../../src/kernels/wasm/module_encoder.js";
-import { readUnsignedLeb128 } from "../../../src/kernels/wasm/leb128.js";
-import { webAssembly } from "../../../src/kernels/wasm/webassembly_api.js";
+import { encodeModule, FunctionBuilder } from "../../../../src/backend/kernels/wasm/module_encoder.js";
+import { readUnsignedLeb128 } from "../../../../src/backend/kernels/wasm/leb128.js";
+import { webAssembly } from "../../../../src/backend/kernels/wasm/webassembly_api.js";
 
 const wasm = webAssembly!;
 const MEMORY = { module: "env", name: "memory", minPages: 1 };

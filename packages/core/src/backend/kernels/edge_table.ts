@@ -1,4 +1,4 @@
-import { ValueError } from "../errors.js";
+import { ValueError } from "../../errors.js";
 
 /** Edges grouped by row (compressed sparse row order), as the sparse kernels walk them. */
 export interface RowGrouping {

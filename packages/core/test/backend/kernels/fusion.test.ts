@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ConcreteTensor } from "../../src/tensor.js";
-import { fusedKernel } from "../../src/kernels/fusion.js";
+import { ConcreteTensor } from "../../../src/tensor.js";
+import { fusedKernel } from "../../../src/backend/kernels/fusion.js";
 
 const mulAdd = (a: number, b: number, c: number) => a * b + c;
 const neg = (a: number) => -a;

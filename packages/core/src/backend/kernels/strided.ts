@@ -1,5 +1,5 @@
-import { allocate, type DType } from "../dtype.js";
-import { ConcreteTensor } from "../tensor.js";
+import { allocate, type DType } from "../../dtype.js";
+import { ConcreteTensor } from "../../tensor.js";
 
 /**
  * Visit every element of a view in row-major order, calling `visit(bufferPosition, outIndex)`.

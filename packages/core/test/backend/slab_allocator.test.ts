@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { np } from "../src/index.js";
-import { allocateTyped, MAX_POOLED_BYTES, recycleTyped, SLAB_BYTES } from "../src/slab_allocator.js";
+import { np } from "../../src/index.js";
+import { allocateTyped, MAX_POOLED_BYTES, recycleTyped, SLAB_BYTES } from "../../src/backend/slab_allocator.js";
 
 describe("allocateTyped", () => {
   it("serves mid-sized arrays as disjoint, zeroed, 8-byte aligned views of shared slabs", () => {
