@@ -97,6 +97,9 @@ function inferDType(data: ArrayData): DType {
  */
 export function array(data: ArrayData, options: ArrayOptions | DType = {}): Tensor {
   options = typeof options === "string" ? { dtype: options } : checkOptions("np.array", options, ["dtype"]);
+  if (typeof data !== "number" && typeof data !== "boolean" && !(data instanceof Tensor) && !Array.isArray(data) && !ArrayBuffer.isView(data)) {
+    throw new ArgumentTypeError(`np.array: cannot make an array from ${describeArgument(data)}`);
+  }
   const dtype = options.dtype !== undefined ? assertDType(options.dtype, "np.array") : inferDType(data);
   if (data instanceof Tensor && data.ndim >= 0 && !(Array.isArray(data))) {
     return convertTo(data, dtype, false);

@@ -255,6 +255,7 @@ class Mismatch extends Error {}
  * formatPath(["a", 0, "weight"]); // ".a[0].weight"
  */
 export function formatPath(path: readonly PathEntry[]): string {
+  if (!Array.isArray(path)) throw new ArgumentTypeError(`tree.formatPath: expected an array of path entries, got ${describeArgument(path)}`);
   return path.map((p) => (typeof p === "number" ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`)).join("") || "(root)";
 }
 
