@@ -381,6 +381,16 @@ describe("calling conventions in detail", () => {
     expect(np.mean(np.array([1, 2, 3, 4]), { where: mask }).item()).toBe(2);
     expect(np.sum(np.array([1, 2]), { dtype: "float64" }).dtype).toBe("float64");
   });
+  it("max and min take initial and where (where needs initial, as NumPy)", () => {
+    const v = np.array([[1, 5], [3, -2]]);
+    const mask = np.array([[true, false], [true, true]]);
+    expect(np.max(v, 1, { where: mask, initial: 0 }).toArray()).toEqual([1, 3]);
+    expect(np.min(v, { axis: 0, where: mask, initial: 10 }).toArray()).toEqual([1, -2]);
+    expect(np.max(v, null, { initial: 7 }).item()).toBe(7);
+    expect(np.max(np.zeros([0]), 0, { initial: -1 }).toArray()).toEqual(-1);
+    expect(() => np.max(v, 0, { where: mask })).toThrow(/needs|no identity/);
+    expect(np.max(v, 1, { where: mask, initial: 0 }).dtype).toBe("int32");
+  });
   it("creation functions take the dtype positionally, as JAX", () => {
     expect(np.zeros([2], "int32").dtype).toBe("int32");
     expect(np.array([1, 2], "float64").dtype).toBe("float64");

@@ -1,16 +1,16 @@
 import { assertDType, isFloat, type DType } from "../dtype.js";
-import { ShapeError, ValueError } from "../errors.js";
+import { ArgumentTypeError, ShapeError, ValueError } from "../errors.js";
 import { sizeOf, type ArrayLike, type ReduceOptions, type Tensor } from "../tensor.js";
 import type { Primitive } from "../primitive.js";
 import { bind1 } from "../trace.js";
-import { axisAndOptions, normalizeAxes, normalizeAxis, type AxisArgument } from "../arguments.js";
+import { axisAndOptions, describeArgument, normalizeAxes, normalizeAxis, type AxisArgument } from "../arguments.js";
 import { convertTo } from "../primitives/convert.js";
 import { cumsumP } from "../primitives/cumulative.js";
 import { argmaxP, argminP, reduceMaxP, reduceMinP, reduceProdP, reduceSumP } from "../primitives/reduce.js";
 import { asTensor } from "./asarray.js";
-import { divide, where as select } from "./arithmetic.js";
+import { divide, maximum, minimum, where as select } from "./arithmetic.js";
 import { broadcastTo } from "./broadcast.js";
-import { onesLike } from "./creation.js";
+import { full, onesLike } from "./creation.js";
 import { reshape } from "./shape.js";
 
 export type { ReduceOptions } from "../tensor.js";
@@ -24,10 +24,19 @@ export interface SumOptions extends ReduceOptions {
   where?: ArrayLike;
 }
 
-/** Options of `max` and `min` given after a positional axis. */
+/** Options of `argmax` and `argmin` given after a positional axis. */
 export type KeepdimsOptions = Pick<ReduceOptions, "keepdims">;
 
+/** Options of `max` and `min`: the reduction options plus NumPy's `initial` and `where`. */
+export interface ExtremumOptions extends ReduceOptions {
+  /** A value the result is also compared with (it is the result of an empty reduction). */
+  initial?: number;
+  /** Only elements where this mask is true take part; needs `initial` (as NumPy: max has no identity). */
+  where?: ArrayLike;
+}
+
 const REDUCE_OPTIONS = ["axis", "keepdims"];
+const EXTREMUM_OPTIONS = ["axis", "keepdims", "initial", "where"];
 const SUM_OPTIONS = ["axis", "keepdims", "dtype", "where"];
 
 const fmt = (s: readonly number[]) => `[${s.join(", ")}]`;
@@ -119,18 +128,19 @@ export function mean(x: ArrayLike, axisOrOptions?: AxisArgument | SumOptions, op
 }
 
 /**
- * Maximum over `axis` (all by default); NaN propagates; empty reductions throw. Called as
- * {@link sum}, with `keepdims` as the one keyword option.
+ * Maximum over `axis` (all by default); NaN propagates; empty reductions throw unless
+ * `initial` is given. Called as {@link sum}, with the keyword options `keepdims`, `initial`
+ * and `where` (which needs `initial`, as NumPy).
  *
  * @example
  * np.max(np.array([[1, 5], [3, 4]]), 1); // [5, 4]
  * np.max(np.array([[1, 5], [3, 4]]), -1, { keepdims: true }); // [[5], [4]]
  */
-export function max(x: ArrayLike, axis?: AxisArgument, options?: KeepdimsOptions): Tensor;
-export function max(x: ArrayLike, options: ReduceOptions): Tensor;
-export function max(x: ArrayLike, axisOrOptions?: AxisArgument | ReduceOptions, options?: KeepdimsOptions): Tensor {
-  const opts = axisAndOptions<ReduceOptions>("max", axisOrOptions, options, REDUCE_OPTIONS, true, true);
-  return reduceWith(reduceMaxP, "max", x, opts, (d) => d, true);
+export function max(x: ArrayLike, axis?: AxisArgument, options?: Omit<ExtremumOptions, "axis">): Tensor;
+export function max(x: ArrayLike, options: ExtremumOptions): Tensor;
+export function max(x: ArrayLike, axisOrOptions?: AxisArgument | ExtremumOptions, options?: Omit<ExtremumOptions, "axis">): Tensor {
+  const opts = axisAndOptions<ExtremumOptions>("max", axisOrOptions, options, EXTREMUM_OPTIONS, true, true);
+  return extremum(reduceMaxP, "max", maximum, x, opts);
 }
 
 /**
@@ -141,11 +151,29 @@ export function max(x: ArrayLike, axisOrOptions?: AxisArgument | ReduceOptions, 
  * np.min(np.array([[1, 5], [3, 4]])); // 1
  * np.min(np.array([[1, 5], [3, 4]]), 0); // [1, 4]
  */
-export function min(x: ArrayLike, axis?: AxisArgument, options?: KeepdimsOptions): Tensor;
-export function min(x: ArrayLike, options: ReduceOptions): Tensor;
-export function min(x: ArrayLike, axisOrOptions?: AxisArgument | ReduceOptions, options?: KeepdimsOptions): Tensor {
-  const opts = axisAndOptions<ReduceOptions>("min", axisOrOptions, options, REDUCE_OPTIONS, true, true);
-  return reduceWith(reduceMinP, "min", x, opts, (d) => d, true);
+export function min(x: ArrayLike, axis?: AxisArgument, options?: Omit<ExtremumOptions, "axis">): Tensor;
+export function min(x: ArrayLike, options: ExtremumOptions): Tensor;
+export function min(x: ArrayLike, axisOrOptions?: AxisArgument | ExtremumOptions, options?: Omit<ExtremumOptions, "axis">): Tensor {
+  const opts = axisAndOptions<ExtremumOptions>("min", axisOrOptions, options, EXTREMUM_OPTIONS, true, true);
+  return extremum(reduceMinP, "min", minimum, x, opts);
+}
+
+/** `max`/`min` with NumPy's `initial` (compared with the result) and `where` (needs `initial`). */
+function extremum(prim: Primitive, op: string, combine: (a: ArrayLike, b: ArrayLike) => Tensor, x: ArrayLike, opts: ExtremumOptions): Tensor {
+  const { initial } = opts;
+  if (initial === undefined) {
+    if (opts.where !== undefined) throw new ValueError(`${op}: reduction ${op} has no identity; pass initial to use a where mask (as NumPy)`);
+    return reduceWith(prim, op, x, opts, (d) => d, true);
+  }
+  if (typeof initial !== "number") throw new ArgumentTypeError(`${op}: initial must be a number, got ${describeArgument(initial)}`);
+  const t = asTensor(x, op);
+  const axes = normalizeAxes(op, opts.axis, t.ndim, t.shape);
+  const outShape = t.shape.flatMap((n, i) => (axes.includes(i) ? (opts.keepdims ? [1] : []) : [n]));
+  if (axes.some((a) => t.shape[a] === 0)) return full(outShape, initial, t.dtype);
+  // Masked-out elements take the value `initial`, which the result is compared with anyway.
+  const operand = opts.where === undefined ? t : select(broadcastTo(asTensor(opts.where, op), t.shape, op), t, initial);
+  const r = reduceWith(prim, op, operand, { axis: axes, keepdims: opts.keepdims }, (d) => d, true);
+  return convertTo(combine(r, initial), t.dtype, t.weakType);
 }
 
 /** Options of `argmax`/`argmin`: one axis (`null`/absent: the flattened array). */
