@@ -7,7 +7,8 @@ import { nn as activations } from "@connex/core";
 import { InvalidOptionError } from "./errors.js";
 import type { Edge } from "./graph.js";
 import { NeuralNetwork } from "./network.js";
-import type { NetworkOptions } from "./options.js";
+import { NETWORK_OPTION_NAMES, type NetworkOptions } from "./options.js";
+import { checkOptions, type CoversAll } from "./arguments.js";
 
 /** Sizes of an MLP, plus every `NeuralNetwork` option. */
 export interface MLPOptions extends Omit<NetworkOptions, "topoSort"> {
@@ -18,6 +19,10 @@ export interface MLPOptions extends Omit<NetworkOptions, "topoSort"> {
   /** Number of hidden layers (0: inputs feed outputs directly). */
   depth: number;
 }
+
+const MLP_OPTION_NAMES = ["inputSize", "outputSize", "width", "depth", ...NETWORK_OPTION_NAMES.filter((n) => n !== "topoSort")];
+const mlpOptionsCovered: CoversAll<MLPOptions, ["inputSize", "outputSize", "width", "depth", ...typeof NETWORK_OPTION_NAMES]> = true;
+void mlpOptionsCovered;
 
 function checkSize(value: unknown, name: string, min: number): number {
   if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
@@ -73,6 +78,7 @@ export interface NetworkFactory<O> {
  * const mlp = nn.MLP({ inputSize: 2, outputSize: 1, width: 16, depth: 2 }); // 2*16 + 16*16 + 16 edges
  */
 export const MLP = function MLP(options: MLPOptions): NeuralNetwork {
+  checkOptions("nn.MLP", options, MLP_OPTION_NAMES);
   const l = layers(options);
   const edges: Edge[] = [];
   for (let k = 0; k + 1 < l.sizes.length; k++) {
@@ -90,6 +96,7 @@ export const MLP = function MLP(options: MLPOptions): NeuralNetwork {
  * nn.DenseMLP({ inputSize: 1, outputSize: 2, width: 128, depth: 4 }).numEdges; // 99842
  */
 export const DenseMLP = function DenseMLP(options: MLPOptions): NeuralNetwork {
+  checkOptions("nn.DenseMLP", options, MLP_OPTION_NAMES);
   const l = layers(options);
   const edges: Edge[] = [];
   for (let k = 0; k + 1 < l.sizes.length; k++) {

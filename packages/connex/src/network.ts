@@ -10,7 +10,8 @@ import { forwardPass } from "./forward.js";
 import { assertAcyclic, graphEdges, parseGraph, type Edge } from "./graph.js";
 import { initialiseBatches } from "./init.js";
 import { formatNeurons, type NeuronId } from "./neuron_id.js";
-import { resolveDType, resolveDropout, resolveFeatures, type NeuralNetworkSpec } from "./options.js";
+import { NETWORK_SPEC_NAMES, resolveDType, resolveDropout, resolveFeatures, type NeuralNetworkSpec } from "./options.js";
+import { checkOptions } from "./arguments.js";
 import type { TopoBatchParameters } from "./parameters.js";
 import { validateRoles, validateTopoSort } from "./roles.js";
 import { NetworkStructure } from "./structure.js";
@@ -55,6 +56,7 @@ function buildParts(spec: NeuralNetworkSpec): NetworkParts {
   if (typeof spec !== "object" || spec === null) {
     throw new InvalidOptionError(`NeuralNetwork: expected an options object { graph, inputNeurons, outputNeurons, ... }, got ${spec === null ? "null" : typeof spec}`);
   }
+  checkOptions("NeuralNetwork", spec, NETWORK_SPEC_NAMES);
   const graph = parseGraph(spec.graph, spec.neurons ?? []);
   validateRoles(graph, spec.inputNeurons, spec.outputNeurons);
   assertAcyclic(graph);
@@ -148,6 +150,7 @@ export class NeuralNetwork extends Module {
    * const ys = vmap((xi: Tensor) => net.forward(xi))(xs);
    */
   forward(x: Tensor | ArrayLike | readonly number[], options: ForwardOptions = {}): Tensor {
+    checkOptions("NeuralNetwork.forward", options, ["key", "inference"]);
     const input = np.asTensor(x as Tensor, "NeuralNetwork.forward");
     const numInputs = this.structure.topology.inputNeurons.length;
     if (input.ndim !== 1 || input.shape[0] !== numInputs) {

@@ -3,6 +3,7 @@
  * feature switches, parameter dtype, and per-neuron dropout probabilities.
  */
 import type { DType, Tensor } from "@connex/core";
+import type { CoversAll } from "./arguments.js";
 import type { Activation } from "./activation.js";
 import { DropoutProbabilityError, InvalidOptionError, UnknownNeuronError } from "./errors.js";
 import type { GraphInput } from "./graph.js";
@@ -39,6 +40,23 @@ export interface NetworkOptions {
 }
 
 /** Everything `new NeuralNetwork(...)` takes. */
+/** The names of {@link NetworkOptions} (an options object with any other name is rejected). */
+export const NETWORK_OPTION_NAMES = [
+  "hiddenActivation",
+  "outputTransformation",
+  "dropoutP",
+  "useTopoNorm",
+  "useTopoSelfAttention",
+  "useNeuronSelfAttention",
+  "useAdaptiveActivations",
+  "topoSort",
+  "key",
+  "dtype",
+  "init",
+] as const;
+const networkOptionsCovered: CoversAll<NetworkOptions, typeof NETWORK_OPTION_NAMES> = true;
+void networkOptionsCovered;
+
 export interface NeuralNetworkSpec extends NetworkOptions {
   /** Edge list, adjacency object (keys spelling integers mean numbers) or `Map`. */
   graph: GraphInput;
@@ -49,6 +67,11 @@ export interface NeuralNetworkSpec extends NetworkOptions {
   /** Extra neurons, e.g. isolated ones that appear in no edge. */
   neurons?: readonly NeuronId[];
 }
+
+/** The names of {@link NeuralNetworkSpec}. */
+export const NETWORK_SPEC_NAMES = ["graph", "inputNeurons", "outputNeurons", "neurons", ...NETWORK_OPTION_NAMES] as const;
+const networkSpecCovered: CoversAll<NeuralNetworkSpec, typeof NETWORK_SPEC_NAMES> = true;
+void networkSpecCovered;
 
 /** The feature switches, normalised to booleans. */
 export interface NetworkFeatures {

@@ -1,4 +1,6 @@
 import { np } from "@connex/core";
+import { NETWORK_OPTION_NAMES } from "./options.js";
+import { checkOptions } from "./arguments.js";
 import { InvalidGraphError } from "./errors.js";
 import type { WeightInitializer } from "./init.js";
 import { NeuralNetwork, type WeightedGraph } from "./network.js";
@@ -22,6 +24,12 @@ const edgeKey = (from: NeuronId, to: NeuronId) => `${typeof from}:${String(from)
  * copy.forward(x); // equals net.forward(x)
  */
 export function fromWeightedGraph(wg: WeightedGraph, options: FromWeightedGraphOptions = {}): NeuralNetwork {
+  const fields = ["nodes", "edges", "inputNeurons", "outputNeurons", "biases"] as const;
+  const missing = typeof wg === "object" && wg !== null ? fields.find((f) => !Array.isArray(wg[f])) : "nodes";
+  if (missing !== undefined) {
+    throw new InvalidGraphError(`fromWeightedGraph: expected a weighted graph { ${fields.join(", ")} } (arrays), ${typeof wg === "object" && wg !== null ? `but ${missing} is not an array` : `got ${typeof wg}`}`);
+  }
+  checkOptions("fromWeightedGraph", options, NETWORK_OPTION_NAMES.filter((n) => n !== "init"));
   const weights = new Map<string, number>();
   for (const e of wg.edges) {
     if (!Number.isFinite(e.weight)) {

@@ -37,3 +37,32 @@ export class LeakedTracerError extends CoreError {}
 
 /** A transformation met a primitive that has no rule for it. */
 export class MissingRuleError extends CoreError {}
+
+/**
+ * An argument of the wrong kind: a string where an axis goes, an options object where a tensor
+ * goes, a non-function where a callback goes. A `ValueError`, so code catching those still does.
+ *
+ * @example
+ * np.sum(np.ones([2, 3]), "1"); // throws ArgumentTypeError: sum: axis must be an integer or an array of integers, got string "1"
+ */
+export class ArgumentTypeError extends ValueError {}
+
+/**
+ * An options object with a name the function does not know (a typo such as `axes` for `axis`
+ * would otherwise be ignored silently). `option` is the unknown name, `where` the function.
+ *
+ * @example
+ * np.sum(np.ones([2, 3]), { axes: 1 }); // throws UnknownOptionError: sum: unknown option "axes" (known: axis, keepdims, dtype, where)
+ */
+export class UnknownOptionError extends ValueError {
+  /** The unknown option name. */
+  readonly option: string;
+  /** The function that rejected it. */
+  readonly where: string;
+
+  constructor(where: string, option: string, known: readonly string[]) {
+    super(`${where}: unknown option "${option}" (known: ${known.length === 0 ? "none" : known.join(", ")})`);
+    this.option = option;
+    this.where = where;
+  }
+}

@@ -22,10 +22,10 @@ export interface TensorMethodOps {
   power(a: ArrayLike, b: ArrayLike): Tensor;
   negative(a: ArrayLike): Tensor;
   matmul(a: ArrayLike, b: ArrayLike): Tensor;
-  sum(a: ArrayLike, opts?: ReduceOptions): Tensor;
-  mean(a: ArrayLike, opts?: ReduceOptions): Tensor;
-  max(a: ArrayLike, opts?: ReduceOptions): Tensor;
-  min(a: ArrayLike, opts?: ReduceOptions): Tensor;
+  sum(a: ArrayLike, axis?: number | readonly number[] | null | ReduceOptions, opts?: Omit<ReduceOptions, "axis">): Tensor;
+  mean(a: ArrayLike, axis?: number | readonly number[] | null | ReduceOptions, opts?: Omit<ReduceOptions, "axis">): Tensor;
+  max(a: ArrayLike, axis?: number | readonly number[] | null | ReduceOptions, opts?: Omit<ReduceOptions, "axis">): Tensor;
+  min(a: ArrayLike, axis?: number | readonly number[] | null | ReduceOptions, opts?: Omit<ReduceOptions, "axis">): Tensor;
   reshape(a: ArrayLike, shape: readonly number[]): Tensor;
   transpose(a: ArrayLike, axes?: readonly number[]): Tensor;
   astype(a: ArrayLike, dtype: DType): Tensor;
@@ -170,21 +170,21 @@ export abstract class Tensor {
   matmul(y: ArrayLike): Tensor {
     return ops().matmul(this, y);
   }
-  /** `np.sum(this, opts)`: the sum over all axes or `opts.axis`. */
-  sum(opts?: ReduceOptions): Tensor {
-    return ops().sum(this, opts);
+  /** `np.sum(this, axis, opts)`: the sum over all axes or `axis` (positional, as `x.sum(1)`, or `{ axis }`). */
+  sum(axis?: number | readonly number[] | null | ReduceOptions, opts?: Omit<ReduceOptions, "axis">): Tensor {
+    return ops().sum(this, axis, opts);
   }
-  /** `np.mean(this, opts)`. */
-  mean(opts?: ReduceOptions): Tensor {
-    return ops().mean(this, opts);
+  /** `np.mean(this, axis, opts)`. */
+  mean(axis?: number | readonly number[] | null | ReduceOptions, opts?: Omit<ReduceOptions, "axis">): Tensor {
+    return ops().mean(this, axis, opts);
   }
-  /** `np.max(this, opts)`. */
-  max(opts?: ReduceOptions): Tensor {
-    return ops().max(this, opts);
+  /** `np.max(this, axis, opts)`. */
+  max(axis?: number | readonly number[] | null | ReduceOptions, opts?: Omit<ReduceOptions, "axis">): Tensor {
+    return ops().max(this, axis, opts);
   }
-  /** `np.min(this, opts)`. */
-  min(opts?: ReduceOptions): Tensor {
-    return ops().min(this, opts);
+  /** `np.min(this, axis, opts)`. */
+  min(axis?: number | readonly number[] | null | ReduceOptions, opts?: Omit<ReduceOptions, "axis">): Tensor {
+    return ops().min(this, axis, opts);
   }
   /** `np.reshape(this, shape)`; one entry may be -1. */
   reshape(shape: readonly number[]): Tensor {

@@ -6,7 +6,7 @@ import { np, Tensor, type DType } from "@connex/core";
 import { castTo, fullLike, mapLeaves, requireState } from "./leafwise.js";
 import { biasCorrection, castLike, safeInt32Increment, updateMoment, zeroCount } from "./numerics.js";
 import type { GradientTransformation } from "./transform.js";
-import { requireDecayRate, requireNonNegative } from "./validation.js";
+import { requireDecayRate, requireNonNegative, requireOptions } from "./validation.js";
 
 /** Options of `scaleByAdam` (and of `adam`/`adamw`): the moment decays, epsilons and moment dtype. */
 export interface ScaleByAdamOptions {
@@ -51,6 +51,7 @@ export function validateAdamOptions(where: string, options: ScaleByAdamOptions):
  */
 export function scaleByAdam(options: ScaleByAdamOptions = {}): GradientTransformation<ScaleByAdamState> {
   const where = "scaleByAdam";
+  requireOptions(where, options, ["b1", "b2", "eps", "epsRoot", "muDtype", "nesterov"]);
   validateAdamOptions(where, options);
   const { b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0, muDtype, nesterov = false } = options;
   return {

@@ -13,7 +13,7 @@ import type { ScalarOrSchedule } from "./schedules.js";
 import { trace } from "./trace.js";
 import { chain, identity, type GradientTransformation } from "./transform.js";
 import { addDecayedWeights } from "./weight_decay.js";
-import { requireDecayRate, requireLearningRate, requireNonNegative } from "./validation.js";
+import { requireDecayRate, requireLearningRate, requireNonNegative, requireOptions } from "./validation.js";
 
 /** Options of `sgd`: momentum, Nesterov and the momentum buffer's dtype. */
 export interface SgdOptions {
@@ -33,6 +33,7 @@ export interface SgdOptions {
  * const opt = sgd(0.1, { momentum: 0.9 });
  */
 export function sgd(learningRate: ScalarOrSchedule, options: SgdOptions = {}): GradientTransformation {
+  requireOptions("sgd", options, ["momentum", "nesterov", "accumulatorDtype"]);
   requireLearningRate("sgd", learningRate);
   const { momentum = null, nesterov = false, accumulatorDtype } = options;
   if (momentum !== null) requireDecayRate("sgd", "momentum", momentum);
@@ -49,6 +50,7 @@ export function sgd(learningRate: ScalarOrSchedule, options: SgdOptions = {}): G
  * const opt = adam(1e-3, { b1: 0.9, b2: 0.999 });
  */
 export function adam(learningRate: ScalarOrSchedule, options: ScaleByAdamOptions = {}): GradientTransformation {
+  requireOptions("adam", options, ["b1", "b2", "eps", "epsRoot", "muDtype", "nesterov"]);
   requireLearningRate("adam", learningRate);
   validateAdamOptions("adam", options);
   return chain(scaleByAdam(options), scaleByLearningRate(learningRate));
@@ -70,6 +72,7 @@ export interface AdamwOptions extends ScaleByAdamOptions {
  * const opt = adamw(1e-3, { weightDecay: 1e-2 });
  */
 export function adamw(learningRate: ScalarOrSchedule, options: AdamwOptions = {}): GradientTransformation {
+  requireOptions("adamw", options, ["b1", "b2", "eps", "epsRoot", "muDtype", "nesterov", "weightDecay", "mask"]);
   requireLearningRate("adamw", learningRate);
   validateAdamOptions("adamw", options);
   const { weightDecay = 1e-4, mask, ...adamOptions } = options;
@@ -95,6 +98,7 @@ export interface RmspropOptions extends ScaleByRmsOptions {
  * const opt = rmsprop(1e-3, { decay: 0.9 });
  */
 export function rmsprop(learningRate: ScalarOrSchedule, options: RmspropOptions = {}): GradientTransformation {
+  requireOptions("rmsprop", options, ["decay", "eps", "initialScale", "epsInSqrt", "biasCorrection", "centered", "momentum", "nesterov"]);
   requireLearningRate("rmsprop", learningRate);
   validateRmsOptions("rmsprop", options);
   const { centered = false, momentum = null, nesterov = false, ...rmsOptions } = options;
@@ -114,6 +118,7 @@ export function rmsprop(learningRate: ScalarOrSchedule, options: RmspropOptions 
  * const opt = adagrad(0.1);
  */
 export function adagrad(learningRate: ScalarOrSchedule, options: ScaleByRssOptions = {}): GradientTransformation {
+  requireOptions("adagrad", options, ["initialAccumulatorValue", "eps"]);
   requireLearningRate("adagrad", learningRate);
   validateRssOptions("adagrad", options);
   return chain(scaleByRss(options), scaleByLearningRate(learningRate));
@@ -135,6 +140,7 @@ export interface LionOptions extends ScaleByLionOptions {
  * const opt = lion(1e-4, { b1: 0.9, b2: 0.99 });
  */
 export function lion(learningRate: ScalarOrSchedule, options: LionOptions = {}): GradientTransformation {
+  requireOptions("lion", options, ["b1", "b2", "muDtype", "weightDecay", "mask"]);
   requireLearningRate("lion", learningRate);
   validateLionOptions("lion", options);
   const { weightDecay = 1e-3, mask, ...lionOptions } = options;

@@ -6,7 +6,7 @@ import { np, Tensor, type DType } from "@connex/core";
 import { castTo, fullLike, mapLeaves, requireState } from "./leafwise.js";
 import { castLike, safeInt32Increment, updateMoment, zeroCount } from "./numerics.js";
 import type { GradientTransformation } from "./transform.js";
-import { requireDecayRate } from "./validation.js";
+import { requireDecayRate, requireOptions } from "./validation.js";
 
 /** Options of `scaleByLion` (and of `lion`). */
 export interface ScaleByLionOptions {
@@ -39,6 +39,7 @@ export function validateLionOptions(where: string, options: ScaleByLionOptions):
  * const opt = chain(scaleByLion(), scaleByLearningRate(1e-4));
  */
 export function scaleByLion(options: ScaleByLionOptions = {}): GradientTransformation<ScaleByLionState> {
+  requireOptions("scaleByLion", options, ["b1", "b2", "muDtype"]);
   const where = "scaleByLion";
   validateLionOptions(where, options);
   const { b1 = 0.9, b2 = 0.99, muDtype } = options;

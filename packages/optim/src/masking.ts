@@ -11,7 +11,7 @@
 import { tree } from "@connex/core";
 import { OptimError } from "./errors.js";
 import { flattenWithNulls, unflattenWithNulls } from "./leafwise.js";
-import type { GradientTransformation } from "./transform.js";
+import { requireTransformation, type GradientTransformation } from "./transform.js";
 
 /** A tree of booleans shaped like the parameters (or a prefix of them), or a function building one. */
 export type Mask = boolean | object | ((tree: unknown) => unknown);
@@ -88,6 +88,7 @@ function maskedBy(inner: GradientTransformation, keepOf: (t: unknown) => boolean
  */
 export function maskedTransform(inner: GradientTransformation, mask: Mask): GradientTransformation<MaskedState> {
   const where = "maskedTransform";
+  requireTransformation(where, "inner", inner);
   return maskedBy(inner, (t) => {
     const maskTree = typeof mask === "function" ? mask(t) : mask;
     return broadcastPrefix(where, maskTree, t).map((m) => {
@@ -124,6 +125,8 @@ export function multiTransform(
   labels: Labels,
 ): GradientTransformation<MultiTransformState> {
   const where = "multiTransform";
+  if (typeof transforms !== "object" || transforms === null) throw new OptimError(`${where}: transforms must be an object of named transformations, got ${typeof transforms}`);
+  for (const [name, t] of Object.entries(transforms)) requireTransformation(where, `transforms.${name}`, t);
   const groups = Object.keys(transforms);
   const labelsOf = (t: unknown): (string | null)[] => {
     const labelTree = typeof labels === "function" ? labels(t) : labels;

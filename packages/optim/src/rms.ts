@@ -6,7 +6,7 @@ import { np, Tensor } from "@connex/core";
 import { castTo, fullLike, mapLeaves, requireState } from "./leafwise.js";
 import { biasCorrection, castLike, safeInt32Increment, updateMoment, zeroCount } from "./numerics.js";
 import type { GradientTransformation } from "./transform.js";
-import { requireDecayRate, requireNonNegative } from "./validation.js";
+import { requireDecayRate, requireNonNegative, requireOptions } from "./validation.js";
 
 /** Options of `scaleByRms` and `scaleByStddev` (and of `rmsprop`). */
 export interface ScaleByRmsOptions {
@@ -88,6 +88,7 @@ function makeRmsScaling(where: string, options: ScaleByRmsOptions, centred: bool
  * const opt = chain(scaleByRms({ decay: 0.9 }), scaleByLearningRate(1e-3));
  */
 export function scaleByRms(options: ScaleByRmsOptions = {}): GradientTransformation<ScaleByRmsState> {
+  requireOptions("scaleByRms", options, ["decay", "eps", "initialScale", "epsInSqrt", "biasCorrection"]);
   return makeRmsScaling("scaleByRms", options, false);
 }
 
@@ -99,6 +100,7 @@ export function scaleByRms(options: ScaleByRmsOptions = {}): GradientTransformat
  * const opt = chain(scaleByStddev(), scaleByLearningRate(1e-3));
  */
 export function scaleByStddev(options: ScaleByRmsOptions = {}): GradientTransformation<ScaleByRmsState> {
+  requireOptions("scaleByStddev", options, ["decay", "eps", "initialScale", "epsInSqrt", "biasCorrection"]);
   return makeRmsScaling("scaleByStddev", options, true);
 }
 
@@ -130,6 +132,7 @@ export function validateRssOptions(where: string, options: ScaleByRssOptions): v
  * const opt = chain(scaleByRss(), scaleByLearningRate(0.1));
  */
 export function scaleByRss(options: ScaleByRssOptions = {}): GradientTransformation<ScaleByRssState> {
+  requireOptions("scaleByRss", options, ["initialAccumulatorValue", "eps"]);
   const where = "scaleByRss";
   validateRssOptions(where, options);
   const { initialAccumulatorValue = 0.1, eps = 1e-7 } = options;

@@ -8,7 +8,7 @@ import { castTo, mapLeaves } from "./leafwise.js";
 import { safeInt32Increment, zeroCount } from "./numerics.js";
 import type { ScalarOrSchedule, ScheduleFn } from "./schedules.js";
 import type { EmptyState, GradientTransformation } from "./transform.js";
-import { requireFinite, requireLearningRate } from "./validation.js";
+import { requireFinite, requireLearningRate, requireOptions } from "./validation.js";
 
 /**
  * Multiply every update by `stepSize` (any sign).
@@ -76,6 +76,7 @@ export function scaleByLearningRate(
   options: ScaleByLearningRateOptions = {},
 ): GradientTransformation<EmptyState | ScaleByScheduleState> {
   requireLearningRate("scaleByLearningRate", learningRate);
+  requireOptions("scaleByLearningRate", options, ["flipSign"]);
   const sign = (options.flipSign ?? true) ? -1 : 1;
   if (typeof learningRate === "number") return scale(sign * learningRate);
   return scaleBySchedule((count) => {

@@ -7,7 +7,7 @@
  */
 import { np, Tensor } from "@connex/core";
 import { OptimError } from "./errors.js";
-import { requireFinite, requireNonNegative, requirePositive } from "./validation.js";
+import { requireFinite, requireNonNegative, requirePositive, requireOptions } from "./validation.js";
 
 /** Any function of the (int32 tensor) step count giving a scalar: what transformations accept. */
 export type ScheduleFn = (count: Tensor) => number | Tensor;
@@ -74,6 +74,7 @@ export interface PolynomialScheduleOptions {
  * polynomialSchedule({ initValue: 1, endValue: 0, power: 2, transitionSteps: 10 })(5); // 0.25
  */
 export function polynomialSchedule(options: PolynomialScheduleOptions): Schedule {
+  requireOptions("polynomialSchedule", options, ["initValue", "endValue", "power", "transitionSteps", "transitionBegin"]);
   const where = "polynomialSchedule";
   const initValue = requireFinite(where, "initValue", options.initValue);
   const endValue = requireFinite(where, "endValue", options.endValue);
@@ -108,6 +109,7 @@ export interface LinearScheduleOptions {
  * linearSchedule({ initValue: 0, endValue: 1, transitionSteps: 4 })(1); // 0.25
  */
 export function linearSchedule(options: LinearScheduleOptions): Schedule {
+  requireOptions("linearSchedule", options, ["initValue", "endValue", "transitionSteps", "transitionBegin"]);
   return polynomialSchedule({ ...options, power: 1 });
 }
 
@@ -135,6 +137,7 @@ export interface ExponentialDecayOptions {
  * exponentialDecay({ initValue: 1, transitionSteps: 10, decayRate: 0.5 })(20); // 0.25
  */
 export function exponentialDecay(options: ExponentialDecayOptions): Schedule {
+  requireOptions("exponentialDecay", options, ["initValue", "transitionSteps", "decayRate", "transitionBegin", "staircase", "endValue"]);
   const where = "exponentialDecay";
   const initValue = requireFinite(where, "initValue", options.initValue);
   const steps = requireFinite(where, "transitionSteps", options.transitionSteps);
@@ -177,6 +180,7 @@ export interface CosineDecayScheduleOptions {
  * cosineDecaySchedule({ initValue: 1, decaySteps: 10 })(5); // 0.5
  */
 export function cosineDecaySchedule(options: CosineDecayScheduleOptions): Schedule {
+  requireOptions("cosineDecaySchedule", options, ["initValue", "decaySteps", "alpha", "exponent"]);
   const where = "cosineDecaySchedule";
   const initValue = requireFinite(where, "initValue", options.initValue);
   const decaySteps = requirePositive(where, "decaySteps", options.decaySteps);
@@ -213,6 +217,7 @@ export interface WarmupCosineDecayScheduleOptions {
  * warmupCosineDecaySchedule({ initValue: 0, peakValue: 1, warmupSteps: 10, decaySteps: 110 })(10); // 1
  */
 export function warmupCosineDecaySchedule(options: WarmupCosineDecayScheduleOptions): Schedule {
+  requireOptions("warmupCosineDecaySchedule", options, ["initValue", "peakValue", "warmupSteps", "decaySteps", "endValue", "exponent"]);
   const where = "warmupCosineDecaySchedule";
   const initValue = requireFinite(where, "initValue", options.initValue);
   const peakValue = requireFinite(where, "peakValue", options.peakValue);
@@ -255,6 +260,7 @@ export interface PiecewiseConstantScheduleOptions {
  * piecewiseConstantSchedule({ initValue: 1, boundariesAndScales: { 10: 0.1, 20: 0.5 } })(25); // 0.05
  */
 export function piecewiseConstantSchedule(options: PiecewiseConstantScheduleOptions): Schedule {
+  requireOptions("piecewiseConstantSchedule", options, ["initValue", "boundariesAndScales"]);
   const where = "piecewiseConstantSchedule";
   const initValue = requireFinite(where, "initValue", options.initValue);
   const given = options.boundariesAndScales ?? [];

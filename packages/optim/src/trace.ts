@@ -7,7 +7,7 @@ import { np, type DType } from "@connex/core";
 import { castTo, fullLike, mapLeaves, requireState } from "./leafwise.js";
 import { castLike } from "./numerics.js";
 import type { GradientTransformation } from "./transform.js";
-import { requireDecayRate } from "./validation.js";
+import { requireDecayRate, requireOptions } from "./validation.js";
 
 /** Options of `trace` (momentum). */
 export interface TraceOptions {
@@ -32,6 +32,7 @@ export interface TraceState {
  * const momentum = chain(trace({ decay: 0.9 }), scaleByLearningRate(0.01));
  */
 export function trace(options: TraceOptions): GradientTransformation<TraceState> {
+  requireOptions("trace", options, ["decay", "nesterov", "accumulatorDtype"]);
   const where = "trace";
   const decay = requireDecayRate(where, "decay", options.decay);
   const nesterov = options.nesterov ?? false;

@@ -8,6 +8,20 @@
 import { OptimError } from "./errors.js";
 
 /**
+ * A `{ init, update }` pair, else an `OptimError` naming `where` and the argument.
+ *
+ * @example
+ * requireTransformation("chain", "transformation 0", adam(1e-3)); // ok
+ */
+export function requireTransformation(where: string, name: string, t: unknown): GradientTransformation<unknown> {
+  const o = t as Partial<GradientTransformation<unknown>> | null;
+  if (typeof o !== "object" || o === null || typeof o.init !== "function" || typeof o.update !== "function") {
+    throw new OptimError(`${where}: ${name} must be a gradient transformation { init, update }, got ${o === null ? "null" : typeof o}`);
+  }
+  return o as GradientTransformation<unknown>;
+}
+
+/**
  * `{ init, update }`: see the module comment. `update` never mutates its arguments and returns
  * updates with the same structure as its input updates; `null` update leaves pass through.
  *
@@ -45,6 +59,7 @@ export function identity(): GradientTransformation<EmptyState> {
  * const opt = chain(clipByGlobalNorm(1), scaleByAdam(), scaleByLearningRate(1e-3));
  */
 export function chain(...transforms: GradientTransformation[]): GradientTransformation<unknown[]> {
+  transforms.forEach((t, i) => requireTransformation("chain", `transformation ${i}`, t));
   return {
     init: (params) => transforms.map((t) => t.init(params)),
     update<U>(updates: U, state: unknown[], params?: unknown): [U, unknown[]] {

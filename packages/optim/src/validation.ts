@@ -53,3 +53,19 @@ export function requireLearningRate(where: string, value: unknown): void {
   }
   requireNonNegative(where, "learning rate", value);
 }
+
+/**
+ * An options argument: absent, or a plain object whose names are all in `known` (a misspelt
+ * name such as `beta1` for `b1` would otherwise be ignored silently). Returns the options.
+ */
+export function requireOptions<T extends object>(where: string, options: T | undefined, known: readonly string[]): T {
+  if (options === undefined) return {} as T;
+  const proto = typeof options === "object" && options !== null ? (Object.getPrototypeOf(options) as unknown) : undefined;
+  if (Array.isArray(options) || (proto !== Object.prototype && proto !== null)) {
+    throw new OptimError(`${where}: expected an options object, got ${describe(options)}`);
+  }
+  for (const name of Object.keys(options)) {
+    if (!known.includes(name)) throw new OptimError(`${where}: unknown option "${name}" (known: ${known.join(", ")})`);
+  }
+  return options;
+}

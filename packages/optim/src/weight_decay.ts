@@ -7,7 +7,7 @@ import { OptimError } from "./errors.js";
 import { castTo, mapLeaves } from "./leafwise.js";
 import { maskedTransform, type Mask } from "./masking.js";
 import type { EmptyState, GradientTransformation } from "./transform.js";
-import { requireNonNegative } from "./validation.js";
+import { requireNonNegative, requireOptions } from "./validation.js";
 
 /** Options of `addDecayedWeights`. */
 export interface AddDecayedWeightsOptions {
@@ -24,6 +24,7 @@ export interface AddDecayedWeightsOptions {
  * const opt = chain(scaleByAdam(), addDecayedWeights({ weightDecay: 1e-4 }), scaleByLearningRate(1e-3));
  */
 export function addDecayedWeights(options: AddDecayedWeightsOptions = {}): GradientTransformation {
+  requireOptions("addDecayedWeights", options, ["weightDecay", "mask"]);
   const where = "addDecayedWeights";
   const weightDecay = requireNonNegative(where, "weightDecay", options.weightDecay ?? 0);
   const decay: GradientTransformation<EmptyState> = {

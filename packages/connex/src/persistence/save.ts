@@ -46,6 +46,12 @@ export function describeNetwork(network: NeuralNetwork): NetworkDescription {
  * fs.writeFileSync("net.safetensors", cnx.save(network));
  */
 export function save(network: NeuralNetwork): Uint8Array {
+  // A path (or anything else) after the network would otherwise be ignored and nothing written.
+  if (arguments.length > 1) {
+    throw new InvalidOptionError(
+      `cnx.save: takes only the network and returns the file's bytes (write them with fs.writeFileSync(path, cnx.save(net))); got ${arguments.length - 1} more argument(s)`,
+    );
+  }
   if (!(network instanceof NeuralNetwork)) {
     throw new InvalidOptionError(`cnx.save: expected a NeuralNetwork, got ${network === null ? "null" : typeof network}`);
   }

@@ -2,6 +2,7 @@
  * `addConnections`: new edges between existing neurons.
  */
 import { InputNeuronEdgeError, OutputNeuronEdgeError } from "../errors.js";
+import { checkOptions } from "../arguments.js";
 import type { Edge, GraphInput } from "../graph.js";
 import type { NeuralNetwork } from "../network.js";
 import { formatNeuron, formatNeurons, type NeuronId } from "../neuron_id.js";
@@ -37,6 +38,7 @@ function groupBy(edges: readonly Edge[], end: 0 | 1): Map<NeuronId, NeuronId[]> 
  * const wider = addConnections(net, [[0, 3]], { key: random.key(1) });
  */
 export function addConnections(network: NeuralNetwork, connections: GraphInput, options?: EditOptions): NeuralNetwork {
+  checkOptions("addConnections", options, ["key"]);
   const key = editKey(options, OP);
   const edges = connectionList(connections, OP);
   const { graph, topology } = network.structure;

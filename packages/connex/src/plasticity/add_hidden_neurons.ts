@@ -2,6 +2,7 @@
  * `addHiddenNeurons`: new isolated hidden neurons.
  */
 import type { NeuralNetwork } from "../network.js";
+import { checkOptions } from "../arguments.js";
 import type { NeuronId } from "../neuron_id.js";
 import { applyEdit, unchangedCopy } from "./apply_edit.js";
 import { editKey, type EditOptions } from "./edit_options.js";
@@ -23,6 +24,7 @@ const OP = "addHiddenNeurons";
  * addHiddenNeurons(net, [100, 101], { key: random.key(3) }).hiddenNeurons; // [..., 100, 101]
  */
 export function addHiddenNeurons(network: NeuralNetwork, ids: readonly NeuronId[], options?: EditOptions): NeuralNetwork {
+  checkOptions("addHiddenNeurons", options, ["key"]);
   const key = editKey(options, OP);
   const { graph, topology, dropout } = network.structure;
   const added = newNeuronIds(graph, ids, OP);

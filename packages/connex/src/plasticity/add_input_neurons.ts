@@ -2,6 +2,7 @@
  * `addInputNeurons`: new isolated input neurons, placed before the existing ones.
  */
 import type { NeuralNetwork } from "../network.js";
+import { checkOptions } from "../arguments.js";
 import type { NeuronId } from "../neuron_id.js";
 import { applyEdit, unchangedCopy } from "./apply_edit.js";
 import { editKey, type EditOptions } from "./edit_options.js";
@@ -21,6 +22,7 @@ const OP = "addInputNeurons";
  * addInputNeurons(net, ["bias"]).inputNeurons; // ["bias", ...net.inputNeurons]
  */
 export function addInputNeurons(network: NeuralNetwork, ids: readonly NeuronId[], options?: EditOptions): NeuralNetwork {
+  checkOptions("addInputNeurons", options, ["key"]);
   const key = editKey(options, OP);
   const { graph, topology, dropout } = network.structure;
   const added = newNeuronIds(graph, ids, OP);

@@ -2,6 +2,7 @@
  * `addOutputNeurons`: new isolated output neurons, after the existing ones.
  */
 import { validateActivation } from "../activation.js";
+import { checkOptions } from "../arguments.js";
 import type { NeuralNetwork } from "../network.js";
 import type { NeuronId } from "../neuron_id.js";
 import { applyEdit, unchangedCopy } from "./apply_edit.js";
@@ -22,6 +23,7 @@ const OP = "addOutputNeurons";
  * addOutputNeurons(net, ["extra"]).outputNeurons; // [...net.outputNeurons, "extra"]
  */
 export function addOutputNeurons(network: NeuralNetwork, ids: readonly NeuronId[], options?: EditOptions): NeuralNetwork {
+  checkOptions("addOutputNeurons", options, ["key"]);
   const key = editKey(options, OP);
   const { graph, topology, dropout, dtype } = network.structure;
   const added = newNeuronIds(graph, ids, OP);

@@ -9,6 +9,7 @@ import { convertTo } from "../primitives/convert.js";
 import { erfP, geluTanhP, logisticP } from "../primitives/unary.js";
 import { asTensor } from "../np/asarray.js";
 import * as np from "../np/arithmetic.js";
+import { checkOptions } from "../arguments.js";
 
 function inexact(x: ArrayLike, op: string): Tensor {
   const t = asTensor(x, op);
@@ -24,6 +25,7 @@ export function relu(x: ArrayLike): Tensor {
   return np.where(np.lessEqual(t, 0), 0, t);
 }
 
+/** Options of `gelu`. */
 export interface GeluOptions {
   /** Use the tanh approximation (default, as jax.nn.gelu); `false` uses the exact erf form. */
   approximate?: boolean;
@@ -35,6 +37,7 @@ export interface GeluOptions {
  * @example nn.gelu(np.array([1])) // [0.841192]
  */
 export function gelu(x: ArrayLike, options: GeluOptions = {}): Tensor {
+  options = checkOptions("gelu", options, ["approximate"]);
   const t = inexact(x, "gelu");
   if (options.approximate === false) {
     const cdf = np.multiply(np.add(bind1(erfP, [np.multiply(t, Math.SQRT1_2)]), 1), 0.5);

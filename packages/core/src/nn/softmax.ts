@@ -9,6 +9,7 @@ import { asTensor } from "../np/asarray.js";
 import * as np from "../np/arithmetic.js";
 import { max, sum } from "../np/reductions.js";
 import { reshape } from "../np/shape.js";
+import { axisAndOptions, type AxisArgument } from "../arguments.js";
 
 /** Options of `softmax`, `logSoftmax` and the other normalisations over an axis. */
 export interface AxisOptions {
@@ -29,11 +30,17 @@ function inexact(x: ArrayLike, op: string): Tensor {
 
 const axisOf = (options: AxisOptions) => (options.axis === undefined ? -1 : options.axis);
 
+/** The options of `op(x, axis)` / `op(x, { axis })`, checked (see `axisAndOptions`). */
+function axisOptions<O extends AxisOptions>(op: string, second: unknown, third: unknown, known: readonly string[] = ["axis"]): O {
+  return axisAndOptions<O>(op, second, third, known, true, true);
+}
+
 /**
- * `exp(x) / sum(exp(x))` along `axis` (default -1).
+ * `exp(x) / sum(exp(x))` along `axis` (default -1; positional, as `jax.nn.softmax(x, 1)`, or `{ axis }`).
  * @example nn.softmax(np.array([1, 2, 3])) // [0.09003057, 0.24472848, 0.66524094]
  */
-export function softmax(x: ArrayLike, options: AxisOptions = {}): Tensor {
+export function softmax(x: ArrayLike, axisOrOptions?: AxisArgument | AxisOptions): Tensor {
+  const options = axisOptions<AxisOptions>("softmax", axisOrOptions, undefined);
   const t = inexact(x, "softmax");
   const axis = axisOf(options);
   const shift = np.stopGradient(max(t, { axis, keepdims: true }));
@@ -42,10 +49,11 @@ export function softmax(x: ArrayLike, options: AxisOptions = {}): Tensor {
 }
 
 /**
- * `x - logsumexp(x)` along `axis` (default -1).
+ * `x - logsumexp(x)` along `axis` (default -1; positional, `nn.logSoftmax(x, 1)`, or `{ axis }`).
  * @example nn.logSoftmax(np.array([0, 0])) // [-0.6931472, -0.6931472]
  */
-export function logSoftmax(x: ArrayLike, options: AxisOptions = {}): Tensor {
+export function logSoftmax(x: ArrayLike, axisOrOptions?: AxisArgument | AxisOptions): Tensor {
+  const options = axisOptions<AxisOptions>("logSoftmax", axisOrOptions, undefined);
   const t = inexact(x, "logSoftmax");
   const axis = axisOf(options);
   const shifted = np.subtract(t, np.stopGradient(max(t, { axis, keepdims: true })));
@@ -54,10 +62,14 @@ export function logSoftmax(x: ArrayLike, options: AxisOptions = {}): Tensor {
 
 /**
  * `log(sum(exp(x)))` along `axis` (default -1), stable for large values and for -∞ (a slice
- * of all -∞ gives -∞).
+ * of all -∞ gives -∞). The axis is positional (`nn.logsumexp(x, 1, { keepdims: true })`) or
+ * `{ axis, keepdims }`.
  * @example nn.logsumexp(np.array([0, 0])) // 0.6931472
  */
-export function logsumexp(x: ArrayLike, options: LogsumexpOptions = {}): Tensor {
+export function logsumexp(x: ArrayLike, axis?: AxisArgument, options?: Omit<LogsumexpOptions, "axis">): Tensor;
+export function logsumexp(x: ArrayLike, options: LogsumexpOptions): Tensor;
+export function logsumexp(x: ArrayLike, axisOrOptions?: AxisArgument | LogsumexpOptions, keywords?: Omit<LogsumexpOptions, "axis">): Tensor {
+  const options = axisOptions<LogsumexpOptions>("logsumexp", axisOrOptions, keywords, ["axis", "keepdims"]);
   const t = inexact(x, "logsumexp");
   const axis = axisOf(options);
   const amax = max(t, { axis, keepdims: true });

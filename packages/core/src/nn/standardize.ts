@@ -5,6 +5,7 @@ import { convertTo } from "../primitives/convert.js";
 import { asTensor } from "../np/asarray.js";
 import * as np from "../np/arithmetic.js";
 import { mean as npMean } from "../np/reductions.js";
+import { axisAndOptions, type AxisArgument } from "../arguments.js";
 
 /** Options of `standardize`: the axes, optional precomputed statistics and epsilon. */
 export interface StandardizeOptions {
@@ -20,10 +21,14 @@ export interface StandardizeOptions {
 
 /**
  * `(x - mean) / sqrt(variance + epsilon)` along `axis`, with the variance computed as
- * `mean(x²) - mean(x)²` (JAX's definition).
+ * `mean(x²) - mean(x)²` (JAX's definition). The axis is positional
+ * (`nn.standardize(x, 0, { epsilon })`) or `{ axis, mean, variance, epsilon }`.
  * @example nn.standardize(np.array([1, 2, 3])) // [-1.2247357, 0, 1.2247357]
  */
-export function standardize(x: ArrayLike, options: StandardizeOptions = {}): Tensor {
+export function standardize(x: ArrayLike, axis?: AxisArgument, options?: Omit<StandardizeOptions, "axis">): Tensor;
+export function standardize(x: ArrayLike, options: StandardizeOptions): Tensor;
+export function standardize(x: ArrayLike, axisOrOptions?: AxisArgument | StandardizeOptions, keywords?: Omit<StandardizeOptions, "axis">): Tensor {
+  const options = axisAndOptions<StandardizeOptions>("standardize", axisOrOptions, keywords, ["axis", "mean", "variance", "epsilon"], true, true);
   const t0 = asTensor(x, "standardize");
   const t = isFloat(t0.dtype) ? t0 : convertTo(t0, "float32", t0.weakType);
   const axis = options.axis === undefined ? -1 : options.axis;

@@ -4,7 +4,7 @@
  * elementwise primitives. Float-only functions (exp, sin, ...) promote integer and bool
  * inputs to float32, as `jnp` does.
  */
-import { type DType, isFloat } from "../dtype.js";
+import { assertDType, type DType, isFloat } from "../dtype.js";
 import { DTypeError } from "../errors.js";
 import type { Primitive } from "../primitive.js";
 import type { ArrayLike, Tensor } from "../tensor.js";
@@ -38,6 +38,7 @@ import {
   tanhP,
   tanP,
 } from "../primitives/unary.js";
+import { checkOptions } from "../arguments.js";
 import { asTensor } from "./asarray.js";
 import { broadcastShapes, broadcastTo, promoteAndBroadcast } from "./broadcast.js";
 
@@ -588,7 +589,7 @@ export interface AllcloseOptions {
  * @example np.allclose(np.array([1, 2]), np.array([1, 2.000001])) // true
  */
 export function allclose(a: ArrayLike, b: ArrayLike, options: AllcloseOptions = {}): boolean {
-  const { rtol = 1e-5, atol = 1e-8, equalNan = false } = options;
+  const { rtol = 1e-5, atol = 1e-8, equalNan = false } = checkOptions("allclose", options, ["rtol", "atol", "equalNan"]);
   const [x, y] = promoteAndBroadcast("allclose", [a, b]);
   const xs = x!.concrete().toTypedArray();
   const ys = y!.concrete().toTypedArray();
@@ -621,5 +622,5 @@ export function stopGradient(x: ArrayLike): Tensor {
  * @example np.bitcastConvertType(np.array([1], { dtype: "float32" }), "uint32") // [1065353216]
  */
 export function bitcastConvertType(x: ArrayLike, dtype: DType): Tensor {
-  return bind1(bitcastConvertTypeP, [asTensor(x, "bitcastConvertType")], { newDtype: dtype });
+  return bind1(bitcastConvertTypeP, [asTensor(x, "bitcastConvertType")], { newDtype: assertDType(dtype, "bitcastConvertType") });
 }

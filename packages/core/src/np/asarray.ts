@@ -1,6 +1,7 @@
 import { castScalar, type DType, dtypeOfTypedArray, type TypedArray, assertDType } from "../dtype.js";
 import { allocate } from "../backend/buffers.js";
-import { DTypeError, ShapeError, ValueError } from "../errors.js";
+import { ArgumentTypeError, DTypeError, ShapeError, ValueError } from "../errors.js";
+import { checkOptions, describeArgument } from "../arguments.js";
 import { ConcreteTensor, Tensor, type ArrayLike as Operand } from "../tensor.js";
 import { convertTo } from "../primitives/convert.js";
 
@@ -89,13 +90,17 @@ function inferDType(data: ArrayData): DType {
 /**
  * Make a concrete tensor from nested arrays, numbers, booleans or typed arrays. Like
  * `jnp.array`: integers give int32, other numbers float32, booleans bool, unless `dtype` says.
- * The data is always copied.
+ * The data is always copied. The dtype may also be given positionally: `np.array([1, 2], "float64")`.
  *
  * @example
  * np.array([[1, 2], [3, 4]]);              // int32, shape [2, 2]
  * np.array([0.5, 1], { dtype: "float64" }); // float64 [0.5, 1]
  */
-export function array(data: ArrayData, options: ArrayOptions = {}): Tensor {
+export function array(data: ArrayData, options: ArrayOptions | DType = {}): Tensor {
+  options = typeof options === "string" ? { dtype: options } : checkOptions("np.array", options, ["dtype"]);
+  if (typeof data !== "number" && typeof data !== "boolean" && !(data instanceof Tensor) && !Array.isArray(data) && !ArrayBuffer.isView(data)) {
+    throw new ArgumentTypeError(`np.array: cannot make an array from ${describeArgument(data)}`);
+  }
   const dtype = options.dtype !== undefined ? assertDType(options.dtype, "np.array") : inferDType(data);
   if (data instanceof Tensor && data.ndim >= 0 && !(Array.isArray(data))) {
     return convertTo(data, dtype, false);
@@ -129,7 +134,7 @@ export function asTensor(x: Operand | readonly ArrayData[], where = "np"): Tenso
   }
   if (typeof x === "boolean") return ConcreteTensor.scalar(x ? 1 : 0, "bool", false);
   if (Array.isArray(x) || ArrayBuffer.isView(x)) return array(x as ArrayData);
-  throw new ValueError(`${where}: expected a tensor, number or boolean, got ${x === null ? "null" : typeof x}`);
+  throw new ArgumentTypeError(`${where}: expected a tensor, number or boolean, got ${describeArgument(x)}`);
 }
 
 /**

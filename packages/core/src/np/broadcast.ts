@@ -1,6 +1,8 @@
 import { promoteTypes, type DType, type TypeInfo } from "../dtype.js";
 import { ShapeError } from "../errors.js";
-import type { ArrayLike, Tensor } from "../tensor.js";
+import { Tensor, type ArrayLike } from "../tensor.js";
+import { ArgumentTypeError } from "../errors.js";
+import { describeArgument } from "../arguments.js";
 import { bind1 } from "../trace.js";
 import { broadcastInDimP } from "../primitives/shape.js";
 import { convertTo } from "../primitives/convert.js";
@@ -16,6 +18,10 @@ const fmt = (s: readonly number[]) => `[${s.join(", ")}]`;
  * np.broadcastShapes("add", [3, 1], [4]); // [3, 4]
  */
 export function broadcastShapes(op: string, ...shapes: (readonly number[])[]): number[] {
+  if (typeof op !== "string") throw new ArgumentTypeError(`broadcastShapes: the first argument names the operation for errors (a string), got ${describeArgument(op)}`);
+  for (const s of shapes) {
+    if (!Array.isArray(s)) throw new ArgumentTypeError(`${op}: a shape must be an array of integers, got ${describeArgument(s)}`);
+  }
   const nd = Math.max(0, ...shapes.map((s) => s.length));
   const out = new Array<number>(nd).fill(1);
   for (const s of shapes) {
@@ -38,6 +44,7 @@ export function broadcastShapes(op: string, ...shapes: (readonly number[])[]): n
  */
 export function broadcastTo(x: ArrayLike, shape: readonly number[], op = "broadcastTo"): Tensor {
   const t = asTensor(x, op);
+  if (!Array.isArray(shape)) throw new ArgumentTypeError(`${op}: shape must be an array of integers, got ${describeArgument(shape)}`);
   if (t.shape.length === shape.length && t.shape.every((n, i) => n === shape[i])) return t;
   const lead = shape.length - t.ndim;
   if (lead < 0) throw new ShapeError(`${op}: cannot broadcast shape ${fmt(t.shape)} to ${fmt(shape)}`);
@@ -54,6 +61,8 @@ export function broadcastTo(x: ArrayLike, shape: readonly number[], op = "broadc
  * np.resultType(np.array([1, 2]), np.asTensor(0.5)); // { dtype: "float32", weakType: false }
  */
 export function resultType(...xs: Tensor[]): TypeInfo {
+  const bad = xs.find((x) => !(x instanceof Tensor));
+  if (bad !== undefined || xs.length === 0) throw new ArgumentTypeError(`resultType: expected one or more tensors, got ${xs.length === 0 ? "none" : describeArgument(bad)}`);
   return xs.map((x): TypeInfo => ({ dtype: x.dtype, weakType: x.weakType })).reduce(promoteTypes);
 }
 

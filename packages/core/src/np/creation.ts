@@ -1,7 +1,9 @@
 import { assertDType, castScalar, type DType } from "../dtype.js";
 import { allocate } from "../backend/buffers.js";
-import { ValueError } from "../errors.js";
-import { ConcreteTensor, Tensor, sizeOf } from "../tensor.js";
+import { ArgumentTypeError, ValueError } from "../errors.js";
+import { ConcreteTensor, Tensor, sizeOf, type ArrayLike } from "../tensor.js";
+import { checkOptions, describeArgument } from "../arguments.js";
+import { asTensor } from "./asarray.js";
 import { convertTo } from "../primitives/convert.js";
 import { broadcastTo } from "./broadcast.js";
 
@@ -11,10 +13,19 @@ export interface CreationOptions {
   dtype?: DType;
 }
 
+/**
+ * The options argument of a creation function: an options object, or a dtype name given
+ * positionally as in JAX (`np.zeros([2, 3], "int32")`).
+ */
+export type DTypeOrOptions<O extends CreationOptions = CreationOptions> = O | DType;
+
 /** A shape argument: one length or a list of lengths. */
 export type ShapeLike = number | readonly number[];
 
 function checkShape(shape: ShapeLike, op: string): number[] {
+  if (typeof shape !== "number" && !Array.isArray(shape)) {
+    throw new ArgumentTypeError(`${op}: shape must be an integer or an array of integers, got ${describeArgument(shape)}`);
+  }
   const list = typeof shape === "number" ? [shape] : shape.slice();
   if (list.some((n) => !Number.isInteger(n) || n < 0)) {
     throw new ValueError(`${op}: shape [${list.join(", ")}] must contain non-negative integers`);
@@ -22,8 +33,15 @@ function checkShape(shape: ShapeLike, op: string): number[] {
   return list;
 }
 
-function dtypeOf(options: CreationOptions | undefined, fallback: DType, op: string): DType {
-  return options?.dtype !== undefined ? assertDType(options.dtype, op) : fallback;
+/** Options checked for unknown names; a positional dtype name becomes `{ dtype }`. */
+function creationOptions<O extends CreationOptions>(options: DTypeOrOptions<O> | undefined, op: string, known: readonly string[] = ["dtype"]): O {
+  if (typeof options === "string") return { dtype: options } as O;
+  return checkOptions(op, options, known);
+}
+
+function dtypeOf(options: DTypeOrOptions | undefined, fallback: DType, op: string, known?: readonly string[]): DType {
+  const opts = creationOptions(options, op, known);
+  return opts.dtype !== undefined ? assertDType(opts.dtype, op) : fallback;
 }
 
 function filledTensor(shape: number[], dtype: DType, value: number): Tensor {
@@ -45,7 +63,7 @@ function scalarDType(value: number | boolean): DType {
  * @example
  * np.zeros([2, 3]); // float32, shape [2, 3]
  */
-export function zeros(shape: ShapeLike, options?: CreationOptions): Tensor {
+export function zeros(shape: ShapeLike, options?: DTypeOrOptions): Tensor {
   return filledTensor(checkShape(shape, "zeros"), dtypeOf(options, "float32", "zeros"), 0);
 }
 
@@ -55,7 +73,7 @@ export function zeros(shape: ShapeLike, options?: CreationOptions): Tensor {
  * @example
  * np.ones(4, { dtype: "int32" }); // [1, 1, 1, 1]
  */
-export function ones(shape: ShapeLike, options?: CreationOptions): Tensor {
+export function ones(shape: ShapeLike, options?: DTypeOrOptions): Tensor {
   return filledTensor(checkShape(shape, "ones"), dtypeOf(options, "float32", "ones"), 1);
 }
 
@@ -66,8 +84,11 @@ export function ones(shape: ShapeLike, options?: CreationOptions): Tensor {
  * @example
  * np.full([2, 2], 7.5); // [[7.5, 7.5], [7.5, 7.5]]
  */
-export function full(shape: ShapeLike, fillValue: number | boolean | Tensor, options?: CreationOptions): Tensor {
+export function full(shape: ShapeLike, fillValue: number | boolean | Tensor, options?: DTypeOrOptions): Tensor {
   const dims = checkShape(shape, "full");
+  if (typeof fillValue !== "number" && typeof fillValue !== "boolean" && !(fillValue instanceof Tensor)) {
+    throw new ArgumentTypeError(`full: fillValue must be a number, boolean or tensor, got ${describeArgument(fillValue)}`);
+  }
   if (fillValue instanceof Tensor) {
     return broadcastTo(convertTo(fillValue, dtypeOf(options, fillValue.dtype, "full")), dims, "full");
   }
@@ -81,8 +102,9 @@ export function full(shape: ShapeLike, fillValue: number | boolean | Tensor, opt
  * @example
  * np.zerosLike(np.array([[1, 2]])); // int32 [[0, 0]]
  */
-export function zerosLike(x: Tensor, options?: CreationOptions): Tensor {
-  return filledTensor(x.shape.slice(), dtypeOf(options, x.dtype, "zerosLike"), 0);
+export function zerosLike(x: ArrayLike, options?: DTypeOrOptions): Tensor {
+  const t = asTensor(x, "zerosLike");
+  return filledTensor(t.shape.slice(), dtypeOf(options, t.dtype, "zerosLike"), 0);
 }
 
 /**
@@ -91,8 +113,9 @@ export function zerosLike(x: Tensor, options?: CreationOptions): Tensor {
  * @example
  * np.onesLike(np.array([1.5, 2])); // float32 [1, 1]
  */
-export function onesLike(x: Tensor, options?: CreationOptions): Tensor {
-  return filledTensor(x.shape.slice(), dtypeOf(options, x.dtype, "onesLike"), 1);
+export function onesLike(x: ArrayLike, options?: DTypeOrOptions): Tensor {
+  const t = asTensor(x, "onesLike");
+  return filledTensor(t.shape.slice(), dtypeOf(options, t.dtype, "onesLike"), 1);
 }
 
 /**
@@ -101,8 +124,10 @@ export function onesLike(x: Tensor, options?: CreationOptions): Tensor {
  * @example
  * np.fullLike(np.array([1, 2, 3]), -1); // int32 [-1, -1, -1]
  */
-export function fullLike(x: Tensor, fillValue: number, options?: CreationOptions): Tensor {
-  return filledTensor(x.shape.slice(), dtypeOf(options, x.dtype, "fullLike"), fillValue);
+export function fullLike(x: ArrayLike, fillValue: number, options?: DTypeOrOptions): Tensor {
+  const t = asTensor(x, "fullLike");
+  if (typeof fillValue !== "number") throw new ArgumentTypeError(`fullLike: fillValue must be a number, got ${describeArgument(fillValue)}`);
+  return filledTensor(t.shape.slice(), dtypeOf(options, t.dtype, "fullLike"), fillValue);
 }
 
 /**
@@ -116,13 +141,16 @@ export function fullLike(x: Tensor, fillValue: number, options?: CreationOptions
  */
 export function arange(
   start: number,
-  stop?: number | CreationOptions,
-  step: number | CreationOptions = 1,
-  options?: CreationOptions,
+  stop?: number | DTypeOrOptions,
+  step: number | DTypeOrOptions = 1,
+  options?: DTypeOrOptions,
 ): Tensor {
   // The options object may follow any number of the positional arguments: arange(n, { dtype }).
-  if (typeof stop === "object") [options, stop] = [stop, undefined];
-  if (typeof step === "object") [options, step] = [step, 1];
+  if (typeof stop === "object" || typeof stop === "string") [options, stop] = [stop, undefined];
+  if (typeof step === "object" || typeof step === "string") [options, step] = [step, 1];
+  for (const [name, v] of [["start", start], ["stop", stop], ["step", step]] as const) {
+    if (v !== undefined && typeof v !== "number") throw new ArgumentTypeError(`arange: ${name} must be a number, got ${describeArgument(v)}`);
+  }
   if (stop === undefined) [start, stop] = [0, start];
   if (![start, stop, step].every(Number.isFinite)) throw new ValueError(`arange: arguments must be finite, got start ${start}, stop ${stop}, step ${step}`);
   if (step === 0) throw new ValueError("arange: step must not be zero");
@@ -146,10 +174,14 @@ export interface LinspaceOptions extends CreationOptions {
  * @example
  * np.linspace(0, 1, 5); // [0, 0.25, 0.5, 0.75, 1]
  */
-export function linspace(start: number, stop: number, num = 50, options: LinspaceOptions = {}): Tensor {
+export function linspace(start: number, stop: number, num = 50, options: DTypeOrOptions<LinspaceOptions> = {}): Tensor {
+  for (const [name, v] of [["start", start], ["stop", stop]] as const) {
+    if (typeof v !== "number") throw new ArgumentTypeError(`linspace: ${name} must be a number, got ${describeArgument(v)}`);
+  }
+  options = creationOptions(options, "linspace", ["dtype", "endpoint"]);
   if (!Number.isInteger(num) || num < 0) throw new ValueError(`linspace: num must be a non-negative integer, got ${num}`);
   const endpoint = options.endpoint ?? true;
-  const dtype = dtypeOf(options, "float32", "linspace");
+  const dtype = dtypeOf(options, "float32", "linspace", ["dtype", "endpoint"]);
   const div = endpoint ? num - 1 : num;
   const step = div > 0 ? (stop - start) / div : 0;
   const data = allocate(dtype, num);
@@ -171,12 +203,15 @@ export interface EyeOptions extends CreationOptions {
  * np.eye(2); // [[1, 0], [0, 1]]
  * np.eye(2, 3, { k: 1 }); // [[0, 1, 0], [0, 0, 1]]
  */
-export function eye(n: number, m?: number, options: EyeOptions = {}): Tensor {
+export function eye(n: number, m?: number | null | DTypeOrOptions<EyeOptions>, options: DTypeOrOptions<EyeOptions> = {}): Tensor {
+  if (typeof m === "object" && m !== null) [options, m] = [m, undefined];
+  options = creationOptions(options, "eye", ["dtype", "k"]);
+  if (typeof m === "string") [options, m] = [{ ...options, dtype: m }, undefined];
   const cols = m ?? n;
   const k = options.k ?? 0;
   checkShape([n, cols], "eye");
   if (!Number.isInteger(k)) throw new ValueError(`eye: k must be an integer, got ${k}`);
-  const dtype = dtypeOf(options, "float32", "eye");
+  const dtype = dtypeOf(options, "float32", "eye", ["dtype", "k"]);
   const data = allocate(dtype, n * cols);
   for (let i = 0; i < n; i++) {
     const j = i + k;

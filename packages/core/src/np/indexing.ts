@@ -4,12 +4,12 @@ import { ConcreteTensor, Tensor, sizeOf, type ArrayLike } from "../tensor.js";
 import { bind1 } from "../trace.js";
 import { convertTo } from "../primitives/convert.js";
 import { gatherP, scatterAddP, scatterP, takeShape } from "../primitives/gather.js";
-import { normalizeAxis } from "../primitives/shape.js";
+import { axisAndOptions, normalizeAxis } from "../arguments.js";
 import { sliceP } from "../primitives/slicing.js";
 import { array, asTensor } from "./asarray.js";
 import { add, less, maximum, minimum, multiply, where } from "./arithmetic.js";
 import { broadcastShapes, broadcastTo } from "./broadcast.js";
-import { reshape } from "./shape.js";
+import { reshape, type AxisOption } from "./shape.js";
 
 const fmt = (s: readonly number[]) => `[${s.join(", ")}]`;
 
@@ -42,18 +42,21 @@ function axisIndices(indices: IndexLike | boolean, n: number, op: string): Tenso
 
 /**
  * Elements (or slices) at `indices` along `axis`, as `np.take`: the result has shape
- * `x.shape[:axis] + indices.shape + x.shape[axis+1:]`. Without `axis`, `x` is flattened first.
+ * `x.shape[:axis] + indices.shape + x.shape[axis+1:]`. Without `axis` (or with `null`), `x` is
+ * flattened first. The axis is positional (`np.take(x, i, 0)`) or `{ axis }`.
  * Negative indices count from the end; out-of-range concrete indices raise `IndexError` (traced
  * ones are clamped).
  *
  * @example
  * np.take(np.array([[1, 2], [3, 4], [5, 6]]), np.array([2, 0]), 0); // [[5, 6], [1, 2]]
  */
-export function take(x: ArrayLike, indices: IndexLike | boolean, axis?: number): Tensor {
+export function take(x: ArrayLike, indices: IndexLike | boolean, axis?: number | null | AxisOption): Tensor {
+  const opts = axisAndOptions<AxisOption>("take", axis, undefined, ["axis"], false, true);
+  axis = opts.axis ?? undefined;
   let t = asTensor(x, "take");
   if (axis === undefined) t = reshape(t, [-1]);
   if (t.ndim === 0) throw new ShapeError("take: cannot index a 0-d array");
-  const ax = axis === undefined ? 0 : normalizeAxis(axis, t.ndim, "take", t.shape);
+  const ax = axis === undefined ? 0 : normalizeAxis("take", axis, t.ndim, t.shape);
   return bind1(gatherP, [t, axisIndices(indices, t.shape[ax]!, "take")], { axis: ax });
 }
 

@@ -1,4 +1,5 @@
-import { ValueError } from "../errors.js";
+import { ArgumentTypeError, ValueError } from "../errors.js";
+import { describeArgument } from "../arguments.js";
 import { threefry2x32P } from "../primitives/threefry.js";
 import { ConcreteTensor, sizeOf, type Tensor } from "../tensor.js";
 import { bind } from "../trace.js";
@@ -11,7 +12,11 @@ import { checkKey, keyWords } from "./key.js";
  * @example checkShape([2, 3], "random.bits") // [2, 3]
  */
 export function checkShape(shape: readonly number[], op: string): number[] {
-  if (!Array.isArray(shape) || shape.some((n) => !Number.isInteger(n) || n < 0)) {
+  if (!Array.isArray(shape)) {
+    // As JAX (`jax.random.normal(key, 3)` is a TypeError there): a shape is a sequence, never a bare number.
+    throw new ArgumentTypeError(`${op}: shape must be an array of non-negative integers (e.g. [3]), got ${describeArgument(shape)}`);
+  }
+  if (shape.some((n) => !Number.isInteger(n) || n < 0)) {
     throw new ValueError(`${op}: shape must be an array of non-negative integers, got ${JSON.stringify(shape)}`);
   }
   return shape.slice();

@@ -4,6 +4,7 @@ import type { Tensor } from "../tensor.js";
 import * as np from "../np/index.js";
 import { checkShape } from "./bits.js";
 import { gumbel } from "./gumbel.js";
+import { axisAndOptions, type AxisArgument } from "../arguments.js";
 import { checkKey } from "./key.js";
 import { checkParamShapes } from "./sample_shape.js";
 import type { FloatDType } from "./uniform.js";
@@ -22,12 +23,17 @@ export interface CategoricalOptions {
 /**
  * Samples from categorical distributions given unnormalised log-probabilities
  * (`jax.random.categorical`): `argmax(logits + gumbel noise)` along `axis`, int32 indices.
- * Integer logits are promoted to float32.
+ * Integer logits are promoted to float32. The axis is positional, as JAX's
+ * `categorical(key, logits, axis, shape)`: `random.categorical(key, logits, -1, { shape })`, or
+ * `{ axis, shape }`.
  *
  * @example random.categorical(random.key(0), np.log(np.array([0.2, 0.8]))) // 1 with probability 0.8
  */
-export function categorical(key: Tensor, logits: np.ArrayData, options: CategoricalOptions = {}): Tensor {
+export function categorical(key: Tensor, logits: np.ArrayData, axis?: number, options?: Omit<CategoricalOptions, "axis">): Tensor;
+export function categorical(key: Tensor, logits: np.ArrayData, options: CategoricalOptions): Tensor;
+export function categorical(key: Tensor, logits: np.ArrayData, axisOrOptions?: AxisArgument | CategoricalOptions, keywords?: Omit<CategoricalOptions, "axis">): Tensor {
   const op = "random.categorical";
+  const options = axisAndOptions<CategoricalOptions>(op, axisOrOptions, keywords, ["axis", "shape"], false, false);
   const k = checkKey(key, op);
   let l = np.asTensor(logits as Parameters<typeof np.asTensor>[0], op);
   if (!isFloat(l.dtype)) l = np.astype(l, "float32");

@@ -6,6 +6,7 @@ import { bind } from "../trace.js";
 import * as np from "../np/index.js";
 import { checkShape } from "./bits.js";
 import { gumbel } from "./gumbel.js";
+import { checkOptions } from "../arguments.js";
 import { checkKey } from "./key.js";
 import { permutation } from "./permutation.js";
 import { randint } from "./randint.js";
@@ -43,6 +44,7 @@ export function choice(key: Tensor, a: np.ArrayData, shape: readonly number[] = 
   const op = "random.choice";
   const k = checkKey(key, op);
   const s = checkShape(shape, op);
+  options = checkOptions(op, options, ["replace", "p", "axis"]);
   const replace = options.replace ?? true;
   let arr: Tensor | null = null;
   let nInputs: number;

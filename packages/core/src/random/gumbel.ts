@@ -1,6 +1,7 @@
 import type { Tensor } from "../tensor.js";
 import * as np from "../np/index.js";
 import { checkShape } from "./bits.js";
+import { checkOptions } from "../arguments.js";
 import { checkKey } from "./key.js";
 import { checkFloatDType, uniform, type FloatDType } from "./uniform.js";
 
@@ -22,6 +23,7 @@ const TINY: Record<FloatDType, number> = { float32: 2 ** -126, float64: 2 ** -10
 export function gumbel(key: Tensor, shape: readonly number[] = [], options: GumbelOptions = {}): Tensor {
   const op = "random.gumbel";
   const k = checkKey(key, op);
+  options = checkOptions(op, options, ["dtype"]);
   const dtype = checkFloatDType(options.dtype ?? "float32", op);
   const u = uniform(k, checkShape(shape, op), { minval: TINY[dtype], maxval: 1, dtype });
   return np.negative(np.log(np.negative(np.log(u))));

@@ -13,6 +13,11 @@
  * to float32 rounding (a few ulps). Checked against Random123's known answers, values published
  * by JAX, and an independent reference script (`scripts/gen_random_fixtures.py`).
  *
+ * Calling conventions: shapes are arrays, as in JAX (`random.normal(key, [3])`; a bare number
+ * such as `random.normal(key, 3)` is an `ArgumentTypeError`, as JAX's TypeError); the keyword
+ * arguments (`dtype`, `minval`, ...) go in a trailing options object whose unknown names are an
+ * `UnknownOptionError`; `categorical` and `permutation` take their axis positionally too.
+ *
  * pure-rand: `toPureRandGenerator(key)` adapts a concrete key into pure-rand's
  * `RandomGenerator` (output `i` is `bits(key, [n])[i]` as an int32), so pure-rand's host-side
  * distributions and sequential code — data-loader shuffling, generated test data — draw from

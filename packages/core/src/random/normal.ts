@@ -3,6 +3,7 @@ import type { ArrayLike, Tensor } from "../tensor.js";
 import { bind1 } from "../trace.js";
 import * as np from "../np/index.js";
 import { checkShape } from "./bits.js";
+import { checkOptions } from "../arguments.js";
 import { checkKey } from "./key.js";
 import { nextafter } from "./nextafter.js";
 import { checkParamShapes } from "./sample_shape.js";
@@ -27,6 +28,7 @@ const ABOVE_MINUS_ONE: Record<FloatDType, number> = { float32: -1 + 2 ** -24, fl
 export function normal(key: Tensor, shape: readonly number[] = [], options: NormalOptions = {}): Tensor {
   const op = "random.normal";
   const k = checkKey(key, op);
+  options = checkOptions(op, options, ["dtype"]);
   const dtype = checkFloatDType(options.dtype ?? "float32", op);
   const u = uniform(k, checkShape(shape, op), { minval: ABOVE_MINUS_ONE[dtype], maxval: 1, dtype });
   return np.multiply(Math.SQRT2, bind1(erfInvP, [u]));
@@ -55,6 +57,7 @@ export function truncatedNormal(
 ): Tensor {
   const op = "random.truncatedNormal";
   const k = checkKey(key, op);
+  options = checkOptions(op, options, ["dtype"]);
   const dtype = checkFloatDType(options.dtype ?? "float32", op);
   const lo = np.astype(lower, dtype);
   const hi = np.astype(upper, dtype);

@@ -4,6 +4,7 @@ import { Tensor } from "../tensor.js";
 import { bind } from "../trace.js";
 import * as np from "../np/index.js";
 import { bits } from "./bits.js";
+import { axisAndOptions, type AxisArgument } from "../arguments.js";
 import { checkKey } from "./key.js";
 import { split } from "./split.js";
 
@@ -43,10 +44,16 @@ export interface PermutationOptions {
  * A random permutation (`jax.random.permutation`): of `arange(x)` for an integer `x`, else of
  * `x`'s slices along `axis` (or, with `independent`, of each 1-d slice separately).
  *
+ * The axis is positional, as JAX's `permutation(key, x, axis, independent)`:
+ * `random.permutation(key, x, 1, { independent: true })`, or `{ axis, independent }`.
+ *
  * @example random.permutation(random.key(0), 5) // int32, e.g. [3, 0, 4, 1, 2]
  */
-export function permutation(key: Tensor, x: number | Tensor, options: PermutationOptions = {}): Tensor {
+export function permutation(key: Tensor, x: number | Tensor, axis?: number, options?: Omit<PermutationOptions, "axis">): Tensor;
+export function permutation(key: Tensor, x: number | Tensor, options: PermutationOptions): Tensor;
+export function permutation(key: Tensor, x: number | Tensor, axisOrOptions?: AxisArgument | PermutationOptions, keywords?: Omit<PermutationOptions, "axis">): Tensor {
   const op = "random.permutation";
+  const options = axisAndOptions<PermutationOptions>(op, axisOrOptions, keywords, ["axis", "independent"], false, false);
   const k = checkKey(key, op);
   let n: number | null = null;
   if (typeof x === "number") n = x;

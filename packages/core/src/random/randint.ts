@@ -3,6 +3,7 @@ import { isFloat } from "../dtype.js";
 import { Tensor, type ArrayLike } from "../tensor.js";
 import * as np from "../np/index.js";
 import { bits, checkShape } from "./bits.js";
+import { checkOptions } from "../arguments.js";
 import { checkKey } from "./key.js";
 import { checkParamShapes } from "./sample_shape.js";
 import { split } from "./split.js";
@@ -53,6 +54,7 @@ export function randint(key: Tensor, shape: readonly number[], minval: ArrayLike
   const op = "random.randint";
   const k = checkKey(key, op);
   const s = checkShape(shape, op);
+  options = checkOptions(op, options, ["dtype"]);
   const dtype = options.dtype ?? "int32";
   if (dtype !== "int32" && dtype !== "uint32") throw new DTypeError(`${op}: dtype must be int32 or uint32, got ${String(dtype)}`);
   const lo = boundInDtype(minval, dtype, op, "minval");

@@ -2,6 +2,7 @@ import { DTypeError } from "../errors.js";
 import type { ArrayLike, Tensor } from "../tensor.js";
 import * as np from "../np/index.js";
 import { bits, checkShape, threefryBlocks } from "./bits.js";
+import { checkOptions } from "../arguments.js";
 import { checkKey } from "./key.js";
 import { checkParamShapes } from "./sample_shape.js";
 
@@ -53,6 +54,7 @@ export function uniform(key: Tensor, shape: readonly number[] = [], options: Uni
   const op = "random.uniform";
   const k = checkKey(key, op);
   const s = checkShape(shape, op);
+  options = checkOptions(op, options, ["minval", "maxval", "dtype"]);
   const dtype = checkFloatDType(options.dtype ?? "float32", op);
   const minval = np.astype(options.minval ?? 0, dtype);
   const maxval = np.astype(options.maxval ?? 1, dtype);

@@ -3,6 +3,7 @@
  * rest (`filter`, `partition`), and put the pieces back together (`combine`).
  */
 import { isFloat } from "../dtype.js";
+import { checkOptions } from "../arguments.js";
 import { ValueError } from "../errors.js";
 import { Tensor } from "../tensor.js";
 import { flatten, flattenUpTo, type IsLeaf, unflatten } from "./tree.js";
@@ -53,6 +54,7 @@ export interface FilterOptions {
  * filter({ w: np.ones([2]), n: 3 }, isArray); // { w: Tensor, n: null }
  */
 export function filter<T>(t: T, pred: FilterSpec, options: FilterOptions = {}): T {
+  checkOptions("filter", options, ["inverse", "replace", "isLeaf"]);
   const inverse = options.inverse ?? false;
   const replacement = "replace" in options ? options.replace : null;
   const apply = (subtree: unknown, spec: unknown): unknown => {
@@ -88,6 +90,7 @@ export function filter<T>(t: T, pred: FilterSpec, options: FilterOptions = {}): 
  * const [params, rest] = partition(model, isInexactArray);
  */
 export function partition<T>(t: T, pred: FilterSpec, options: Omit<FilterOptions, "inverse"> = {}): [T, T] {
+  checkOptions("partition", options, ["replace", "isLeaf"]);
   return [filter(t, pred, { ...options, inverse: false }), filter(t, pred, { ...options, inverse: true })];
 }
 

@@ -15,6 +15,8 @@
  */
 import { type DType, itemSize, type TypedArray } from "../dtype.js";
 import { typedArrayFor } from "../backend/buffers.js";
+import { ArgumentTypeError } from "../errors.js";
+import { describeArgument } from "../arguments.js";
 import { ConcreteTensor, sizeOf } from "../tensor.js";
 import { CorruptFileError, SerialisationError } from "./serialisation_error.js";
 
@@ -95,6 +97,7 @@ function readLittleEndian(bytes: Uint8Array, offset: number, dtype: DType, count
  * encodeSafetensors([{ name: "w", dtype: "float32", shape: [2], data: new Float32Array([1, 2]) }]); // Uint8Array(...)
  */
 export function encodeSafetensors(arrays: readonly NamedArray[], metadata: Readonly<Record<string, string>> = {}): Uint8Array {
+  if (!Array.isArray(arrays as unknown)) throw new ArgumentTypeError(`encodeSafetensors: expected an array of named arrays, got ${describeArgument(arrays)}`);
   const seen = new Set<string>();
   for (const a of arrays) {
     if (a.name === METADATA_KEY) throw new SerialisationError(`safetensors: "${METADATA_KEY}" is reserved and cannot name a tensor`);

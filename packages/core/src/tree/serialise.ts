@@ -11,6 +11,8 @@
  * - nothing for any other leaf (functions, strings, ...): loading keeps `like`'s value.
  */
 import { Tensor } from "../tensor.js";
+import { ArgumentTypeError } from "../errors.js";
+import { checkOptions, describeArgument } from "../arguments.js";
 import { decodeSafetensors, encodeSafetensors, type NamedArray, readSafetensorsMetadata } from "./safetensors.js";
 import { SerialisationError } from "./serialisation_error.js";
 import { flatten, type IsLeaf, leavesWithPath, type PathEntry, unflatten } from "./tree.js";
@@ -40,6 +42,7 @@ const ROOT_NAME = "value";
  * leafName(["batchParameters", 0, "weights"]); // "batchParameters.0.weights"
  */
 export function leafName(path: readonly PathEntry[]): string {
+  if (!Array.isArray(path)) throw new ArgumentTypeError(`tree.leafName: expected an array of path entries, got ${describeArgument(path)}`);
   return path.length === 0 ? ROOT_NAME : path.map(String).join(".");
 }
 
@@ -92,6 +95,7 @@ function toNamedArray(name: string, leaf: unknown): NamedArray | null {
  * const bytes = tree.serialiseLeaves({ w: np.ones([2, 2]), step: 3 }); // header names "step" and "w"
  */
 export function serialiseLeaves(t: unknown, options: SerialiseOptions = {}): Uint8Array {
+  checkOptions("tree.serialiseLeaves", options, ["metadata", "isLeaf"]);
   const arrays: NamedArray[] = [];
   for (const [name, leaf] of namedLeaves(t, options.isLeaf, "tree.serialiseLeaves")) {
     const a = toNamedArray(name, leaf);
@@ -127,6 +131,7 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
  */
 export function deserialiseLeaves<T>(like: T, bytes: Uint8Array, options: DeserialiseOptions = {}): T {
   const op = "tree.deserialiseLeaves";
+  checkOptions(op, options, ["isLeaf"]);
   const { tensors } = decodeSafetensors(bytes);
   const named = namedLeaves(like, options.isLeaf, op);
   const [likeLeaves, def] = flatten(like, { isLeaf: options.isLeaf });

@@ -8,7 +8,8 @@
  * Maps in insertion order, modules in declared field order (static fields are part of the
  * treedef, not children), custom nodes in the order their `flatten` returns.
  */
-import { ValueError } from "../errors.js";
+import { ArgumentTypeError, ValueError } from "../errors.js";
+import { checkFunction, checkOptions, describeArgument } from "../arguments.js";
 import { Tensor } from "../tensor.js";
 import { markDeeplyFrozen, frozenCopy, isPlainContainer, setOwn } from "./freeze.js";
 import { buildModule, Module, moduleLayout, type ModuleLayout } from "./module.js";
@@ -26,6 +27,13 @@ export interface FlattenOptions {
   isLeaf?: IsLeaf;
 }
 
+/** The `isLeaf` option after checking the options object. */
+function isLeafOption(where: string, options: FlattenOptions): IsLeaf | undefined {
+  const { isLeaf } = checkOptions(where, options, ["isLeaf"]);
+  if (isLeaf !== undefined) checkFunction(where, isLeaf, "isLeaf");
+  return isLeaf;
+}
+
 /**
  * A pytree's leaves (in flattening order) and its structure.
  *
@@ -34,7 +42,7 @@ export interface FlattenOptions {
  */
 export function flatten(t: unknown, options: FlattenOptions = {}): [unknown[], TreeDef] {
   const leaves: unknown[] = [];
-  const def = flattenInto(t, leaves, options.isLeaf);
+  const def = flattenInto(t, leaves, isLeafOption("tree.flatten", options));
   return [leaves, def];
 }
 
@@ -46,7 +54,7 @@ export function flatten(t: unknown, options: FlattenOptions = {}): [unknown[], T
  */
 export function leaves(t: unknown, options: FlattenOptions = {}): unknown[] {
   const out: unknown[] = [];
-  flattenInto(t, out, options.isLeaf);
+  flattenInto(t, out, isLeafOption("tree.leaves", options));
   return out;
 }
 
@@ -57,7 +65,7 @@ export function leaves(t: unknown, options: FlattenOptions = {}): unknown[] {
  * tree.structure([1, [2, 3]]).toString(); // "PyTreeDef([*, [*, *]])"
  */
 export function structure(t: unknown, options: FlattenOptions = {}): TreeDef {
-  return flattenInto(t, [], options.isLeaf);
+  return flattenInto(t, [], isLeafOption("tree.structure", options));
 }
 
 function flattenInto(x: unknown, leaves: unknown[], isLeaf: IsLeaf | undefined): TreeDef {
@@ -215,6 +223,8 @@ export interface FlattenUpToOptions extends FlattenOptions {
  * tree.flattenUpTo(tree.structure([0, 0]), [1, { a: 2 }]); // [1, { a: 2 }]
  */
 export function flattenUpTo(def: TreeDef, t: unknown, options: FlattenUpToOptions = {}): unknown[] {
+  if (!(def instanceof TreeDef)) throw new ArgumentTypeError(`tree.flattenUpTo: def must be a TreeDef (from tree.structure), got ${describeArgument(def)}`);
+  checkOptions("tree.flattenUpTo", options, ["isLeaf", "op", "name", "rejectNullAtLeaves"]);
   const out: unknown[] = [];
   const path: (string | number)[] = [];
   try {
@@ -226,7 +236,7 @@ export function flattenUpTo(def: TreeDef, t: unknown, options: FlattenUpToOption
     const where = path.length === 0 ? "at the root" : `at ${formatPath(path)}`;
     let theirs: string;
     try {
-      theirs = structure(t, options).toString();
+      theirs = structure(t, { isLeaf: options.isLeaf }).toString();
     } catch {
       theirs = "(unreadable)";
     }
@@ -245,6 +255,7 @@ class Mismatch extends Error {}
  * formatPath(["a", 0, "weight"]); // ".a[0].weight"
  */
 export function formatPath(path: readonly PathEntry[]): string {
+  if (!Array.isArray(path)) throw new ArgumentTypeError(`tree.formatPath: expected an array of path entries, got ${describeArgument(path)}`);
   return path.map((p) => (typeof p === "number" ? `[${p}]` : /^[A-Za-z_$][\w$]*$/.test(p) ? `.${p}` : `[${JSON.stringify(p)}]`)).join("") || "(root)";
 }
 
@@ -403,7 +414,7 @@ export function map(...args: unknown[]): unknown {
     if (typeof args[0] !== "object" || args[0] === null) {
       throw new ValueError(`tree.map: the first argument must be the function to apply (or an options object before it), got ${kindName(args[0])}`);
     }
-    options = args.shift() as MapOptions;
+    options = checkOptions("tree.map", args.shift() as MapOptions, ["isLeaf"]);
     if (typeof args[0] !== "function") throw new ValueError(`tree.map: expected the function to apply after the options, got ${kindName(args[0])}`);
   }
   if (args.length < 2) throw new ValueError(`tree.map: no tree given`);
@@ -470,6 +481,7 @@ function nodeEntries(x: unknown): [PathEntry[], unknown[]] | null {
  * tree.leavesWithPath({ a: [1, 2] }); // [[["a", 0], 1], [["a", 1], 2]]
  */
 export function leavesWithPath(t: unknown, options: FlattenOptions = {}): [PathEntry[], unknown][] {
+  isLeafOption("tree.leavesWithPath", options);
   const out: [PathEntry[], unknown][] = [];
   const visit = (x: unknown, path: PathEntry[]): void => {
     if (options.isLeaf?.(x)) {

@@ -2,6 +2,7 @@
  * `treeAt`: Equinox's `tree_at`, the out-of-place update of chosen parts of a pytree.
  */
 import { ValueError } from "../errors.js";
+import { checkOptions } from "../arguments.js";
 import { Tensor } from "../tensor.js";
 import { frozenCopy, isPlainContainer, markDeeplyFrozen, setOwn } from "./freeze.js";
 import { buildModule, Module, moduleLayout, type ModuleLayout } from "./module.js";
@@ -65,7 +66,7 @@ interface Entry {
  */
 export function treeAt<T>(where: (t: T) => unknown, t: T, replace?: unknown, options: TreeAtOptions = {}): T {
   if (typeof where !== "function") throw new ValueError(`treeAt: where must be a function selecting parts of the tree, got ${typeof where}`);
-  const { replaceFn, isLeaf } = options;
+  const { replaceFn, isLeaf } = checkOptions("treeAt", options, ["replaceFn", "isLeaf"]);
   if (replaceFn !== undefined && typeof replaceFn !== "function") throw new ValueError(`treeAt: replaceFn must be a function, got ${typeof replaceFn}`);
   if (replaceFn !== undefined && replace !== undefined) throw new ValueError("treeAt: pass either replace or options.replaceFn, not both");
   if (replaceFn === undefined && arguments.length < 3) throw new ValueError("treeAt: pass the replacement (or options.replaceFn)");

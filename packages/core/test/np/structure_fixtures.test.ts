@@ -47,7 +47,7 @@ function run(c: Case): Tensor {
     case "max":
     case "min":
     case "prod":
-      return np[c.op](x, { axis: p.axis, keepdims: p.keepdims });
+      return (np[c.op] as (x: Tensor, o: np.ReduceOptions) => Tensor)(x, { axis: p.axis, keepdims: p.keepdims });
     case "argmax":
     case "argmin":
       return np[c.op](x, { axis: p.axis, keepdims: p.keepdims });
