@@ -47,14 +47,7 @@ export class NetworkStructure {
     this.dropout = dropout;
     this.features = features;
     this.dtype = dtype;
-    // Plain loops: `Float64Array.from` with a map function and `some` go through iterators.
-    const byPosition = new Float64Array(topology.order.length);
-    let hasDropout = false;
-    for (let i = 0; i < byPosition.length; i++) {
-      const p = dropout.get(topology.order[i]!) ?? 0;
-      byPosition[i] = p;
-      if (p > 0) hasDropout = true;
-    }
+    const { byPosition, hasDropout } = dropoutByPosition(topology, dropout);
     this.dropoutByPosition = byPosition;
     this.hasDropout = hasDropout;
     this.weightLayout = WeightLayoutRule.resolve(weightLayout);
@@ -69,6 +62,23 @@ export class NetworkStructure {
    * net.structure.withDropout(new Map([[4, 0.5]])).topology === net.structure.topology; // true
    */
   withDropout(dropout: ReadonlyMap<NeuronId, number>): NetworkStructure {
-    return new NetworkStructure(this.graph, this.topology, dropout, this.features, this.dtype, this.weightLayout);
+    // Every other field, the batches' weight layouts included, is shared as it is.
+    const copy = Object.create(NetworkStructure.prototype) as NetworkStructure;
+    const { byPosition, hasDropout } = dropoutByPosition(this.topology, dropout);
+    Object.assign(copy, { ...this, dropout, dropoutByPosition: byPosition, hasDropout });
+    return Object.freeze(copy);
   }
+}
+
+/** Dropout probability by position, and whether any is nonzero. */
+function dropoutByPosition(topology: NetworkTopology, dropout: ReadonlyMap<NeuronId, number>): { byPosition: Float64Array; hasDropout: boolean } {
+  // Plain loops: `Float64Array.from` with a map function and `some` go through iterators.
+  const byPosition = new Float64Array(topology.order.length);
+  let hasDropout = false;
+  for (let i = 0; i < byPosition.length; i++) {
+    const p = dropout.get(topology.order[i]!) ?? 0;
+    byPosition[i] = p;
+    if (p > 0) hasDropout = true;
+  }
+  return { byPosition, hasDropout };
 }

@@ -129,13 +129,7 @@ export class WeightLayoutRule {
    * WeightLayoutRule.auto.forBatch(layout, features).storage; // "edges" for a large pruned batch
    */
   forBatch(layout: BatchLayout, features: NetworkFeatures): BatchWeightLayout {
-    // Layouts are immutable and shared by the networks an edit derives (and by `setDropoutP`),
-    // so the answer for a layout under the same rule and attention switch is reused.
-    const cached = decided.get(layout);
-    if (cached !== undefined && cached.rule === this && cached.neuronSelfAttention === features.neuronSelfAttention) return cached.weightLayout;
-    const weightLayout = this.decide(layout, features.neuronSelfAttention);
-    decided.set(layout, { rule: this, neuronSelfAttention: features.neuronSelfAttention, weightLayout });
-    return weightLayout;
+    return this.decide(layout, features.neuronSelfAttention);
   }
 
   private decide(layout: BatchLayout, neuronSelfAttention: boolean): BatchWeightLayout {
@@ -146,8 +140,6 @@ export class WeightLayoutRule {
   }
 }
 
-/** The last decision made for each batch layout (a cache: a decision depends only on its key and the rule). */
-const decided = new WeakMap<BatchLayout, { rule: WeightLayoutRule; neuronSelfAttention: boolean; weightLayout: BatchWeightLayout }>();
 
 function describe(value: unknown): string {
   return typeof value === "number" ? String(value) : value === null ? "null" : typeof value === "string" ? JSON.stringify(value) : typeof value;

@@ -9,6 +9,7 @@ import { NeuralNetwork } from "../src/network.js";
 import { load } from "../src/persistence/load.js";
 import { NetworkFileError } from "../src/persistence/errors.js";
 import { save } from "../src/persistence/save.js";
+import { NetworkStructure } from "../src/structure.js";
 import { addConnections, addHiddenNeurons, addInputNeurons, addOutputNeurons, removeConnections, removeNeurons, setDropoutP } from "../src/plasticity/index.js";
 import { rebuildFromScratch, snapshot } from "./plasticity/testing/identity.js";
 import { planEdit } from "./plasticity/testing/random_edit.js";
@@ -305,6 +306,10 @@ describe("the weight layout is a rule of each network", () => {
         expect(next.structure.weightLayout).toBe(rule);
         expectStoredByRule(next);
       }
+      // setDropoutP changes nothing the layouts depend on: they are shared.
+      expect(edited[6]!.structure.weightLayouts).toBe(net.structure.weightLayouts);
+      expect(edited[6]!.structure).toBeInstanceOf(NetworkStructure);
+      expect(Object.isFrozen(edited[6]!.structure)).toBe(true);
     }
   });
 

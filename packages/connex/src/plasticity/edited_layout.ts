@@ -20,9 +20,8 @@ function sameLayout(a: BatchLayout, b: BatchLayout): boolean {
     a.start === b.start &&
     a.inputStart === b.inputStart &&
     a.inputEnd === b.inputEnd &&
-    a.neurons.length === b.neurons.length &&
-    a.neurons.every((n, j) => n === b.neurons[j]) &&
-    a.inputColumns.every((c, j) => c === b.inputColumns[j]) &&
+    (a.neurons === b.neurons || (a.neurons.length === b.neurons.length && a.neurons.every((n, j) => n === b.neurons[j]))) &&
+    (a.inputColumns === b.inputColumns || a.inputColumns.every((c, j) => c === b.inputColumns[j])) &&
     a.segments.length === b.segments.length &&
     a.segments.every((s, i) => s.chunk === b.segments[i]!.chunk && s.from === b.segments[i]!.from && s.to === b.segments[i]!.to)
   );
