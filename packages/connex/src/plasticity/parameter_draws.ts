@@ -2,8 +2,8 @@
  * Values for parameters that did not exist before an edit, drawn from the edit's `key` with
  * construction's initial distributions (`INIT_STD`, `initialMean` in `init.ts`): weights, biases
  * and attention parameters N(0, 0.1²); topo norm gamma/beta and adaptive-activation a/b
- * N(1, 0.1²). Only as many values as are needed are
- * drawn, so an edit that adds one edge costs one draw, not a re-initialisation of its batch.
+ * N(1, 0.1²). Only as many values as are needed are drawn, so an edit that adds one edge costs
+ * one draw, not a re-initialisation of its batch.
  *
  * Key scheme: new batch `i` uses `foldIn(key, i)`; inside it, each kind of parameter (see
  * `ParameterKind`) uses `foldIn(batchKey, kind)` and draws its values in row-major order of the
