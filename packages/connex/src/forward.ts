@@ -2,9 +2,8 @@
  * The forward pass: the network's values are filled batch by batch, each batch one masked
  * matrix-vector product over the contiguous range of earlier values it reads. Per-sample code;
  * under `vmap` every product becomes one matrix-matrix product over the whole data batch.
- * Batches whose block is sparse enough (`sparse_edges.ts`) instead compute a sparse product
- * (`np.spmv`) over the same values with their edges' weights (stored per edge, see
- * `weight_storage.ts`, or gathered from the block).
+ * Batches whose weight layout (`weight_layout.ts`, chosen by the network's rule) asks for the
+ * sparse product instead compute `np.spmv` over the same values with their edges' weights.
  */
 import { np, type Tensor } from "@connex/core";
 import { applyActivation, type Activation } from "./activation.js";
@@ -12,10 +11,9 @@ import { anyDropout } from "./features/dropout.js";
 import { neuronSelfAttention, topoSelfAttention } from "./features/self_attention.js";
 import { topoNorm } from "./features/topo_norm.js";
 import type { TopoBatchParameters } from "./parameters.js";
-import { sparsePathFor } from "./sparse_edges.js";
 import type { NetworkStructure } from "./structure.js";
-import { denseWeights, isEdgeWeights } from "./weight_storage.js";
-import type { BatchLayout, InputSegment } from "./topology.js";
+import type { InputSegment } from "./topology.js";
+import type { BatchWeightLayout } from "./weight_layout.js";
 
 /** The parts of a network the forward pass reads. */
 export interface ForwardParts {
@@ -41,20 +39,16 @@ export function gatherInputs(chunks: readonly Tensor[], segments: readonly Input
 }
 
 /** One batch's pre-activation values `[size]`. */
-function affine(layout: BatchLayout, params: TopoBatchParameters, chunks: readonly Tensor[]): Tensor {
+function affine(weightLayout: BatchWeightLayout, params: TopoBatchParameters, chunks: readonly Tensor[]): Tensor {
+  const { layout } = weightLayout;
   if (layout.inputEnd === layout.inputStart) return params.biases;
   let vals = gatherInputs(chunks, layout.segments);
   if (params.topoNorm) vals = topoNorm(params.topoNorm, vals);
   if (params.topoSelfAttention) vals = topoSelfAttention(params.topoSelfAttention, vals);
-  if (!params.neuronSelfAttention) {
-    const sparse = sparsePathFor(layout);
-    if (sparse) {
-      // Only the edges' weights are read, so off-mask entries never contribute (as with the mask).
-      const edgeWeights = isEdgeWeights(params.weights) ? params.weights : np.take(np.ravel(params.weights), sparse.flatIndex);
-      return np.add(np.spmv(vals, edgeWeights, sparse.table, layout.neurons.length), params.biases);
-    }
+  if (weightLayout.product === "sparse") {
+    return np.add(np.spmv(vals, weightLayout.edgeWeights(params.weights), weightLayout.edges.table, layout.neurons.length), params.biases);
   }
-  const weights = isEdgeWeights(params.weights) ? denseWeights(layout, params.weights) : np.where(params.mask, params.weights, 0);
+  const weights = weightLayout.maskedBlock(params.weights, params.mask);
   if (params.neuronSelfAttention) {
     const fanIn = layout.inputColumns.map((c) => c.length);
     const attended = neuronSelfAttention(params.neuronSelfAttention, params.mask, fanIn, vals);
@@ -72,15 +66,16 @@ function affine(layout: BatchLayout, params: TopoBatchParameters, chunks: readon
  */
 export function forwardPass(parts: ForwardParts, x: Tensor, dropout: Tensor | null): Tensor {
   const { structure, batchParameters } = parts;
-  const layouts = structure.topology.batches;
+  const layouts = structure.weightLayouts;
   const numInputs = structure.topology.inputNeurons.length;
   const dropped = (values: Tensor, start: number, end: number) =>
     dropout !== null && anyDropout(structure, start, end) ? np.multiply(values, np.slice(dropout, start, end)) : values;
 
   const chunks: Tensor[] = [dropped(x, 0, numInputs)];
-  layouts.forEach((layout, b) => {
+  layouts.forEach((weightLayout, b) => {
+    const { layout } = weightLayout;
     const params = batchParameters[b]!;
-    const pre = affine(layout, params, chunks);
+    const pre = affine(weightLayout, params, chunks);
     let out = pre;
     if (layout.kind === "hidden") {
       const ada = params.adaptiveActivation;

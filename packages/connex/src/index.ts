@@ -26,4 +26,4 @@ export { registerActivation } from "./persistence/activation_registry.js";
 export { NetworkFileError, UnregisteredActivationError } from "./persistence/errors.js";
 export * as viz from "./viz/index.js";
 export { fromWeightedGraph, type FromWeightedGraphOptions } from "./weighted_graph.js";
-export { setSparseThreshold, sparseThreshold, DEFAULT_SPARSE_THRESHOLD } from "./sparse_edges.js";
+export { WeightLayoutRule, BatchWeightLayout, type WeightLayoutOption, type WeightLayoutThresholds } from "./weight_layout.js";

@@ -16,7 +16,7 @@ import type { TopoBatchParameters } from "./parameters.js";
 import { validateRoles, validateTopoSort } from "./roles.js";
 import { NetworkStructure } from "./structure.js";
 import { computeTopology, hiddenByLevel } from "./topology.js";
-import { weightBlock } from "./weight_storage.js";
+import { readWeightBlock, WeightLayoutRule } from "./weight_layout.js";
 
 /** Options of `forward`. */
 export interface ForwardOptions {
@@ -73,6 +73,7 @@ function buildParts(spec: NeuralNetworkSpec): NetworkParts {
   const topology = computeTopology(graph, spec.inputNeurons, spec.outputNeurons, hiddenOrder);
   const features = resolveFeatures(spec);
   const dtype = resolveDType(spec);
+  const weightLayout = WeightLayoutRule.resolve(spec.weightLayout);
   const dropout = resolveDropout(spec.dropoutP, topology.order, topology.hiddenNeurons);
   const hiddenActivation = spec.hiddenActivation ?? nn.gelu;
   const outputTransformation = spec.outputTransformation ?? nn.identity;
@@ -85,8 +86,8 @@ function buildParts(spec: NeuralNetworkSpec): NetworkParts {
     throw new InvalidOptionError(`key: expected a key tensor from random.key, got ${typeof spec.key}`);
   }
   const key = spec.key ?? random.key(0);
-  const batchParameters = initialiseBatches(topology, features, key, dtype, spec.init);
-  const structure = new NetworkStructure(graph, topology, dropout, features, dtype);
+  const structure = new NetworkStructure(graph, topology, dropout, features, dtype, weightLayout);
+  const batchParameters = initialiseBatches(structure, key, spec.init);
   return { structure, batchParameters, hiddenActivation, outputTransformation };
 }
 
@@ -102,7 +103,7 @@ function buildParts(spec: NeuralNetworkSpec): NetworkParts {
  * net.forward(np.array([0.5])); // shape [1]
  */
 export class NeuralNetwork extends Module {
-  /** Static: graph, topology, dropout, feature switches, dtype. */
+  /** Static: graph, topology, dropout, feature switches, dtype, weight layout. */
   declare readonly structure: NetworkStructure;
   /** One parameter record per topological batch, in firing order. */
   declare readonly batchParameters: readonly TopoBatchParameters[];
@@ -221,7 +222,7 @@ export class NeuralNetwork extends Module {
    */
   toWeightedGraph(): WeightedGraph {
     const { topology, graph } = this.structure;
-    const weightRows = this.batchParameters.map((p, b) => weightBlock(topology.batches[b]!, p.weights));
+    const weightRows = this.batchParameters.map((_, b) => readWeightBlock(this, b));
     const where = new Map<NeuronId, { batch: number; row: number }>();
     topology.batches.forEach((layout, b) => layout.neurons.forEach((n, row) => where.set(n, { batch: b, row })));
     const edges = graphEdges(graph, topology.order).map(([from, to]) => {

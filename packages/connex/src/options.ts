@@ -9,6 +9,7 @@ import { DropoutProbabilityError, InvalidOptionError, UnknownNeuronError } from 
 import type { GraphInput } from "./graph.js";
 import type { WeightInitializer } from "./init.js";
 import { formatNeuron, formatNeurons, neuronIdFromKey, type NeuronId } from "./neuron_id.js";
+import type { WeightLayoutOption } from "./weight_layout.js";
 
 /** Dropout probabilities: one number for every hidden neuron, or per neuron (others 0). */
 export type DropoutSpec = number | ReadonlyMap<NeuronId, number> | Readonly<Record<string, number>>;
@@ -37,6 +38,15 @@ export interface NetworkOptions {
   dtype?: "float32" | "float64";
   /** Draws each batch's `[size, width + 1]` weight-and-bias block (default N(0, 0.1²)). */
   init?: WeightInitializer;
+  /**
+   * How each topological batch stores and multiplies its weights, chosen per batch from its
+   * density (edges / block entries): `"auto"` (default: batches at most 80 % dense take the
+   * sparse product, and those of them with at least 4096 block entries store one weight per
+   * edge), `"dense"` (masked blocks everywhere), `"sparse"` (sparse product and per-edge
+   * weights everywhere) or `{ maxSparseDensity, minEdgeStorageEntries? }`. Part of the
+   * network's structure: kept by plasticity and by `save`/`load`.
+   */
+  weightLayout?: WeightLayoutOption;
 }
 
 /** Everything `new NeuralNetwork(...)` takes. */

@@ -5,6 +5,9 @@
  */
 import type { Tensor } from "@connex/core";
 
+/** The fields of `AttentionParameters`, in the order initialisation draws them (query, key, value; weights before biases). */
+export const ATTENTION_FIELDS = ["queryWeight", "queryBias", "keyWeight", "keyBias", "valueWeight", "valueBias"] as const;
+
 /**
  * Query/key/value projections of a self-attention. For topological self-attention the weights
  * are `[width, width]` and biases `[width]`; for neuron self-attention every tensor has an
@@ -35,14 +38,14 @@ export interface AdaptiveActivationParameters {
  * Parameters of one topological batch of `size` neurons reading `width` consecutive
  * positions. In a weight block, `weights[j, k]` is the weight of the edge from the neuron at
  * position `inputStart + k` into the batch's `j`-th neuron; it is used only where `mask[j, k]`
- * is true (the edge exists) and is kept at 0 elsewhere. Sparse batches store only the edges'
- * weights (`weight_storage.ts`). Optional features are `null` when off (and for
+ * is true (the edge exists) and is kept at 0 elsewhere. Batches whose weight layout says so
+ * store only the edges' weights (`weight_layout.ts`). Optional features are `null` when off (and for
  * batches where they have nothing to act on: no inputs, or one input for topological norm).
  */
 export interface TopoBatchParameters {
   /**
-   * `[size, width]` float (the block, zero off the mask), or `[E]` for a batch sparse enough
-   * for the sparse path: one weight per edge, in edge order (see `weight_storage.ts`).
+   * `[size, width]` float (the block, zero off the mask), or `[E]` when the batch's weight
+   * layout stores one weight per edge, in edge order (see `weight_layout.ts`).
    */
   readonly weights: Tensor;
   /** `[size]` float. */

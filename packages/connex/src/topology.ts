@@ -147,10 +147,141 @@ export function computeTopology(
   return topologyFromBatches(graph, inputNeurons, outputNeurons, greedyBatches(graph, hiddenOrder));
 }
 
+/** A group of neurons that fire together, before positions are known. */
+export interface BatchGroup {
+  readonly kind: "hidden" | "output";
+  readonly neurons: readonly NeuronId[];
+}
+
+/**
+ * The firing groups of a partition of the hidden neurons: the hidden batches in order, then
+ * the output batch.
+ *
+ * @example
+ * batchGroups([[1, 2], [4]], [3]).map((g) => g.kind); // ["hidden", "hidden", "output"]
+ */
+export function batchGroups(hiddenBatches: readonly (readonly NeuronId[])[], outputNeurons: readonly NeuronId[]): BatchGroup[] {
+  const groups: BatchGroup[] = hiddenBatches.map((neurons) => ({ kind: "hidden", neurons }));
+  groups.push({ kind: "output", neurons: outputNeurons });
+  return groups;
+}
+
+/** Every neuron's position: inputs first, then each group's neurons in order. */
+export interface FiringOrder {
+  /** The neuron at each position. */
+  readonly order: NeuronId[];
+  readonly position: Map<NeuronId, number>;
+  /** Start position of each value chunk: `chunkStarts[0] = 0` (inputs), `chunkStarts[b + 1]` the start of batch `b`. */
+  readonly chunkStarts: number[];
+}
+
+/**
+ * Positions of the inputs and of the groups' neurons, and where each chunk starts.
+ *
+ * @example
+ * firingOrder([0], batchGroups([[1, 2]], [3])).chunkStarts; // [0, 1, 3]
+ */
+export function firingOrder(inputNeurons: readonly NeuronId[], groups: readonly BatchGroup[]): FiringOrder {
+  const order: NeuronId[] = [...inputNeurons];
+  const chunkStarts = [0];
+  for (const g of groups) {
+    chunkStarts.push(order.length);
+    for (const n of g.neurons) order.push(n);
+  }
+  const position = new Map<NeuronId, number>();
+  for (let i = 0; i < order.length; i++) position.set(order[i]!, i);
+  return { order, position, chunkStarts };
+}
+
+/**
+ * The positions of a neuron's inputs, ascending.
+ *
+ * @example
+ * inputPositions(graph, position, 4); // [0, 2]
+ */
+export function inputPositions(graph: DirectedGraph, position: ReadonlyMap<NeuronId, number>, neuron: NeuronId): number[] {
+  return graph.predecessors.get(neuron)!.map((p) => position.get(p)!).sort((x, y) => x - y);
+}
+
+/**
+ * The layout of batch `b` (of `kind`, starting at position `start`) whose neurons read the
+ * columns `inputColumns` of the positions `[inputStart, inputEnd)`; the chunk segments are
+ * derived from `chunkStarts`. Arrays are frozen, not copied: the caller hands them over.
+ *
+ * @example
+ * batchLayout("hidden", [1, 2], 1, 0, 1, [[0], [0]], [0, 1], 0).segments; // [{ chunk: 0, from: 0, to: 1 }]
+ */
+export function batchLayout(
+  kind: "hidden" | "output",
+  neurons: readonly NeuronId[],
+  start: number,
+  inputStart: number,
+  inputEnd: number,
+  inputColumns: readonly (readonly number[])[],
+  chunkStarts: readonly number[],
+  b: number,
+): BatchLayout {
+  return Object.freeze({
+    kind,
+    neurons: Object.freeze(neurons),
+    start,
+    inputStart,
+    inputEnd,
+    segments: Object.freeze(segmentsFor(inputStart, inputEnd, chunkStarts.slice(0, b + 1), start)),
+    inputColumns: Object.freeze(inputColumns),
+  });
+}
+
+/**
+ * The layout of batch `b` whose neurons' input positions (each ascending) are `rows`: the
+ * input range spans them (empty at `start` when nothing is read) and columns are relative to it.
+ *
+ * @example
+ * layoutFromInputPositions("output", [3], 3, [[0, 2]], [0, 1, 3], 1).inputColumns; // [[0, 2]]
+ */
+export function layoutFromInputPositions(
+  kind: "hidden" | "output",
+  neurons: readonly NeuronId[],
+  start: number,
+  rows: readonly (readonly number[])[],
+  chunkStarts: readonly number[],
+  b: number,
+): BatchLayout {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const ps of rows) {
+    if (ps.length === 0) continue;
+    if (ps[0]! < lo) lo = ps[0]!;
+    if (ps[ps.length - 1]! + 1 > hi) hi = ps[ps.length - 1]! + 1;
+  }
+  if (lo === Infinity) lo = hi = start;
+  const columns = rows.map((ps) => Object.freeze(ps.map((p) => p - lo)));
+  return batchLayout(kind, neurons, start, lo, hi, columns, chunkStarts, b);
+}
+
+/**
+ * The topology of a firing order and its batch layouts.
+ *
+ * @example
+ * assembleTopology(firing, [0], [3], layouts).hiddenNeurons; // [1, 2]
+ */
+export function assembleTopology(firing: FiringOrder, inputNeurons: readonly NeuronId[], outputNeurons: readonly NeuronId[], batches: readonly BatchLayout[]): NetworkTopology {
+  const { order } = firing;
+  return Object.freeze({
+    order: Object.freeze(order),
+    position: firing.position,
+    inputNeurons: Object.freeze(inputNeurons.slice()),
+    outputNeurons: Object.freeze(outputNeurons.slice()),
+    hiddenNeurons: Object.freeze(order.slice(inputNeurons.length, order.length - outputNeurons.length)),
+    batches: Object.freeze(batches.slice()),
+  });
+}
+
 /**
  * Lay out the network from an explicit partition of the hidden neurons into batches (in firing
  * order; no edge inside a batch, every edge into a later batch), plus the output batch. This is
- * the from-scratch layout that plasticity's incremental updates must agree with.
+ * the from-scratch layout; plasticity derives the same layout incrementally
+ * (`plasticity/edited_layout.ts`) and must agree with it.
  *
  * @example
  * topologyFromBatches(parseGraph({ 0: [1, 2], 1: [3], 2: [3] }), [0], [3], [[1], [2]]).batches.length; // 3
@@ -161,50 +292,11 @@ export function topologyFromBatches(
   outputNeurons: readonly NeuronId[],
   hiddenBatches: readonly (readonly NeuronId[])[],
 ): NetworkTopology {
-  const groups: { kind: "hidden" | "output"; neurons: readonly NeuronId[] }[] = hiddenBatches.map((neurons) => ({
-    kind: "hidden",
-    neurons,
-  }));
-  groups.push({ kind: "output", neurons: outputNeurons.slice() });
-
-  const order: NeuronId[] = [...inputNeurons];
-  const chunkStarts = [0];
-  for (const g of groups) {
-    chunkStarts.push(order.length);
-    order.push(...g.neurons);
-  }
-  const position = new Map<NeuronId, number>(order.map((n, i) => [n, i]));
-
-  const batches = groups.map((g, b): BatchLayout => {
-    const start = chunkStarts[b + 1]!;
-    let lo = Infinity;
-    let hi = -Infinity;
-    const inputPositions = g.neurons.map((n) => {
-      const ps = graph.predecessors.get(n)!.map((p) => position.get(p)!).sort((x, y) => x - y);
-      for (const p of ps) {
-        if (p < lo) lo = p;
-        if (p + 1 > hi) hi = p + 1;
-      }
-      return ps;
-    });
-    if (lo === Infinity) lo = hi = start;
-    return Object.freeze({
-      kind: g.kind,
-      neurons: Object.freeze(g.neurons.slice()),
-      start,
-      inputStart: lo,
-      inputEnd: hi,
-      segments: Object.freeze(segmentsFor(lo, hi, chunkStarts.slice(0, b + 1), start)),
-      inputColumns: Object.freeze(inputPositions.map((ps) => Object.freeze(ps.map((p) => p - lo)))),
-    });
+  const groups = batchGroups(hiddenBatches, outputNeurons);
+  const firing = firingOrder(inputNeurons, groups);
+  const batches = groups.map((g, b) => {
+    const rows = g.neurons.map((n) => inputPositions(graph, firing.position, n));
+    return layoutFromInputPositions(g.kind, g.neurons.slice(), firing.chunkStarts[b + 1]!, rows, firing.chunkStarts, b);
   });
-
-  return Object.freeze({
-    order: Object.freeze(order),
-    position,
-    inputNeurons: Object.freeze(inputNeurons.slice()),
-    outputNeurons: Object.freeze(outputNeurons.slice()),
-    hiddenNeurons: Object.freeze(order.slice(inputNeurons.length, order.length - outputNeurons.length)),
-    batches: Object.freeze(batches),
-  });
+  return assembleTopology(firing, inputNeurons, outputNeurons, batches);
 }

@@ -1,36 +1,35 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { filter, isInexactArray, nn, np, random, tree, type Tensor } from "@connex/core";
 import { filterJit, filterValueAndGrad, vmap } from "@connex/autodiff";
 import { MLP, DenseMLP } from "../src/mlp.js";
 import { NeuralNetwork } from "../src/network.js";
 import type { NetworkOptions } from "../src/options.js";
 import { removeConnections } from "../src/plasticity/index.js";
-import { DEFAULT_SPARSE_THRESHOLD, layoutDensity, setSparseThreshold, sparseEdges, sparsePathFor, sparseThreshold } from "../src/sparse_edges.js";
+import { layoutDensity, sparseEdges } from "../src/sparse_edges.js";
+import type { WeightLayoutOption } from "../src/weight_layout.js";
 import { randomDag, rng } from "./testing/random_dag.js";
 
-afterEach(() => {
-  setSparseThreshold(DEFAULT_SPARSE_THRESHOLD);
-});
+type Path = "sparse" | "dense";
 
-/** Runs `f` with every batch forced onto one path (threshold 1: sparse, 0: dense). */
-function withPath<T>(path: "sparse" | "dense", f: () => T): T {
-  const previous = setSparseThreshold(path === "sparse" ? 1 : 0);
-  try {
-    return f();
-  } finally {
-    setSparseThreshold(previous);
-  }
-}
+/**
+ * The rule that puts every batch on one product with the weights kept as blocks (so both
+ * networks have the same pytree and their gradients compare leaf by leaf).
+ */
+const BLOCKS_ON: Record<Path, WeightLayoutOption> = {
+  sparse: { maxSparseDensity: 1, minEdgeStorageEntries: Number.MAX_SAFE_INTEGER },
+  dense: "dense",
+};
+
+/** A network builder given the weight-layout rule (the same network, laid out by that rule). */
+type Build = (weightLayout: WeightLayoutOption) => NeuralNetwork;
 
 const xs = np.reshape(np.linspace(-1, 2, 9, { dtype: "float64" }), [9, 1]);
 
-/** MSE of the network on `inputs` against a fixed target, and its gradient, on one path. */
-function lossAndGrads(net: NeuralNetwork, inputs: Tensor, path: "sparse" | "dense"): [number, Tensor[]] {
-  return withPath(path, () => {
-    const target = np.ones([inputs.shape[0]!, net.structure.topology.outputNeurons.length], { dtype: "float64" });
-    const [loss, grads] = filterValueAndGrad((m: NeuralNetwork) => np.mean(np.square(np.subtract(vmap((x: Tensor) => m.forward(x))(inputs), target))))(net);
-    return [(loss as Tensor).item(), tree.leaves(filter(grads, isInexactArray)) as Tensor[]];
-  });
+/** MSE of the network on `inputs` against a fixed target, and its gradient. */
+function lossAndGrads(net: NeuralNetwork, inputs: Tensor): [number, Tensor[]] {
+  const target = np.ones([inputs.shape[0]!, net.structure.topology.outputNeurons.length], { dtype: "float64" });
+  const [loss, grads] = filterValueAndGrad((m: NeuralNetwork) => np.mean(np.square(np.subtract(vmap((x: Tensor) => m.forward(x))(inputs), target))))(net);
+  return [(loss as Tensor).item(), tree.leaves(filter(grads, isInexactArray)) as Tensor[]];
 }
 
 function maxAbsDiff(a: Tensor, b: Tensor): number {
@@ -42,15 +41,26 @@ function maxAbsDiff(a: Tensor, b: Tensor): number {
   return m;
 }
 
-function expectSamePaths(net: NeuralNetwork, inputs: Tensor, tol = 1e-12): void {
-  const dense = withPath("dense", () => vmap((x: Tensor) => net.forward(x))(inputs));
-  const sparse = withPath("sparse", () => vmap((x: Tensor) => net.forward(x))(inputs));
+/** The network `build` gives on each product, checked to take it wherever it can. */
+function onEachPath(build: Build): Record<Path, NeuralNetwork> {
+  const dense = build(BLOCKS_ON.dense);
+  const sparse = build(BLOCKS_ON.sparse);
+  expect(dense.structure.weightLayouts.every((l) => l.product === "dense")).toBe(true);
+  const attention = sparse.structure.features.neuronSelfAttention;
+  sparse.structure.weightLayouts.forEach((l) => expect(l.product).toBe(attention || l.layout.inputEnd === l.layout.inputStart ? "dense" : "sparse"));
+  return { dense, sparse };
+}
+
+function expectSamePaths(build: Build, inputs: Tensor, tol = 1e-12): void {
+  const nets = onEachPath(build);
+  const dense = vmap((x: Tensor) => nets.dense.forward(x))(inputs);
+  const sparse = vmap((x: Tensor) => nets.sparse.forward(x))(inputs);
   expect(maxAbsDiff(sparse, dense)).toBeLessThanOrEqual(tol);
   // Per sample (no vmap) as well.
   const one = np.take(inputs, 0, 0);
-  expect(maxAbsDiff(withPath("sparse", () => net.forward(one)), withPath("dense", () => net.forward(one)))).toBeLessThanOrEqual(tol);
-  const [ld, gd] = lossAndGrads(net, inputs, "dense");
-  const [ls, gs] = lossAndGrads(net, inputs, "sparse");
+  expect(maxAbsDiff(nets.sparse.forward(one), nets.dense.forward(one))).toBeLessThanOrEqual(tol);
+  const [ld, gd] = lossAndGrads(nets.dense, inputs);
+  const [ls, gs] = lossAndGrads(nets.sparse, inputs);
   expect(Math.abs(ls - ld)).toBeLessThanOrEqual(tol);
   expect(gs.length).toBe(gd.length);
   gs.forEach((g, i) => expect(maxAbsDiff(g, gd[i]!)).toBeLessThanOrEqual(tol));
@@ -95,74 +105,68 @@ describe("sparse edge tables", () => {
     }
   });
 
-  it("choose the sparse path at or below the threshold", () => {
-    const net = pruned(DenseMLP({ inputSize: 1, outputSize: 2, width: 16, depth: 2, dtype: "float64", key: random.key(3) }), 0.1);
-    const layouts = net.structure.topology.batches;
-    const densities = layouts.map((l) => sparseEdges(l).density);
-    expect(Math.min(...densities)).toBeLessThan(0.6);
-    setSparseThreshold(0.6);
-    layouts.forEach((l, i) => expect(sparsePathFor(l) !== null).toBe(densities[i]! <= 0.6));
-    setSparseThreshold(0);
-    expect(layouts.every((l) => sparsePathFor(l) === null)).toBe(true);
-    setSparseThreshold(1);
-    expect(layouts.every((l) => sparsePathFor(l) !== null)).toBe(true);
-  });
-
-  it("threshold setter validates and returns the previous value", () => {
-    expect(sparseThreshold()).toBe(DEFAULT_SPARSE_THRESHOLD);
-    expect(setSparseThreshold(0.25)).toBe(DEFAULT_SPARSE_THRESHOLD);
-    expect(sparseThreshold()).toBe(0.25);
-    for (const bad of [-0.1, 1.5, Number.NaN, "0.3" as unknown as number]) {
-      expect(() => setSparseThreshold(bad)).toThrow(/setSparseThreshold: expected a density in \[0, 1\]/);
-    }
-    expect(sparseThreshold()).toBe(0.25);
+  it("put a batch on the sparse product at or below the rule's density", () => {
+    const build = (weightLayout: WeightLayoutOption) =>
+      pruned(DenseMLP({ inputSize: 1, outputSize: 2, width: 16, depth: 2, dtype: "float64", key: random.key(3), weightLayout }), 0.1);
+    const densities = build("auto").structure.topology.batches.map((l) => sparseEdges(l).density);
+    const between = (Math.min(...densities) + Math.max(...densities)) / 2; // some batches on each side
+    expect(Math.min(...densities)).toBeLessThan(between);
+    const net = build({ maxSparseDensity: between });
+    net.structure.weightLayouts.forEach((l, i) => expect(l.product).toBe(densities[i]! <= between ? "sparse" : "dense"));
+    expect(net.structure.weightLayouts.some((l) => l.product === "dense")).toBe(true);
+    expect(build("dense").structure.weightLayouts.every((l) => l.product === "dense")).toBe(true);
+    expect(build("sparse").structure.weightLayouts.every((l) => l.product === "sparse")).toBe(true);
   });
 });
 
-describe("the sparse path equals the dense path (float64, both forced)", () => {
+describe("the sparse path equals the dense path (float64, each chosen by the network's rule)", () => {
   it("on random DAGs: outputs, loss and every gradient", () => {
     for (let seed = 1; seed <= 8; seed++) {
       const d = randomDag(seed, { density: 0.5 });
-      const net = new NeuralNetwork({ graph: d.edges, neurons: d.neurons, inputNeurons: d.inputNeurons, outputNeurons: d.outputNeurons, hiddenActivation: nn.tanh, dtype: "float64", key: random.key(seed) });
+      const build = (weightLayout: WeightLayoutOption) =>
+        new NeuralNetwork({ graph: d.edges, neurons: d.neurons, inputNeurons: d.inputNeurons, outputNeurons: d.outputNeurons, hiddenActivation: nn.tanh, dtype: "float64", key: random.key(seed), weightLayout });
       const r = rng(seed);
       const inputs = np.array(Array.from({ length: 5 }, () => d.inputNeurons.map(() => 2 * r() - 1)), { dtype: "float64" });
-      expectSamePaths(net, inputs);
+      expectSamePaths(build, inputs);
     }
   });
 
   it("on pruned DenseMLPs (sizes in Wasm range), with features that keep the plain product", () => {
     const variants: NetworkOptions[] = [{}, { useTopoNorm: true, useAdaptiveActivations: true }, { useTopoSelfAttention: true }];
     for (const opts of variants) {
-      const net = pruned(DenseMLP({ inputSize: 1, outputSize: 2, width: 24, depth: 3, hiddenActivation: nn.gelu, dtype: "float64", key: random.key(5), ...opts }), 0.1);
+      const build = (weightLayout: WeightLayoutOption) =>
+        pruned(DenseMLP({ inputSize: 1, outputSize: 2, width: 24, depth: 3, hiddenActivation: nn.gelu, dtype: "float64", key: random.key(5), ...opts, weightLayout }), 0.1);
       const inputs = np.reshape(np.linspace(0, 6, 40, { dtype: "float64" }), [40, 1]);
-      expectSamePaths(net, inputs, 1e-11);
+      expectSamePaths(build, inputs, 1e-11);
     }
   });
 
-  it("leaves neuron self-attention on the dense path (same results under both thresholds)", () => {
-    const net = pruned(MLP({ inputSize: 1, outputSize: 1, width: 4, depth: 2, dtype: "float64", useNeuronSelfAttention: true, key: random.key(2) }), 0.1);
-    expectSamePaths(net, xs);
+  it("leaves neuron self-attention on the dense path (same results under both rules)", () => {
+    const build = (weightLayout: WeightLayoutOption) =>
+      pruned(MLP({ inputSize: 1, outputSize: 1, width: 4, depth: 2, dtype: "float64", useNeuronSelfAttention: true, key: random.key(2), weightLayout }), 0.1);
+    expectSamePaths(build, xs);
   });
 
   it("under jit, jit equals eager on the sparse path", () => {
-    const net = pruned(DenseMLP({ inputSize: 1, outputSize: 2, width: 20, depth: 2, dtype: "float64", key: random.key(8) }), 0.1);
     const inputs = np.reshape(np.linspace(0, 3, 30, { dtype: "float64" }), [30, 1]);
     const loss = (m: NeuralNetwork, x: Tensor) => np.mean(np.square(vmap((xi: Tensor) => m.forward(xi))(x)));
-    withPath("sparse", () => {
+    for (const weightLayout of [BLOCKS_ON.sparse, "sparse"] as const) {
+      const net = pruned(DenseMLP({ inputSize: 1, outputSize: 2, width: 20, depth: 2, dtype: "float64", key: random.key(8), weightLayout }), 0.1);
+      expect(net.structure.weightLayouts.every((l) => l.product === "sparse")).toBe(true);
       const [le, ge] = filterValueAndGrad(loss)(net, inputs);
       const [lj, gj] = filterJit(filterValueAndGrad(loss))(net, inputs);
       expect(Math.abs((lj as Tensor).item() - (le as Tensor).item())).toBeLessThanOrEqual(1e-14);
       const a = tree.leaves(filter(ge, isInexactArray)) as Tensor[];
       const b = tree.leaves(filter(gj, isInexactArray)) as Tensor[];
       a.forEach((g, i) => expect(maxAbsDiff(g, b[i]!)).toBeLessThanOrEqual(1e-14));
-    });
+    }
   });
 
   it("in float32 agrees with the dense path to float32 rounding", () => {
-    const net = pruned(DenseMLP({ inputSize: 1, outputSize: 2, width: 32, depth: 2, hiddenActivation: nn.gelu, key: random.key(1) }), 0.1);
+    const nets = onEachPath((weightLayout) => pruned(DenseMLP({ inputSize: 1, outputSize: 2, width: 32, depth: 2, hiddenActivation: nn.gelu, key: random.key(1), weightLayout }), 0.1));
     const inputs = np.reshape(np.linspace(0, 6, 64), [64, 1]);
-    const dense = withPath("dense", () => vmap((x: Tensor) => net.forward(x))(inputs));
-    const sparse = withPath("sparse", () => vmap((x: Tensor) => net.forward(x))(inputs));
+    const dense = vmap((x: Tensor) => nets.dense.forward(x))(inputs);
+    const sparse = vmap((x: Tensor) => nets.sparse.forward(x))(inputs);
     expect(sparse.dtype).toBe("float32");
     expect(maxAbsDiff(sparse, dense)).toBeLessThanOrEqual(1e-5);
   });

@@ -11,6 +11,7 @@
  * compact. Python reads it with `json.loads(metadata["network"])`.
  */
 import type { NeuronId } from "../neuron_id.js";
+import type { WeightLayoutOption } from "../weight_layout.js";
 
 /** The `format` metadata value that marks a connex network file. */
 export const NETWORK_FORMAT = "connex.network";
@@ -38,6 +39,12 @@ export interface NetworkDescription {
   dropout: [number, number][];
   features: { topoNorm: boolean; topoSelfAttention: boolean; neuronSelfAttention: boolean; adaptiveActivations: boolean };
   dtype: "float32" | "float64";
+  /**
+   * The network's `weightLayout` option (a preset name or the thresholds). Files written before
+   * the option existed have none and load with `"auto"`, the rule they were built with by default.
+   * The tensors always hold weight blocks; loading stores them as the rule says.
+   */
+  weightLayout?: WeightLayoutOption;
   /** Registered names (see `registerActivation`). */
   hiddenActivation: string;
   outputTransformation: string;

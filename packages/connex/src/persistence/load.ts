@@ -18,7 +18,7 @@ import { type BatchLayout, type NetworkTopology, topologyFromBatches } from "../
 import { activationByName } from "./activation_registry.js";
 import { NetworkFileError, UnregisteredActivationError } from "./errors.js";
 import { NETWORK_FORMAT, NETWORK_FORMAT_VERSION, type NetworkDescription, PARAMETER_GROUPS, type ParameterGroup } from "./format.js";
-import { storedWeights, storesEdgeWeights, weightBlock } from "../weight_storage.js";
+import { WeightLayoutRule } from "../weight_layout.js";
 
 const OP = "cnx.load";
 
@@ -83,6 +83,13 @@ function readDescription(bytes: Uint8Array): NetworkDescription {
     fail(`parameterGroups must list, per batch, some of ${PARAMETER_GROUPS.join(", ")}`);
   }
   if (typeof d.hiddenActivation !== "string" || typeof d.outputTransformation !== "string") fail("hiddenActivation and outputTransformation must be names");
+  let weightLayout: WeightLayoutRule;
+  try {
+    weightLayout = WeightLayoutRule.resolve(d.weightLayout);
+  } catch (e) {
+    if (e instanceof ConnexError) throw new NetworkFileError(`${OP}: ${e.message}`, { cause: e });
+    throw e;
+  }
   return {
     neurons,
     successors: adjacency(d.successors, "successors"),
@@ -96,6 +103,7 @@ function readDescription(bytes: Uint8Array): NetworkDescription {
     hiddenActivation: d.hiddenActivation,
     outputTransformation: d.outputTransformation,
     parameterGroups: (groups as ParameterGroup[][]).map((g) => g.slice()),
+    weightLayout: weightLayout.option,
   };
 }
 
@@ -195,7 +203,7 @@ function build(bytes: Uint8Array): NeuralNetwork {
   const topology = topologyOf(d, graph);
   const dropout = new Map<NeuronId, number>(d.dropout.map(([i, p]) => [d.neurons[i]!, p]));
   const features: NetworkFeatures = Object.freeze({ ...d.features });
-  const structure = new NetworkStructure(graph, topology, dropout, features, d.dtype);
+  const structure = new NetworkStructure(graph, topology, dropout, features, d.dtype, d.weightLayout);
   if (d.parameterGroups.length !== topology.batches.length) {
     fail(`parameterGroups has ${d.parameterGroups.length} entries for ${topology.batches.length} batches`);
   }
@@ -217,11 +225,12 @@ function build(bytes: Uint8Array): NeuralNetwork {
       fail(`the mask of batch ${b} disagrees with the graph's edges into neurons ${layout.neurons.map(formatNeuron).join(", ")}`, layout.neurons);
     }
   });
-  // Files hold weight blocks; sparse batches store theirs per edge (weight_storage.ts).
-  if (!topology.batches.some((layout) => storesEdgeWeights(layout, features))) return network;
+  // Files hold weight blocks; each batch stores its weights as the network's rule says.
+  const { weightLayouts } = structure;
+  if (weightLayouts.every((l) => l.storage === "block")) return network;
   const batchParameters = network.batchParameters.map((p, b) => {
-    const layout = topology.batches[b]!;
-    return storesEdgeWeights(layout, features) ? { ...p, weights: storedWeights(layout, weightBlock(layout, p.weights), d.dtype, true) } : p;
+    const weights = weightLayouts[b]!.fromBlockTensor(p.weights);
+    return weights === p.weights ? p : { ...p, weights };
   });
   return NeuralNetwork.fromParts({ ...network, batchParameters });
 }

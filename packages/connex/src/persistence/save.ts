@@ -8,7 +8,6 @@ import { NeuralNetwork } from "../network.js";
 import type { NeuronId } from "../neuron_id.js";
 import { activationName } from "./activation_registry.js";
 import { NETWORK_FORMAT, NETWORK_FORMAT_VERSION, type NetworkDescription, PARAMETER_GROUPS } from "./format.js";
-import { isEdgeWeights, storedWeights, weightBlock } from "../weight_storage.js";
 
 /**
  * The description of everything in `network` that is not a parameter.
@@ -30,6 +29,7 @@ export function describeNetwork(network: NeuralNetwork): NetworkDescription {
     dropout: [...dropout].map(([n, p]): [number, number] => [index.get(n)!, p]),
     features: { ...features },
     dtype: dtype as "float32" | "float64",
+    weightLayout: network.structure.weightLayout.option,
     hiddenActivation: activationName(network.hiddenActivation, "hiddenActivation"),
     outputTransformation: activationName(network.outputTransformation, "outputTransformation"),
     parameterGroups: network.batchParameters.map((record) => PARAMETER_GROUPS.filter((g) => record[g] !== null)),
@@ -61,12 +61,16 @@ export function save(network: NeuralNetwork): Uint8Array {
   });
 }
 
-/** The network with every batch's weights as a `[size, width]` block (files hold blocks, however weights are stored). */
+/**
+ * The network with every batch's weights as a `[size, width]` block (files hold blocks, however
+ * weights are stored, so a file reads the same whatever rule loads it).
+ */
 function withWeightBlocks(network: NeuralNetwork): NeuralNetwork {
-  const layouts = network.structure.topology.batches;
-  if (!network.batchParameters.some((p) => isEdgeWeights(p.weights))) return network;
-  const batchParameters = network.batchParameters.map((p, b) =>
-    isEdgeWeights(p.weights) ? { ...p, weights: storedWeights(layouts[b]!, weightBlock(layouts[b]!, p.weights), p.weights.dtype, false) } : p,
-  );
+  const { weightLayouts } = network.structure;
+  if (weightLayouts.every((l) => l.storage === "block")) return network;
+  const batchParameters = network.batchParameters.map((p, b) => {
+    const weights = weightLayouts[b]!.toBlockTensor(p.weights);
+    return weights === p.weights ? p : { ...p, weights };
+  });
   return NeuralNetwork.fromParts({ ...network, batchParameters });
 }

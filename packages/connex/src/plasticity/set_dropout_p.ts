@@ -4,7 +4,6 @@
 import { ConnexError } from "../errors.js";
 import { NeuralNetwork } from "../network.js";
 import { resolveDropout, type DropoutSpec } from "../options.js";
-import { NetworkStructure } from "../structure.js";
 
 const OP = "setDropoutP";
 
@@ -18,7 +17,7 @@ const OP = "setDropoutP";
  * setDropoutP(net, new Map([[4, 0.5]])).dropoutP.get(4); // 0.5
  */
 export function setDropoutP(network: NeuralNetwork, p: DropoutSpec): NeuralNetwork {
-  const { graph, topology, dropout, features, dtype } = network.structure;
+  const { topology, dropout } = network.structure;
   let resolved: Map<number | string, number>;
   try {
     resolved = resolveDropout(p, topology.order, topology.hiddenNeurons, dropout);
@@ -30,7 +29,7 @@ export function setDropoutP(network: NeuralNetwork, p: DropoutSpec): NeuralNetwo
     throw e;
   }
   return NeuralNetwork.fromParts({
-    structure: new NetworkStructure(graph, topology, resolved, features, dtype),
+    structure: network.structure.withDropout(resolved),
     batchParameters: network.batchParameters,
     hiddenActivation: network.hiddenActivation,
     outputTransformation: network.outputTransformation,

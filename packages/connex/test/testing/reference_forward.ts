@@ -9,7 +9,7 @@ import { applyActivation } from "../../src/activation.js";
 import type { NeuralNetwork } from "../../src/network.js";
 import type { NeuronId } from "../../src/neuron_id.js";
 import type { AttentionParameters } from "../../src/parameters.js";
-import { weightBlock } from "../../src/weight_storage.js";
+import { readWeightBlock } from "../../src/weight_layout.js";
 
 type Matrix = number[][];
 
@@ -105,7 +105,7 @@ export function referenceForward(net: NeuralNetwork, x: readonly number[], multi
       const sorted = cols.slice().sort((a, c) => a - c);
       inputs = attend(unpackAttention(params.neuronSelfAttention, j), inputs, sorted, 1 / Math.sqrt(Math.max(sorted.length, 1)));
     }
-    const w = width > 0 ? Array.from(weightBlock(layout, params.weights).subarray(j * width, (j + 1) * width)) : [];
+    const w = width > 0 ? Array.from(readWeightBlock(net, b).subarray(j * width, (j + 1) * width)) : [];
     let pre = values(params.biases)[j]!;
     preds.forEach((_, i) => (pre += w[cols[i]!]! * inputs[cols[i]!]!));
     let out = pre;

@@ -11,7 +11,7 @@ import type { NeuronId } from "../../../src/neuron_id.js";
 import type { AttentionParameters, TopoBatchParameters } from "../../../src/parameters.js";
 import { NetworkStructure } from "../../../src/structure.js";
 import { topologyFromBatches, type NetworkTopology } from "../../../src/topology.js";
-import { storedWeights, storesEdgeWeights, weightBlock } from "../../../src/weight_storage.js";
+import { readWeightBlock, type BatchWeightLayout } from "../../../src/weight_layout.js";
 
 const id = (n: NeuronId) => JSON.stringify(n);
 const flat = (t: Tensor) => Array.from(t.toTypedArray() as Float64Array, Number);
@@ -61,7 +61,7 @@ export function identityTable(net: NeuralNetwork): IdentityTable {
     const p = net.batchParameters[b]!;
     const cols = rangeNeurons(topology, b);
     const width = cols.length;
-    const weights = Array.from(weightBlock(layout, p.weights));
+    const weights = Array.from(readWeightBlock(net, b));
     const biases = flat(p.biases);
     const perBatch = new Map<string, number>();
     table.perBatch.push(perBatch);
@@ -110,21 +110,18 @@ const must = (v: number | undefined, what: string): number => {
 };
 
 /**
- * Records for `topology` (a float64 network with `features`) filled from `table`: weights by
- * edge, biases and adaptive parameters by neuron, attention by neuron and range neurons, topo
- * norm / topo attention from `table.perBatch[b]` (the same batch index; only meaningful when
- * the batches are the same).
+ * Records for the structure's topology (a float64 network) filled from `table`: weights by
+ * edge (stored as the structure's weight layouts say), biases and adaptive parameters by
+ * neuron, attention by neuron and range neurons, topo norm / topo attention from
+ * `table.perBatch[b]` (the same batch index; only meaningful when the batches are the same).
  *
  * @example
- * recordsFromTable(topology, graph, features, identityTable(net));
+ * recordsFromTable(structure, identityTable(net));
  */
-export function recordsFromTable(
-  topology: NetworkTopology,
-  graph: NeuralNetwork["structure"]["graph"],
-  features: NeuralNetwork["structure"]["features"],
-  table: IdentityTable,
-): TopoBatchParameters[] {
+export function recordsFromTable(structure: NetworkStructure, table: IdentityTable): TopoBatchParameters[] {
+  const { topology, graph, features } = structure;
   return topology.batches.map((layout, b) => {
+    const weightLayout: BatchWeightLayout = structure.weightLayouts[b]!;
     const cols = rangeNeurons(topology, b);
     const w = cols.length;
     const size = layout.neurons.length;
@@ -142,7 +139,7 @@ export function recordsFromTable(
     const ada = features.adaptiveActivations && hidden ? layout.neurons.map((n) => table.adaptive.get(id(n))!) : null;
     const perBatch = table.perBatch[b] ?? new Map<string, number>();
     return {
-      weights: storedWeights(layout, Float64Array.from(weights), "float64", storesEdgeWeights(layout, features)),
+      weights: weightLayout.fromBlock(Float64Array.from(weights), "float64"),
       biases: fromValues(biases, [size]),
       mask: np.reshape(np.array(mask, { dtype: "bool" }), [size, w]),
       topoNorm:
@@ -185,10 +182,10 @@ export function rebuildFromScratch(net: NeuralNetwork): NeuralNetwork {
   const hiddenBatches = net.topoBatches.slice(0, -1);
   const topology = topologyFromBatches(graph, net.inputNeurons, net.outputNeurons, hiddenBatches);
   const { features, dtype, dropout } = net.structure;
-  const structure = new NetworkStructure(graph, topology, new Map(dropout), features, dtype);
+  const structure = new NetworkStructure(graph, topology, new Map(dropout), features, dtype, net.structure.weightLayout.option);
   return NeuralNetwork.fromParts({
     structure,
-    batchParameters: recordsFromTable(topology, graph, features, identityTable(net)),
+    batchParameters: recordsFromTable(structure, identityTable(net)),
     hiddenActivation: net.hiddenActivation,
     outputTransformation: net.outputTransformation,
   });
@@ -213,11 +210,11 @@ export function constructedLike(net: NeuralNetwork): NeuralNetwork {
     outputTransformation: net.outputTransformation,
     useAdaptiveActivations: features.adaptiveActivations,
     dtype: net.structure.dtype as "float64",
+    weightLayout: net.structure.weightLayout.option,
   });
-  const { topology, graph } = fresh.structure;
   return NeuralNetwork.fromParts({
     structure: fresh.structure,
-    batchParameters: recordsFromTable(topology, graph, features, identityTable(net)),
+    batchParameters: recordsFromTable(fresh.structure, identityTable(net)),
     hiddenActivation: fresh.hiddenActivation,
     outputTransformation: fresh.outputTransformation,
   });
