@@ -63,6 +63,7 @@ export const NETWORK_OPTION_NAMES = [
   "key",
   "dtype",
   "init",
+  "weightLayout",
 ] as const;
 const networkOptionsCovered: CoversAll<NetworkOptions, typeof NETWORK_OPTION_NAMES> = true;
 void networkOptionsCovered;

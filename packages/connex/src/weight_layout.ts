@@ -108,7 +108,7 @@ export class WeightLayoutRule {
     }
     const unknown = Object.keys(option).filter((k) => !THRESHOLD_KEYS.includes(k));
     if (unknown.length > 0) {
-      throw new InvalidOptionError(`${OPTION}: unknown field ${unknown.map((k) => JSON.stringify(k)).join(", ")}; expected ${EXPECTED}`);
+      throw new InvalidOptionError(`${OPTION}: unknown option ${unknown.map((k) => JSON.stringify(k)).join(", ")} (known: ${THRESHOLD_KEYS.join(", ")})`);
     }
     const { maxSparseDensity, minEdgeStorageEntries } = option as Record<string, unknown>;
     if (typeof maxSparseDensity !== "number" || !(maxSparseDensity >= 0 && maxSparseDensity <= 1)) {

@@ -50,16 +50,16 @@ const rootTable: Record<string, Entry> = {
   load: { wrong: () => cnx.load(str) },
   registerActivation: { wrong: () => cnx.registerActivation(str, str) },
   viz: { note: "rendering helpers (SVG, Vega-Lite, progress bars), audited in viz's own tests" },
+  WeightLayoutRule: {
+    wrong: () => cnx.WeightLayoutRule.resolve(str),
+    unknown: () => cnx.WeightLayoutRule.resolve({ maxSparseDensity: 0.5, bogus: 1 }),
+  },
+  BatchWeightLayout: { note: "class (one per topological batch, built by NeuralNetwork)" },
   fromWeightedGraph: { wrong: () => cnx.fromWeightedGraph(str), unknown: () => cnx.fromWeightedGraph(net.toWeightedGraph(), bogus) },
 };
 for (const name of Object.keys(cnx)) {
   if (/Error$/.test(name)) rootTable[name] = errorClass;
 }
-// The module-level layout switch (to become a per-network option elsewhere).
-for (const name of ["setSparseThreshold", "sparseThreshold", "DEFAULT_SPARSE_THRESHOLD"]) {
-  if (name in cnx) rootTable[name] = name === "setSparseThreshold" ? { wrong: () => (cnx as unknown as { setSparseThreshold: (v: unknown) => void }).setSparseThreshold(str) } : { note: "constant or getter" };
-}
-
 const nnTable: Record<keyof typeof cnx.nn, Entry> = {
   MLP: { wrong: () => cnx.nn.MLP(str), unknown: () => cnx.nn.MLP({ inputSize: 1, outputSize: 1, width: 2, depth: 1, witdh: 3 } as never) },
   DenseMLP: { wrong: () => cnx.nn.DenseMLP(str), unknown: () => cnx.nn.DenseMLP({ inputSize: 1, outputSize: 1, width: 2, depth: 1, bogus: 1 } as never) },

@@ -372,7 +372,7 @@ describe("the weight layout is a rule of each network", () => {
       [{ maxSparseDensity: 0.5, minEdgeStorageEntries: -1 }, /^weightLayout\.minEdgeStorageEntries: expected a non-negative integer, got -1$/],
       [{ maxSparseDensity: 0.5, minEdgeStorageEntries: 2.5 }, /^weightLayout\.minEdgeStorageEntries: .*got 2\.5$/],
       [{ maxSparseDensity: 0.5, minEdgeStorageEntries: Infinity }, /^weightLayout\.minEdgeStorageEntries: .*got Infinity$/],
-      [{ maxSparseDensity: 0.5, threshold: 0.2 }, /^weightLayout: unknown field "threshold"/],
+      [{ maxSparseDensity: 0.5, threshold: 0.2 }, /^weightLayout: unknown option "threshold"/],
     ];
     for (const [bad, message] of cases) {
       const option = typeof bad === "object" && bad !== null ? Object.freeze(bad) : bad;
