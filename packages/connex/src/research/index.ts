@@ -6,3 +6,4 @@
 export { edgeWeights, type EdgeWeights } from "./edge_weights.js";
 export { pruneByMagnitude, type PruneCriterion, type PruneOptions } from "./prune_by_magnitude.js";
 export { rewind, IncompatibleNetworksError } from "./rewind.js";
+export { regrowConnections, NotEnoughCandidatesError, type RegrowOptions } from "./regrow_connections.js";
