@@ -27,3 +27,4 @@ export { NetworkFileError, UnregisteredActivationError } from "./persistence/err
 export * as viz from "./viz/index.js";
 export { fromWeightedGraph, type FromWeightedGraphOptions } from "./weighted_graph.js";
 export { WeightLayoutRule, BatchWeightLayout, type WeightLayoutOption, type WeightLayoutThresholds } from "./weight_layout.js";
+export * from "./research/index.js";

@@ -5,7 +5,7 @@
  * must list every export, so a new export fails here until it is audited.
  */
 import { describe, expect, it } from "vitest";
-import { CoreError, np } from "@connex/core";
+import { CoreError, np, random } from "@connex/core";
 import * as cnx from "../src/index.js";
 import { ConnexError, InvalidOptionError, NeuralNetwork } from "../src/index.js";
 
@@ -55,6 +55,10 @@ const rootTable: Record<string, Entry> = {
     unknown: () => cnx.WeightLayoutRule.resolve({ maxSparseDensity: 0.5, bogus: 1 }),
   },
   BatchWeightLayout: { note: "class (one per topological batch, built by NeuralNetwork)" },
+  edgeWeights: { wrong: () => cnx.edgeWeights(str) },
+  pruneByMagnitude: { wrong: () => cnx.pruneByMagnitude(str, { fraction: 0.5 }), unknown: () => cnx.pruneByMagnitude(net, { fraction: 0.5 }, bogus) },
+  regrowConnections: { wrong: () => cnx.regrowConnections(net, str, { key: random.key(0) }), unknown: () => cnx.regrowConnections(net, 1, { key: random.key(0), bogus: 1 } as never) },
+  rewind: { wrong: () => cnx.rewind(net, str) },
   fromWeightedGraph: { wrong: () => cnx.fromWeightedGraph(str), unknown: () => cnx.fromWeightedGraph(net.toWeightedGraph(), bogus) },
 };
 for (const name of Object.keys(cnx)) {

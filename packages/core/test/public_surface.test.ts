@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from "vitest";
 import * as core from "../src/index.js";
-import { ArgumentTypeError, AxisError, CoreError, UnknownOptionError, np, nn, random, tree, type Tensor } from "../src/index.js";
+import { ArgumentTypeError, AxisError, CoreError, UnknownOptionError, data, np, nn, random, tree, type Tensor } from "../src/index.js";
 
 /** One export's checks; `note` marks exports that are not functions (classes, constants). */
 interface Entry {
@@ -205,6 +205,7 @@ const nnTable: Record<keyof typeof nn, Entry> = {
   logSoftmax: reduction(nn.logSoftmax as never, true),
   logsumexp: reduction(nn.logsumexp as never, true),
   standardize: reduction(nn.standardize as never, true),
+  oneHot: { wrong: () => nn.oneHot(np.array([0, 1], { dtype: "int32" }), str), unknown: () => nn.oneHot(np.array([0, 1], { dtype: "int32" }), 2, bogus) },
 };
 // softmax and logSoftmax take no keyword options after the axis: compare their plain forms only.
 nnTable.softmax.axis = [[() => nn.softmax(x, 1), () => nn.softmax(x, { axis: 1 })], [() => nn.softmax(x, [0, 2]), () => nn.softmax(x, { axis: [0, 2] })]];
@@ -274,6 +275,7 @@ const rootTable: Record<string, Entry> = {
   nn: notAFunction("namespace, audited above"),
   random: notAFunction("namespace, audited above"),
   tree: notAFunction("namespace, audited above"),
+  data: notAFunction("namespace, audited above"),
   Module: notAFunction("base class"),
   isArray: notAFunction("a predicate over any value"),
   isInexactArray: notAFunction("a predicate over any value"),
@@ -318,11 +320,17 @@ const ROOT_LOW_LEVEL: Record<string, Entry> = {
 };
 for (const [name, entry] of Object.entries(ROOT_LOW_LEVEL)) if (name in core) rootTable[name] = entry;
 
+const dataTable: Record<keyof typeof data, Entry> = {
+  batches: { wrong: () => data.batches(k, [x], str), unknown: () => data.batches(k, [x], 1, bogus) },
+  readIdx: { wrong: () => data.readIdx(str), unknown: () => data.readIdx(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 0]), bogus) },
+};
+
 const namespaces: [string, object, Record<string, Entry>][] = [
   ["np", np, npTable],
   ["nn", nn, nnTable],
   ["random", random, randomTable],
   ["tree", tree, treeTable],
+  ["data", data, dataTable],
   ["@connex/core", core, rootTable],
 ];
 

@@ -78,6 +78,17 @@ const table: Record<keyof typeof optim, Entry> = {
   rmsprop: withLr(optim.rmsprop),
   adagrad: withLr(optim.adagrad),
   lion: withLr(optim.lion),
+  softmaxCrossEntropy: {
+    wrong: () => optim.softmaxCrossEntropy(np.zeros([2, 3]), np.zeros([2, 3]), str),
+    unknown: () => optim.softmaxCrossEntropy(np.zeros([2, 3]), np.zeros([2, 3]), bogus),
+  },
+  softmaxCrossEntropyWithIntegerLabels: {
+    wrong: () => optim.softmaxCrossEntropyWithIntegerLabels(np.zeros([2, 3]), str),
+    unknown: () => optim.softmaxCrossEntropyWithIntegerLabels(np.zeros([2, 3]), np.zeros([2], { dtype: "int32" }), bogus),
+  },
+  sigmoidBinaryCrossEntropy: { wrong: () => optim.sigmoidBinaryCrossEntropy(str, np.zeros([2])) },
+  squaredError: { wrong: () => optim.squaredError(str) },
+  l2Loss: { wrong: () => optim.l2Loss(np.zeros([2]), str) },
 };
 
 describe("@connex/optim public surface", () => {
@@ -102,6 +113,13 @@ describe("@connex/optim public surface", () => {
     expect(e.unknown!).toThrow(OptimError);
     expect(e.unknown!).toThrow(/unknown option "bogus"/);
     expect(e.unknown!).toThrow(new RegExp(`^${name}:`));
+  });
+  it("the softmax cross-entropies take the class axis positionally or as { axis }", () => {
+    const logits = np.array([[2, 1], [0.5, 3], [1, 1]]);
+    const labels = np.array([[1, 0], [0, 1], [0, 0]]);
+    expect(optim.softmaxCrossEntropy(logits, labels, 0).toArray()).toEqual(optim.softmaxCrossEntropy(logits, labels, { axis: 0 }).toArray());
+    const ints = np.array([0, 2], { dtype: "int32" });
+    expect(optim.softmaxCrossEntropyWithIntegerLabels(logits, ints, 0).toArray()).toEqual(optim.softmaxCrossEntropyWithIntegerLabels(logits, ints, { axis: 0 }).toArray());
   });
   it("adam(1e-3, { beta1 }) names beta1 and lists the known names", () => {
     expect(() => optim.adam(1e-3, { beta1: 0.9 } as never)).toThrow(/adam: unknown option "beta1" \(known: b1, b2/);
