@@ -42,6 +42,17 @@ export interface Check {
   grew?: number;
 }
 
+/** A run in figures. */
+export interface RunSummary {
+  finalTestAccuracy: number;
+  finalHiddenNeurons: number;
+  finalEdges: number;
+  /** Wall time of all training steps (evaluation excluded). */
+  trainingSeconds: number;
+  /** Sum over steps of the hidden neurons trained (the growing run's saving in compute). */
+  hiddenNeuronSteps: number;
+}
+
 /** Options of `neurogenesisExperiment`. */
 export interface NeurogenesisOptions {
   epochs?: number;
@@ -134,8 +145,10 @@ async function run(
  * @example
  * const r = await neurogenesisExperiment({ epochs: 1, mnist: loadMnist({ trainSize: 5000, testSize: 1000 }) });
  */
-export async function neurogenesisExperiment(options: NeurogenesisOptions = {}): Promise<{ runs: Record<string, Check[]>; protocol: Record<string, unknown> }> {
-  const { epochs = 5, startHidden = 8, maxHidden = 128, checkEvery = 100, plateau = 0.02, seed = 0, baselines = true } = options;
+export async function neurogenesisExperiment(
+  options: NeurogenesisOptions = {},
+): Promise<{ runs: Record<string, Check[]>; summary: Record<string, RunSummary>; protocol: Record<string, unknown> }> {
+  const { epochs = 10, startHidden = 8, maxHidden = 256, checkEvery = 100, plateau = 0.02, seed = 0, baselines = true } = options;
   const context = options.context ?? { log: () => {}, display: "silent" as const };
   const mnist = options.mnist ?? loadMnist();
   const net = (hidden: number) => layeredNetwork([784, hidden, 10], { key: random.key(seed) });
@@ -145,8 +158,20 @@ export async function neurogenesisExperiment(options: NeurogenesisOptions = {}):
     runs[`fixed${startHidden}`] = await run(net(startHidden), mnist, { epochs, checkEvery, seed, label: `fixed ${startHidden}`, context });
     runs[`fixed${maxHidden}`] = await run(net(maxHidden), mnist, { epochs, checkEvery, seed, label: `fixed ${maxHidden}`, context });
   }
+  const summary: Record<string, RunSummary> = {};
+  for (const [name, checks] of Object.entries(runs)) {
+    const last = checks[checks.length - 1]!;
+    summary[name] = {
+      finalTestAccuracy: last.testAccuracy,
+      finalHiddenNeurons: last.hiddenNeurons,
+      finalEdges: last.edges,
+      trainingSeconds: checks.reduce((s, c) => s + c.seconds, 0),
+      hiddenNeuronSteps: checks.reduce((s, c, i) => s + (c.step - (i > 0 ? checks[i - 1]!.step : 0)) * c.hiddenNeurons, 0),
+    };
+  }
   return {
     runs,
+    summary,
     protocol: {
       network: `784-h-10, ReLU, one hidden layer; the growing run starts at h = ${startHidden} and doubles h at each plateau up to ${maxHidden}, each new neuron connected from all 784 inputs and to all 10 outputs (weights and biases N(0, 0.1²))`,
       plateau: `every ${checkEvery} steps, the window's mean training loss improving less than ${100 * plateau} % on the best earlier window (since the last growth)`,
@@ -160,7 +185,7 @@ export async function neurogenesisExperiment(options: NeurogenesisOptions = {}):
 
 /** `pnpm experiments neurogenesis`: the full run, written to examples/results/neurogenesis.json. */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
-  await experimentMain("neurogenesis", "neurogenesis", argv, async (args, context) => neurogenesisExperiment({ epochs: args.number("epochs", 5), seed: args.number("seed", 0), context }), ["epochs", "seed", "out"]);
+  await experimentMain("neurogenesis", "neurogenesis", argv, async (args, context) => neurogenesisExperiment({ epochs: args.number("epochs", 10), seed: args.number("seed", 0), context }), ["epochs", "seed", "out"]);
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
