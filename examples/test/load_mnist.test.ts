@@ -27,7 +27,7 @@ describe("loadMnist", () => {
     const labels = [...train.labels.toTypedArray()];
     expect(new Set(labels)).toEqual(new Set([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]));
     // About 10 % of the pixels of a digit are ink: a mean far from 0 and 1.
-    const mean = pixels.reduce((s, v) => s + v, 0) / pixels.length;
+    const mean = Array.from(pixels).reduce((s, v) => s + v, 0) / pixels.length;
     expect(mean).toBeGreaterThan(0.08);
     expect(mean).toBeLessThan(0.2);
   });
