@@ -19,6 +19,8 @@ export default defineConfig({
   },
   test: {
     include: ["packages/*/test/**/*.test.ts", "benchmarks/**/*.test.ts"],
+    // Real-browser tests run apart, by `pnpm test:browser` (vitest.browser.config.ts).
+    exclude: ["**/node_modules/**", "**/*.browser.test.ts"],
     testTimeout: 60_000,
     setupFiles: ["./vitest.setup.ts"],
     pool: "threads",
