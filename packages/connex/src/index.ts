@@ -27,3 +27,4 @@ export { NetworkFileError, UnregisteredActivationError } from "./persistence/err
 export * as viz from "./viz/index.js";
 export { fromWeightedGraph, type FromWeightedGraphOptions } from "./weighted_graph.js";
 export { setSparseThreshold, sparseThreshold, DEFAULT_SPARSE_THRESHOLD } from "./sparse_edges.js";
+export * from "./research/index.js";

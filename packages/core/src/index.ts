@@ -22,3 +22,4 @@ export * as nn from "./nn/index.js";
 /** Low-level: compiled elementwise kernels (used by jit's fusion; usable for custom kernels). */
 export { fusedKernel, type FusedKernel, type FusedOp, type FusedProgram, type ScalarKernel } from "./backend/kernels/fusion.js";
 export { SerialisationError, CorruptFileError } from "./tree/serialisation_error.js";
+export * as data from "./data/index.js";

@@ -83,3 +83,4 @@ export {
   type RmspropOptions,
   type LionOptions,
 } from "./aliases.js";
+export * from "./losses/index.js";

@@ -5,3 +5,4 @@
 export { relu, gelu, sigmoid, tanh, softplus, silu, identity, type GeluOptions } from "./activations.js";
 export { softmax, logSoftmax, logsumexp, type AxisOptions, type LogsumexpOptions } from "./softmax.js";
 export { standardize, type StandardizeOptions } from "./standardize.js";
+export { oneHot, type OneHotOptions } from "./one_hot.js";
