@@ -39,7 +39,9 @@ export class LossChart {
     // Gridlines at powers of ten (and labels).
     ctx.strokeStyle = "#e6e6e6";
     ctx.lineWidth = 1;
-    for (let e = Math.ceil(lo * 2) / 2; e <= hi; e += 0.5) {
+    // Half decades while the range is short, whole ones (every other, ...) when it is long.
+    const every = hi - lo <= 2 ? 0.5 : Math.ceil((hi - lo) / 5);
+    for (let e = Math.ceil(lo / every) * every; e <= hi; e += every) {
       const y = sy(10 ** e);
       ctx.beginPath();
       ctx.moveTo(pad.left, y);

@@ -13,6 +13,9 @@ import * as cnx from "connex";
 import { edgeKey, INPUTS, OUTPUT, type Weights } from "./session.js";
 
 const SVG = "http://www.w3.org/2000/svg";
+type NetworkLayout = ReturnType<typeof cnx.viz.layoutNetwork>;
+type PlacedEdge = NetworkLayout["edges"][number];
+type PlacedNeuron = NetworkLayout["neurons"][number];
 const { PALETTE } = cnx.viz;
 
 /** What the view asks the page to do. */
@@ -45,7 +48,7 @@ function edgeStyle(w: number): { width: number; opacity: number; colour: string 
 
 export class NetworkView {
   private network: cnx.NeuralNetwork | null = null;
-  private layout: cnx.viz.NetworkLayout | null = null;
+  private layout: NetworkLayout | null = null;
   private readonly edgeGroup: SVGGElement;
   private readonly neuronGroup: SVGGElement;
   private readonly dragLine: SVGLineElement;
@@ -101,7 +104,7 @@ export class NetworkView {
     }
   }
 
-  private drawEdge(e: cnx.viz.PlacedEdge, fresh: boolean): void {
+  private drawEdge(e: PlacedEdge, fresh: boolean): void {
     const [first, ...rest] = e.points;
     const d = `M${first!.x},${first!.y}` + rest.map((p) => `L${p.x},${p.y}`).join("");
     const key = edgeKey(e.from, e.to);
@@ -124,7 +127,7 @@ export class NetworkView {
     });
   }
 
-  private drawNeuron(n: cnx.viz.PlacedNeuron): void {
+  private drawNeuron(n: PlacedNeuron): void {
     const r = this.layout!.radius;
     const label = neuronLabel(n.id);
     const fill = PALETTE[n.role];
@@ -147,7 +150,7 @@ export class NetworkView {
     g.addEventListener("keydown", (ev) => this.neuronKey(ev, n));
   }
 
-  private neuronKey(ev: KeyboardEvent, n: cnx.viz.PlacedNeuron): void {
+  private neuronKey(ev: KeyboardEvent, n: PlacedNeuron): void {
     if (ev.key === "Delete" || ev.key === "Backspace") {
       ev.preventDefault();
       ev.stopPropagation();

@@ -105,11 +105,13 @@ export function decodeSettings(query: string): { settings: PlaygroundSettings; p
       problems.push("the graph in the link is malformed; showing the default network");
     }
   }
+  const dropout: Record<number, number> = {};
+  s.dropout = dropout;
   const dropRaw = q.get("drop");
   if (dropRaw !== null && dropRaw !== "") {
     for (const item of dropRaw.split(",")) {
       const [n, p] = item.split(":").map(Number);
-      if (s.hidden.includes(n!) && p! >= 0 && p! < 1) s.dropout[n!] = p!;
+      if (s.hidden.includes(n!) && p! >= 0 && p! < 1) dropout[n!] = p!;
       else problems.push(`dropout ${item} ignored`);
     }
   }
