@@ -18,7 +18,7 @@ export default defineConfig({
     ],
   },
   test: {
-    include: ["packages/*/test/**/*.test.ts", "benchmarks/**/*.test.ts"],
+    include: ["packages/*/test/**/*.test.ts", "benchmarks/**/*.test.ts", "examples/playground/test/**/*.test.ts"],
     // Real-browser tests run apart, by `pnpm test:browser` (vitest.browser.config.ts).
     exclude: ["**/node_modules/**", "**/*.browser.test.ts"],
     testTimeout: 60_000,

@@ -25,13 +25,13 @@ let server: StaticServer;
 let page: Page;
 let log: PageLog;
 
-const stats = () => page.evaluate(() => (window as unknown as { playground: { stats(): Stats } }).playground.stats());
+const stats = () => page.evaluate(() => (globalThis as unknown as { playground: { stats(): Stats } }).playground.stats());
 const status = () => page.locator("#status").textContent();
 
 /** Train until at least `steps` steps are done in all, then pause. */
 async function trainTo(steps: number): Promise<Stats> {
   await page.click("#play");
-  await page.waitForFunction((n) => (window as unknown as { playground: { stats(): Stats } }).playground.stats().steps >= n, steps, { timeout: 120_000, polling: 100 });
+  await page.waitForFunction((n) => (globalThis as unknown as { playground: { stats(): Stats } }).playground.stats().steps >= n, steps, { timeout: 120_000, polling: 100 });
   await page.click("#play");
   return stats();
 }
@@ -132,7 +132,7 @@ describe("the Connex Playground in headless Chromium", () => {
     const sharedLog = watchPage(shared);
     await shared.goto(page.url());
     await shared.waitForSelector("#network-svg .neuron");
-    const sharedStats = await shared.evaluate(() => (window as unknown as { playground: { stats(): Stats } }).playground.stats());
+    const sharedStats = await shared.evaluate(() => (globalThis as unknown as { playground: { stats(): Stats } }).playground.stats());
     expect(sharedStats.numEdges).toBe(after.numEdges);
     expect(sorted(sharedStats.hidden)).toEqual(sorted(after.hidden));
     expect(sharedLog.errors).toEqual([]);
