@@ -4,11 +4,9 @@
  * calls are here, so that bundling `connex` for a browser pulls in no `fs`.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { InvalidOptionError } from "../errors.js";
-import { NeuralNetwork } from "../network.js";
-import { NetworkFileError } from "../persistence/errors.js";
-import { load } from "../persistence/load.js";
-import { save } from "../persistence/save.js";
+// Only connex's public entry, never its inner modules: the build links this import to the
+// built main entry, so these are the very classes and functions users get from "connex".
+import { InvalidOptionError, load, NetworkFileError, NeuralNetwork, save } from "../index.js";
 
 function checkPath(path: unknown, op: string): asserts path is string {
   if (typeof path !== "string" || path.length === 0) {

@@ -4,8 +4,8 @@
  * terminal, e.g. CI logs), one updating HTML line in a tslab notebook.
  */
 import cliProgress from "cli-progress";
-import { InvalidOptionError } from "../errors.js";
-import { formatLoss } from "../viz/format_loss.js";
+// Only connex's public entry (see files.ts).
+import { InvalidOptionError, viz } from "../index.js";
 import { type NotebookDisplay, tslab } from "./notebook.js";
 
 /** Options of `progress`. */
@@ -49,7 +49,7 @@ function notebookHtml(label: string, step: number, total: number, loss: number |
     `<div style="width:${pct.toFixed(1)}%;height:100%;background:${done ? "#59a14f" : "#4e79a7"};border-radius:3px"></div></div>`;
   return (
     `<div style="font-family:monospace;font-size:12px">${label} ${bar} ` +
-    `step ${step}/${total} | loss ${formatLoss(loss)} | ${rate.toFixed(1)} steps/s${done ? " | done" : ""}</div>`
+    `step ${step}/${total} | loss ${viz.formatLoss(loss)} | ${rate.toFixed(1)} steps/s${done ? " | done" : ""}</div>`
   );
 }
 
@@ -100,8 +100,8 @@ export function progress(options: ProgressOptions): Progress {
       },
       cliProgress.Presets.shades_classic,
     );
-    bar.start(total, 0, { loss: formatLoss(undefined), rate: "0.0" });
-    draw = () => bar.update(step, { loss: formatLoss(loss), rate: rate().toFixed(1) });
+    bar.start(total, 0, { loss: viz.formatLoss(undefined), rate: "0.0" });
+    draw = () => bar.update(step, { loss: viz.formatLoss(loss), rate: rate().toFixed(1) });
     finish = () => bar.stop();
   }
   draw(false);

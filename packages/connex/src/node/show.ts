@@ -6,13 +6,12 @@
 import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { InvalidOptionError } from "../errors.js";
-import { NeuralNetwork } from "../network.js";
+// Only connex's public entry (see files.ts).
+import { InvalidOptionError, NeuralNetwork, viz } from "../index.js";
 import { type NotebookDisplay, tslab } from "./notebook.js";
-import { toSVG, type ToSVGOptions } from "../viz/to_svg.js";
 
 /** Options of `show`: drawing options, plus where to show it. */
-export interface ShowOptions extends ToSVGOptions {
+export interface ShowOptions extends viz.ToSVGOptions {
   /** Display to use instead of tslab's (e.g. `tslab.newDisplay()`, or a test double). */
   display?: NotebookDisplay;
   /** Outside a notebook: the file to write (default: a new file in the system temp directory). */
@@ -33,7 +32,7 @@ export function show(what: NeuralNetwork | string, options: ShowOptions = {}): s
   if (!(what instanceof NeuralNetwork) && typeof what !== "string") {
     throw new InvalidOptionError(`show: expected a NeuralNetwork or an SVG string, got ${what === null ? "null" : typeof what}`);
   }
-  const svg = typeof what === "string" ? what : toSVG(what, options);
+  const svg = typeof what === "string" ? what : viz.toSVG(what, options);
   const display = options.display ?? tslab()?.display;
   if (display !== undefined) {
     display.svg(svg);
