@@ -22,6 +22,7 @@
 import { data, random, ValueError } from "@connex/core";
 import { pathToFileURL } from "node:url";
 import * as cnx from "connex";
+import { progress, type Progress } from "connex/node";
 import { experimentMain, type ExperimentContext } from "./mnist/experiment.js";
 import { loadMnist, type Mnist } from "./mnist/load_mnist.js";
 import { layeredNetwork } from "./mnist/networks.js";
@@ -99,7 +100,7 @@ async function run(
   let state = initState(network);
   const checks: Check[] = [];
   const perEpoch = Math.floor(mnist.train.labels.shape[0]! / 100);
-  const bar: cnx.viz.Progress = cnx.viz.progress({ total: o.epochs * perEpoch, label: o.label, mode: o.context.display });
+  const bar: Progress = progress({ total: o.epochs * perEpoch, label: o.label, mode: o.context.display });
   let step = 0;
   let windowLoss = 0;
   let windowSeconds = 0;

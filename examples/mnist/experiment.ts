@@ -8,12 +8,12 @@ import { availableParallelism, cpus } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ValueError } from "@connex/core";
-import type * as cnx from "connex";
+import type { ProgressOptions } from "connex/node";
 
 /** Where an experiment logs and how it shows progress. */
 export interface ExperimentContext {
   log: (line: string) => void;
-  display: cnx.viz.ProgressOptions["mode"];
+  display: ProgressOptions["mode"];
 }
 
 /** Parsed `--name value` arguments. */

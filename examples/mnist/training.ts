@@ -9,6 +9,7 @@ import { data, filter, isInexactArray, np, random, ValueError, type Tensor } fro
 import { filterJit, filterValueAndGrad, vmap } from "@connex/autodiff";
 import * as optim from "@connex/optim";
 import * as cnx from "connex";
+import { progress, type Progress, type ProgressOptions } from "connex/node";
 import type { LabelledImages } from "./load_mnist.js";
 
 /** The optimiser of every MNIST example: Adam with learning rate 1e-3. */
@@ -82,8 +83,8 @@ export interface TrainOptions {
   batchSize?: number;
   /** Label of the progress display. */
   label?: string;
-  /** Progress display mode (`cnx.viz.progress`; default "auto", "silent" for none). */
-  display?: cnx.viz.ProgressOptions["mode"];
+  /** Progress display mode (`progress` from `connex/node`; default "auto", "silent" for none). */
+  display?: ProgressOptions["mode"];
   /** Called after every epoch (e.g. to log). */
   onEpoch?: (record: EpochRecord, network: cnx.NeuralNetwork) => void;
 }
@@ -109,7 +110,7 @@ export async function train(
   let state = initState(network);
   const history: EpochRecord[] = [];
   const perEpoch = Math.floor(sets.train.labels.shape[0]! / batchSize);
-  const bar: cnx.viz.Progress = cnx.viz.progress({ total: epochs * perEpoch, label: options.label ?? "training", mode: options.display ?? "auto" });
+  const bar: Progress = progress({ total: epochs * perEpoch, label: options.label ?? "training", mode: options.display ?? "auto" });
   let step = 0;
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const batches = data.batches(random.foldIn(key, epoch), sets.train, batchSize, { dropLast: true });

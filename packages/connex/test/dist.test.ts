@@ -27,4 +27,22 @@ describe("built packages", () => {
     const out = runNode(`import { np } from "@connex/core"; console.log(np.add(np.array([1]), 2).toArray()[0]);`, "module");
     expect(out).toBe("3");
   });
+
+  it("connex/node loads with require() and import, and works on the classes of connex itself (shared chunks, not copies)", () => {
+    const check = (load: string) =>
+      `${load}
+       const net = new cnx.NeuralNetwork({ graph: { 0: [1] }, inputNeurons: [0], outputNeurons: [1] });
+       const shown = [];
+       const svg = node.show(net, { display: { svg: (s) => shown.push(s), html: () => {} } });
+       const bytes = cnx.save(net);
+       console.log(JSON.stringify([shown.length === 1 && svg.startsWith("<svg"), cnx.load(bytes) instanceof cnx.NeuralNetwork, typeof node.saveFile, typeof node.loadFile, typeof node.progress]));`;
+    const expected = [true, true, "function", "function", "function"];
+    expect(JSON.parse(runNode(check(`const cnx = require("connex"); const node = require("connex/node");`), "commonjs"))).toEqual(expected);
+    expect(JSON.parse(runNode(check(`import * as cnx from "connex"; import * as node from "connex/node";`), "module"))).toEqual(expected);
+  });
+
+  it("the main entry no longer carries the Node-only helpers", () => {
+    const out = runNode(`const cnx = require("connex"); console.log(JSON.stringify([typeof cnx.viz.toSVG, typeof cnx.viz.show, typeof cnx.viz.progress, typeof cnx.save]));`, "commonjs");
+    expect(JSON.parse(out)).toEqual(["function", "undefined", "undefined", "function"]);
+  });
 });

@@ -1,6 +1,6 @@
 /**
- * Plots for training runs, rendered to SVG in Node by Vega-Lite and Vega (no canvas, no
- * browser): loss curves (one or several runs, optionally with marked steps such as network
+ * Plots for training runs, rendered to SVG strings by Vega-Lite and Vega (no canvas; the same
+ * in Node and in browsers; `show` from `connex/node` displays them): loss curves (one or several runs, optionally with marked steps such as network
  * edits) and weight histograms. `renderVegaLite` renders any other Vega-Lite spec. Vega is
  * loaded on first use, so importing connex stays fast.
  */
@@ -54,7 +54,7 @@ function checkSize(v: number | undefined, name: string, op: string): void {
  * one colour each), with optional marked steps.
  *
  * @example
- * cnx.viz.show(await cnx.viz.lossCurve({ before: lossesA, after: lossesB }, { marks: [{ step: 500, label: "prune" }] }));
+ * show(await cnx.viz.lossCurve({ before: lossesA, after: lossesB }, { marks: [{ step: 500, label: "prune" }] }));
  */
 export async function lossCurve(losses: readonly number[] | Readonly<Record<string, readonly number[]>>, options: LossCurveOptions = {}): Promise<string> {
   const op = "viz.lossCurve";
@@ -117,7 +117,7 @@ export interface WeightHistogramOptions {
  * A histogram of a network's edge weights (or of any numbers) as SVG.
  *
  * @example
- * cnx.viz.show(await cnx.viz.weightHistogram(network, { threshold: 0.1 }));
+ * show(await cnx.viz.weightHistogram(network, { threshold: 0.1 }));
  */
 export async function weightHistogram(weights: NeuralNetwork | readonly number[] | Float32Array | Float64Array, options: WeightHistogramOptions = {}): Promise<string> {
   const op = "viz.weightHistogram";

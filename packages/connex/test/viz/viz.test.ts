@@ -1,13 +1,9 @@
-import { describe, expect, it, vi } from "vitest";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { describe, expect, it } from "vitest";
 import { nn, np, random, tree, type Tensor } from "@connex/core";
 import { InvalidOptionError } from "../../src/errors.js";
 import { MLP } from "../../src/mlp.js";
 import { NeuralNetwork } from "../../src/network.js";
 import { layoutNetwork } from "../../src/viz/layout.js";
-import { show } from "../../src/viz/show.js";
 import { PALETTE, toSVG } from "../../src/viz/to_svg.js";
 
 const readme = () =>
@@ -143,35 +139,5 @@ describe("viz.layoutNetwork", () => {
     toSVG(net);
     expect((tree.leaves(net) as Tensor[]).map((t) => Array.from(t.toTypedArray()))).toEqual(before);
     expect(np.allclose(net.forward(np.array([1]), { inference: true }), readme().forward(np.array([1]), { inference: true }))).toBe(true);
-  });
-});
-
-describe("viz.show", () => {
-  it("sends the drawing to a notebook display", () => {
-    const shown: string[] = [];
-    const svg = show(readme(), { display: { svg: (s) => shown.push(s), html: () => {} } });
-    expect(shown).toEqual([svg]);
-    expect(svg).toContain("<svg");
-    const plot = "<svg xmlns=\"http://www.w3.org/2000/svg\"></svg>";
-    show(plot, { display: { svg: (s) => shown.push(s), html: () => {} } });
-    expect(shown[1]).toBe(plot);
-  });
-
-  it("outside a notebook writes an SVG file and says where", () => {
-    const dir = mkdtempSync(join(tmpdir(), "connex-show-"));
-    const log = vi.spyOn(console, "log").mockImplementation(() => {});
-    try {
-      const file = join(dir, "net.svg");
-      const svg = show(readme(), { file });
-      expect(readFileSync(file, "utf8")).toBe(svg);
-      expect(log).toHaveBeenCalledWith(`viz.show: not in a notebook; wrote ${file}`);
-    } finally {
-      log.mockRestore();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  it("rejects what it cannot show", () => {
-    expect(() => show(42 as never)).toThrow(/expected a NeuralNetwork or an SVG string, got number/);
   });
 });

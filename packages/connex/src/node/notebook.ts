@@ -21,9 +21,13 @@ interface TslabModule {
 
 let cached: TslabModule | null | undefined;
 
-/** `require` in both builds: CommonJS has one; ESM makes one from this module's URL. */
-function nodeRequire(): NodeRequire {
-  return typeof require === "function" ? require : createRequire(import.meta.url);
+/**
+ * A `require` that finds tslab: one made relative to the kernel's own script (`process.argv[1]`,
+ * inside the tslab package), which works the same from the ESM and the CommonJS build (no
+ * `import.meta`, which the CommonJS build cannot hold).
+ */
+function tslabRequire(): NodeRequire {
+  return createRequire(process.argv[1] ?? `${process.cwd()}/`);
 }
 
 /**
@@ -47,7 +51,7 @@ export function tslab(): TslabModule | null {
   cached = null;
   if (inTslab()) {
     try {
-      cached = nodeRequire()("tslab") as TslabModule;
+      cached = tslabRequire()("tslab") as TslabModule;
     } catch {
       cached = null;
     }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Writable } from "node:stream";
 import { InvalidOptionError } from "../../src/errors.js";
-import { formatLoss, progress } from "../../src/viz/progress.js";
+import { progress } from "../../src/node/progress.js";
 
 /** A clock the test advances by hand. */
 function clock() {
@@ -9,7 +9,7 @@ function clock() {
   return { now: () => t, advance: (ms: number) => (t += ms) };
 }
 
-describe("viz.progress", () => {
+describe("progress (connex/node)", () => {
   it("updates one notebook display, throttled, with step, loss and steps/s", () => {
     const shown: string[] = [];
     const c = clock();
@@ -61,13 +61,5 @@ describe("viz.progress", () => {
     expect(() => progress({ total: 3, mode: "notebook" })).toThrow(/needs a tslab kernel or a display option/);
     const bar = progress({ total: 3, mode: "silent" });
     expect(() => bar.update(Number.NaN)).toThrow(/step must be a non-negative number/);
-  });
-
-  it("formats losses compactly", () => {
-    expect(formatLoss(0.000123456)).toBe("1.235e-4");
-    expect(formatLoss(0.5)).toBe("0.5000");
-    expect(formatLoss(123456)).toBe("1.235e5");
-    expect(formatLoss(undefined)).toBe("-");
-    expect(formatLoss(Number.NaN)).toBe("NaN");
   });
 });

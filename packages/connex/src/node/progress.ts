@@ -1,10 +1,11 @@
 /**
- * A progress display for training loops, showing the step, the latest loss and steps per
+ * `progress` (from `connex/node`): a progress display for training loops, showing the step, the latest loss and steps per
  * second: a `cli-progress` bar in terminals (periodic plain lines when the output is not a
  * terminal, e.g. CI logs), one updating HTML line in a tslab notebook.
  */
 import cliProgress from "cli-progress";
-import { InvalidOptionError } from "../errors.js";
+// Only connex's public entry (see files.ts).
+import { InvalidOptionError, viz } from "../index.js";
 import { type NotebookDisplay, tslab } from "./notebook.js";
 
 /** Options of `progress`. */
@@ -41,19 +42,6 @@ export interface Progress {
   readonly loss: number | undefined;
 }
 
-/**
- * Format a loss for display: 4 significant digits, exponent form for small values.
- *
- * @example
- * formatLoss(0.000123456); // "1.235e-4"
- */
-export function formatLoss(loss: number | undefined): string {
-  if (loss === undefined) return "-";
-  if (!Number.isFinite(loss)) return String(loss);
-  const a = Math.abs(loss);
-  return a !== 0 && (a < 1e-3 || a >= 1e5) ? loss.toExponential(3).replace("e+", "e") : loss.toPrecision(4);
-}
-
 function notebookHtml(label: string, step: number, total: number, loss: number | undefined, rate: number, done: boolean): string {
   const pct = total > 0 ? Math.min(100, (100 * step) / total) : 100;
   const bar =
@@ -61,7 +49,7 @@ function notebookHtml(label: string, step: number, total: number, loss: number |
     `<div style="width:${pct.toFixed(1)}%;height:100%;background:${done ? "#59a14f" : "#4e79a7"};border-radius:3px"></div></div>`;
   return (
     `<div style="font-family:monospace;font-size:12px">${label} ${bar} ` +
-    `step ${step}/${total} | loss ${formatLoss(loss)} | ${rate.toFixed(1)} steps/s${done ? " | done" : ""}</div>`
+    `step ${step}/${total} | loss ${viz.formatLoss(loss)} | ${rate.toFixed(1)} steps/s${done ? " | done" : ""}</div>`
   );
 }
 
@@ -69,15 +57,15 @@ function notebookHtml(label: string, step: number, total: number, loss: number |
  * Start a progress display for a loop of `total` steps.
  *
  * @example
- * const bar = cnx.viz.progress({ total: 500 }); for (let i = 0; i < 500; i++) { ...; bar.update(i + 1, loss); } bar.stop();
+ * const bar = progress({ total: 500 }); for (let i = 0; i < 500; i++) { ...; bar.update(i + 1, loss); } bar.stop();
  */
 export function progress(options: ProgressOptions): Progress {
   if (typeof options !== "object" || options === null || !(Number.isInteger(options.total) && options.total >= 0)) {
-    throw new InvalidOptionError(`viz.progress: total must be a non-negative integer, got ${String((options as ProgressOptions | null)?.total)}`);
+    throw new InvalidOptionError(`progress: total must be a non-negative integer, got ${String((options as ProgressOptions | null)?.total)}`);
   }
   const mode = options.mode ?? "auto";
   if (!["auto", "terminal", "notebook", "silent"].includes(mode)) {
-    throw new InvalidOptionError(`viz.progress: mode must be "auto", "terminal", "notebook" or "silent", got ${JSON.stringify(mode)}`);
+    throw new InvalidOptionError(`progress: mode must be "auto", "terminal", "notebook" or "silent", got ${JSON.stringify(mode)}`);
   }
   const total = options.total;
   const label = options.label ?? "training";
@@ -98,7 +86,7 @@ export function progress(options: ProgressOptions): Progress {
   const notebook = mode === "notebook" || (mode === "auto" && (options.display !== undefined || tslab() !== null));
   if (mode !== "silent" && notebook) {
     const display = options.display ?? tslab()?.newDisplay();
-    if (display === undefined) throw new InvalidOptionError(`viz.progress: mode "notebook" needs a tslab kernel or a display option`);
+    if (display === undefined) throw new InvalidOptionError(`progress: mode "notebook" needs a tslab kernel or a display option`);
     draw = (done) => display.html(notebookHtml(label, step, total, loss, rate(), done));
   } else if (mode !== "silent") {
     const bar = new cliProgress.SingleBar(
@@ -112,8 +100,8 @@ export function progress(options: ProgressOptions): Progress {
       },
       cliProgress.Presets.shades_classic,
     );
-    bar.start(total, 0, { loss: formatLoss(undefined), rate: "0.0" });
-    draw = () => bar.update(step, { loss: formatLoss(loss), rate: rate().toFixed(1) });
+    bar.start(total, 0, { loss: viz.formatLoss(undefined), rate: "0.0" });
+    draw = () => bar.update(step, { loss: viz.formatLoss(loss), rate: rate().toFixed(1) });
     finish = () => bar.stop();
   }
   draw(false);
@@ -122,7 +110,7 @@ export function progress(options: ProgressOptions): Progress {
   return {
     update(s: number, l?: number): void {
       if (stopped) return;
-      if (!(typeof s === "number" && Number.isFinite(s) && s >= 0)) throw new InvalidOptionError(`viz.progress: step must be a non-negative number, got ${String(s)}`);
+      if (!(typeof s === "number" && Number.isFinite(s) && s >= 0)) throw new InvalidOptionError(`progress: step must be a non-negative number, got ${String(s)}`);
       step = s;
       if (l !== undefined) loss = l;
       const t = now();
