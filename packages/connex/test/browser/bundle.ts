@@ -13,6 +13,7 @@ export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "../../../
 
 /** The four packages' source entry points (to bundle the sources without a build). */
 export const sourceEntries: Readonly<Record<string, string>> = {
+  "@connex/core/internal": join(repoRoot, "packages/core/src/internal.ts"),
   "@connex/core": join(repoRoot, "packages/core/src/index.ts"),
   "@connex/autodiff": join(repoRoot, "packages/autodiff/src/index.ts"),
   "@connex/optim": join(repoRoot, "packages/optim/src/index.ts"),
