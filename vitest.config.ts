@@ -7,7 +7,9 @@ const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.
 // the build itself is checked by the require()/import tests in packages/*/test/dist.test.ts.
 export default defineConfig({
   resolve: {
+    // The subpath first: a string alias also matches imports that start with it plus "/".
     alias: {
+      "@connex/core/internal": fileURLToPath(new URL("./packages/core/src/internal.ts", import.meta.url)),
       "@connex/core": src("core"),
       "@connex/autodiff": src("autodiff"),
       "@connex/optim": src("optim"),

@@ -16,4 +16,4 @@ export { filterGrad, filterValueAndGrad, type FilterGradOptions } from "./filter
 export { checkGrads, GradientCheckError, type CheckGradsOptions } from "./check_grads.js";
 export { withNewTrace, currentDepth } from "./trace_stack.js";
 export { jit, filterJit, makeJaxpr, type JitOptions, type JittedFunction } from "./jit/jit.js";
-export { formatJaxpr, type Jaxpr, type Eqn, type Var, type Atom } from "./jit/jaxpr.js";
+export { formatJaxpr, type Jaxpr, type Eqn, type Var, type Atom } from "@connex/core/internal";

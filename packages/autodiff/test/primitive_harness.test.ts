@@ -259,8 +259,8 @@ describe("primitive harness", () => {
         const args = c.args(1);
         const idx = diffIndices(name, c, args);
 
-        if (prims.get(name)!.freshOutputs) {
-          it("returns outputs in buffers of their own, as its freshOutputs mark promises (jit recycles them)", () => {
+        if (prims.get(name)!.outputBuffers === "fresh") {
+          it("returns outputs in buffers of their own, as its outputBuffers: \"fresh\" mark promises (jit recycles them)", () => {
             const concrete = args.map((a) => a as ConcreteTensor);
             const outs = prims.get(name)!.impl(concrete, (c.params ?? {}) as never);
             for (const o of outs) for (const a of concrete) expect(o.nd.data === a.nd.data).toBe(false);

@@ -1,5 +1,4 @@
 import { DTypeError } from "./errors.js";
-import { allocateTyped, recycleTyped } from "./backend/slab_allocator.js";
 
 /** The element types a tensor can hold. `float32` is the default, as in JAX. */
 export type DType = "float32" | "float64" | "int32" | "uint32" | "bool";
@@ -12,56 +11,8 @@ export type DType = "float32" | "float64" | "int32" | "uint32" | "bool";
  */
 export const DTYPES: readonly DType[] = ["bool", "uint32", "int32", "float32", "float64"];
 
-/** The typed arrays that store tensor data, one per dtype (see `typedArrayFor`). */
+/** The typed arrays that store tensor data, one per dtype (one per dtype; `bool` is stored as 0/1 bytes). */
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint32Array | Uint8Array;
-
-/**
- * The typed array constructor that stores a dtype (bool is stored as 0/1 bytes).
- *
- * @example
- * typedArrayFor("bool"); // Uint8Array
- */
-export function typedArrayFor(dtype: DType): { new (n: number): TypedArray; new (data: ArrayLike<number>): TypedArray } {
-  switch (dtype) {
-    case "float32":
-      return Float32Array;
-    case "float64":
-      return Float64Array;
-    case "int32":
-      return Int32Array;
-    case "uint32":
-      return Uint32Array;
-    case "bool":
-      return Uint8Array;
-  }
-}
-
-/**
- * A zero-filled typed array of `size` elements for `dtype`. Small arrays are views into shared
- * slabs (see `slab_allocator.ts`): read raw bytes through `byteOffset`/`byteLength`.
- *
- * @example
- * allocate("float64", 3); // Float64Array [0, 0, 0]
- */
-export function allocate(dtype: DType, size: number): TypedArray {
-  return allocateTyped(typedArrayFor(dtype) as never, size) as TypedArray;
-}
-
-/**
- * Hand back an array from {@link allocate} that nothing reads any more, so that a later
- * `allocate` of the same dtype and size reuses its memory (zeroed) instead of a new backing
- * store; large arrays only, others are left to the garbage collector. The caller guarantees
- * that no tensor or view over `data` is still in use: jit's executor calls it for intermediates
- * after their last reader, as proven from the traced program.
- *
- * @example
- * const tmp = allocate("float64", 100_000);
- * // ... fill and read tmp, keep no reference to it ...
- * recycle(tmp);
- */
-export function recycle(data: TypedArray): void {
-  recycleTyped(data);
-}
 
 /**
  * Whether `x` is the name of a supported dtype.

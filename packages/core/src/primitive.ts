@@ -11,6 +11,9 @@ export interface AbstractArray {
   readonly weakType: boolean;
 }
 
+/** How a primitive's outputs relate to its operands' buffers (see `Primitive.outputBuffers`). */
+export type OutputBuffers = "fresh" | "view";
+
 /** A batched operand's batch axis, or `null` when the operand is not batched. */
 export type BatchDim = number | null;
 
@@ -55,11 +58,14 @@ export interface Primitive<P = any> {
   /** Marks primitives whose outputs are never differentiable (comparisons, integer ops, random bits). */
   readonly nonDifferentiable?: boolean;
   /**
-   * Marks primitives whose `impl` always returns newly allocated outputs (never an operand, a
-   * view of one, or a constant): jit may hand their buffers back to the allocator once their
-   * last reader has run (`recycle`).
+   * Lowering fact for the jit executor's buffer plan: what `impl`'s outputs are made of.
+   * `"fresh"`: newly allocated buffers owned by the outputs alone (never an operand's buffer,
+   * a view of one, or a shared constant), so jit may hand them back to the allocator once their
+   * last reader has run. `"view"`: an output may share an operand's buffer (reshape, transpose,
+   * broadcast, slice, identities), so a value that outlives the call keeps its operands' buffers.
+   * Unmarked primitives are treated as `"view"` (the safe assumption).
    */
-  readonly freshOutputs?: boolean;
+  readonly outputBuffers?: OutputBuffers;
 }
 
 const registry = new Map<string, Primitive>();

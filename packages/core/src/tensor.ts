@@ -1,5 +1,6 @@
 import ndarray, { type NdArray } from "ndarray";
-import { allocate, castScalar, type DType, type TypedArray, typedArrayFor } from "./dtype.js";
+import { castScalar, type DType, type TypedArray } from "./dtype.js";
+import { allocate, typedArrayFor } from "./backend/buffers.js";
 import { ValueError } from "./errors.js";
 import { contiguousStrides, copyStrided } from "./backend/kernels/layout.js";
 

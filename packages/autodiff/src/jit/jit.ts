@@ -1,7 +1,6 @@
 import { ConcreteTensor, Tensor, Tracer, tree, ValueError } from "@connex/core";
 import { currentDepth, withNewTrace } from "../trace_stack.js";
-import { compileJaxpr, type Executable } from "./execute.js";
-import { formatJaxpr, type Atom, type Jaxpr } from "./jaxpr.js";
+import { compile, formatJaxpr, type Atom, type Executable, type Jaxpr } from "@connex/core/internal";
 import { JitTrace, JitTracer } from "./jit_trace.js";
 import { optimize } from "./optimize.js";
 
@@ -185,7 +184,7 @@ function traceToJaxpr(f: (...args: any[]) => unknown, prepared: Prepared): Compi
         return { value: o };
       });
       const jaxpr = optimize({ inVars: inTracers.map((t) => (t.atom as Extract<Atom, { kind: "var" }>).v), eqns: trace.eqns, outs });
-      return { jaxpr, run: compileJaxpr(jaxpr), outDef, outLeaves: leaves };
+      return { jaxpr, run: compile(jaxpr), outDef, outLeaves: leaves };
     },
   );
 }

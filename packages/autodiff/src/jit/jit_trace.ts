@@ -1,6 +1,6 @@
 import { ConcreteTensor, ConcretizationError, type AbstractArray, type Primitive, Tensor, Tracer } from "@connex/core";
 import { NestedTrace } from "../trace_stack.js";
-import type { Atom, Eqn, Var } from "./jaxpr.js";
+import type { Atom, Eqn, Var } from "@connex/core/internal";
 
 /** A value being traced into a jaxpr: an IR atom with its abstract type and no data. */
 export class JitTracer extends Tracer {

@@ -1,5 +1,5 @@
 import type { ConcreteTensor } from "@connex/core";
-import type { Atom, Eqn, Jaxpr, Var } from "./jaxpr.js";
+import type { Atom, Eqn, Jaxpr, Var } from "@connex/core/internal";
 
 /** Remove equations none of whose outputs reach the jaxpr's outputs. */
 export function eliminateDeadCode(jaxpr: Jaxpr): Jaxpr {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { nn, np, type Tensor } from "@connex/core";
 import { jit, makeJaxpr, valueAndGrad } from "../../src/index.js";
-import { fuse } from "../../src/jit/fuse.js";
+import { compile } from "@connex/core/internal";
 
 describe("elementwise fusion", () => {
   const f = (x: Tensor, row: Tensor) => {
@@ -13,7 +13,7 @@ describe("elementwise fusion", () => {
 
   it("fuses chains into fewer steps than equations", () => {
     const jaxpr = makeJaxpr(f)(x, row);
-    const steps = fuse(jaxpr);
+    const steps = compile(jaxpr).steps;
     const fused = steps.filter((s) => s.kind === "fused");
     expect(fused.length).toBeGreaterThan(0);
     expect(steps.length).toBeLessThan(jaxpr.eqns.length);
@@ -46,7 +46,7 @@ describe("elementwise fusion", () => {
   it("leaves GELU on large float32 arrays unfused (its WebAssembly kernel), with the same bits as eager, value and gradient", () => {
     const big = np.astype(np.reshape(np.linspace(-7, 7, 300), [3, 100]), "float32");
     const g = (a: Tensor) => nn.gelu(np.add(a, 0.5));
-    const names = (a: Tensor) => fuse(makeJaxpr(g)(a)).map((st) => (st.kind === "eqn" ? st.eqn.prim.name : "fused"));
+    const names = (a: Tensor) => compile(makeJaxpr(g)(a)).steps.map((st) => (st.kind === "eqn" ? st.eqn.prim.name : "fused"));
     expect(names(big)).toContain("gelu_tanh");
     expect(names(np.astype(big, "float64"))).not.toContain("gelu_tanh"); // float64: fused with the add
     expect(names(np.astype(np.slice(big, [0, 0], [1, 10]), "float32"))).not.toContain("gelu_tanh"); // short: fused

@@ -1,4 +1,5 @@
-import { allocate, castScalar, type DType, dtypeOfTypedArray, type TypedArray, assertDType } from "../dtype.js";
+import { castScalar, type DType, dtypeOfTypedArray, type TypedArray, assertDType } from "../dtype.js";
+import { allocate } from "../backend/buffers.js";
 import { DTypeError, ShapeError, ValueError } from "../errors.js";
 import { ConcreteTensor, Tensor, type ArrayLike as Operand } from "../tensor.js";
 import { convertTo } from "../primitives/convert.js";

@@ -1,4 +1,5 @@
-import { allocate, assertDType, castScalar, type DType } from "../dtype.js";
+import { assertDType, castScalar, type DType } from "../dtype.js";
+import { allocate } from "../backend/buffers.js";
 import { ValueError } from "../errors.js";
 import { ConcreteTensor, Tensor, sizeOf } from "../tensor.js";
 import { convertTo } from "../primitives/convert.js";

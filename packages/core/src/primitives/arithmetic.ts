@@ -56,6 +56,7 @@ function defineBinary(spec: BinarySpec): Primitive {
   const scalar = kernelPerDType(kernel);
   const prim: Primitive = definePrimitive({
     name,
+    outputBuffers: "fresh",
     abstractEval: binaryAbstractEval(name, dtypes),
     scalarKernel: ([x]) => scalar(x!.dtype),
     impl([x, y]) {
@@ -85,6 +86,7 @@ const subScalar = (a: number, b: number) => a - b;
 /** Elementwise addition (lax.add); integers wrap around. */
 export const addP: Primitive = definePrimitive({
   name: "add",
+  outputBuffers: "fresh",
   abstractEval: binaryAbstractEval("add", NUMERIC),
   scalarKernel: () => addScalar,
   impl([x, y]) {
@@ -104,6 +106,7 @@ export const addP: Primitive = definePrimitive({
 /** Elementwise subtraction (lax.sub); integers wrap around. */
 export const subP: Primitive = definePrimitive({
   name: "sub",
+  outputBuffers: "fresh",
   abstractEval: binaryAbstractEval("sub", NUMERIC),
   scalarKernel: () => subScalar,
   impl([x, y]) {

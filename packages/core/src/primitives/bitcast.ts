@@ -3,7 +3,8 @@
  * 32-bit dtype (float32, int32, uint32), as lax.bitcast_convert_type. `random` uses it to
  * turn uint32 bits into float32 numbers. Not differentiable.
  */
-import { allocate, type DType } from "../dtype.js";
+import { type DType } from "../dtype.js";
+import { allocate } from "../backend/buffers.js";
 import { DTypeError } from "../errors.js";
 import { definePrimitive, type Primitive } from "../primitive.js";
 import { ConcreteTensor } from "../tensor.js";
@@ -19,6 +20,7 @@ const BITS32: readonly DType[] = ["float32", "int32", "uint32"];
 /** Reinterpret 32-bit elements as another 32-bit dtype (lax.bitcast_convert_type). */
 export const bitcastConvertTypeP: Primitive<BitcastParams> = definePrimitive<BitcastParams>({
   name: "bitcast_convert_type",
+  outputBuffers: "fresh",
   nonDifferentiable: true,
   abstractEval([x], { newDtype }) {
     if (!BITS32.includes(x!.dtype) || !BITS32.includes(newDtype)) {

@@ -22,6 +22,7 @@ export interface ConvertParams {
 /** Change dtype (lax.convert_element_type): float -> int truncates, anything -> bool is `!= 0`. */
 export const convertElementTypeP: Primitive<ConvertParams> = definePrimitive<ConvertParams>({
   name: "convert_element_type",
+  outputBuffers: "fresh",
   abstractEval([x], { newDtype, weakType }) {
     return [{ shape: x!.shape.slice(), dtype: newDtype, weakType }];
   },

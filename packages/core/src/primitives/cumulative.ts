@@ -1,4 +1,4 @@
-import { allocate } from "../dtype.js";
+import { allocate } from "../backend/buffers.js";
 import { AxisError, DTypeError } from "../errors.js";
 import { definePrimitive, type Primitive } from "../primitive.js";
 import { ConcreteTensor, sizeOf } from "../tensor.js";
@@ -20,6 +20,7 @@ export interface CumulativeParams {
  */
 export const cumsumP: Primitive<CumulativeParams> = definePrimitive<CumulativeParams>({
   name: "cumsum",
+  outputBuffers: "fresh",
   abstractEval([x], { axis }) {
     if (!Number.isInteger(axis) || axis < 0 || axis >= x!.shape.length) {
       throw new AxisError(`cumsum: axis ${axis} is out of bounds for an array of shape ${fmt(x!.shape)}`);

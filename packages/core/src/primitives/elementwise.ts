@@ -88,6 +88,7 @@ export function defineDiscreteElementwise(
 ): Primitive {
   const prim: Primitive = definePrimitive({
     name,
+    outputBuffers: "fresh",
     nonDifferentiable: true,
     abstractEval,
     scalarKernel: (inputs) => kernel(inputs),

@@ -44,7 +44,7 @@ const clampIndex = (i: number, n: number): number => (i < 0 ? 0 : i >= n ? n - 1
  */
 export const gatherP: Primitive<AxisParams> = definePrimitive<AxisParams>({
   name: "gather",
-  freshOutputs: true,
+  outputBuffers: "fresh",
   abstractEval([x, idx], { axis }) {
     checkIndexed("gather", x!, idx!, axis);
     return [{ shape: takeShape(x!.shape, idx!.shape, axis), dtype: x!.dtype, weakType: x!.weakType }];
@@ -165,7 +165,7 @@ function batchScatter(prim: Primitive<AxisParams>, args: Tensor[], dims: BatchDi
  */
 export const scatterAddP: Primitive<AxisParams> = definePrimitive<AxisParams>({
   name: "scatter_add",
-  freshOutputs: true,
+  outputBuffers: "fresh",
   abstractEval(args, { axis }) {
     return checkScatter("scatter_add", args, axis);
   },
@@ -193,7 +193,7 @@ export const scatterAddP: Primitive<AxisParams> = definePrimitive<AxisParams>({
  */
 export const scatterP: Primitive<AxisParams> = definePrimitive<AxisParams>({
   name: "scatter",
-  freshOutputs: true,
+  outputBuffers: "fresh",
   abstractEval(args, { axis }) {
     return checkScatter("scatter", args, axis);
   },

@@ -1,5 +1,6 @@
 import { allocateTyped, recycleTyped } from "../backend/slab_allocator.js";
-import { allocate, type DType } from "../dtype.js";
+import { type DType } from "../dtype.js";
+import { allocate } from "../backend/buffers.js";
 import { DTypeError, ShapeError } from "../errors.js";
 import { matmulAccumulate, useWasmMatmul } from "../backend/kernels/matmul.js";
 import { matmulWasmF32Into, wasmMatmulAvailable } from "../backend/kernels/wasm/matmul_wasm.js";
@@ -30,7 +31,7 @@ export function swapLastTwo(x: Tensor): Tensor {
  */
 export const matmulP: Primitive<Record<string, never>> = definePrimitive<Record<string, never>>({
   name: "matmul",
-  freshOutputs: true,
+  outputBuffers: "fresh",
   abstractEval([a, b]) {
     const as = a!.shape;
     const bs = b!.shape;

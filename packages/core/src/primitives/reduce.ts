@@ -1,4 +1,5 @@
-import { allocate, isFloat, type DType } from "../dtype.js";
+import { isFloat, type DType } from "../dtype.js";
+import { allocate } from "../backend/buffers.js";
 import { AxisError, DTypeError } from "../errors.js";
 import { definePrimitive, type Primitive } from "../primitive.js";
 import { ConcreteTensor, sizeOf, type Tensor } from "../tensor.js";
@@ -50,6 +51,7 @@ function highest(dtype: DType): number {
 function chooserPrimitive(name: "reduce_max" | "reduce_min", pick: (a: number, v: number) => number, identity: (d: DType) => number): Primitive<ReduceParams> {
   const self: Primitive<ReduceParams> = definePrimitive<ReduceParams>({
     name,
+    outputBuffers: "fresh",
     abstractEval([x], { axes }) {
       return [{ shape: checkReduceAxes(name, x!, axes), dtype: x!.dtype, weakType: x!.weakType }];
     },
@@ -112,6 +114,7 @@ function padToEven(x: Tensor, value: number): Tensor {
 /** Product over axes (lax.reduce_prod). */
 export const reduceProdP: Primitive<ReduceParams> = definePrimitive<ReduceParams>({
   name: "reduce_prod",
+  outputBuffers: "fresh",
   abstractEval([x], { axes }) {
     if (x!.dtype === "bool") throw new DTypeError(`reduce_prod: bool operand of shape ${fmt(x!.shape)}; convert it to a number type first`);
     return [{ shape: checkReduceAxes("reduce_prod", x!, axes), dtype: x!.dtype, weakType: x!.weakType }];
@@ -182,6 +185,7 @@ export interface ArgReduceParams {
 function argPrimitive(name: "argmax" | "argmin", better: (v: number, best: number) => boolean): Primitive<ArgReduceParams> {
   const self: Primitive<ArgReduceParams> = definePrimitive<ArgReduceParams>({
     name,
+    outputBuffers: "fresh",
     nonDifferentiable: true,
     abstractEval([x], { axis }) {
       const nd = x!.shape.length;

@@ -21,6 +21,7 @@ function selectTangents(pred: Tensor, a: Tensor | null, b: Tensor | null, like: 
 /** Elementwise `pred ? onTrue : onFalse` (lax.select). */
 export const selectP: Primitive = definePrimitive({
   name: "select",
+  outputBuffers: "fresh",
   abstractEval([pred, onTrue, onFalse]) {
     if (pred!.dtype !== "bool") throw new DTypeError(`select: predicate must be bool, got ${pred!.dtype}`);
     if (onTrue!.dtype !== onFalse!.dtype) {

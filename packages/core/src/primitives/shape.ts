@@ -1,6 +1,6 @@
 import { allocateTyped } from "../backend/slab_allocator.js";
 import { AxisError, DTypeError, ShapeError } from "../errors.js";
-import { typedArrayFor } from "../dtype.js";
+import { typedArrayFor } from "../backend/buffers.js";
 import { definePrimitive, type AbstractArray, type Primitive } from "../primitive.js";
 import { ConcreteTensor, sizeOf, type Tensor } from "../tensor.js";
 import type { DType } from "../dtype.js";
@@ -20,6 +20,7 @@ const fmt = (s: readonly number[]) => `[${s.join(", ")}]`;
 /** Broadcast an operand into `shape` (lax.broadcast_in_dim). Concrete result is a stride-0 view. */
 export const broadcastInDimP: Primitive<BroadcastInDimParams> = definePrimitive<BroadcastInDimParams>({
   name: "broadcast_in_dim",
+  outputBuffers: "view",
   abstractEval([x], { shape, broadcastDimensions }) {
     if (broadcastDimensions.length !== x!.shape.length) {
       throw new ShapeError(`broadcast_in_dim: operand of shape ${fmt(x!.shape)} needs ${x!.shape.length} broadcast dimensions, got ${fmt(broadcastDimensions)}`);
@@ -72,6 +73,7 @@ export interface ReshapeParams {
 /** Reshape in row-major order (lax.reshape). Free on contiguous data. */
 export const reshapeP: Primitive<ReshapeParams> = definePrimitive<ReshapeParams>({
   name: "reshape",
+  outputBuffers: "view",
   abstractEval([x], { newShape }) {
     if (sizeOf(newShape) !== sizeOf(x!.shape) || newShape.some((n) => !Number.isInteger(n) || n < 0)) {
       throw new ShapeError(`reshape: cannot reshape array of shape ${fmt(x!.shape)} (size ${sizeOf(x!.shape)}) into shape ${fmt(newShape)}`);
@@ -164,6 +166,7 @@ function checkPermutation(perm: readonly number[], ndim: number, where: string):
 /** Permute axes (lax.transpose). Concrete result is a view. */
 export const transposeP: Primitive<TransposeParams> = definePrimitive<TransposeParams>({
   name: "transpose",
+  outputBuffers: "view",
   abstractEval([x], { permutation }) {
     checkPermutation(permutation, x!.shape.length, "transpose");
     return [{ shape: permutation.map((p) => x!.shape[p]!), dtype: x!.dtype, weakType: x!.weakType }];
@@ -278,6 +281,7 @@ function sumOverBlock(x: ConcreteTensor, axes: readonly number[]): ConcreteTenso
 /** Sum over axes (lax.reduce_sum). */
 export const reduceSumP: Primitive<ReduceParams> = definePrimitive<ReduceParams>({
   name: "reduce_sum",
+  outputBuffers: "fresh",
   abstractEval([x], { axes }) {
     if (x!.dtype === "bool") throw new DTypeError(`reduce_sum: bool operand of shape ${fmt(x!.shape)}; convert it to a number type first`);
     return [{ shape: checkReduceAxes("reduce_sum", x!, axes), dtype: x!.dtype, weakType: x!.weakType }];

@@ -1,4 +1,4 @@
-import { allocate } from "../dtype.js";
+import { allocate } from "../backend/buffers.js";
 import { DTypeError, IndexError, ShapeError, ValueError } from "../errors.js";
 import { contiguousStrides, copyStrided } from "../backend/kernels/layout.js";
 import { definePrimitive, type BatchDim, type Primitive } from "../primitive.js";
@@ -30,6 +30,7 @@ function rangeLength(start: number, limit: number, stride: number): number {
  */
 export const sliceP: Primitive<SliceParams> = definePrimitive<SliceParams>({
   name: "slice",
+  outputBuffers: "view",
   abstractEval([x], { start, limit, strides }) {
     const shape = x!.shape;
     const nd = shape.length;
@@ -106,7 +107,7 @@ function paddedShape(shape: readonly number[], { lo, hi, interior }: PadParams):
  */
 export const padP: Primitive<PadParams> = definePrimitive<PadParams>({
   name: "pad",
-  freshOutputs: true,
+  outputBuffers: "fresh",
   abstractEval([x, v], params) {
     const nd = x!.shape.length;
     const { lo, hi, interior } = params;
@@ -183,7 +184,7 @@ export interface ConcatenateParams {
 /** Join operands along an existing axis (lax.concatenate; n-ary, equal dtypes, other axes equal). */
 export const concatenateP: Primitive<ConcatenateParams> = definePrimitive<ConcatenateParams>({
   name: "concatenate",
-  freshOutputs: true,
+  outputBuffers: "fresh",
   abstractEval(xs, { axis }) {
     if (xs.length === 0) throw new ValueError("concatenate: needs at least one operand");
     const first = xs[0]!;

@@ -30,6 +30,7 @@ function compareKeys(a: number, b: number): number {
  */
 export const sortP: Primitive<SortParams> = definePrimitive<SortParams>({
   name: "sort",
+  outputBuffers: "fresh",
   abstractEval(xs, { dimension, numKeys }) {
     if (xs.length === 0) throw new ValueError("sort: needs at least one operand");
     if (numKeys !== 1) throw new ValueError(`sort: only numKeys = 1 is supported, got ${numKeys}`);

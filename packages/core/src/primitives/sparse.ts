@@ -1,4 +1,5 @@
-import { allocate, type DType } from "../dtype.js";
+import { type DType } from "../dtype.js";
+import { allocate } from "../backend/buffers.js";
 import { DTypeError, IndexError, ShapeError, ValueError } from "../errors.js";
 import { EdgeTable } from "../backend/kernels/edge_table.js";
 import { edgeDotAlongAxis, spmvAlongAxis } from "../backend/kernels/sparse.js";
@@ -81,7 +82,7 @@ function indexTensor(ids: Int32Array): Tensor {
  */
 export const spmvP: Primitive<SpmvParams> = definePrimitive<SpmvParams>({
   name: "spmv",
-  freshOutputs: true,
+  outputBuffers: "fresh",
   abstractEval([x, values], { edges, numRows, axis }) {
     const table = checkTable("spmv", edges);
     if (!Number.isInteger(numRows) || numRows < 0) throw new ValueError(`spmv: numRows must be a non-negative integer, got ${numRows}`);
@@ -150,7 +151,7 @@ function spmvByGather(x: Tensor, bx: BatchDim, values: Tensor, bv: number, { edg
  */
 export const edgeDotP: Primitive<EdgeDotParams> = definePrimitive<EdgeDotParams>({
   name: "edge_dot",
-  freshOutputs: true,
+  outputBuffers: "fresh",
   abstractEval([a, b], { edges, axis }) {
     const table = checkTable("edge_dot", edges);
     checkFloats("edge_dot", a!, b!, "operands");

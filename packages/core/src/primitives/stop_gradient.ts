@@ -11,6 +11,7 @@ const identityScalar = (v: number) => v;
 /** Identity with zero derivative (lax.stop_gradient). */
 export const stopGradientP: Primitive = definePrimitive({
   name: "stop_gradient",
+  outputBuffers: "view",
   abstractEval: unaryAbstractEval("stop_gradient", ALL_DTYPES),
   scalarKernel: () => identityScalar,
   impl([x]) {

@@ -53,6 +53,7 @@ const fmt = (s: readonly number[]) => `[${s.join(", ")}]`;
 /** threefry2x32 (JAX's `threefry2x32_p`): `(k1, k2, x1, x2) -> (y1, y2)`, elementwise over uint32 operands of one shape. */
 export const threefry2x32P: Primitive<Record<string, never>> = definePrimitive<Record<string, never>>({
   name: "threefry2x32",
+  outputBuffers: "fresh",
   nonDifferentiable: true,
   abstractEval(inputs: AbstractArray[]) {
     if (inputs.length !== 4) throw new ShapeError(`threefry2x32: expected 4 operands (k1, k2, x1, x2), got ${inputs.length}`);

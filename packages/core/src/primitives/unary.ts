@@ -3,7 +3,8 @@
  * dtypes it accepts and its derivative written with primitives (so that jvp and vjp are the
  * same multiplier and are themselves differentiable). Integer operands have null tangents.
  */
-import { allocate, type DType, isFloat } from "../dtype.js";
+import { type DType, isFloat } from "../dtype.js";
+import { allocate } from "../backend/buffers.js";
 import { definePrimitive, type AbstractArray, type Primitive } from "../primitive.js";
 import { ConcreteTensor, sizeOf, type Tensor } from "../tensor.js";
 import { geluTanhDerivativeF32, geluTanhF32 } from "../backend/kernels/gelu_fast.js";
@@ -52,7 +53,7 @@ function defineUnary(spec: UnarySpec): Primitive {
   const prim: Primitive = definePrimitive({
     name,
     // Both paths below allocate their output.
-    freshOutputs: true,
+    outputBuffers: "fresh",
     abstractEval: unaryAbstractEval(name, dtypes),
     scalarKernel: ([x]) => scalar(x!.dtype),
     ...(arrayKernel ? { unfusedFor: ([x]: AbstractArray[]) => arrayKernel.applies(x!) } : {}),

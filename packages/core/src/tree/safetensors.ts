@@ -13,7 +13,8 @@
  * Decoding validates the whole file before building any tensor, so a corrupt file raises a
  * `CorruptFileError` and never yields a partial result.
  */
-import { type DType, itemSize, type TypedArray, typedArrayFor } from "../dtype.js";
+import { type DType, itemSize, type TypedArray } from "../dtype.js";
+import { typedArrayFor } from "../backend/buffers.js";
 import { ConcreteTensor, sizeOf } from "../tensor.js";
 import { CorruptFileError, SerialisationError } from "./serialisation_error.js";
 

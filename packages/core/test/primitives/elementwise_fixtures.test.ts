@@ -8,7 +8,7 @@ import type { DType } from "../../src/dtype.js";
 import { allPrimitives } from "../../src/primitive.js";
 import { ConcreteTensor } from "../../src/tensor.js";
 import { bind1 } from "../../src/trace.js";
-import { allocate } from "../../src/dtype.js";
+import { allocate } from "../../src/backend/buffers.js";
 import "../../src/primitives/arithmetic.js";
 import "../../src/primitives/bitwise.js";
 import "../../src/primitives/compare.js";

@@ -4,7 +4,8 @@
  * <vjp(ct), t> = <ct, jvp(t)>, and batch against a loop over examples.
  */
 import { describe, expect, it } from "vitest";
-import { allocate, type DType } from "../../src/dtype.js";
+import { type DType } from "../../src/dtype.js";
+import { allocate } from "../../src/backend/buffers.js";
 import type { Primitive } from "../../src/primitive.js";
 import { ConcreteTensor, type Tensor } from "../../src/tensor.js";
 import { bind1 } from "../../src/trace.js";

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import * as np from "../../src/np/index.js";
-import { type DType, typedArrayFor } from "../../src/dtype.js";
+import { type DType } from "../../src/dtype.js";
+import { typedArrayFor } from "../../src/backend/buffers.js";
 import { ConcretizationError } from "../../src/errors.js";
 import { ConcreteTensor, Tensor } from "../../src/tensor.js";
 import { Module } from "../../src/tree/module.js";

@@ -1,4 +1,5 @@
-import { allocate, type TypedArray, typedArrayFor } from "../../dtype.js";
+import { type TypedArray } from "../../dtype.js";
+import { allocate, typedArrayFor } from "../buffers.js";
 import { ConcreteTensor } from "../../tensor.js";
 
 /**

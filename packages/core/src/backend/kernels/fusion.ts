@@ -7,7 +7,8 @@
  * V8 sees each scalar kernel monomorphically and inlines it. Eager elementwise primitives run
  * one-op programs; `jit` fuses whole chains of them into one loop.
  */
-import { allocate, type DType, type TypedArray } from "../../dtype.js";
+import { type DType, type TypedArray } from "../../dtype.js";
+import { allocate } from "../buffers.js";
 import { ConcreteTensor } from "../../tensor.js";
 import { contiguousStrides } from "./layout.js";
 

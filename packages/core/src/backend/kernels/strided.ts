@@ -1,4 +1,5 @@
-import { allocate, type DType } from "../../dtype.js";
+import { type DType } from "../../dtype.js";
+import { allocate } from "../buffers.js";
 import { ConcreteTensor } from "../../tensor.js";
 
 /**

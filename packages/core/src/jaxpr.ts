@@ -1,4 +1,5 @@
-import type { AbstractArray, ConcreteTensor, Primitive } from "@connex/core";
+import type { AbstractArray, Primitive } from "./primitive.js";
+import type { ConcreteTensor } from "./tensor.js";
 
 /** A typed variable of the IR. */
 export interface Var {

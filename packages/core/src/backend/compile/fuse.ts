@@ -1,5 +1,5 @@
-import { fusedKernel, type FusedKernel, type FusedOp } from "@connex/core";
-import type { Atom, Eqn, Jaxpr, Var } from "./jaxpr.js";
+import type { Atom, Eqn, Jaxpr, Var } from "../../jaxpr.js";
+import { fusedKernel, type FusedKernel, type FusedOp } from "../kernels/fusion.js";
 
 /** A run of elementwise equations executed as one generated loop. */
 export interface FusedGroup {
@@ -13,17 +13,20 @@ export interface FusedGroup {
   readonly kernel: FusedKernel;
 }
 
+/** One equation run by its primitive's `impl`. */
 export interface SingleStep {
   readonly kind: "eqn";
   readonly eqn: Eqn;
 }
 
+/** One step of a compiled program: a fused loop or a single equation. */
 export type Step = FusedGroup | SingleStep;
 
 /** Elements from which a lone elementwise equation is run as a one-op fused loop (see `fuse`). */
 const LONE_FUSED_MIN_SIZE = 4096;
 
-function isElementwise(e: Eqn): boolean {
+/** Whether an equation may join a fused loop: its primitive is fusable (has a scalar kernel) for these operands. */
+function isFusable(e: Eqn): boolean {
   if (e.prim.scalarKernel === undefined || e.outputs.length !== 1) return false;
   return !e.prim.unfusedFor?.(e.inputs.map((a) => (a.kind === "var" ? a.v.aval : a.value)), e.params);
 }
@@ -100,7 +103,7 @@ export function fuse(jaxpr: Jaxpr): Step[] {
   };
 
   jaxpr.eqns.forEach((e, i) => {
-    if (isElementwise(e)) {
+    if (isFusable(e)) {
       const shape = e.outputs[0]!.aval.shape;
       const key = shape.join(",");
       let g = open.get(key);

@@ -1,0 +1,67 @@
+/**
+ * The jit executor's buffer plan, derived from each primitive's lowering fact
+ * `outputBuffers` (never from primitive names): which slots may outlive a call, and which
+ * intermediate buffers can go back to the allocator, and when.
+ */
+import type { Atom, Jaxpr } from "../../jaxpr.js";
+import type { Step } from "./fuse.js";
+
+/** Whether an equation's outputs are certainly new buffers of their own (see `Primitive.outputBuffers`). */
+function makesFreshBuffers(step: Step): boolean {
+  return step.kind === "eqn" && step.eqn.prim.outputBuffers === "fresh";
+}
+
+/**
+ * Slots whose buffers can outlive the call: the outputs, and (transitively) every operand of
+ * an equation whose result does and may share its operands' buffers (every primitive not
+ * marked `"fresh"`). Their buffers must be new on every call. Fused loops write buffers of
+ * their own, so they stop the walk.
+ */
+export function escapingSlots(steps: readonly Step[], jaxpr: Jaxpr, slotMap: ReadonlyMap<number, number>): Set<number> {
+  const escaping = new Set<number>();
+  for (const a of jaxpr.outs) if (a.kind === "var") escaping.add(slotMap.get(a.v.id)!);
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const step = steps[i]!;
+    if (step.kind !== "eqn" || makesFreshBuffers(step)) continue;
+    const e = step.eqn;
+    if (!e.outputs.some((v) => escaping.has(slotMap.get(v.id)!))) continue;
+    for (const a of e.inputs) if (a.kind === "var") escaping.add(slotMap.get(a.v.id)!);
+  }
+  return escaping;
+}
+
+/**
+ * Which intermediate buffers the call may hand back to the allocator (`recycle`), and after
+ * which step: for each buffer a `"fresh"` primitive makes, the last step reading it or any
+ * value that may alias it (the output of any other equation may be a view of its operands, so
+ * aliasing is followed through them conservatively), unless an output of the call may alias
+ * it. Big intermediates (a pruned DenseMLP step makes dozens of `[128, 250]` and larger) then
+ * reuse memory across calls instead of paying for new backing stores.
+ */
+export function recyclingPlan(steps: readonly Step[], jaxpr: Jaxpr, slotMap: ReadonlyMap<number, number>): Map<number, number[]> {
+  const roots = new Map<number, readonly number[]>();
+  const producedAt = new Map<number, number>();
+  const lastUse = new Map<number, number>();
+  const rootsOf = (a: Atom): readonly number[] => (a.kind === "var" ? (roots.get(slotMap.get(a.v.id)!) ?? []) : []);
+  steps.forEach((step, i) => {
+    for (const a of step.kind === "eqn" ? step.eqn.inputs : step.inputs) for (const r of rootsOf(a)) lastUse.set(r, i);
+    if (step.kind !== "eqn") return; // fused loops write buffers of their own, never their operands'
+    const fresh = makesFreshBuffers(step);
+    const inherited = fresh ? [] : [...new Set(step.eqn.inputs.flatMap(rootsOf))];
+    for (const v of step.eqn.outputs) {
+      const slot = slotMap.get(v.id)!;
+      roots.set(slot, fresh ? [slot] : inherited);
+      if (fresh) producedAt.set(slot, i);
+    }
+  });
+  const escaping = new Set(jaxpr.outs.flatMap(rootsOf));
+  const plan = new Map<number, number[]>();
+  for (const [slot, at] of producedAt) {
+    if (escaping.has(slot)) continue;
+    const after = Math.max(at, lastUse.get(slot) ?? at);
+    let list = plan.get(after);
+    if (!list) plan.set(after, (list = []));
+    list.push(slot);
+  }
+  return plan;
+}

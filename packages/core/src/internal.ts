@@ -1,0 +1,14 @@
+/**
+ * `@connex/core/internal`: the private backend boundary, for `@connex/autodiff` only. Not
+ * part of the public API: no stability promise, and user code must not import it.
+ *
+ * Behind it: the jaxpr IR (the program a trace records), and `compile(jaxpr)`, which lowers a
+ * jaxpr with each primitive's lowering facts (fusable, `unfusedFor`, `outputBuffers`) through
+ * the fuser, the buffer plan and the executor's code generator onto the kernels and the
+ * allocator. Everything else of the backend stays unexported.
+ *
+ * @packageDocumentation
+ */
+export { compile, type Executable } from "./backend/compile/compile.js";
+export type { Step, FusedGroup, SingleStep } from "./backend/compile/fuse.js";
+export { formatJaxpr, type Jaxpr, type Eqn, type Var, type Atom } from "./jaxpr.js";
