@@ -23,3 +23,4 @@ export { TreeStructureError } from "./tree/structure_error.js";
 export * as random from "./random/index.js";
 export * as nn from "./nn/index.js";
 export { SerialisationError, CorruptFileError } from "./tree/serialisation_error.js";
+export { setNumThreads, numThreads } from "./backend/threads/config.js";

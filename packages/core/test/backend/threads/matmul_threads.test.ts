@@ -24,10 +24,8 @@ function operand(layout: Layout, r: number, c: number, seed: number, f32: boolea
   return layout === "row" ? { data, offset: 0, rowStride: c, colStride: 1 } : { data, offset: 0, rowStride: 1, colStride: r };
 }
 
-/** The product computed with `threads` threads (float32 into float32, or accumulated into float64). */
-function product(threads: number, f32: boolean, a: MatrixView, b: MatrixView, m: number, k: number, n: number): Float32Array | Float64Array {
-  setNumThreads(threads);
-  expect(waitForThreads()).toBe(threadsSupported() ? threads : 1);
+/** The product on the current thread count (float32 into float32, or accumulated into float64). */
+function product(f32: boolean, a: MatrixView, b: MatrixView, m: number, k: number, n: number): Float32Array | Float64Array {
   if (f32) {
     const out = new Float32Array(m * n);
     matmulWasmF32Into(a, b, m, k, n, out);
@@ -38,39 +36,39 @@ function product(threads: number, f32: boolean, a: MatrixView, b: MatrixView, m:
   return out;
 }
 
+// Odd sizes: partial row blocks and partial panels at every chunk boundary; above the split
+// threshold, tall (split over row blocks) and wide (split over panels).
+const SHAPES: [number, number, number][] = [
+  [67, 129, 45],
+  [13, 257, 301],
+  [301, 97, 7],
+  [100, 784, 300],
+  [129, 65, 131],
+];
+
 describe("matmul split across threads", () => {
   test("the pool starts in Node", () => {
     expect(threadsSupported()).toBe(true);
   });
 
-  // Odd sizes: partial row blocks and partial panels at every thread boundary; sizes above the
-  // split threshold, tall (split over rows) and wide (split over panels).
-  const shapes: [number, number, number][] = [
-    [67, 129, 45],
-    [13, 257, 301],
-    [301, 97, 7],
-    [100, 784, 300],
-    [129, 65, 131],
-  ];
   for (const f32 of [true, false]) {
-    for (const [m, k, n] of shapes) {
-      for (const la of ["row", "col"] as const) {
-        for (const lb of ["row", "col"] as const) {
-          test(`${f32 ? "f32" : "f64"} ${m}x${k}·${k}x${n} (${la}, ${lb}): 1, 2 and 3 threads give the same bits`, () => {
-            const a = operand(la, m, k, m + k, f32);
-            const b = operand(lb, k, n, n + 7, f32);
-            const one = product(1, f32, a, b, m, k, n);
-            const two = product(2, f32, a, b, m, k, n);
-            const three = product(3, f32, a, b, m, k, n);
-            expect(two).toEqual(one);
-            expect(three).toEqual(one);
-            // And it is the product: compare one element against a float64 dot product.
-            let ref = f32 ? 0 : 0.5;
-            for (let p = 0; p < k; p++) ref += a.data[a.offset + (m - 1) * a.rowStride + p * a.colStride]! * b.data[b.offset + p * b.rowStride + (n - 1) * b.colStride]!;
-            expect(one[m * n - 1]).toBeCloseTo(ref, f32 ? 3 : 10);
-          });
-        }
-      }
-    }
+    test(`${f32 ? "f32" : "f64"}: 1, 2 and 3 threads give the same bits, every layout`, () => {
+      const cases = SHAPES.flatMap(([m, k, n]) =>
+        (["row", "col"] as const).flatMap((la) => (["row", "col"] as const).map((lb) => ({ m, k, n, a: operand(la, m, k, m + k, f32), b: operand(lb, k, n, n + 7, f32) }))),
+      );
+      const results = [1, 2, 3].map((threads) => {
+        setNumThreads(threads);
+        expect(waitForThreads()).toBe(threads);
+        return cases.map(({ m, k, n, a, b }) => product(f32, a, b, m, k, n));
+      });
+      cases.forEach(({ m, k, n, a, b }, i) => {
+        expect(results[1]![i]).toEqual(results[0]![i]);
+        expect(results[2]![i]).toEqual(results[0]![i]);
+        // And it is the product: one element against a float64 dot product.
+        let ref = f32 ? 0 : 0.5;
+        for (let p = 0; p < k; p++) ref += a.data[a.offset + (m - 1) * a.rowStride + p * a.colStride]! * b.data[b.offset + p * b.rowStride + (n - 1) * b.colStride]!;
+        expect(results[0]![i]![m * n - 1]).toBeCloseTo(ref, f32 ? 3 : 10);
+      });
+    });
   }
 });
