@@ -5,7 +5,7 @@
  * Results also go to `results/latest.json` (full runs) or `results/partial.json` (runs with
  * `--quick` or `--only`), with the date, Node version and cores.
  *
- *   node --expose-gc --import tsx run.ts [--quick] [--only overhead,memory,readme,dense,pruned,plasticity,matmul]
+ *   node --expose-gc --import tsx run.ts [--quick] [--only overhead,memory,readme,dense,pruned,plasticity,matmul,threads]
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -32,6 +32,7 @@ const SUITES: readonly SuiteEntry[] = [
   { name: "pruned", load: async () => (await import("./pruned.bench.js")).prunedStepSuite },
   { name: "plasticity", load: async () => (await import("./plasticity.bench.js")).plasticitySuite },
   { name: "matmul", load: async () => (await import("./matmul_suite.js")).matmulSuite },
+  { name: "threads", load: async () => (await import("./threads.bench.js")).threadsSuite },
 ];
 
 /** The machine the figures come from. */
