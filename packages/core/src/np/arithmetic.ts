@@ -9,13 +9,14 @@ import { DTypeError } from "../errors.js";
 import type { Primitive } from "../primitive.js";
 import type { ArrayLike, Tensor } from "../tensor.js";
 import { bind1 } from "../trace.js";
-import { addP, atan2P, divP, maxP, minP, mulP, powP, remP, subP } from "../primitives/arithmetic.js";
+import { addP, atan2P, divP, maxP, minP, mulP, negP, subP } from "../primitives/arithmetic.js";
+import { powP, remP } from "../primitives/pow_rem.js";
 import { bitcastConvertTypeP } from "../primitives/bitcast.js";
 import { andP, orP, shiftLeftP, shiftRightArithmeticP, shiftRightLogicalP, xorP } from "../primitives/bitwise.js";
 import { eqP, geP, gtP, leP, ltP, neP } from "../primitives/compare.js";
 import { convertTo } from "../primitives/convert.js";
 import { fullLike } from "../primitives/elementwise.js";
-import * as lax from "../primitives/lax_elementwise.js";
+import * as lax from "../lax/index.js";
 import { selectP } from "../primitives/select.js";
 import { stopGradientP } from "../primitives/stop_gradient.js";
 import {
@@ -28,7 +29,6 @@ import {
   isFiniteP,
   log1pP,
   logP,
-  negP,
   notP,
   roundP,
   rsqrtP,

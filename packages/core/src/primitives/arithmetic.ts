@@ -1,16 +1,19 @@
 /**
- * Binary arithmetic primitives: add, sub, mul, div, rem, pow, max, min, atan2. Operands have
- * equal shapes and dtypes (np promotes and broadcasts). Integer operands have null tangents.
+ * Arithmetic primitives: add, sub, mul, div, max, min, atan2 and neg. Operands have equal
+ * shapes and dtypes (np promotes and broadcasts). Integer operands have null tangents. Their
+ * rules use these primitives and the comparison/selection ones only; pow and rem, whose rules
+ * need unary primitives (log, floor...), are in `pow_rem.ts`, so the files import in one
+ * direction (arithmetic <- unary <- pow_rem).
  */
 import { type DType, isFloat } from "../dtype.js";
 import { definePrimitive, type Primitive } from "../primitive.js";
 import type { Tensor } from "../tensor.js";
 import { bind1 } from "../trace.js";
 import { elementwise, kernelPerDType } from "../backend/kernels/fusion.js";
-import { integerPower, truncatingDivide, truncatingRemainder, wrappingMultiply } from "../backend/kernels/scalar.js";
+import { truncatingDivide, wrappingMultiply } from "../backend/kernels/scalar.js";
 import { batchElementwise } from "./batching.js";
-import { binaryAbstractEval, elementwiseBatch, FLOAT, fullLike, NUMERIC } from "./elementwise.js";
-import * as lax from "./lax_elementwise.js";
+import { binaryAbstractEval, elementwiseBatch, FLOAT, fullLike, NUMERIC, unaryAbstractEval } from "./elementwise.js";
+import { eq, select } from "../lax/compare.js";
 
 export { binaryAbstractEval } from "./elementwise.js";
 
@@ -36,10 +39,11 @@ export function addTangents(a: Tensor | null, b: Tensor | null): Tensor | null {
 /** `t * d`, or null (a symbolic zero) when the tangent is null or not a float. */
 function scaled(t: Tensor | null | undefined, d: () => Tensor): Tensor | null {
   if (!t || !isFloat(t.dtype)) return null;
-  return lax.mul(t, d());
+  return bind1(mulP, [t, d()]);
 }
 
-interface BinarySpec {
+/** What defines a binary elementwise primitive (see `defineBinary`). */
+export interface BinarySpec {
   name: string;
   dtypes: readonly DType[];
   kernel: (dtype: DType) => (a: number, b: number) => number;
@@ -51,7 +55,7 @@ interface BinarySpec {
 }
 
 /** Define a binary elementwise primitive whose jvp and vjp are products with its partials. */
-function defineBinary(spec: BinarySpec): Primitive {
+export function defineBinary(spec: BinarySpec): Primitive {
   const { name, dtypes, kernel, partials } = spec;
   const scalar = kernelPerDType(kernel);
   const prim: Primitive = definePrimitive({
@@ -78,7 +82,8 @@ function defineBinary(spec: BinarySpec): Primitive {
   return prim;
 }
 
-const isInt = (dtype: DType) => !isFloat(dtype);
+/** Whether a dtype takes integer kernels (integers and bool). */
+export const isInt = (dtype: DType): boolean => !isFloat(dtype);
 
 const addScalar = (a: number, b: number) => a + b;
 const subScalar = (a: number, b: number) => a - b;
@@ -115,12 +120,12 @@ export const subP: Primitive = definePrimitive({
   jvp([x, y], [tx, ty]) {
     const out = bind1(subP, [x!, y!]);
     if (!isFloat(x!.dtype)) return [[out], [null]];
-    const t = ty ? (tx ? lax.sub(tx, ty) : lax.neg(ty)) : (tx ?? null);
+    const t = ty ? (tx ? bind1(subP, [tx, ty]) : bind1(negP, [ty])) : (tx ?? null);
     return [[out], [t]];
   },
   vjp([ct], [x]) {
     if (!ct || !isFloat(x!.dtype)) return [null, null];
-    return [ct, lax.neg(ct)];
+    return [ct, bind1(negP, [ct])];
   },
   batch: elementwiseBatch(() => subP),
 });
@@ -141,47 +146,7 @@ export const divP = defineBinary({
   name: "div",
   dtypes: NUMERIC,
   kernel: (dtype) => (isInt(dtype) ? truncatingDivide : (a, b) => a / b),
-  partials: (x, y, out) => [() => lax.div(fullLike(x, 1), y), () => lax.neg(lax.div(out, y))],
-});
-
-/**
- * Remainder with the sign of the dividend, C-style (lax.rem): `x - y * trunc(x / y)`;
- * integer `x % 0` is `x`. ∂/∂y is `-trunc(x / y)`.
- */
-export const remP = defineBinary({
-  name: "rem",
-  dtypes: NUMERIC,
-  kernel: (dtype) => (isInt(dtype) ? truncatingRemainder : (a, b) => a % b),
-  partials: (x, y) => [
-    () => fullLike(x, 1),
-    () => {
-      const q = lax.div(x, y);
-      return lax.neg(lax.mul(lax.sign(q), lax.floor(lax.abs(q))));
-    },
-  ],
-});
-
-/**
- * `x ** y` (lax.pow). Floats: IEEE pow. Integers: exact wrap-around powers by squaring
- * (negative exponents truncate: 0 unless the base is ±1). ∂/∂x is 0 where y = 0 and
- * ∂/∂y uses log(x) with x = 0 replaced by 1, as JAX, so that 0 ** y has finite derivatives.
- */
-export const powP = defineBinary({
-  name: "pow",
-  dtypes: NUMERIC,
-  kernel: (dtype) => (isInt(dtype) ? (a, b) => integerPower(a, b, dtype) : Math.pow),
-  partials: (x, y, out) => [
-    () => {
-      const zero = fullLike(x, 0);
-      const yMinus1 = lax.sub(y, fullLike(y, 1));
-      return lax.select(lax.eq(y, zero), zero, lax.mul(y, lax.pow(x, yMinus1)));
-    },
-    () => {
-      const zero = fullLike(x, 0);
-      const safeX = lax.select(lax.eq(x, zero), fullLike(x, 1), x);
-      return lax.mul(lax.log(safeX), out);
-    },
-  ],
+  partials: (x, y, out) => [() => bind1(divP, [fullLike(x, 1), y]), () => bind1(negP, [bind1(divP, [out, y])])],
 });
 
 /**
@@ -190,8 +155,8 @@ export const powP = defineBinary({
  */
 function balancedWeight(x: Tensor, out: Tensor, y: Tensor): Tensor {
   const zero = fullLike(x, 0);
-  const tieWeight = lax.select(lax.eq(y, out), fullLike(x, 0.5), fullLike(x, 1));
-  return lax.select(lax.eq(x, out), tieWeight, zero);
+  const tieWeight = select(eq(y, out), fullLike(x, 0.5), fullLike(x, 1));
+  return select(eq(x, out), tieWeight, zero);
 }
 
 /** Elementwise maximum (lax.max); NaN propagates. Ties split the derivative ½/½. */
@@ -216,7 +181,29 @@ export const atan2P = defineBinary({
   dtypes: FLOAT,
   kernel: () => Math.atan2,
   partials: (x, y) => {
-    const denom = () => lax.add(lax.mul(x, x), lax.mul(y, y));
-    return [() => lax.div(y, denom()), () => lax.neg(lax.div(x, denom()))];
+    const denom = () => bind1(addP, [bind1(mulP, [x, x]), bind1(mulP, [y, y])]);
+    return [() => bind1(divP, [y, denom()]), () => bind1(negP, [bind1(divP, [x, denom()])])];
+  },
+});
+
+const negScalar = (v: number) => -v;
+
+/** Elementwise negation (lax.neg); integers wrap around. Linear: its tangent map is itself. */
+export const negP: Primitive = definePrimitive({
+  name: "neg",
+  outputBuffers: "fresh",
+  abstractEval: unaryAbstractEval("neg", NUMERIC),
+  scalarKernel: () => negScalar,
+  impl([x]) {
+    return [elementwise(negScalar, [x!], x!.dtype, x!.weakType)];
+  },
+  jvp([x], [t]) {
+    return [[bind1(negP, [x!])], [t && isFloat(x!.dtype) ? bind1(negP, [t]) : null]];
+  },
+  vjp([ct], [x]) {
+    return [ct && isFloat(x!.dtype) ? bind1(negP, [ct]) : null];
+  },
+  batch([x], [bd]) {
+    return [[bind1(negP, [x!])], [bd!]];
   },
 });

@@ -1,16 +1,10 @@
 import { bind1 } from "../trace.js";
 import type { Tensor } from "../tensor.js";
 import type { BatchDim } from "../primitive.js";
-import { broadcastInDimP, transposeP } from "./shape.js";
+import { broadcastInDimP, moveAxis } from "./shape.js";
 
-/** Move axis `from` of `x` to position `to` (a transpose; free on concrete tensors). */
-export function moveAxis(x: Tensor, from: number, to: number): Tensor {
-  if (from === to) return x;
-  const perm: number[] = [];
-  for (let i = 0; i < x.ndim; i++) if (i !== from) perm.push(i);
-  perm.splice(to, 0, from);
-  return bind1(transposeP, [x], { permutation: perm });
-}
+// moveAxis lives with transpose (shape.ts), whose rules use it; batch rules find it here.
+export { moveAxis };
 
 /** The batch size shared by batched operands. */
 export function batchSizeOf(args: readonly Tensor[], dims: readonly BatchDim[]): number {

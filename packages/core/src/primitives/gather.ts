@@ -2,10 +2,12 @@ import { DTypeError, AxisError, IndexError, ShapeError } from "../errors.js";
 import { definePrimitive, type AbstractArray, type BatchDim, type Primitive } from "../primitive.js";
 import { ConcreteTensor, sizeOf, type Tensor } from "../tensor.js";
 import { bind1 } from "../trace.js";
-import { add, equal, maximum, minimum, multiply } from "../np/arithmetic.js";
+import { add, max, min, mul } from "../lax/arithmetic.js";
+import { eq } from "../lax/compare.js";
 import { batchFirst, batchSizeOf, moveAxis } from "./batching.js";
 import { convertTo } from "./convert.js";
 import { broadcastInDimP, filled, reshapeP } from "./shape.js";
+import { fullLike } from "./elementwise.js";
 
 const fmt = (s: readonly number[]) => `[${s.join(", ")}]`;
 
@@ -104,7 +106,7 @@ function splitBatchFromAxis(x: Tensor, axis: number, size: number): Tensor {
 
 /** Per-example indices `[B, ...]` clamped into `[0, n)` and shifted by `b * n` for example `b`. */
 function offsetIndices(idx: Tensor, n: number, size: number): Tensor {
-  const clamped = minimum(maximum(idx, 0), n - 1);
+  const clamped = min(max(idx, fullLike(idx, 0)), fullLike(idx, n - 1));
   const offsets = new Int32Array(size);
   for (let b = 0; b < size; b++) offsets[b] = b * n;
   const base = bind1(broadcastInDimP, [ConcreteTensor.fromData(offsets, [size], "int32")], { shape: clamped.shape.slice(), broadcastDimensions: [0] });
@@ -212,7 +214,7 @@ export const scatterP: Primitive<AxisParams> = definePrimitive<AxisParams>({
     let ctu: Tensor | null = null;
     if (needsGrad[2]) {
       const won = convertTo(winningUpdates(x!.shape, idx!, upd!.shape, params.axis), ct.dtype);
-      ctu = multiply(bind1(gatherP, [ct, idx!], params), won);
+      ctu = mul(bind1(gatherP, [ct, idx!], params), won);
     }
     return [ctx, null, ctu];
   },
@@ -235,5 +237,5 @@ function winningUpdates(shape: readonly number[], idx: Tensor, updShape: readonl
     broadcastDimensions: idx.shape.map((_, i) => axis + i),
   });
   const landed = bind1(scatterP, [filled(shape, "int32", -1), idx, ids], { axis });
-  return equal(bind1(gatherP, [landed, idx], { axis }), ids);
+  return eq(bind1(gatherP, [landed, idx], { axis }), ids);
 }

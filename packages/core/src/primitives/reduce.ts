@@ -4,7 +4,8 @@ import { AxisError, DTypeError } from "../errors.js";
 import { definePrimitive, type Primitive } from "../primitive.js";
 import { ConcreteTensor, sizeOf, type Tensor } from "../tensor.js";
 import { bind1 } from "../trace.js";
-import { add, divide, equal, multiply } from "../np/arithmetic.js";
+import { add, div, mul } from "../lax/arithmetic.js";
+import { eq } from "../lax/compare.js";
 import { moveAxis } from "./batching.js";
 import { convertTo } from "./convert.js";
 import {
@@ -62,13 +63,13 @@ function chooserPrimitive(name: "reduce_max" | "reduce_min", pick: (a: number, v
       const out = bind1(self, [x!], params);
       if (!t) return [[out], [null]];
       const [where, count] = locations(x!, out, params.axes);
-      const tOut = divide(bind1(reduceSumP, [multiply(t, where)], params), count);
+      const tOut = div(bind1(reduceSumP, [mul(t, where)], params), count);
       return [[out], [tOut]];
     },
     vjp([ct], [x], [out], { axes }) {
       if (!ct || !isFloat(x!.dtype)) return [null];
       const [where, count] = locations(x!, out!, axes);
-      return [multiply(unreduce(divide(ct, count), x!.shape, axes), where)];
+      return [mul(unreduce(div(ct, count), x!.shape, axes), where)];
     },
     batch([x], [bd], { axes }) {
       return [[bind1(self, [moveAxis(x!, bd!, 0)], { axes: axes.map((a) => a + 1) })], [0]];
@@ -79,7 +80,7 @@ function chooserPrimitive(name: "reduce_max" | "reduce_min", pick: (a: number, v
 
 /** 1 where `x` equals its reduction `out`, and how many such positions each result has. */
 function locations(x: Tensor, out: Tensor, axes: readonly number[]): [Tensor, Tensor] {
-  const where = convertTo(equal(x, unreduce(out, x.shape, axes)), x.dtype);
+  const where = convertTo(eq(x, unreduce(out, x.shape, axes)), x.dtype);
   return [where, bind1(reduceSumP, [where], { axes })];
 }
 
@@ -140,8 +141,8 @@ export const reduceProdP: Primitive<ReduceParams> = definePrimitive<ReduceParams
       tp = padToEven(tp, 0);
       const [a, b] = [everyOther(p, 0), everyOther(p, 1)];
       const [ta, tb] = [everyOther(tp, 0), everyOther(tp, 1)];
-      tp = add(multiply(ta, b), multiply(a, tb));
-      p = multiply(a, b);
+      tp = add(mul(ta, b), mul(a, tb));
+      p = mul(a, b);
     }
     if (p.shape[0] === 0) return [[out], [filled(out.shape, out.dtype, 0)]];
     return [[out], [bind1(reshapeP, [tp], { newShape: out.shape })]];
@@ -154,15 +155,15 @@ export const reduceProdP: Primitive<ReduceParams> = definePrimitive<ReduceParams
     while (p.shape[0]! > 1) {
       levels.push(p);
       const even = padToEven(p, 1);
-      p = multiply(everyOther(even, 0), everyOther(even, 1));
+      p = mul(everyOther(even, 0), everyOther(even, 1));
     }
     let g = bind1(reshapeP, [ct], { newShape: [1, rows.shape[1]!] });
     for (let l = levels.length - 1; l >= 0; l--) {
       const level = levels[l]!;
       const even = padToEven(level, 1);
       const zero = filled([], x!.dtype, 0);
-      const ga = bind1(padP, [multiply(g, everyOther(even, 1)), zero], { lo: [0, 0], hi: [1, 0], interior: [1, 0] });
-      const gb = bind1(padP, [multiply(g, everyOther(even, 0)), zero], { lo: [1, 0], hi: [0, 0], interior: [1, 0] });
+      const ga = bind1(padP, [mul(g, everyOther(even, 1)), zero], { lo: [0, 0], hi: [1, 0], interior: [1, 0] });
+      const gb = bind1(padP, [mul(g, everyOther(even, 0)), zero], { lo: [1, 0], hi: [0, 0], interior: [1, 0] });
       g = add(ga, gb);
       if (even !== level) g = bind1(sliceP, [g], { start: [0, 0], limit: level.shape.slice(), strides: null });
     }

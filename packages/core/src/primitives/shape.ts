@@ -6,7 +6,6 @@ import { ConcreteTensor, sizeOf, type Tensor } from "../tensor.js";
 import type { DType } from "../dtype.js";
 import { bind1 } from "../trace.js";
 import { contiguousStrides } from "../backend/kernels/layout.js";
-import { moveAxis } from "./batching.js";
 
 export interface BroadcastInDimParams {
   /** The output shape. */
@@ -161,6 +160,15 @@ function checkPermutation(perm: readonly number[], ndim: number, where: string):
   if (perm.length !== ndim || seen.size !== ndim || perm.some((p) => !Number.isInteger(p) || p < 0 || p >= ndim)) {
     throw new AxisError(`${where}: ${fmt(perm)} is not a permutation of the ${ndim} axes`);
   }
+}
+
+/** Move axis `from` of `x` to position `to` (a transpose; free on concrete tensors). */
+export function moveAxis(x: Tensor, from: number, to: number): Tensor {
+  if (from === to) return x;
+  const perm: number[] = [];
+  for (let i = 0; i < x.ndim; i++) if (i !== from) perm.push(i);
+  perm.splice(to, 0, from);
+  return bind1(transposeP, [x], { permutation: perm });
 }
 
 /** Permute axes (lax.transpose). Concrete result is a view. */

@@ -4,9 +4,9 @@ import { contiguousStrides, copyStrided } from "../backend/kernels/layout.js";
 import { definePrimitive, type BatchDim, type Primitive } from "../primitive.js";
 import { ConcreteTensor, sizeOf, type Tensor } from "../tensor.js";
 import { bind1 } from "../trace.js";
-import { add, multiply, subtract } from "../np/arithmetic.js";
+import { add, mul, sub } from "../lax/arithmetic.js";
 import { batchAt, batchFirst, batchSizeOf, moveAxis, sharedBatchDim } from "./batching.js";
-import { filled, reduceSumP, reshapeP } from "./shape.js";
+import { broadcastInDimP, filled, reduceSumP, reshapeP } from "./shape.js";
 
 const fmt = (s: readonly number[]) => `[${s.join(", ")}]`;
 
@@ -150,7 +150,7 @@ export const padP: Primitive<PadParams> = definePrimitive<PadParams>({
     let ctv: Tensor | null = null;
     if (needsGrad[1]) {
       const all = ct.shape.map((_, d) => d);
-      ctv = subtract(bind1(reduceSumP, [ct], { axes: all }), bind1(reduceSumP, [ctx], { axes: all }));
+      ctv = sub(bind1(reduceSumP, [ct], { axes: all }), bind1(reduceSumP, [ctx], { axes: all }));
     }
     return [ctx, ctv];
   },
@@ -166,16 +166,12 @@ export const padP: Primitive<PadParams> = definePrimitive<PadParams>({
     const padded = bind1(padP, [xb, zero], { lo, hi, interior });
     const perExample = x!.shape.filter((_, i) => i !== bx);
     const mask = bind1(padP, [filled(perExample, x!.dtype, 0), filled([], x!.dtype, 1)], params);
-    const vAligned = alignBatchScalar(v!, bv, perExample.length);
-    return [[add(padded, multiply(vAligned, mask))], [0]];
+    const shape = padded.shape.slice();
+    const maskB = bind1(broadcastInDimP, [mask], { shape, broadcastDimensions: mask.shape.map((_, i) => i + 1) });
+    const vB = bind1(broadcastInDimP, [moveAxis(v!, bv, 0)], { shape, broadcastDimensions: [0] });
+    return [[add(padded, mul(vB, maskB))], [0]];
   },
 });
-
-/** A batched scalar `[B]` reshaped to `[B, 1, ..., 1]` so it broadcasts against `[B, ...shape]`. */
-function alignBatchScalar(v: Tensor, bd: number, rank: number): Tensor {
-  const vb = moveAxis(v, bd, 0);
-  return bind1(reshapeP, [vb], { newShape: [vb.shape[0]!, ...new Array<number>(rank).fill(1)] });
-}
 
 export interface ConcatenateParams {
   axis: number;

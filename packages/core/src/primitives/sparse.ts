@@ -3,7 +3,7 @@ import { allocate } from "../backend/buffers.js";
 import { DTypeError, IndexError, ShapeError, ValueError } from "../errors.js";
 import { EdgeTable } from "../backend/kernels/edge_table.js";
 import { edgeDotAlongAxis, spmvAlongAxis } from "../backend/kernels/sparse.js";
-import { multiply } from "../np/arithmetic.js";
+import { mul } from "../lax/arithmetic.js";
 import { definePrimitive, type AbstractArray, type BatchDim, type Primitive } from "../primitive.js";
 import { ConcreteTensor, sizeOf, type Tensor } from "../tensor.js";
 import { bind1 } from "../trace.js";
@@ -140,7 +140,7 @@ function spmvByGather(x: Tensor, bx: BatchDim, values: Tensor, bv: number, { edg
   const picked = bind1(gatherP, [xb, indexTensor(edges.cols)], { axis: f });
   const vb = bind1(broadcastInDimP, [moveAxis(values, bv, 0)], { shape: picked.shape.slice(), broadcastDimensions: [0, f] });
   const zeros = filled(withAxis(xb.shape, f, numRows), xb.dtype, 0);
-  return bind1(scatterAddP, [zeros, indexTensor(edges.rows), multiply(picked, vb)], { axis: f });
+  return bind1(scatterAddP, [zeros, indexTensor(edges.rows), mul(picked, vb)], { axis: f });
 }
 
 /**
@@ -194,7 +194,7 @@ export const edgeDotP: Primitive<EdgeDotParams> = definePrimitive<EdgeDotParams>
     const f = (axis ?? ab.ndim - 2) + 1;
     const pa = bind1(gatherP, [ab, indexTensor(edges.rows)], { axis: f });
     const pb = bind1(gatherP, [bbt, indexTensor(edges.cols)], { axis: f });
-    const prod = multiply(pa, pb);
+    const prod = mul(pa, pb);
     const inner = Array.from({ length: ab.ndim - 1 }, (_, i) => i + 1).filter((d) => d !== f);
     return [[inner.length === 0 ? prod : bind1(reduceSumP, [prod], { axes: inner })], [0]];
   },

@@ -18,7 +18,8 @@ const bitwiseNot = (v: number) => ~v;
 const isFiniteScalar = (v: number) => (Number.isFinite(v) ? 1 : 0);
 import { GELU_TANH_CONSTANTS, geluTanh, geluTanhDerivative, logistic, roundHalfEven, sign } from "../backend/kernels/scalar.js";
 import { defineDiscreteElementwise, FLOAT, fullLike, INTEGER_OR_BOOL, NUMERIC, unaryAbstractEval } from "./elementwise.js";
-import * as lax from "./lax_elementwise.js";
+import { add, div, mul, neg, sub } from "../lax/arithmetic.js";
+import { ge, select } from "../lax/compare.js";
 
 interface UnarySpec {
   name: string;
@@ -46,7 +47,7 @@ function defineUnary(spec: UnarySpec): Primitive {
   const tangentOf = (x: Tensor, out: Tensor, t: Tensor | null): Tensor | null => {
     if (!t || !isFloat(x.dtype)) return null;
     if (linear) return linear(t);
-    if (derivative) return lax.mul(t, derivative(x, out));
+    if (derivative) return mul(t, derivative(x, out));
     return null;
   };
   const scalar = kernelPerDType(kernel);
@@ -79,9 +80,6 @@ const same = (f: (v: number) => number) => () => f;
 const half = (x: Tensor) => fullLike(x, 0.5);
 const one = (x: Tensor) => fullLike(x, 1);
 
-/** `-x` (lax.neg); integers wrap around. */
-export const negP = defineUnary({ name: "neg", dtypes: NUMERIC, kernel: same((v) => -v), linear: (t) => lax.neg(t) });
-
 /** -1, 0 or 1 by the sign of x (lax.sign); zero derivative. */
 export const signP = defineUnary({ name: "sign", dtypes: NUMERIC, kernel: same(sign) });
 
@@ -90,7 +88,7 @@ export const absP = defineUnary({
   name: "abs",
   dtypes: NUMERIC,
   kernel: same(Math.abs),
-  derivative: (x) => lax.select(lax.ge(x, fullLike(x, 0)), one(x), fullLike(x, -1)),
+  derivative: (x) => select(ge(x, fullLike(x, 0)), one(x), fullLike(x, -1)),
 });
 
 /** Round toward -∞ (lax.floor); zero derivative. */
@@ -106,14 +104,14 @@ export const roundP = defineUnary({ name: "round", dtypes: FLOAT, kernel: same(r
 export const expP = defineUnary({ name: "exp", dtypes: FLOAT, kernel: same(Math.exp), derivative: (_x, out) => out });
 
 /** Natural logarithm (lax.log). */
-export const logP = defineUnary({ name: "log", dtypes: FLOAT, kernel: same(Math.log), derivative: (x) => lax.div(one(x), x) });
+export const logP = defineUnary({ name: "log", dtypes: FLOAT, kernel: same(Math.log), derivative: (x) => div(one(x), x) });
 
 /** log(1 + x), accurate near 0 (lax.log1p). */
 export const log1pP = defineUnary({
   name: "log1p",
   dtypes: FLOAT,
   kernel: same(Math.log1p),
-  derivative: (x) => lax.div(one(x), lax.add(x, one(x))),
+  derivative: (x) => div(one(x), add(x, one(x))),
 });
 
 /** e^x - 1, accurate near 0 (lax.expm1). */
@@ -121,7 +119,7 @@ export const expm1P = defineUnary({
   name: "expm1",
   dtypes: FLOAT,
   kernel: same(Math.expm1),
-  derivative: (x, out) => lax.add(out, one(x)),
+  derivative: (x, out) => add(out, one(x)),
 });
 
 /** √x (lax.sqrt). */
@@ -129,7 +127,7 @@ export const sqrtP = defineUnary({
   name: "sqrt",
   dtypes: FLOAT,
   kernel: same(Math.sqrt),
-  derivative: (x, out) => lax.div(half(x), out),
+  derivative: (x, out) => div(half(x), out),
 });
 
 /** 1/√x (lax.rsqrt). */
@@ -137,21 +135,21 @@ export const rsqrtP = defineUnary({
   name: "rsqrt",
   dtypes: FLOAT,
   kernel: same((v) => 1 / Math.sqrt(v)),
-  derivative: (x, out) => lax.mul(fullLike(x, -0.5), lax.div(out, x)),
+  derivative: (x, out) => mul(fullLike(x, -0.5), div(out, x)),
 });
 
 /** Sine (lax.sin). */
-export const sinP = defineUnary({ name: "sin", dtypes: FLOAT, kernel: same(Math.sin), derivative: (x) => lax.cos(x) });
+export const sinP = defineUnary({ name: "sin", dtypes: FLOAT, kernel: same(Math.sin), derivative: (x) => cos(x) });
 
 /** Cosine (lax.cos). */
-export const cosP = defineUnary({ name: "cos", dtypes: FLOAT, kernel: same(Math.cos), derivative: (x) => lax.neg(lax.sin(x)) });
+export const cosP = defineUnary({ name: "cos", dtypes: FLOAT, kernel: same(Math.cos), derivative: (x) => neg(sin(x)) });
 
 /** Tangent (lax.tan); derivative 1 + tan². */
 export const tanP = defineUnary({
   name: "tan",
   dtypes: FLOAT,
   kernel: same(Math.tan),
-  derivative: (x, out) => lax.add(one(x), lax.mul(out, out)),
+  derivative: (x, out) => add(one(x), mul(out, out)),
 });
 
 /** Hyperbolic tangent (lax.tanh); derivative 1 - tanh². */
@@ -159,7 +157,7 @@ export const tanhP = defineUnary({
   name: "tanh",
   dtypes: FLOAT,
   kernel: same(Math.tanh),
-  derivative: (x, out) => lax.sub(one(x), lax.mul(out, out)),
+  derivative: (x, out) => sub(one(x), mul(out, out)),
 });
 
 /** The logistic sigmoid 1/(1+e^{-x}), stable for large |x| (lax.logistic); derivative s(1-s). */
@@ -167,7 +165,7 @@ export const logisticP = defineUnary({
   name: "logistic",
   dtypes: FLOAT,
   kernel: same(logistic),
-  derivative: (x, out) => lax.mul(out, lax.sub(one(x), out)),
+  derivative: (x, out) => mul(out, sub(one(x), out)),
 });
 
 /**
@@ -176,14 +174,14 @@ export const logisticP = defineUnary({
  */
 function geluTanhSecondDerivative(x: Tensor): Tensor {
   const { c, a } = GELU_TANH_CONSTANTS;
-  const x2 = lax.mul(x, x);
-  const u = lax.mul(fullLike(x, c), lax.add(x, lax.mul(fullLike(x, a), lax.mul(x, x2))));
-  const t = lax.tanh(u);
-  const du = lax.mul(fullLike(x, c), lax.add(one(x), lax.mul(fullLike(x, 3 * a), x2)));
-  const ddu = lax.mul(fullLike(x, 6 * a * c), x);
-  const sech2 = lax.sub(one(x), lax.mul(t, t));
-  const inner = lax.add(du, lax.mul(lax.mul(fullLike(x, 0.5), x), lax.sub(ddu, lax.mul(lax.mul(fullLike(x, 2), t), lax.mul(du, du)))));
-  return lax.mul(sech2, inner);
+  const x2 = mul(x, x);
+  const u = mul(fullLike(x, c), add(x, mul(fullLike(x, a), mul(x, x2))));
+  const t = tanh(u);
+  const du = mul(fullLike(x, c), add(one(x), mul(fullLike(x, 3 * a), x2)));
+  const ddu = mul(fullLike(x, 6 * a * c), x);
+  const sech2 = sub(one(x), mul(t, t));
+  const inner = add(du, mul(mul(fullLike(x, 0.5), x), sub(ddu, mul(mul(fullLike(x, 2), t), mul(du, du)))));
+  return mul(sech2, inner);
 }
 
 /**
@@ -236,7 +234,7 @@ export const erfP = defineUnary({
   name: "erf",
   dtypes: FLOAT,
   kernel: same(erf),
-  derivative: (x) => lax.mul(fullLike(x, 2 / Math.sqrt(Math.PI)), lax.exp(lax.neg(lax.mul(x, x)))),
+  derivative: (x) => mul(fullLike(x, 2 / Math.sqrt(Math.PI)), exp(neg(mul(x, x)))),
 });
 
 /**
@@ -247,7 +245,7 @@ export const erfInvP = defineUnary({
   name: "erf_inv",
   dtypes: FLOAT,
   kernel: (dtype) => (dtype === "float32" ? erfinvFloat32 : erfinvFloat64),
-  derivative: (x, out) => lax.mul(fullLike(x, Math.sqrt(Math.PI) / 2), lax.exp(lax.mul(out, out))),
+  derivative: (x, out) => mul(fullLike(x, Math.sqrt(Math.PI) / 2), exp(mul(out, out))),
 });
 
 /** Logical not for bool, bitwise not for integers (lax.bitwise_not / lax.not); no derivative. */
@@ -257,3 +255,18 @@ export const notP: Primitive = defineDiscreteElementwise("not", unaryAbstractEva
 
 /** True where x is neither infinite nor NaN (lax.is_finite); float operands, bool result. */
 export const isFiniteP: Primitive = defineDiscreteElementwise("is_finite", unaryAbstractEval("is_finite", FLOAT, "bool"), () => isFiniteScalar);
+
+// Function forms of this file's own primitives, for the derivative rules above (called only
+// when a rule runs, after every primitive here is defined).
+function sin(x: Tensor): Tensor {
+  return bind1(sinP, [x]);
+}
+function cos(x: Tensor): Tensor {
+  return bind1(cosP, [x]);
+}
+function exp(x: Tensor): Tensor {
+  return bind1(expP, [x]);
+}
+function tanh(x: Tensor): Tensor {
+  return bind1(tanhP, [x]);
+}

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { DTypeError, ShapeError } from "../../src/errors.js";
 import { ConcreteTensor } from "../../src/tensor.js";
 import { bind1 } from "../../src/trace.js";
-import { addP, addTangents, atan2P, divP, maxP, minP, mulP, powP, remP, subP } from "../../src/primitives/arithmetic.js";
+import { addP, addTangents, atan2P, divP, maxP, minP, mulP, subP } from "../../src/primitives/arithmetic.js";
+import { powP, remP } from "../../src/primitives/pow_rem.js";
 import { broadcastInDimP, transposeP } from "../../src/primitives/shape.js";
 
 const f32 = (v: number[], shape = [v.length], weak = false) => ConcreteTensor.fromData(Float32Array.from(v), shape, "float32", weak);

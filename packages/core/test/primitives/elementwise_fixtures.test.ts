@@ -12,6 +12,7 @@ import { allocate } from "../../src/backend/buffers.js";
 import "../../src/primitives/arithmetic.js";
 import "../../src/primitives/bitwise.js";
 import "../../src/primitives/compare.js";
+import "../../src/primitives/pow_rem.js";
 import "../../src/primitives/unary.js";
 
 type Encoded = number | "nan" | "inf" | "-inf";

@@ -13,7 +13,7 @@ import { matmulP } from "../../src/primitives/matmul.js";
 import { argmaxP, argminP, reduceMaxP, reduceMinP, reduceProdP, reduceSumP } from "../../src/primitives/reduce.js";
 import { concatenateP, padP, sliceP } from "../../src/primitives/slicing.js";
 import { sortP } from "../../src/primitives/sort.js";
-import { checkBatch, checkJvp, checkVjp, randomTensor } from "../../src/primitives/rule_check.js";
+import { checkBatch, checkJvp, checkVjp, randomTensor } from "./rule_check.js";
 
 const ints = (values: number[], shape = [values.length]) => ConcreteTensor.fromData(Int32Array.from(values), shape, "int32");
 const f64 = (values: number[], shape = [values.length]) => ConcreteTensor.fromData(Float64Array.from(values), shape, "float64");

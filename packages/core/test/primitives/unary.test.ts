@@ -4,6 +4,7 @@ import { ConcreteTensor } from "../../src/tensor.js";
 import { bind1 } from "../../src/trace.js";
 import { transposeP, broadcastInDimP } from "../../src/primitives/shape.js";
 import * as u from "../../src/primitives/unary.js";
+import { negP } from "../../src/primitives/arithmetic.js";
 
 const f32 = (v: number[], shape = [v.length]) => ConcreteTensor.fromData(Float32Array.from(v), shape, "float32");
 const i32 = (v: number[], shape = [v.length]) => ConcreteTensor.fromData(Int32Array.from(v), shape, "int32");
@@ -13,7 +14,7 @@ describe("unary primitives", () => {
   it("read non-contiguous views (transposes, broadcasts) in row-major order", () => {
     const x = f32([1, 2, 3, 4, 5, 6], [2, 3]);
     const xt = bind1(transposeP, [x], { permutation: [1, 0] });
-    expect(bind1(u.negP, [xt]).toArray()).toEqual([[-1, -4], [-2, -5], [-3, -6]]);
+    expect(bind1(negP, [xt]).toArray()).toEqual([[-1, -4], [-2, -5], [-3, -6]]);
     const row = bind1(broadcastInDimP, [f32([0, 1])], { shape: [3, 2], broadcastDimensions: [1] });
     expect(bind1(u.expP, [row]).toArray()).toEqual([[1, Math.fround(Math.E)], [1, Math.fround(Math.E)], [1, Math.fround(Math.E)]]);
   });
@@ -40,13 +41,13 @@ describe("unary primitives", () => {
 
   it("round float32 results of weak float64-cell scalars (exact JS values) to float32", () => {
     const weak = ConcreteTensor.fromData(Float64Array.of(0.1), [], "float32", true);
-    expect(bind1(u.negP, [weak]).item()).toBe(-Math.fround(0.1));
+    expect(bind1(negP, [weak]).item()).toBe(-Math.fround(0.1));
   });
 
   it("wrap integers: neg and abs of INT_MIN, neg of uint32", () => {
-    expect(bind1(u.negP, [i32([-(2 ** 31), 5])]).toArray()).toEqual([-(2 ** 31), -5]);
+    expect(bind1(negP, [i32([-(2 ** 31), 5])]).toArray()).toEqual([-(2 ** 31), -5]);
     expect(bind1(u.absP, [i32([-(2 ** 31), -5])]).toArray()).toEqual([-(2 ** 31), 5]);
-    expect(bind1(u.negP, [u32([1, 0])]).toArray()).toEqual([2 ** 32 - 1, 0]);
+    expect(bind1(negP, [u32([1, 0])]).toArray()).toEqual([2 ** 32 - 1, 0]);
     expect(bind1(u.signP, [i32([-7, 0, 9])]).toArray()).toEqual([-1, 0, 1]);
     expect(bind1(u.signP, [u32([0, 9])]).toArray()).toEqual([0, 1]);
   });
@@ -78,7 +79,7 @@ describe("unary primitives", () => {
     expect(() => bind1(u.expP, [i32([1])])).toThrow("exp: does not accept dtype int32");
     expect(() => bind1(u.floorP, [i32([1])])).toThrow("floor: does not accept dtype int32");
     const b = ConcreteTensor.fromData(Uint8Array.from([1]), [1], "bool");
-    expect(() => bind1(u.negP, [b])).toThrow("neg: does not accept dtype bool");
+    expect(() => bind1(negP, [b])).toThrow("neg: does not accept dtype bool");
     expect(() => bind1(u.notP, [f32([1])])).toThrow("not: does not accept dtype float32");
     expect(() => bind1(u.isFiniteP, [i32([1])])).toThrow("is_finite: does not accept dtype int32");
   });

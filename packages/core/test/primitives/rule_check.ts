@@ -4,10 +4,10 @@
  * the batch rule against a loop over examples. Used by the primitives' tests.
  */
 import { expect } from "vitest";
-import { isFloat } from "../dtype.js";
-import type { BatchDim, Primitive } from "../primitive.js";
-import { ConcreteTensor, type Tensor } from "../tensor.js";
-import { bind } from "../trace.js";
+import { isFloat } from "../../src/dtype.js";
+import type { BatchDim, Primitive } from "../../src/primitive.js";
+import { ConcreteTensor, type Tensor } from "../../src/tensor.js";
+import { bind } from "../../src/trace.js";
 
 /** A deterministic float64 tensor of `shape` with values in [-1, 1) (LCG; `seed` picks the stream). */
 export function randomTensor(shape: readonly number[], seed: number, dtype: "float64" | "float32" = "float64"): ConcreteTensor {

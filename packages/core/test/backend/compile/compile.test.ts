@@ -1,0 +1,90 @@
+/**
+ * The backend boundary `compile(jaxpr)` on hand-built jaxprs: the schedule follows the
+ * primitives' lowering facts (fusable, `unfusedFor`), and the buffer plan follows
+ * `outputBuffers` (an unmarked primitive is assumed to return views of its operands).
+ */
+import { describe, expect, it } from "vitest";
+import { compile } from "../../../src/backend/compile/compile.js";
+import type { Atom, Eqn, Jaxpr, Var } from "../../../src/jaxpr.js";
+import { allPrimitives, definePrimitive, type AbstractArray, type Primitive } from "../../../src/primitive.js";
+import { addP, mulP } from "../../../src/primitives/arithmetic.js";
+import { matmulP } from "../../../src/primitives/matmul.js";
+import { reshapeP } from "../../../src/primitives/shape.js";
+import { sinP } from "../../../src/primitives/unary.js";
+import { ConcreteTensor } from "../../../src/tensor.js";
+import "../../../src/np/index.js";
+
+let nextId = 0;
+const newVar = (shape: number[], dtype: AbstractArray["dtype"] = "float32"): Var => ({ id: nextId++, aval: { shape, dtype, weakType: false } });
+const v = (x: Var): Atom => ({ kind: "var", v: x });
+const eqn = (prim: Primitive, inputs: Var[], out: Var, params: unknown = {}): Eqn => ({ prim, params, inputs: inputs.map(v), outputs: [out] });
+
+function counting(n: number, scale: number): ConcreteTensor {
+  const data = new Float32Array(n * n);
+  for (let i = 0; i < data.length; i++) data[i] = ((i * 7) % 13) * scale;
+  return ConcreteTensor.fromData(data, [n, n], "float32");
+}
+
+describe("compile(jaxpr)", () => {
+  it("every built-in primitive states its output-buffer fact (fresh or view)", () => {
+    const unmarked = [...allPrimitives().values()].filter((p) => !p.name.startsWith("test_") && p.outputBuffers === undefined).map((p) => p.name);
+    expect(unmarked).toEqual([]);
+  });
+
+  it("fuses a chain of fusable equations into one loop and runs other equations alone", () => {
+    const x = newVar([3]);
+    const [a, b, c, d] = [newVar([3]), newVar([3]), newVar([3]), newVar([1, 3])];
+    const jaxpr: Jaxpr = {
+      inVars: [x],
+      eqns: [eqn(sinP, [x], a), eqn(mulP, [a, a], b), eqn(addP, [b, x], c), eqn(reshapeP, [c], d, { newShape: [1, 3] })],
+      outs: [v(d)],
+    };
+    const run = compile(jaxpr);
+    expect(run.steps.map((s) => (s.kind === "fused" ? `fused(${s.eqns.map((e) => e.prim.name).join(",")})` : s.eqn.prim.name))).toEqual(["fused(sin,mul,add)", "reshape"]);
+    const input = ConcreteTensor.fromData(Float32Array.of(0, 1, 2), [3], "float32");
+    const [out] = run([input]);
+    const expected = [0, 1, 2].map((t) => Math.fround(Math.fround(Math.fround(Math.sin(t)) ** 2) + t));
+    expect(Array.from(out!.toTypedArray())).toEqual(expected);
+    expect(out!.shape).toEqual([1, 3]);
+  });
+
+  it("runs an equation whose primitive asks for it (unfusedFor) outside fused loops", () => {
+    const loneP = definePrimitive({
+      name: "test_unfused_neg",
+      outputBuffers: "fresh",
+      abstractEval: ([x]) => [x!],
+      scalarKernel: () => (t: number) => -t,
+      unfusedFor: () => true,
+      impl: ([x]) => [ConcreteTensor.fromData(Float32Array.from(x!.toTypedArray(), (t) => -t), x!.shape, "float32")],
+    });
+    const x = newVar([4]);
+    const [a, b] = [newVar([4]), newVar([4])];
+    const run = compile({ inVars: [x], eqns: [eqn(sinP, [x], a), eqn(loneP, [a], b)], outs: [v(b)] });
+    expect(run.steps.map((s) => (s.kind === "fused" ? "fused" : s.eqn.prim.name))).toEqual(["sin", "test_unfused_neg"]);
+  });
+
+  it("never hands back a fresh buffer that an unmarked primitive's escaping output may view", () => {
+    // An unmarked primitive returning its operand (a view, as far as the executor may know):
+    // the matmul's buffer escapes through it and must not be recycled into the next call.
+    const identityP = definePrimitive({ name: "test_unmarked_identity", abstractEval: ([x]) => [x!], impl: ([x]) => [x!] });
+    expect(identityP.outputBuffers).toBeUndefined();
+    const n = 64; // 16 KiB of float32: large enough for the allocator to recycle
+    const [a, b, m, out] = [newVar([n, n]), newVar([n, n]), newVar([n, n]), newVar([n, n])];
+    const m2 = newVar([n, n]);
+    const run = compile({ inVars: [a, b], eqns: [eqn(matmulP, [a, b], m), eqn(identityP, [m], out), eqn(matmulP, [out, b], m2)], outs: [v(out), v(m2)] });
+    const [first] = run([counting(n, 1), counting(n, 0.5)]);
+    const before = Array.from(first!.toTypedArray());
+    for (let k = 0; k < 3; k++) run([counting(n, 2 + k), counting(n, 3)]);
+    expect(Array.from(first!.toTypedArray())).toEqual(before);
+  });
+
+  it("keeps a fused loop's reused buffer out of an output reached through a view", () => {
+    const x = newVar([64, 64]);
+    const [s, r] = [newVar([64, 64]), newVar([4096])];
+    const run = compile({ inVars: [x], eqns: [eqn(sinP, [x], s), eqn(reshapeP, [s], r, { newShape: [4096] })], outs: [v(r)] });
+    const [first] = run([counting(64, 1)]);
+    const before = Array.from(first!.toTypedArray());
+    run([counting(64, 2)]);
+    expect(Array.from(first!.toTypedArray())).toEqual(before);
+  });
+});
