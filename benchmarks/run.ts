@@ -5,7 +5,7 @@
  * Results also go to `results/latest.json` (full runs) or `results/partial.json` (runs with
  * `--quick` or `--only`), with the date, Node version and cores.
  *
- *   node --expose-gc --import tsx run.ts [--quick] [--only overhead,memory,readme,dense,pruned,plasticity,matmul,mnist]
+ *   node --expose-gc --import tsx run.ts [--quick] [--only overhead,memory,readme,dense,pruned,plasticity,matmul,mnist,threads]
  */
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -33,6 +33,7 @@ const SUITES: readonly SuiteEntry[] = [
   { name: "plasticity", load: async () => (await import("./plasticity.bench.js")).plasticitySuite },
   { name: "matmul", load: async () => (await import("./matmul_suite.js")).matmulSuite },
   { name: "mnist", load: async () => (await import("./mnist.bench.js")).mnistSuite },
+  { name: "threads", load: async () => (await import("./threads.bench.js")).threadsSuite },
 ];
 
 /** The machine the figures come from. */

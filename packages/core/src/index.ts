@@ -24,3 +24,4 @@ export * as random from "./random/index.js";
 export * as nn from "./nn/index.js";
 export { SerialisationError, CorruptFileError } from "./tree/serialisation_error.js";
 export * as data from "./data/index.js";
+export { setNumThreads, numThreads } from "./backend/threads/config.js";

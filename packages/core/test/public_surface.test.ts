@@ -284,6 +284,8 @@ const rootTable: Record<string, Entry> = {
   combine: notAFunction("takes any trees"),
   treeAt: { wrong: () => core.treeAt(str, [x]), unknown: () => core.treeAt((t: Tensor[]) => t[0], [x], x, bogus) },
   applyUpdates: { wrong: () => core.applyUpdates([x], str) },
+  setNumThreads: { wrong: () => core.setNumThreads(str) },
+  numThreads: notAFunction("takes no argument"),
 };
 for (const name of Object.keys(core)) {
   const value = (core as Record<string, unknown>)[name];

@@ -1,5 +1,7 @@
 import type { MatrixView } from "../matmul.js";
-import { webAssembly, type WasmMemory } from "./webassembly_api.js";
+import type { WasmMemory } from "./webassembly_api.js";
+import { ensureMemory, kernelFunction, kernelId, kernelRuntime, registerKernelModule } from "../../threads/kernel_memory.js";
+import { availableThreads, Job, runJob } from "../../threads/pool.js";
 import { F32, F64, kernelName, matmulModuleBytes, type ALayout, type KernelShape, type SimdFloat } from "./matmul_kernels.js";
 
 /**
@@ -22,8 +24,10 @@ const SHAPES: Record<SimdFloat["name"], KernelShape> = {
   f64: { mr: 4, vectors: 2, unroll: 1 },
 };
 
-const PAGE_BYTES = 65536;
-const MEMORY_IMPORT = { module: "env", name: "memory", minPages: 1 } as const;
+/** Kernel exports of one element type: `rows1..rows{mr}` and `cols1..cols{mr}`. */
+const kernelNames = (shape: KernelShape) => (["rows", "cols"] as const).flatMap((layout) => Array.from({ length: shape.mr }, (_, r) => kernelName(layout, r + 1)));
+
+for (const type of [F32, F64]) registerKernelModule(`matmul-${type.name}`, (memory) => matmulModuleBytes(type, SHAPES[type.name], memory), kernelNames(SHAPES[type.name]));
 
 type Kernel = (a: number, aStride: number, b: number, c: number, crs: number, k: number, blocks: number) => void;
 
@@ -35,9 +39,11 @@ interface KernelSet {
   nr: number;
   /** `kernels[layout][rows]`, rows in 1..mr. */
   kernels: Record<ALayout, Kernel[]>;
+  /** The same kernels' ids for the pool's jobs. */
+  ids: Record<ALayout, number[]>;
 }
 
-/** Shared state: one memory, the kernel sets, and typed views recreated whenever the memory grows. */
+/** Shared state: the kernel memory, the kernel sets, and typed views recreated whenever the memory grows. */
 interface Runtime {
   memory: WasmMemory;
   f32: KernelSet;
@@ -48,32 +54,30 @@ interface Runtime {
 
 let runtime: Runtime | null | undefined;
 
-function compile(memory: WasmMemory, type: SimdFloat): KernelSet {
-  const wasm = webAssembly!;
+function kernelSet(type: SimdFloat): KernelSet {
   const shape = SHAPES[type.name];
-  const module = new wasm.Module(matmulModuleBytes(type, shape, MEMORY_IMPORT));
-  const instance = new wasm.Instance(module, { env: { memory } });
-  const pick = (layout: ALayout) =>
-    Array.from({ length: shape.mr + 1 }, (_, rows) => (rows === 0 ? undefined : instance.exports[kernelName(layout, rows)])) as Kernel[];
-  return { type, shape, nr: shape.vectors * type.lanes, kernels: { rows: pick("rows"), cols: pick("cols") } };
+  const key = `matmul-${type.name}`;
+  const pick = <T>(layout: ALayout, get: (key: string, name: string) => T) =>
+    Array.from({ length: shape.mr + 1 }, (_, rows) => (rows === 0 ? undefined : get(key, kernelName(layout, rows)))) as T[];
+  return {
+    type,
+    shape,
+    nr: shape.vectors * type.lanes,
+    kernels: { rows: pick("rows", kernelFunction<Kernel>), cols: pick("cols", kernelFunction<Kernel>) },
+    ids: { rows: pick("rows", kernelId), cols: pick("cols", kernelId) },
+  };
 }
 
 /** The runtime, compiled on first use; `null` when this JavaScript engine lacks WebAssembly SIMD. */
 function getRuntime(): Runtime | null {
   if (runtime !== undefined) return runtime;
-  try {
-    if (webAssembly === undefined) throw new Error("no WebAssembly");
-    const memory = new webAssembly.Memory({ initial: 1 });
-    runtime = {
-      memory,
-      f32: compile(memory, F32),
-      f64: compile(memory, F64),
-      f32View: new Float32Array(memory.buffer),
-      f64View: new Float64Array(memory.buffer),
-    };
-  } catch {
+  const rt = kernelRuntime();
+  if (rt === null) {
     runtime = null;
+    return runtime;
   }
+  const buffer = rt.memory.buffer;
+  runtime = { memory: rt.memory, f32: kernelSet(F32), f64: kernelSet(F64), f32View: new Float32Array(buffer), f64View: new Float64Array(buffer) };
   return runtime;
 }
 
@@ -87,11 +91,10 @@ export function wasmMatmulAvailable(): boolean {
 
 /** Grows the memory to at least `bytes` and returns the view of the element type over it. */
 function viewWithCapacity(rt: Runtime, type: SimdFloat, bytes: number): Float32Array | Float64Array {
-  const have = rt.memory.buffer.byteLength;
-  if (bytes > have) rt.memory.grow(Math.ceil((bytes - have) / PAGE_BYTES));
-  if (rt.f32View.buffer !== rt.memory.buffer) {
-    rt.f32View = new Float32Array(rt.memory.buffer);
-    rt.f64View = new Float64Array(rt.memory.buffer);
+  const buffer = ensureMemory(kernelRuntime()!, bytes);
+  if (rt.f32View.buffer !== buffer) {
+    rt.f32View = new Float32Array(buffer);
+    rt.f64View = new Float64Array(buffer);
   }
   return type.name === "f32" ? rt.f32View : rt.f64View;
 }
@@ -166,26 +169,50 @@ function packB(b: MatrixView, k: number, n: number, nr: number, dst: Float32Arra
   }
 }
 
-/** Places both operands, runs the kernels over every panel, and returns the element index of the `m × n` result in the memory's view of `set`'s type. */
-function runKernels(rt: Runtime, set: KernelSet, a: MatrixView, b: MatrixView, m: number, k: number, n: number): number {
+/**
+ * Multiply-adds (`m·k·n`) from which a product is split across threads. Measured (2-core AMD
+ * EPYC, Node 20, float32, `benchmarks/threads.bench.ts`): handing a worker its part and waiting
+ * for it costs ~5-15 µs while it spins, so a product of ~2^18 multiply-adds (~10 µs of kernel
+ * time on one thread) is the smallest that gains; 64x64x64 (2^18) runs 1.2-1.4x faster on two
+ * threads, 32x32x32 slower.
+ */
+export const PARALLEL_WORK = 1 << 18;
+
+/** Where the result sits in the memory's view: element index and row stride in elements. */
+interface Placed {
+  at: number;
+  rowStride: number;
+}
+
+/** Places both operands, runs the kernels over every panel (split across threads when large), and returns where the `m × n` result is. */
+function runKernels(rt: Runtime, set: KernelSet, a: MatrixView, b: MatrixView, m: number, k: number, n: number): Placed {
   const { nr } = set;
   const { mr } = set.shape;
   const eb = set.type.bytes;
+  const threads = m * k * n >= PARALLEL_WORK ? availableThreads() : 1;
   const planned = planA(a, m, k, eb);
+  const panels = Math.ceil(n / nr);
   const bAt = aligned(planned.size, set.type);
-  const cAt = aligned(bAt + k * Math.ceil(n / nr) * nr, set.type);
-  // C is m × n row-major, plus `nr` elements of slack for the last row's spill (see below).
-  const view = viewWithCapacity(rt, set.type, (cAt + m * n + nr) * eb);
+  const cAt = aligned(bAt + k * panels * nr, set.type);
+  // Single-threaded, C is m × n row-major, plus `nr` elements of slack for the last row's spill
+  // (see below). Split across threads, C rows are padded to whole panels so that no thread's
+  // tile spills into another's rows.
+  const cStride = threads > 1 ? panels * nr : n;
+  const view = viewWithCapacity(rt, set.type, (cAt + m * cStride + nr) * eb);
   placeA(a, m, k, planned, view);
   packB(b, k, n, nr, view, bAt);
 
-  const kernels = set.kernels[planned.layout];
-  const full = kernels[mr]!;
   const blocks = Math.floor(m / mr);
   const rest = m - blocks * mr;
   // Bytes from one tile row of A to the next.
   const rowStep = planned.layout === "rows" ? planned.stride : eb;
-  const crs = n * eb;
+  const crs = cStride * eb;
+  if (threads > 1) {
+    runSplit(set, planned, { m, k, panels, bAt, cAt, crs, rowStep, threads });
+    return { at: cAt, rowStride: cStride };
+  }
+  const kernels = set.kernels[planned.layout];
+  const full = kernels[mr]!;
   // Tiles are stored whole (nr columns), so a tile of the last, partial panel spills into the
   // first columns of the next row. Computing that panel first, and every panel's rows top to
   // bottom, makes each spill land where a later store overwrites it with the right value, so C
@@ -197,14 +224,58 @@ function runKernels(rt: Runtime, set: KernelSet, a: MatrixView, b: MatrixView, m
     if (blocks > 0) full(0, planned.stride, bAddr, cAddr, crs, k, blocks);
     if (rest > 0) kernels[rest]!(blocks * mr * rowStep, planned.stride, bAddr, cAddr + blocks * mr * crs, crs, k, 1);
   }
-  return cAt;
+  return { at: cAt, rowStride: n };
+}
+
+/**
+ * The kernel calls of a product split across threads, over row blocks of `mr` rows or over
+ * panels of `nr` columns (whichever has more parts, for balance), never over `k`: every output
+ * element is computed by the same kernel code over the same `k` order as on one thread, so the
+ * bits are the same whatever the thread count (each row's accumulators are independent of the
+ * tile height).
+ */
+function runSplit(
+  set: KernelSet,
+  planned: PlacedA,
+  g: { m: number; k: number; panels: number; bAt: number; cAt: number; crs: number; rowStep: number; threads: number },
+): void {
+  const { mr } = set.shape;
+  const { nr } = set;
+  const eb = set.type.bytes;
+  const ids = set.ids[planned.layout];
+  const rowBlocks = Math.ceil(g.m / mr);
+  const byRows = rowBlocks >= g.panels;
+  const parts = byRows ? rowBlocks : g.panels;
+  // A few chunks per thread, so a thread the OS delays leaves its share to the others.
+  const chunks = Math.min(parts, 4 * g.threads);
+  const job = new Job();
+  for (let t = 0; t < chunks; t++) {
+    job.chunk();
+    const p0 = Math.floor((parts * t) / chunks);
+    const p1 = Math.floor((parts * (t + 1)) / chunks);
+    const r0 = byRows ? p0 * mr : 0;
+    const r1 = byRows ? Math.min(g.m, p1 * mr) : g.m;
+    const q0 = byRows ? 0 : p0;
+    const q1 = byRows ? g.panels : p1;
+    const blocks = Math.floor((r1 - r0) / mr);
+    const rest = r1 - r0 - blocks * mr;
+    for (let q = q0; q < q1; q++) {
+      const bAddr = (g.bAt + q * nr * g.k) * eb;
+      const cAddr = (g.cAt + q * nr) * eb + r0 * g.crs;
+      const aAddr = r0 * g.rowStep;
+      if (blocks > 0) job.call(ids[mr]!, aAddr, planned.stride, bAddr, cAddr, g.crs, g.k, blocks);
+      if (rest > 0) job.call(ids[rest]!, aAddr + blocks * mr * g.rowStep, planned.stride, bAddr, cAddr + blocks * mr * g.crs, g.crs, g.k, 1);
+    }
+  }
+  runJob(job);
 }
 
 /**
  * `out[outOffset + i*n + j] += Σ_p a[i, p] · b[p, j]` computed by the WebAssembly SIMD kernels
  * in the precision of `type` (`"f32"`: float32 products and sums, as TensorFlow.js and XLA on
  * CPU do; `"f64"`: float64). Same contract as `matmulAccumulate`: any strides, operands never
- * written. Throws if WebAssembly SIMD is unavailable (check {@link wasmMatmulAvailable}).
+ * written. Large products are split across the pool's threads (same bits). Throws if
+ * WebAssembly SIMD is unavailable (check {@link wasmMatmulAvailable}).
  * Example: `matmulWasm("f32", a, b, 250, 513, 128, out, 0)`.
  */
 export function matmulWasm(
@@ -220,10 +291,13 @@ export function matmulWasm(
   if (m === 0 || n === 0 || k === 0) return;
   const rt = getRuntime();
   if (rt === null) throw new Error("matmulWasm: WebAssembly SIMD128 is not available in this engine");
-  const cAt = runKernels(rt, rt[type], a, b, m, k, n);
+  const c = runKernels(rt, rt[type], a, b, m, k, n);
   const view = type === "f32" ? rt.f32View : rt.f64View;
-  const size = m * n;
-  for (let t = 0; t < size; t++) out[outOffset + t]! += view[cAt + t]!;
+  for (let i = 0; i < m; i++) {
+    const src = c.at + i * c.rowStride;
+    const dst = outOffset + i * n;
+    for (let j = 0; j < n; j++) out[dst + j]! += view[src + j]!;
+  }
 }
 
 /**
@@ -242,6 +316,7 @@ export function matmulWasmF32Into(a: MatrixView, b: MatrixView, m: number, k: nu
   }
   const rt = getRuntime();
   if (rt === null) throw new Error("matmulWasmF32Into: WebAssembly SIMD128 is not available in this engine");
-  const cAt = runKernels(rt, rt.f32, a, b, m, k, n);
-  out.set(rt.f32View.subarray(cAt, cAt + m * n));
+  const c = runKernels(rt, rt.f32, a, b, m, k, n);
+  if (c.rowStride === n) out.set(rt.f32View.subarray(c.at, c.at + m * n));
+  else for (let i = 0; i < m; i++) out.set(rt.f32View.subarray(c.at + i * c.rowStride, c.at + i * c.rowStride + n), i * n);
 }

@@ -1,7 +1,8 @@
 import type { EdgeTable } from "../edge_table.js";
 import { F32, F64, type SimdFloat } from "./matmul_kernels.js";
 import { DOT_VECTORS, sparseModuleBytes, SPMV_VECTORS } from "./sparse_kernels.js";
-import { webAssembly, type WasmMemory } from "./webassembly_api.js";
+import { ensureMemory, kernelFunction, kernelId, kernelRuntime, registerKernelModule } from "../../threads/kernel_memory.js";
+import { availableThreads, Job, runJob } from "../../threads/pool.js";
 
 /**
  * The WebAssembly SIMD128 sparse products. Operands are copied into one memory (grown as needed
@@ -15,34 +16,32 @@ type EdgeDotKernel = (a: number, b: number, rowOff: number, colOff: number, out:
 interface KernelSet {
   spmv: SpmvKernel;
   edgeDot: EdgeDotKernel;
+  spmvId: number;
+  edgeDotId: number;
 }
 
 interface Runtime {
-  memory: WasmMemory;
   f32: KernelSet;
   f64: KernelSet;
 }
 
-const PAGE_BYTES = 65536;
-const MEMORY_IMPORT = { module: "env", name: "memory", minPages: 1 } as const;
+for (const type of [F32, F64]) registerKernelModule(`sparse-${type.name}`, (memory) => sparseModuleBytes(type, memory), ["spmv", "edge_dot"]);
 
 let runtime: Runtime | null | undefined;
 
-function compile(memory: WasmMemory, type: SimdFloat): KernelSet {
-  const wasm = webAssembly!;
-  const instance = new wasm.Instance(new wasm.Module(sparseModuleBytes(type, MEMORY_IMPORT)), { env: { memory } });
-  return { spmv: instance.exports["spmv"] as SpmvKernel, edgeDot: instance.exports["edge_dot"] as EdgeDotKernel };
+function kernelSet(type: SimdFloat): KernelSet {
+  const key = `sparse-${type.name}`;
+  return {
+    spmv: kernelFunction<SpmvKernel>(key, "spmv"),
+    edgeDot: kernelFunction<EdgeDotKernel>(key, "edge_dot"),
+    spmvId: kernelId(key, "spmv"),
+    edgeDotId: kernelId(key, "edge_dot"),
+  };
 }
 
 function getRuntime(): Runtime | null {
   if (runtime !== undefined) return runtime;
-  try {
-    if (webAssembly === undefined) throw new Error("no WebAssembly");
-    const memory = new webAssembly.Memory({ initial: 1 });
-    runtime = { memory, f32: compile(memory, F32), f64: compile(memory, F64) };
-  } catch {
-    runtime = null;
-  }
+  runtime = kernelRuntime() === null ? null : { f32: kernelSet(F32), f64: kernelSet(F64) };
   return runtime;
 }
 
@@ -53,6 +52,17 @@ function getRuntime(): Runtime | null {
 export function wasmSparseAvailable(): boolean {
   return getRuntime() !== null;
 }
+
+/**
+ * Multiply-adds (edges × samples) from which a sparse product is split across threads (over
+ * output rows for spmv, over edges for edge_dot: each output is computed as on one thread).
+ * Set to about half the matmul threshold (`PARALLEL_WORK` in `matmul_wasm.ts`) since the sparse
+ * kernels do less work per multiply-add; not separately measured on a quiet machine yet.
+ */
+export const SPARSE_PARALLEL_WORK = 1 << 17;
+
+/** Threads for `work` multiply-adds. */
+const threadsFor = (work: number) => (work >= SPARSE_PARALLEL_WORK ? availableThreads() : 1);
 
 type FloatArray = Float32Array | Float64Array;
 
@@ -67,10 +77,8 @@ class Layout {
 }
 
 /** The memory grown to `bytes`, with fresh views over it. */
-function views(rt: Runtime, bytes: number) {
-  const have = rt.memory.buffer.byteLength;
-  if (bytes > have) rt.memory.grow(Math.ceil((bytes - have) / PAGE_BYTES));
-  const buffer = rt.memory.buffer;
+function views(bytes: number) {
+  const buffer = ensureMemory(kernelRuntime()!, bytes);
   return { f32: new Float32Array(buffer), f64: new Float64Array(buffer), i32: new Int32Array(buffer) };
 }
 
@@ -116,7 +124,9 @@ function spmvIn(order: Order, x: FloatArray, n: number, w: number, values: Float
   // are copied as they are (one block), unpadded: the last, partial tile is computed first, its
   // spill into the next row is overwritten by that row's first tile later, and both regions
   // have one tile of slack at the end.
-  const padded = order === "samples-major";
+  // Split across threads, every row is padded (a tile's spill must not reach another thread's rows).
+  const threads = threadsFor(table.size * n);
+  const padded = order === "samples-major" || threads > 1;
   const np = padded ? Math.ceil(n / tileLanes) * tileLanes : n;
   const { order: edgeOrder, rowStart } = table.byRow();
   const e = table.size;
@@ -126,10 +136,16 @@ function spmvIn(order: Order, x: FloatArray, n: number, w: number, values: Float
   const valAt = mem.take(e * eb);
   const startAt = mem.take((numRows + 1) * 4);
   const outAt = mem.take((numRows * np + tileLanes) * eb);
-  const v = views(rt, mem.bytes);
+  const v = views(mem.bytes);
   const fv = type === F32 ? v.f32 : v.f64;
   const x0 = xAt / eb;
-  if (padded) transposeIn(x, n, w, fv, x0, np);
+  if (order === "samples-major") transposeIn(x, n, w, fv, x0, np);
+  else if (padded) {
+    for (let j = 0; j < w; j++) {
+      fv.set(x.subarray(j * n, (j + 1) * n), x0 + j * np);
+      fv.fill(0, x0 + j * np + n, x0 + (j + 1) * np);
+    }
+  }
   else fv.set(x.subarray(0, w * n), x0);
   fv.fill(0, x0 + w * np, x0 + w * np + tileLanes);
   const rowBytes = np * eb;
@@ -141,14 +157,33 @@ function spmvIn(order: Order, x: FloatArray, n: number, w: number, values: Float
   const bound = Math.min(table.rowBound, numRows);
   v.i32.set(rowStart.subarray(0, bound + 1), s0);
   v.i32.fill(e, s0 + bound + 1, s0 + numRows + 1);
-  const kernel = rt[type.name].spmv;
+  const set = rt[type.name];
+  const kernel = set.spmv;
   const full = Math.floor(np / tileLanes);
+  if (threads > 1) {
+    // Padded rows: `full` tiles cover every sample; chunks of output rows.
+    const chunks = Math.min(numRows, 4 * threads);
+    const job = new Job();
+    for (let c = 0; c < chunks; c++) {
+      const r0 = Math.floor((numRows * c) / chunks);
+      const r1 = Math.floor((numRows * (c + 1)) / chunks);
+      if (r1 === r0) continue;
+      job.chunk();
+      job.call(set.spmvId, xAt, colAt, valAt, startAt + r0 * 4, outAt + r0 * rowBytes, r1 - r0, rowBytes, full);
+    }
+    runJob(job);
+  } else {
   const tailAt = full * tileLanes * eb;
   if (full * tileLanes < np) kernel(xAt + tailAt, colAt, valAt, startAt, outAt + tailAt, numRows, rowBytes, 1);
   if (full > 0) kernel(xAt, colAt, valAt, startAt, outAt, numRows, rowBytes, full);
+  }
   const o0 = outAt / eb;
   if (!padded) {
     out.set(fv.subarray(o0, o0 + numRows * n));
+    return;
+  }
+  if (order === "features-major") {
+    for (let r = 0; r < numRows; r++) out.set(fv.subarray(o0 + r * np, o0 + r * np + n), r * n);
     return;
   }
   for (let r = 0; r < numRows; r++) {
@@ -194,7 +229,7 @@ function edgeDotIn(order: Order, a: FloatArray, b: FloatArray, n: number, numRow
   const rowAt = mem.take(e * 4);
   const colAt = mem.take(e * 4);
   const outAt = mem.take(e * eb);
-  const v = views(rt, mem.bytes);
+  const v = views(mem.bytes);
   const fv = type === F32 ? v.f32 : v.f64;
   if (padded) {
     transposeIn(a, n, numRows, fv, aAt / eb, np);
@@ -208,7 +243,24 @@ function edgeDotIn(order: Order, a: FloatArray, b: FloatArray, n: number, numRow
   v.i32.set(offsets.rows, rowAt / 4);
   v.i32.set(offsets.cols, colAt / 4);
   const chunks = Math.floor(np / chunkLanes);
-  rt[type.name].edgeDot(aAt, bAt, rowAt, colAt, outAt, e, chunks, np - chunks * chunkLanes);
+  const set = rt[type.name];
+  const tail = np - chunks * chunkLanes;
+  const threads = threadsFor(e * n);
+  if (threads > 1) {
+    // Chunks of edges: each edge's dot product is computed as on one thread.
+    const parts = Math.min(e, 4 * threads);
+    const job = new Job();
+    for (let c = 0; c < parts; c++) {
+      const e0 = Math.floor((e * c) / parts);
+      const e1 = Math.floor((e * (c + 1)) / parts);
+      if (e1 === e0) continue;
+      job.chunk();
+      job.call(set.edgeDotId, aAt, bAt, rowAt + e0 * 4, colAt + e0 * 4, outAt + e0 * eb, e1 - e0, chunks, tail);
+    }
+    runJob(job);
+  } else {
+    set.edgeDot(aAt, bAt, rowAt, colAt, outAt, e, chunks, tail);
+  }
   out.set(fv.subarray(outAt / eb, outAt / eb + e));
 }
 

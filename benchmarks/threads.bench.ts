@@ -1,0 +1,123 @@
+/**
+ * The `threads` suite: what the worker pool and the Wasm SIMD matmul kernels give.
+ * - float32 `np.matmul` at the MNIST LeNet-300-100 layer shapes (batch 100) and square shapes,
+ *   on 1 thread and on `numThreads()` threads, against NumPy+OpenBLAS forced to one thread
+ *   (`OPENBLAS_NUM_THREADS=1`; `OPENBLAS_CORETYPE`/`OPENBLAS_L2_SIZE` unset for that child only),
+ *   reported in ms per product with GFLOP/s in the note;
+ * - the jitted DenseMLP training step on 1 thread and on `numThreads()` threads (the parallel
+ *   speed-up is the inverse of the ratio).
+ * Rounds alternate between the variants (1 thread, N threads, NumPy) so they see the same load.
+ */
+import { spawnSync } from "node:child_process";
+import { np, numThreads, setNumThreads, type Tensor } from "@connex/core";
+import { withRatio, type ResultRow, type Skipped } from "./lib/report.js";
+import type { Suite } from "./lib/suite.js";
+import { median, timeOnce } from "./lib/timing.js";
+import { denseNetwork, Trainer } from "./lib/workloads.js";
+
+/** `[m, k, n]`: the LeNet-300-100 forward product, its weight gradient (`xᵀ·δ`), its input gradient, and squares. */
+const SHAPES: readonly (readonly [number, number, number])[] = [
+  [100, 784, 300],
+  [784, 100, 300],
+  [100, 300, 784],
+  [256, 256, 256],
+  [512, 512, 512],
+];
+
+const label = ([m, k, n]: readonly number[]) => `${m}x${k}·${k}x${n}`;
+
+/** ms per product in NumPy (float32, OpenBLAS on one thread), per shape; or the reason it cannot run. */
+function numpyMatmul(shapes: readonly (readonly number[])[], reps: number): number[] | string {
+  const script = `
+import json, time, numpy as np
+out = []
+for (m, k, n) in ${JSON.stringify(shapes)}:
+    a = np.random.rand(m, k).astype(np.float32); b = np.random.rand(k, n).astype(np.float32)
+    for _ in range(3): a @ b
+    t = time.perf_counter()
+    for _ in range(${reps}): a @ b
+    out.append((time.perf_counter() - t) / ${reps} * 1e3)
+print(json.dumps(out))`;
+  const env: Record<string, string | undefined> = { ...process.env, OPENBLAS_NUM_THREADS: "1" };
+  delete env["OPENBLAS_CORETYPE"];
+  delete env["OPENBLAS_L2_SIZE"];
+  const run = spawnSync("python3", ["-c", script], { encoding: "utf8", env });
+  if (run.error) return `python3 not available (${run.error.message})`;
+  if (run.status !== 0) return `numpy failed: ${run.stderr.split("\n").slice(-2).join(" ")}`;
+  return JSON.parse(run.stdout.trim().split("\n").pop()!) as number[];
+}
+
+function operands([m, k, n]: readonly number[]): [Tensor, Tensor] {
+  const a = np.reshape(np.array(Float32Array.from({ length: m! * k! }, (_, i) => Math.sin(i)), { dtype: "float32" }), [m!, k!]);
+  const b = np.reshape(np.array(Float32Array.from({ length: k! * n! }, (_, i) => Math.cos(i)), { dtype: "float32" }), [k!, n!]);
+  return [a, b];
+}
+
+export const threadsSuite: Suite = {
+  name: "threads",
+  title: "worker pool: float32 matmul (1 vs N threads vs NumPy single-threaded) and the DenseMLP step's parallel speed-up",
+  async run(ctx) {
+    const threads = numThreads();
+    const rows: ResultRow[] = [];
+    const skipped: Skipped[] = [];
+    const rounds = ctx.quick ? 3 : 7;
+    const reps = ctx.quick ? 5 : 20;
+
+    // Matmul: per round, each shape at 1 thread, then at N threads, then NumPy for all shapes.
+    const ours: number[][][] = SHAPES.map(() => [[], []]);
+    const theirs: number[][] = SHAPES.map(() => []);
+    let numpySkip: string | null = null;
+    const cases = SHAPES.map(operands);
+    for (let r = 0; r < rounds; r++) {
+      for (const [v, t] of [1, threads].entries()) {
+        setNumThreads(t);
+        cases.forEach(([a, b], s) => {
+          np.matmul(a, b);
+          ours[s]![v]!.push(timeOnce(() => void np.matmul(a, b), reps));
+        });
+      }
+      if (numpySkip === null) {
+        const figures = numpyMatmul(SHAPES, reps);
+        if (typeof figures === "string") numpySkip = figures;
+        else figures.forEach((ms, s) => theirs[s]!.push(ms));
+      }
+    }
+    if (numpySkip !== null) skipped.push({ suite: "threads", reason: `NumPy matmul: ${numpySkip}` });
+    SHAPES.forEach((shape, s) => {
+      const flop = 2 * shape[0]! * shape[1]! * shape[2]!;
+      const gf = (ms: number) => (flop / ms / 1e6).toFixed(1);
+      const row = (variant: string, ms: number[]): ResultRow => ({ suite: "threads", variant, median: median(ms), unit: "ms/product", rounds: ms, note: `${gf(median(ms))} GFLOP/s` });
+      const one = row(`matmul f32 ${label(shape)}, 1 thread`, ours[s]![0]!);
+      const many = row(`matmul f32 ${label(shape)}, ${threads} threads`, ours[s]![1]!);
+      if (numpySkip === null) {
+        const ref = row(`numpy+openblas f32 ${label(shape)}, 1 thread`, theirs[s]!);
+        rows.push(ref, withRatio(one, ref), withRatio(withRatio(many, one, { label: "1 thread" }), ref));
+      } else {
+        rows.push(one, withRatio(many, one, { label: "1 thread" }));
+      }
+    });
+
+    // The DenseMLP jitted step, 1 vs N threads, interleaved rounds.
+    const trainer = new Trainer(denseNetwork(), { compiled: true });
+    const stepMs: number[][] = [[], []];
+    const steps = ctx.quick ? 5 : 20;
+    for (const t of [1, threads]) {
+      setNumThreads(t);
+      const start = performance.now();
+      while (performance.now() - start < (ctx.quick ? 300 : 1000)) trainer.step();
+    }
+    for (let r = 0; r < rounds; r++) {
+      for (const [v, t] of [1, threads].entries()) {
+        setNumThreads(t);
+        trainer.step();
+        stepMs[v]!.push(timeOnce(() => void trainer.step(), steps));
+      }
+    }
+    const one: ResultRow = { suite: "threads", variant: "DenseMLP jit step, 1 thread", median: median(stepMs[0]!), unit: "ms/step", rounds: stepMs[0]! };
+    const many: ResultRow = { suite: "threads", variant: `DenseMLP jit step, ${threads} threads`, median: median(stepMs[1]!), unit: "ms/step", rounds: stepMs[1]! };
+    rows.push(one, withRatio(many, one, { label: "1 thread", max: 1 / 1.7 }));
+    setNumThreads(threads);
+    ctx.log(`threads: ${threads}`);
+    return { rows, skipped };
+  },
+};

@@ -1,0 +1,132 @@
+import type { MemoryImport } from "../kernels/wasm/module_encoder.js";
+import { webAssembly, type WasmMemory } from "../kernels/wasm/webassembly_api.js";
+import { debugLog } from "./config.js";
+
+/**
+ * The one WebAssembly memory every generated kernel works in, and the table of kernel modules.
+ *
+ * Where the engine allows it (`SharedArrayBuffer` and Wasm threads: Node, cross-origin isolated
+ * pages) the memory is *shared*: the pool's workers (`pool.ts`) instantiate the same module bytes
+ * over the same memory, so a kernel call can be split across threads without copying anything.
+ * Elsewhere it is an ordinary memory and every kernel runs on the calling thread.
+ *
+ * Kernel modules register a builder at import time ({@link registerKernelModule}); the bytes are
+ * built and compiled on first use, on the calling thread and (the same bytes) in each worker, so
+ * a function has one id everywhere ({@link kernelId}).
+ */
+
+/** Largest memory, in 64 KiB pages (4 GiB, wasm32's limit); a shared memory must declare one. */
+const MAX_PAGES = 65536;
+
+/** A kernel module: its key, how to build its bytes for a memory import, and the exports the pool may call. */
+interface KernelModule {
+  key: string;
+  build: (memory: MemoryImport) => Uint8Array;
+  names: readonly string[];
+}
+
+const modules: KernelModule[] = [];
+
+interface Compiled {
+  memory: WasmMemory;
+  shared: boolean;
+  import: MemoryImport;
+  /** Module bytes, in registration order (what workers compile). */
+  bytes: Uint8Array[];
+  /** Every registered export, by global id. */
+  functions: ((...args: number[]) => void)[];
+  /** Global id of `key/name`. */
+  ids: Map<string, number>;
+}
+
+let compiled: Compiled | null | undefined;
+
+/**
+ * Registers a kernel module (call at module load, before any kernel runs).
+ * Example: `registerKernelModule("matmul-f32", (m) => matmulModuleBytes(F32, shape, m), ["rows1", ...])`.
+ */
+export function registerKernelModule(key: string, build: (memory: MemoryImport) => Uint8Array, names: readonly string[]): void {
+  if (compiled !== undefined) throw new Error(`registerKernelModule(${key}): kernels are already compiled`);
+  if (modules.some((m) => m.key === key)) throw new Error(`registerKernelModule: ${key} registered twice`);
+  modules.push({ key, build, names });
+}
+
+/** A shared memory when the engine has Wasm threads, else an ordinary one. */
+function createMemory(): { memory: WasmMemory; shared: boolean } {
+  const wasm = webAssembly!;
+  if (typeof SharedArrayBuffer === "function") {
+    try {
+      const memory = new wasm.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+      if (memory.buffer instanceof SharedArrayBuffer) return { memory, shared: true };
+    } catch {
+      // Fall through to an ordinary memory.
+    }
+  }
+  debugLog("SharedArrayBuffer or shared WebAssembly memory is unavailable: every kernel runs on the calling thread");
+  return { memory: new wasm.Memory({ initial: 1 }), shared: false };
+}
+
+/** Builds and compiles every registered module over the memory; `null` when WebAssembly SIMD is unavailable. */
+function compileAll(): Compiled | null {
+  if (compiled !== undefined) return compiled;
+  try {
+    if (webAssembly === undefined) throw new Error("no WebAssembly");
+    const { memory, shared } = createMemory();
+    const memoryImport: MemoryImport = shared
+      ? { module: "env", name: "memory", minPages: 1, maxPages: MAX_PAGES, shared: true }
+      : { module: "env", name: "memory", minPages: 1 };
+    const bytes: Uint8Array[] = [];
+    const functions: ((...args: number[]) => void)[] = [];
+    const ids = new Map<string, number>();
+    for (const m of modules) {
+      const b = m.build(memoryImport);
+      bytes.push(b);
+      const instance = new webAssembly.Instance(new webAssembly.Module(b), { env: { memory } });
+      for (const name of m.names) {
+        ids.set(`${m.key}/${name}`, functions.length);
+        functions.push(instance.exports[name] as (...args: number[]) => void);
+      }
+    }
+    compiled = { memory, shared, import: memoryImport, bytes, functions, ids };
+  } catch (err) {
+    debugLog(`WebAssembly SIMD kernels are unavailable (${(err as Error).message}): JavaScript kernels only`);
+    compiled = null;
+  }
+  return compiled;
+}
+
+/**
+ * The compiled kernels and their memory, or `null` when this engine lacks WebAssembly SIMD.
+ * Example: `kernelRuntime()?.memory.buffer`.
+ */
+export function kernelRuntime(): Readonly<Compiled> | null {
+  return compileAll();
+}
+
+/**
+ * The calling thread's instance of export `name` of module `key`.
+ * Example: `kernelFunction("matmul-f32", "rows4")`.
+ */
+export function kernelFunction<F>(key: string, name: string): F {
+  const rt = compileAll();
+  const id = rt?.ids.get(`${key}/${name}`);
+  if (rt === null || id === undefined) throw new Error(`kernelFunction: no kernel ${key}/${name}`);
+  return rt.functions[id] as F;
+}
+
+/**
+ * The global id of export `name` of module `key` (the same in every worker).
+ * Example: `job.call(thread, kernelId("matmul-f32", "rows4"), ...)`.
+ */
+export function kernelId(key: string, name: string): number {
+  const id = compileAll()?.ids.get(`${key}/${name}`);
+  if (id === undefined) throw new Error(`kernelId: no kernel ${key}/${name}`);
+  return id;
+}
+
+/** The memory grown to at least `bytes`; returns its current buffer. */
+export function ensureMemory(rt: Readonly<Compiled>, bytes: number): ArrayBuffer | SharedArrayBuffer {
+  const have = rt.memory.buffer.byteLength;
+  if (bytes > have) rt.memory.grow(Math.ceil((bytes - have) / 65536));
+  return rt.memory.buffer;
+}

@@ -1,0 +1,256 @@
+import { debugLog, nodeProcess, numThreads, onNumThreadsChange } from "./config.js";
+import { kernelRuntime } from "./kernel_memory.js";
+import { JOB, JOB_BYTES, MAX_CALLS, MAX_CHUNKS, RECORD, RECORDS, SLOT, SPIN_LOADS, WORKER_SOURCE } from "./worker_source.js";
+
+/**
+ * The worker pool: `numThreads() - 1` workers that run generated Wasm kernels over the shared
+ * kernel memory (`kernel_memory.ts`), synchronised with `Atomics` (see `worker_source.ts`).
+ *
+ * A kernel that splits its work builds a {@link Job}: chunks of kernel calls, each chunk writing
+ * its own part of the output. {@link runJob} publishes the job; the calling thread and the
+ * workers take chunks until none is left (so a descheduled worker delays nobody), and it returns
+ * when all are done. Which thread computes a chunk never changes how it is computed, so results
+ * do not depend on the thread count.
+ *
+ * Workers come from `worker_threads` in Node, reached through `process.getBuiltinModule` (no
+ * static or dynamic `import` of a Node built-in, so browser bundles stay clean), and from Web
+ * Workers over a Blob URL in cross-origin isolated pages. Where neither is possible the pool
+ * has no workers and every job runs on the calling thread (noted once with `debugLog`).
+ */
+
+/** A started worker: its slot and how to stop it. */
+interface PoolWorker {
+  slot: Int32Array;
+  stop: () => void;
+}
+
+interface Pool {
+  job: Int32Array;
+  workers: PoolWorker[];
+}
+
+let pool: Pool | null | undefined;
+
+/** How a worker is started on this platform, or `null` when none can be. */
+type Spawner = (init: Record<string, unknown>) => () => void;
+
+interface NodeWorker {
+  unref(): void;
+  terminate(): Promise<number>;
+  on(event: string, listener: (...args: unknown[]) => void): void;
+}
+
+function spawner(): Spawner | null {
+  const proc = nodeProcess();
+  if (proc !== undefined) {
+    const wt = proc.getBuiltinModule?.("node:worker_threads") as { Worker?: new (src: string, opts: object) => NodeWorker } | undefined;
+    if (wt?.Worker === undefined) {
+      debugLog("node:worker_threads is unavailable (process.getBuiltinModule missing): kernels run on one thread");
+      return null;
+    }
+    const NodeWorkerClass = wt.Worker;
+    return (init) => {
+      const w = new NodeWorkerClass(WORKER_SOURCE, { eval: true, workerData: init });
+      // Idle workers sleep in Atomics.wait; they must not keep the process alive.
+      w.unref();
+      w.on("error", (err) => debugLog(`a kernel worker failed: ${String(err)}`));
+      return () => void w.terminate();
+    };
+  }
+  const g = globalThis as { Worker?: new (url: string) => { postMessage(m: unknown): void; terminate(): void }; Blob?: typeof Blob; URL?: typeof URL; crossOriginIsolated?: boolean };
+  if (g.Worker === undefined || g.Blob === undefined || g.URL === undefined || g.crossOriginIsolated !== true) {
+    debugLog("Web Workers with shared memory need a cross-origin isolated page: kernels run on one thread");
+    return null;
+  }
+  const url = g.URL.createObjectURL(new g.Blob([WORKER_SOURCE], { type: "text/javascript" }));
+  const WebWorker = g.Worker;
+  return (init) => {
+    const w = new WebWorker(url);
+    w.postMessage(init);
+    return () => w.terminate();
+  };
+}
+
+let spawn: Spawner | null | undefined;
+
+/** The pool, created (without workers) on first use; `null` when kernels cannot run on other threads. */
+function getPool(): Pool | null {
+  if (pool !== undefined) return pool;
+  const rt = kernelRuntime();
+  if (rt === null || !rt.shared) {
+    pool = null;
+    return pool;
+  }
+  spawn = spawner();
+  pool = spawn === null ? null : { job: new Int32Array(new SharedArrayBuffer(JOB_BYTES)), workers: [] };
+  return pool;
+}
+
+/** Starts or stops workers so that there are `threads - 1`. */
+function resize(p: Pool, threads: number): void {
+  const rt = kernelRuntime()!;
+  while (p.workers.length > threads - 1) {
+    const w = p.workers.pop()!;
+    Atomics.store(w.slot, SLOT.QUIT, 1);
+    Atomics.add(p.job, JOB.GEN, 1);
+    Atomics.notify(p.job, JOB.GEN);
+    w.stop();
+  }
+  while (p.workers.length < threads - 1) {
+    const slot = new Int32Array(new SharedArrayBuffer(SLOT.WORDS * 4));
+    const names = [...groupNames(rt.ids)];
+    try {
+      const stop = spawn!({ memory: rt.memory, job: p.job.buffer, slot: slot.buffer, bytes: rt.bytes, names });
+      p.workers.push({ slot, stop });
+    } catch (err) {
+      debugLog(`a kernel worker could not start (${(err as Error).message}): using ${p.workers.length + 1} thread(s)`);
+      return;
+    }
+  }
+}
+
+/** The export names of each module in registration order, from the `key/name → id` map (ids are dense and in order). */
+function* groupNames(ids: ReadonlyMap<string, number>): Generator<string[]> {
+  let key: string | null = null;
+  let names: string[] = [];
+  for (const [full] of [...ids.entries()].sort((a, b) => a[1] - b[1])) {
+    const at = full.lastIndexOf("/");
+    const k = full.slice(0, at);
+    if (k !== key && key !== null) {
+      yield names;
+      names = [];
+    }
+    key = k;
+    names.push(full.slice(at + 1));
+  }
+  if (key !== null) yield names;
+}
+
+onNumThreadsChange((n) => {
+  const p = getPool();
+  if (p === null) return;
+  const before = p.workers.length;
+  resize(p, n);
+  // In Node, wait (briefly) for new workers, so the next large operation uses them.
+  if (nodeProcess() !== undefined) for (const w of p.workers.slice(before)) Atomics.wait(w.slot, SLOT.READY, 0, 5000);
+});
+
+/**
+ * How many threads a job may use now: the calling thread plus the ready workers, at most
+ * `numThreads()`. Starts the workers on first call (they become ready in the background).
+ * Example: `if (availableThreads() > 1 && work > threshold) runJob(split(job))`.
+ */
+export function availableThreads(): number {
+  const want = numThreads();
+  if (want <= 1) return 1;
+  const p = getPool();
+  if (p === null) return 1;
+  if (p.workers.length !== want - 1) resize(p, want);
+  let ready = 1;
+  for (const w of p.workers) if (Atomics.load(w.slot, SLOT.READY) === 1) ready++;
+  return ready;
+}
+
+/**
+ * Whether kernels can run on other threads here (shared memory and workers), whatever the count.
+ * Example: `threadsSupported()` is `true` in Node.
+ */
+export function threadsSupported(): boolean {
+  return getPool() !== null;
+}
+
+/**
+ * Waits (Node: blocking, up to `timeoutMs`) until every worker wanted by `numThreads()` is
+ * ready; returns {@link availableThreads}. For tests and benchmarks that must compare counts.
+ * Example: `setNumThreads(2); waitForThreads()` is `2` on a 2-core machine.
+ */
+export function waitForThreads(timeoutMs = 5000): number {
+  availableThreads();
+  const p = pool;
+  if (p && nodeProcess() !== undefined) for (const w of p.workers) Atomics.wait(w.slot, SLOT.READY, 0, timeoutMs);
+  return availableThreads();
+}
+
+/**
+ * Kernel calls in chunks: a chunk's calls run in order on one thread; chunks may run on any
+ * thread in any order, so they must write disjoint outputs. Each call is a kernel id
+ * (`kernelId`) and up to 8 i32 arguments.
+ * Example: `const job = new Job(); job.chunk(); job.call(id, a, b); job.chunk(); job.call(id, a2, b2); runJob(job)`.
+ */
+export class Job {
+  /** Records, `RECORD` words each. */
+  readonly records: number[] = [];
+  /** Chunk `c` is records `starts[c]` up to `starts[c + 1]` (or the end). */
+  readonly starts: number[] = [];
+  /** Starts a new chunk. */
+  chunk(): void {
+    this.starts.push(this.records.length / RECORD);
+  }
+  /** Appends a call to the current chunk. */
+  call(id: number, ...args: number[]): void {
+    if (this.starts.length === 0) this.chunk();
+    const r = this.records;
+    r.push(id);
+    for (let i = 0; i < 8; i++) r.push(args[i] ?? 0);
+  }
+}
+
+/** Runs records `from` up to `to` of a job on the calling thread. */
+function runLocal(fns: readonly ((...args: number[]) => void)[], r: readonly number[], from: number, to: number): void {
+  for (let q = from * RECORD; q < to * RECORD; q += RECORD) fns[r[q]!]!(r[q + 1]!, r[q + 2]!, r[q + 3]!, r[q + 4]!, r[q + 5]!, r[q + 6]!, r[q + 7]!, r[q + 8]!);
+}
+
+/**
+ * Runs a job's chunks on the calling thread and the pool's ready workers, and returns when all
+ * are done (on the calling thread alone when no worker is ready or the job is too large for the
+ * pool's buffer).
+ * Example: `runJob(job)`.
+ */
+export function runJob(job: Job): void {
+  const fns = kernelRuntime()!.functions;
+  const calls = job.records.length / RECORD;
+  const chunks = job.starts.length;
+  const p = pool;
+  const helpers = p ? p.workers.some((w) => Atomics.load(w.slot, SLOT.READY) === 1) : false;
+  if (!helpers || chunks < 2 || chunks > MAX_CHUNKS || calls > MAX_CALLS) {
+    runLocal(fns, job.records, 0, calls);
+    return;
+  }
+  const j = p!.job;
+  // No straggler from the previous job may take a chunk while this one is being written.
+  Atomics.store(j, JOB.NEXT, MAX_CHUNKS + 1);
+  j.set(job.records, RECORDS);
+  for (let c = 0; c < chunks; c++) j[JOB.TABLE + c] = job.starts[c]!;
+  j[JOB.TABLE + chunks] = calls;
+  Atomics.store(j, JOB.CHUNKS, chunks);
+  Atomics.store(j, JOB.NEXT, 0);
+  Atomics.add(j, JOB.GEN, 1);
+  Atomics.notify(j, JOB.GEN);
+  for (;;) {
+    const c = Atomics.add(j, JOB.NEXT, 1);
+    if (c >= chunks) break;
+    runLocal(fns, job.records, job.starts[c]!, c + 1 < chunks ? job.starts[c + 1]! : calls);
+  }
+  waitForWorkers(j);
+}
+
+/** Spins, then sleeps, until no worker is active (browsers' main thread cannot sleep: it only spins). */
+function waitForWorkers(j: Int32Array): void {
+  let canSleep = nodeProcess() !== undefined;
+  for (let n = 0; ; n++) {
+    const active = Atomics.load(j, JOB.ACTIVE);
+    if (active === 0) break;
+    if (n >= SPIN_LOADS && canSleep) {
+      try {
+        Atomics.wait(j, JOB.ACTIVE, active, 1000);
+      } catch {
+        canSleep = false;
+      }
+      n = 0;
+    }
+  }
+  if (Atomics.load(j, JOB.FAILED) !== 0) {
+    Atomics.store(j, JOB.FAILED, 0);
+    throw new Error("runJob: a kernel call failed in a worker thread");
+  }
+}

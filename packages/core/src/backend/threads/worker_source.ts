@@ -1,0 +1,82 @@
+/**
+ * The source of a pool worker, as one self-contained string: Node runs it with
+ * `new Worker(source, { eval: true, workerData })`, browsers from a Blob URL (the init data then
+ * arrives as the first message). Being a string, it needs no separate file in the published
+ * package or the browser bundle, and works the same under vitest (which runs the TS sources).
+ *
+ * Protocol (Int32Array words over SharedArrayBuffers): the pool's `job` buffer holds a job as
+ * chunks of kernel calls (`job[CHUNKS]` chunks; chunk `c`'s records are `job[TABLE + c]` up to
+ * `job[TABLE + c + 1]`, each `RECORD` words from `RECORDS`: a kernel id, then 8 i32 arguments).
+ * Threads take chunks with `Atomics.add(job, NEXT, 1)` until none is left, so a worker that the
+ * OS has descheduled (the machine is often shared) delays nobody: the caller takes its chunks.
+ * - `slot[READY]` is set to 1 once the worker's kernels are compiled;
+ * - the caller publishes a job by writing it, storing `NEXT = 0`, incrementing `job[GEN]` and
+ *   notifying it; a worker spins on `GEN` for a while (a job every few microseconds is common
+ *   in a training step, and waking a sleeping thread costs tens of microseconds), then sleeps
+ *   in `Atomics.wait`;
+ * - a worker counts itself in `job[ACTIVE]` while it takes chunks, and notifies `ACTIVE` when it
+ *   leaves it at 0: the caller, once no chunk is left, waits for `ACTIVE` to be 0;
+ * - a failing call sets `job[FAILED]`; `slot[QUIT] = 1` (then a `GEN` bump) ends the worker.
+ */
+
+/** Word indices in the pool's job buffer. */
+export const JOB = { GEN: 0, NEXT: 1, CHUNKS: 2, ACTIVE: 3, FAILED: 4, TABLE: 8 } as const;
+/** Word indices in a worker's slot. */
+export const SLOT = { READY: 0, QUIT: 1, WORDS: 4 } as const;
+/** Words per call record: the kernel id and 8 i32 arguments. */
+export const RECORD = 9;
+/** Chunks one job may have. */
+export const MAX_CHUNKS = 1024;
+/** Calls one job may hold in all. */
+export const MAX_CALLS = 16384;
+/** Where the records start. */
+export const RECORDS = JOB.TABLE + MAX_CHUNKS + 1;
+/** Bytes of the job buffer. */
+export const JOB_BYTES = (RECORDS + RECORD * MAX_CALLS) * 4;
+/** Spins (atomic loads) before a waiting thread sleeps: ~0.1-0.3 ms. */
+export const SPIN_LOADS = 1 << 16;
+
+/** The worker's code; see the module comment. */
+export const WORKER_SOURCE = `"use strict";
+const GEN = ${JOB.GEN}, NEXT = ${JOB.NEXT}, CHUNKS = ${JOB.CHUNKS}, ACTIVE = ${JOB.ACTIVE}, FAILED = ${JOB.FAILED}, TABLE = ${JOB.TABLE}, RECORDS = ${RECORDS};
+const READY = ${SLOT.READY}, QUIT = ${SLOT.QUIT}, RECORD = ${RECORD}, SPIN = ${SPIN_LOADS};
+function run(init) {
+  const fns = [];
+  for (let i = 0; i < init.bytes.length; i++) {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(init.bytes[i]), { env: { memory: init.memory } });
+    for (const name of init.names[i]) fns.push(instance.exports[name]);
+  }
+  const j = new Int32Array(init.job);
+  const s = new Int32Array(init.slot);
+  let seen = Atomics.load(j, GEN);
+  Atomics.store(s, READY, 1);
+  Atomics.notify(s, READY);
+  for (;;) {
+    let gen = Atomics.load(j, GEN);
+    for (let n = 0; gen === seen; ) {
+      if (++n < SPIN) gen = Atomics.load(j, GEN);
+      else { Atomics.wait(j, GEN, seen); gen = Atomics.load(j, GEN); n = 0; }
+    }
+    seen = gen;
+    if (Atomics.load(s, QUIT) !== 0) return;
+    Atomics.add(j, ACTIVE, 1);
+    try {
+      for (;;) {
+        const c = Atomics.add(j, NEXT, 1);
+        if (c >= Atomics.load(j, CHUNKS)) break;
+        const end = RECORDS + j[TABLE + c + 1] * RECORD;
+        for (let p = RECORDS + j[TABLE + c] * RECORD; p < end; p += RECORD) fns[j[p]](j[p + 1], j[p + 2], j[p + 3], j[p + 4], j[p + 5], j[p + 6], j[p + 7], j[p + 8]);
+      }
+    } catch (err) {
+      Atomics.store(j, FAILED, 1);
+    }
+    if (Atomics.sub(j, ACTIVE, 1) === 1) Atomics.notify(j, ACTIVE);
+  }
+}
+if (typeof require === "function" && typeof process === "object") {
+  const { workerData } = require("node:worker_threads");
+  run(workerData);
+} else {
+  self.onmessage = (event) => { self.onmessage = null; run(event.data); };
+}
+`;

@@ -1,0 +1,81 @@
+import { afterAll, describe, expect, test } from "vitest";
+import { EdgeTable } from "../../../src/backend/kernels/edge_table.js";
+import { edgeDotRowsWasm, edgeDotWasm, spmvRowsWasm, spmvWasm } from "../../../src/backend/kernels/wasm/sparse_wasm.js";
+import { numThreads, setNumThreads } from "../../../src/backend/threads/config.js";
+import { waitForThreads } from "../../../src/backend/threads/pool.js";
+
+const initial = numThreads();
+afterAll(() => setNumThreads(initial));
+
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+function filled(f32: boolean, size: number, seed: number): Float32Array | Float64Array {
+  const rand = lcg(seed);
+  const out = f32 ? new Float32Array(size) : new Float64Array(size);
+  for (let i = 0; i < size; i++) out[i] = rand() * 2 - 1 + 1e-3 * Math.sin(i);
+  return out;
+}
+
+/** A random `r × c` table at `density`, entries in random order. */
+function table(r: number, c: number, density: number, seed: number): EdgeTable {
+  const rand = lcg(seed);
+  const rows: number[] = [];
+  const cols: number[] = [];
+  for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) if (rand() < density) (rows.push(i), cols.push(j));
+  for (let i = rows.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [rows[i], rows[j]] = [rows[j]!, rows[i]!];
+    [cols[i], cols[j]] = [cols[j]!, cols[i]!];
+  }
+  return EdgeTable.of(rows, cols);
+}
+
+// Sizes above the split threshold (edges × samples ≥ 2^17), odd sample counts (partial tiles).
+const CASES = [
+  { numRows: 301, w: 785, n: 101, density: 0.036 },
+  { numRows: 100, w: 300, n: 257, density: 0.3 },
+  { numRows: 13, w: 511, n: 999, density: 0.5 },
+];
+
+describe("sparse products split across threads", () => {
+  for (const f32 of [true, false]) {
+    test(`${f32 ? "f32" : "f64"}: spmv and edge_dot, both layouts, give the same bits on 1, 2 and 3 threads`, () => {
+      const run = () =>
+        CASES.flatMap(({ numRows, w, n, density }, i) => {
+          const t = table(numRows, w, density, 11 + i);
+          const x = filled(f32, n * w, 3 + i);
+          const vals = filled(f32, t.size, 5 + i);
+          const a = filled(f32, n * numRows, 7 + i);
+          const mk = (size: number) => (f32 ? new Float32Array(size) : new Float64Array(size));
+          const outs = [mk(n * numRows), mk(n * numRows), mk(t.size), mk(t.size)];
+          spmvWasm(x, n, w, vals, t, numRows, outs[0]!);
+          spmvRowsWasm(x, n, w, vals, t, numRows, outs[1]!);
+          edgeDotWasm(a, x, n, numRows, w, t, outs[2]!);
+          edgeDotRowsWasm(a, x, n, numRows, w, t, outs[3]!);
+          return outs;
+        });
+      const results = [1, 2, 3].map((threads) => {
+        setNumThreads(threads);
+        expect(waitForThreads()).toBe(threads);
+        return run();
+      });
+      expect(results[1]).toEqual(results[0]);
+      expect(results[2]).toEqual(results[0]);
+      // And spmv is the product: one output against a float64 sum.
+      const { numRows, w, n, density } = CASES[0]!;
+      const t = table(numRows, w, density, 11);
+      const x = filled(f32, n * w, 3);
+      const vals = filled(f32, t.size, 5);
+      const r = t.rows[0]!;
+      let ref = 0;
+      for (let e = 0; e < t.size; e++) if (t.rows[e] === r) ref += vals[e]! * x[(n - 1) * w + t.cols[e]!]!;
+      expect(results[0]![0]![(n - 1) * numRows + r]).toBeCloseTo(ref, f32 ? 4 : 10);
+    });
+  }
+});
