@@ -25,6 +25,25 @@ describe("np.spmv and np.edgeDot", () => {
     expect(np.edgeDot(a, x, table, 1).toArray()).toEqual(np.edgeDot(np.moveaxis(a, 1, 2), np.moveaxis(x, 1, 2), table).toArray());
   });
 
+  it("give the same bits on a transposed view (an input batch under vmap) as on its contiguous copy", () => {
+    // 300 x 100 float32 samples-major operands, 1,200 edges: the Wasm kernels' sizes.
+    const big = np.edgeTable(
+      Array.from({ length: 1200 }, (_, e) => (e * 7) % 40),
+      Array.from({ length: 1200 }, (_, e) => (e * 13) % 300),
+    );
+    const batch = np.sin(np.reshape(np.arange(100 * 300, { dtype: "float32" }), [100, 300]));
+    const view = np.transpose(batch); // [300, 100], strides [1, 300]
+    const copy = np.array(view.toArray() as number[][], { dtype: "float32" });
+    const vals = np.cos(np.arange(1200, { dtype: "float32" }));
+    expect(np.spmv(view, vals, big, 40, 0).toTypedArray()).toEqual(np.spmv(copy, vals, big, 40, 0).toTypedArray());
+    const a = np.tanh(np.reshape(np.arange(40 * 100, { dtype: "float32" }), [40, 100]));
+    expect(np.edgeDot(a, view, big, 0).toTypedArray()).toEqual(np.edgeDot(a, copy, big, 0).toTypedArray());
+    expect(np.edgeDot(np.transpose(np.transpose(a)), view, big.transposed().transposed(), 0).toTypedArray()).toEqual(np.edgeDot(a, copy, big, 0).toTypedArray());
+    // And the JS path (few samples), through a transposed slice of a larger buffer.
+    const rowsOf = np.transpose(np.slice(batch, 10, 13)); // [300, 3], offset 3000
+    expect(np.spmv(rowsOf, vals, big, 40, 0).toTypedArray()).toEqual(np.spmv(np.array(rowsOf.toArray() as number[][], { dtype: "float32" }), vals, big, 40, 0).toTypedArray());
+  });
+
   it("promote integer operands to float32 and leave their inputs untouched", () => {
     const x = np.array([1, 2, 3], { dtype: "int32" });
     const out = np.spmv(x, np.array([1, 1, 1], { dtype: "int32" }), table);

@@ -1,7 +1,9 @@
 import { allocateTyped } from "../slab_allocator.js";
 import type { TypedArray } from "../../dtype.js";
 import type { EdgeTable } from "./edge_table.js";
-import { edgeDotRowsWasm, edgeDotWasm, spmvRowsWasm, spmvWasm, wasmSparseAvailable } from "./wasm/sparse_wasm.js";
+import { edgeDotRowsWasm, edgeDotWasm, spmvRowsWasm, spmvWasm, wasmSparseAvailable, type Order } from "./wasm/sparse_wasm.js";
+
+export type { Order } from "./wasm/sparse_wasm.js";
 
 /**
  * Kernels of the sparse products over row-major operands whose feature axis sits between
@@ -63,14 +65,18 @@ export function spmvKernel(x: TypedArray, n: number, w: number, values: TypedArr
 
 /**
  * The features-major spmv: `out[r·n + i] = Σ_{e: rows[e] = r} values[e] · x[cols[e]·n + i]`
- * (`x` of `w × n`, `out` of `numRows × n` zero-initialised by the caller).
+ * (`x` of `w × n`, `out` of `numRows × n` zero-initialised by the caller). With `xOrder`
+ * `"samples-major"`, `x` holds the same operand transposed (`n × w`: an input batch that vmap
+ * reads through a transpose), and the result is the same bit for bit (the same kernel runs on
+ * the same values; only where they are read from differs).
  * Example: `spmvRowsKernel(x, 250, 3, values, table, 4, out)`.
  */
-export function spmvRowsKernel(x: TypedArray, n: number, w: number, values: TypedArray, table: EdgeTable, numRows: number, out: TypedArray): void {
+export function spmvRowsKernel(x: TypedArray, n: number, w: number, values: TypedArray, table: EdgeTable, numRows: number, out: TypedArray, xOrder: Order = "features-major"): void {
   if (n === 0 || numRows === 0 || table.size === 0) return;
-  if (table.size <= MAX_UNROLLED && table.rowBound <= numRows) unrolledSpmv(table)(x, values, out, n, n, 1, n, 1);
-  else if (sameFloats(x, values, out) && useWasmSparseRows(n, table.size, w + numRows) && wasmSparseAvailable()) spmvRowsWasm(x as FloatArray, n, w, values as FloatArray, table, numRows, out as FloatArray);
-  else spmvRowsJs(x, n, w, values, table, numRows, out);
+  const [xFeature, xSample] = xOrder === "features-major" ? [n, 1] : [1, w];
+  if (table.size <= MAX_UNROLLED && table.rowBound <= numRows) unrolledSpmv(table)(x, values, out, n, xFeature, xSample, n, 1);
+  else if (sameFloats(x, values, out) && useWasmSparseRows(n, table.size, w + numRows) && wasmSparseAvailable()) spmvRowsWasm(x as FloatArray, n, w, values as FloatArray, table, numRows, out as FloatArray, xOrder);
+  else spmvStrided(x, xFeature, xSample, n, values, table, numRows, out, n, 1);
 }
 
 /**
@@ -125,14 +131,28 @@ export function edgeDotKernel(a: TypedArray, b: TypedArray, n: number, numRows: 
 }
 
 /**
- * The features-major edge_dot: `out[e] = Σ_i a[rows[e]·n + i] · b[cols[e]·n + i]`.
+ * The features-major edge_dot: `out[e] = Σ_i a[rows[e]·n + i] · b[cols[e]·n + i]`. An operand
+ * whose order is `"samples-major"` holds the same values transposed (`n × numRows` or `n × w`),
+ * with the same result bit for bit (see {@link spmvRowsKernel}).
  * Example: `edgeDotRowsKernel(a, b, 250, 4, 3, table, out)`.
  */
-export function edgeDotRowsKernel(a: TypedArray, b: TypedArray, n: number, numRows: number, w: number, table: EdgeTable, out: TypedArray): void {
+export function edgeDotRowsKernel(
+  a: TypedArray,
+  b: TypedArray,
+  n: number,
+  numRows: number,
+  w: number,
+  table: EdgeTable,
+  out: TypedArray,
+  aOrder: Order = "features-major",
+  bOrder: Order = "features-major",
+): void {
   if (table.size === 0) return;
-  if (table.size <= MAX_UNROLLED) unrolledEdgeDot(table)(a, b, out, n, n, 1, n, 1);
-  else if (sameFloats(a, b, out) && useWasmSparseRows(n, table.size, numRows + w) && wasmSparseAvailable()) edgeDotRowsWasm(a as FloatArray, b as FloatArray, n, numRows, w, table, out as FloatArray);
-  else edgeDotRowsJs(a, b, n, numRows, w, table, out);
+  const [aFeature, aSample] = aOrder === "features-major" ? [n, 1] : [1, numRows];
+  const [bFeature, bSample] = bOrder === "features-major" ? [n, 1] : [1, w];
+  if (table.size <= MAX_UNROLLED) unrolledEdgeDot(table)(a, b, out, n, aFeature, aSample, bFeature, bSample);
+  else if (sameFloats(a, b, out) && useWasmSparseRows(n, table.size, numRows + w) && wasmSparseAvailable()) edgeDotRowsWasm(a as FloatArray, b as FloatArray, n, numRows, w, table, out as FloatArray, aOrder, bOrder);
+  else edgeDotStrided(a, aFeature, aSample, b, bFeature, bSample, n, table, out);
 }
 
 /**

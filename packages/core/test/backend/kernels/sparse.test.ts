@@ -288,6 +288,38 @@ describe("sparse kernels along a feature axis (features-major and general)", () 
     }
   }
 
+  /** `x` (`rows × cols`, row-major) transposed. */
+  const transpose = (x: Float, rows: number, cols: number): Float => {
+    const out = x instanceof Float32Array ? new Float32Array(x.length) : new Float64Array(x.length);
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = x[i * cols + j]!;
+    return out;
+  };
+  // Unrolled (≤ MAX_UNROLLED entries), JS (few samples) and Wasm (many) paths of the dispatchers.
+  for (const { n, r, c, density } of [...shapes, { n: 3, r: 2, c: 3, density: 1 }, { n: 100, r: 30, c: 78, density: 0.04 }]) {
+    for (const f32 of [false, true]) {
+      test(`features-major products of samples-major operands (${f32 ? "f32" : "f64"} n=${n} ${r}x${c}) give the bits of the features-major operands`, () => {
+        const t = randomTable(r, c, density, 7 * n + r, false);
+        const x = values(c * n, 29, f32);
+        const v = values(t.size, 31, f32);
+        const numRows = r + 1;
+        const make = (size: number) => (f32 ? new Float32Array(size) : new Float64Array(size));
+        const want = make(numRows * n);
+        spmvRowsKernel(x, n, c, v, t, numRows, want);
+        const got = make(numRows * n);
+        spmvRowsKernel(transpose(x, c, n), n, c, v, t, numRows, got, "samples-major");
+        expect(got).toEqual(want);
+        const a = values(r * n, 37, f32);
+        const dots = make(t.size);
+        edgeDotRowsKernel(a, x, n, r, c, t, dots);
+        for (const [ao, bo] of [["samples-major", "features-major"], ["features-major", "samples-major"], ["samples-major", "samples-major"]] as const) {
+          const out = make(t.size);
+          edgeDotRowsKernel(ao === "samples-major" ? transpose(a, r, n) : a, bo === "samples-major" ? transpose(x, c, n) : x, n, r, c, t, out, ao, bo);
+          expect(out).toEqual(dots);
+        }
+      });
+    }
+  }
+
   test("any (pre, w, post) split: spmvAlongAxis and edgeDotAlongAxis equal the reference (property)", () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 20 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 0, max: 1000 }), (pre, post, r, c, seed) => {

@@ -53,11 +53,14 @@ describe("sparse products split across threads", () => {
           const vals = filled(f32, t.size, 5 + i);
           const a = filled(f32, n * numRows, 7 + i);
           const mk = (size: number) => (f32 ? new Float32Array(size) : new Float64Array(size));
-          const outs = [mk(n * numRows), mk(n * numRows), mk(t.size), mk(t.size)];
+          const outs = [mk(n * numRows), mk(n * numRows), mk(t.size), mk(t.size), mk(n * numRows), mk(t.size)];
           spmvWasm(x, n, w, vals, t, numRows, outs[0]!);
           spmvRowsWasm(x, n, w, vals, t, numRows, outs[1]!);
           edgeDotWasm(a, x, n, numRows, w, t, outs[2]!);
           edgeDotRowsWasm(a, x, n, numRows, w, t, outs[3]!);
+          // Features-major products with a samples-major operand (transposed on the way in).
+          spmvRowsWasm(x, n, w, vals, t, numRows, outs[4]!, "samples-major");
+          edgeDotRowsWasm(a, x, n, numRows, w, t, outs[5]!, "features-major", "samples-major");
           return outs;
         });
       const results = [1, 2, 3].map((threads) => {

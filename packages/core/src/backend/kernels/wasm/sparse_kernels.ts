@@ -19,6 +19,12 @@ import { encodeModule, FunctionBuilder, type MemoryImport } from "./module_encod
  * then `tail` single values (so rows need no padding), with `rowOff`/`colOff` byte offsets of
  * the rows.
  *
+ * `transpose(src, dst, n, w, srcRowBytes, dstRowBytes, padded)`: `dst[j][i] = src[i][j]` for
+ * an `n × w` source (rows `srcRowBytes` apart), each destination row `dstRowBytes` apart and
+ * zero-filled from `n` to `padded` elements: the samples-major operands of the sparse products (an input batch read
+ * through vmap's transpose) put in the features-major layout the kernels read, in Wasm rather
+ * than in a strided JavaScript loop (about 3 ns per element on a 100 × 784 batch).
+ *
  * Every address and offset is in bytes; all regions are 16-byte aligned.
  */
 
@@ -32,7 +38,7 @@ export const DOT_VECTORS = 2;
  * Example: `new WebAssembly.Module(sparseModuleBytes(F32, { module: "env", name: "memory", minPages: 1 }))`.
  */
 export function sparseModuleBytes(type: SimdFloat, memory: MemoryImport): Uint8Array {
-  return encodeModule(memory, [spmvKernel(type), edgeDotKernel(type)]);
+  return encodeModule(memory, [spmvKernel(type), edgeDotKernel(type), transposeKernel(type)]);
 }
 
 /** The element-type-specific instructions. */
@@ -202,6 +208,58 @@ function edgeDotKernel(type: SimdFloat): FunctionBuilder {
   code.localGet(rowOff).i32Const(4).i32Add().localSet(rowOff);
   code.localGet(colOff).i32Const(4).i32Add().localSet(colOff);
   code.localGet(numEdges).i32Const(1).i32Sub().localSet(numEdges);
+  code.br(0);
+  code.end().end();
+  code.end();
+  return f;
+}
+
+function transposeKernel(type: SimdFloat): FunctionBuilder {
+  const f = new FunctionBuilder("transpose");
+  const src = f.param("i32");
+  const dst = f.param("i32");
+  const n = f.param("i32");
+  const w = f.param("i32");
+  const srcRowBytes = f.param("i32");
+  const dstRowBytes = f.param("i32");
+  const padded = f.param("i32");
+  const srcCol = f.local("i32");
+  const ps = f.local("i32");
+  const pd = f.local("i32");
+  const rowEnd = f.local("i32");
+  const padEnd = f.local("i32");
+  const code = f.code;
+  const o = ops(type, code);
+  const eb = type.bytes;
+  const shift = Math.log2(eb);
+
+  code.localGet(src).localSet(srcCol);
+  code.block().loop(); // destination rows (source columns)
+  code.localGet(w).i32Eqz().brIf(1);
+  code.localGet(srcCol).localSet(ps);
+  code.localGet(dst).localSet(pd);
+  code.localGet(dst).localGet(n).i32Const(shift).i32Shl().i32Add().localSet(rowEnd);
+  code.localGet(dst).localGet(padded).i32Const(shift).i32Shl().i32Add().localSet(padEnd);
+  code.block().loop(); // the samples: strided reads, contiguous writes
+  code.localGet(pd).localGet(rowEnd).i32LtU().i32Eqz().brIf(1);
+  code.localGet(pd).localGet(ps);
+  o.sLoad();
+  o.sStore();
+  code.localGet(ps).localGet(srcRowBytes).i32Add().localSet(ps);
+  code.localGet(pd).i32Const(eb).i32Add().localSet(pd);
+  code.br(0);
+  code.end().end();
+  code.block().loop(); // zero padding
+  code.localGet(pd).localGet(padEnd).i32LtU().i32Eqz().brIf(1);
+  code.localGet(pd);
+  o.sZero();
+  o.sStore();
+  code.localGet(pd).i32Const(eb).i32Add().localSet(pd);
+  code.br(0);
+  code.end().end();
+  code.localGet(srcCol).i32Const(eb).i32Add().localSet(srcCol);
+  code.localGet(dst).localGet(dstRowBytes).i32Add().localSet(dst);
+  code.localGet(w).i32Const(1).i32Sub().localSet(w);
   code.br(0);
   code.end().end();
   code.end();

@@ -6,16 +6,19 @@ import { availableThreads, Job, runJob } from "../../threads/pool.js";
 
 /**
  * The WebAssembly SIMD128 sparse products. Operands are copied into one memory (grown as needed
- * and reused by every call) transposed to `[features][samples]`, so the generated kernels
- * (`sparse_kernels.ts`) process the samples in SIMD lanes; results are copied back.
+ * and reused by every call) as `[features][samples]` (samples-major ones transposed there by a
+ * Wasm kernel), so the generated kernels (`sparse_kernels.ts`) process the samples in SIMD
+ * lanes; results are copied back.
  */
 
 type SpmvKernel = (x: number, colOff: number, vals: number, rowStart: number, out: number, numRows: number, rowBytes: number, tiles: number) => void;
+type TransposeKernel = (src: number, dst: number, n: number, w: number, srcRowBytes: number, dstRowBytes: number, padded: number) => void;
 type EdgeDotKernel = (a: number, b: number, rowOff: number, colOff: number, out: number, numEdges: number, chunks: number, tail: number) => void;
 
 interface KernelSet {
   spmv: SpmvKernel;
   edgeDot: EdgeDotKernel;
+  transpose: TransposeKernel;
   spmvId: number;
   edgeDotId: number;
 }
@@ -25,7 +28,7 @@ interface Runtime {
   f64: KernelSet;
 }
 
-for (const type of [F32, F64]) registerKernelModule(`sparse-${type.name}`, (memory) => sparseModuleBytes(type, memory), ["spmv", "edge_dot"]);
+for (const type of [F32, F64]) registerKernelModule(`sparse-${type.name}`, (memory) => sparseModuleBytes(type, memory), ["spmv", "edge_dot", "transpose"]);
 
 let runtime: Runtime | null | undefined;
 
@@ -34,6 +37,7 @@ function kernelSet(type: SimdFloat): KernelSet {
   return {
     spmv: kernelFunction<SpmvKernel>(key, "spmv"),
     edgeDot: kernelFunction<EdgeDotKernel>(key, "edge_dot"),
+    transpose: kernelFunction<TransposeKernel>(key, "transpose"),
     spmvId: kernelId(key, "spmv"),
     edgeDotId: kernelId(key, "edge_dot"),
   };
@@ -82,21 +86,12 @@ function views(bytes: number) {
   return { f32: new Float32Array(buffer), f64: new Float64Array(buffer), i32: new Int32Array(buffer) };
 }
 
-/** Copies `src` (`n × w`, row-major) transposed into `dst` at element `at` as `w` rows of `np` (zero-padded). */
-function transposeIn(src: FloatArray, n: number, w: number, dst: FloatArray, at: number, np: number): void {
-  for (let j = 0; j < w; j++) {
-    const row = at + j * np;
-    for (let i = 0, s = j; i < n; i++, s += w) dst[row + i] = src[s]!;
-    dst.fill(0, row + n, row + np);
-  }
-}
-
 function typeOf(data: FloatArray): SimdFloat {
   return data instanceof Float32Array ? F32 : F64;
 }
 
-/** How operands sit in JS memory: samples-major (`[n][features]`, transposed on the way) or features-major (`[features][n]`, copied as one block). */
-type Order = "samples-major" | "features-major";
+/** How an operand sits in JS memory: samples-major (`[n][features]`, transposed on the way) or features-major (`[features][n]`, copied as one block). */
+export type Order = "samples-major" | "features-major";
 
 /** Each entry's column as a byte offset of its row (`cols[k] · rowBytes`, row-grouped order), cached per table and stride. */
 function colOffsets(table: EdgeTable, rowBytes: number): Int32Array {
@@ -114,19 +109,30 @@ function edgeOffsets(table: EdgeTable, rowBytes: number): { rows: Int32Array; co
   }));
 }
 
-function spmvIn(order: Order, x: FloatArray, n: number, w: number, values: FloatArray, table: EdgeTable, numRows: number, out: FloatArray): void {
+/**
+ * Places a samples-major operand (`n × w`, row-major) in the memory as `w` features-major rows
+ * `rowBytes` apart, each zero-filled from `n` to `np` elements: one block copy to a staging
+ * region at `stageAt`, then the Wasm transpose (a strided JavaScript loop cost ~3 ns per element).
+ */
+function transposeIn(set: KernelSet, fv: FloatArray, src: FloatArray, n: number, w: number, stageAt: number, at: number, rowBytes: number, np: number): void {
+  const eb = fv.BYTES_PER_ELEMENT;
+  fv.set(src.subarray(0, n * w), stageAt / eb);
+  set.transpose(stageAt, at, n, w, w * eb, rowBytes, np);
+}
+
+function spmvIn(xOrder: Order, outOrder: Order, x: FloatArray, n: number, w: number, values: FloatArray, table: EdgeTable, numRows: number, out: FloatArray): void {
   const rt = getRuntime();
   if (rt === null) throw new Error("spmvWasm: WebAssembly SIMD128 is not available in this engine");
   const type = typeOf(x);
   const eb = type.bytes;
   const tileLanes = SPMV_VECTORS * type.lanes;
-  // Samples-major operands are transposed into rows padded to whole tiles. Features-major rows
-  // are copied as they are (one block), unpadded: the last, partial tile is computed first, its
-  // spill into the next row is overwritten by that row's first tile later, and both regions
-  // have one tile of slack at the end.
-  // Split across threads, every row is padded (a tile's spill must not reach another thread's rows).
+  // Rows written out samples-major are padded to whole tiles. Features-major output rows are
+  // unpadded: the last, partial tile is computed first, its spill into the next row is
+  // overwritten by that row's first tile later, and both regions have one tile of slack at the
+  // end. Split across threads, every row is padded (a tile's spill must not reach another
+  // thread's rows). Samples-major inputs are transposed into the same rows (see transposeIn).
   const threads = threadsFor(table.size * n);
-  const padded = order === "samples-major" || threads > 1;
+  const padded = outOrder === "samples-major" || threads > 1;
   const np = padded ? Math.ceil(n / tileLanes) * tileLanes : n;
   const { order: edgeOrder, rowStart } = table.byRow();
   const e = table.size;
@@ -136,10 +142,12 @@ function spmvIn(order: Order, x: FloatArray, n: number, w: number, values: Float
   const valAt = mem.take(e * eb);
   const startAt = mem.take((numRows + 1) * 4);
   const outAt = mem.take((numRows * np + tileLanes) * eb);
+  const stageAt = mem.take(n * Math.max(xOrder === "samples-major" ? w : 0, outOrder === "samples-major" ? numRows : 0) * eb);
   const v = views(mem.bytes);
   const fv = type === F32 ? v.f32 : v.f64;
+  const set = rt[type.name];
   const x0 = xAt / eb;
-  if (order === "samples-major") transposeIn(x, n, w, fv, x0, np);
+  if (xOrder === "samples-major") transposeIn(set, fv, x, n, w, stageAt, xAt, np * eb, np);
   else if (padded) {
     for (let j = 0; j < w; j++) {
       fv.set(x.subarray(j * n, (j + 1) * n), x0 + j * np);
@@ -157,7 +165,6 @@ function spmvIn(order: Order, x: FloatArray, n: number, w: number, values: Float
   const bound = Math.min(table.rowBound, numRows);
   v.i32.set(rowStart.subarray(0, bound + 1), s0);
   v.i32.fill(e, s0 + bound + 1, s0 + numRows + 1);
-  const set = rt[type.name];
   const kernel = set.spmv;
   const full = Math.floor(np / tileLanes);
   if (threads > 1) {
@@ -173,23 +180,22 @@ function spmvIn(order: Order, x: FloatArray, n: number, w: number, values: Float
     }
     runJob(job);
   } else {
-  const tailAt = full * tileLanes * eb;
-  if (full * tileLanes < np) kernel(xAt + tailAt, colAt, valAt, startAt, outAt + tailAt, numRows, rowBytes, 1);
-  if (full > 0) kernel(xAt, colAt, valAt, startAt, outAt, numRows, rowBytes, full);
+    const tailAt = full * tileLanes * eb;
+    if (full * tileLanes < np) kernel(xAt + tailAt, colAt, valAt, startAt, outAt + tailAt, numRows, rowBytes, 1);
+    if (full > 0) kernel(xAt, colAt, valAt, startAt, outAt, numRows, rowBytes, full);
   }
   const o0 = outAt / eb;
   if (!padded) {
     out.set(fv.subarray(o0, o0 + numRows * n));
     return;
   }
-  if (order === "features-major") {
+  if (outOrder === "features-major") {
     for (let r = 0; r < numRows; r++) out.set(fv.subarray(o0 + r * np, o0 + r * np + n), r * n);
     return;
   }
-  for (let r = 0; r < numRows; r++) {
-    const row = o0 + r * np;
-    for (let i = 0, d = r; i < n; i++, d += numRows) out[d] = fv[row + i]!;
-  }
+  // Samples-major output: the rows' first n samples transposed to `n × numRows`, then one copy.
+  set.transpose(outAt, stageAt, numRows, n, rowBytes, numRows * eb, numRows);
+  out.set(fv.subarray(stageAt / eb, stageAt / eb + n * numRows));
 }
 
 /**
@@ -199,28 +205,31 @@ function spmvIn(order: Order, x: FloatArray, n: number, w: number, values: Float
  * Example: `spmvWasm(x, 250, 513, values, table, 128, out)`.
  */
 export function spmvWasm(x: FloatArray, n: number, w: number, values: FloatArray, table: EdgeTable, numRows: number, out: FloatArray): void {
-  spmvIn("samples-major", x, n, w, values, table, numRows, out);
+  spmvIn("samples-major", "samples-major", x, n, w, values, table, numRows, out);
 }
 
 /**
  * The features-major spmv: `out[r, i] = Σ_{e: rows[e] = r} values[e] · x[cols[e], i]` for `x`
  * of `w × n` and `out` of `numRows × n` (row-major; the samples are contiguous, so operands are
- * copied in and out as single blocks, not transposed). Throws if WebAssembly SIMD is unavailable.
+ * copied in and out as single blocks, not transposed). With `xOrder` `"samples-major"`, `x`
+ * holds the operand transposed (`n × w`), transposed in the kernel memory, with the same result
+ * bit for bit. Throws if WebAssembly SIMD is unavailable.
  * Example: `spmvRowsWasm(x, 250, 513, values, table, 128, out)`.
  */
-export function spmvRowsWasm(x: FloatArray, n: number, w: number, values: FloatArray, table: EdgeTable, numRows: number, out: FloatArray): void {
-  spmvIn("features-major", x, n, w, values, table, numRows, out);
+export function spmvRowsWasm(x: FloatArray, n: number, w: number, values: FloatArray, table: EdgeTable, numRows: number, out: FloatArray, xOrder: Order = "features-major"): void {
+  spmvIn(xOrder, "features-major", x, n, w, values, table, numRows, out);
 }
 
-function edgeDotIn(order: Order, a: FloatArray, b: FloatArray, n: number, numRows: number, w: number, table: EdgeTable, out: FloatArray): void {
+function edgeDotIn(padded: boolean, aOrder: Order, bOrder: Order, a: FloatArray, b: FloatArray, n: number, numRows: number, w: number, table: EdgeTable, out: FloatArray): void {
   const rt = getRuntime();
   if (rt === null) throw new Error("edgeDotWasm: WebAssembly SIMD128 is not available in this engine");
   const type = typeOf(a);
   const eb = type.bytes;
   const chunkLanes = DOT_VECTORS * type.lanes;
-  // Samples-major operands are transposed into zero-padded rows; features-major rows are copied
-  // as they are and the kernel finishes each dot product's last samples one at a time.
-  const padded = order === "samples-major";
+  // `padded` (the samples-major product): rows zero-padded to whole chunks. Otherwise rows hold
+  // the n samples (features-major operands copied as they are, samples-major ones transposed)
+  // and the kernel finishes each dot product's last samples one at a time, so the features-major
+  // product gives the same bits whatever the operands' order.
   const np = padded ? Math.ceil(n / chunkLanes) * chunkLanes : n;
   const e = table.size;
   const mem = new Layout();
@@ -229,21 +238,19 @@ function edgeDotIn(order: Order, a: FloatArray, b: FloatArray, n: number, numRow
   const rowAt = mem.take(e * 4);
   const colAt = mem.take(e * 4);
   const outAt = mem.take(e * eb);
+  const stageAt = mem.take(n * Math.max(aOrder === "samples-major" ? numRows : 0, bOrder === "samples-major" ? w : 0) * eb);
   const v = views(mem.bytes);
   const fv = type === F32 ? v.f32 : v.f64;
-  if (padded) {
-    transposeIn(a, n, numRows, fv, aAt / eb, np);
-    transposeIn(b, n, w, fv, bAt / eb, np);
-  } else {
-    fv.set(a.subarray(0, numRows * n), aAt / eb);
-    fv.set(b.subarray(0, w * n), bAt / eb);
-  }
+  const set = rt[type.name];
   const rowBytes = np * eb;
+  if (aOrder === "samples-major") transposeIn(set, fv, a, n, numRows, stageAt, aAt, rowBytes, np);
+  else fv.set(a.subarray(0, numRows * n), aAt / eb);
+  if (bOrder === "samples-major") transposeIn(set, fv, b, n, w, stageAt, bAt, rowBytes, np);
+  else fv.set(b.subarray(0, w * n), bAt / eb);
   const offsets = edgeOffsets(table, rowBytes);
   v.i32.set(offsets.rows, rowAt / 4);
   v.i32.set(offsets.cols, colAt / 4);
   const chunks = Math.floor(np / chunkLanes);
-  const set = rt[type.name];
   const tail = np - chunks * chunkLanes;
   const threads = threadsFor(e * n);
   if (threads > 1) {
@@ -271,14 +278,16 @@ function edgeDotIn(order: Order, a: FloatArray, b: FloatArray, n: number, numRow
  * Example: `edgeDotWasm(a, b, 250, 128, 513, table, out)`.
  */
 export function edgeDotWasm(a: FloatArray, b: FloatArray, n: number, numRows: number, w: number, table: EdgeTable, out: FloatArray): void {
-  edgeDotIn("samples-major", a, b, n, numRows, w, table, out);
+  edgeDotIn(true, "samples-major", "samples-major", a, b, n, numRows, w, table, out);
 }
 
 /**
  * The features-major edge_dot: `out[e] = Σ_i a[rows[e], i] · b[cols[e], i]` for `a` of
- * `numRows × n` and `b` of `w × n` (row-major). Throws if WebAssembly SIMD is unavailable.
+ * `numRows × n` and `b` of `w × n` (row-major); an operand whose order is `"samples-major"` holds
+ * it transposed (`n × numRows`, `n × w`), with the same result bit for bit. Throws if
+ * WebAssembly SIMD is unavailable.
  * Example: `edgeDotRowsWasm(a, b, 250, 128, 513, table, out)`.
  */
-export function edgeDotRowsWasm(a: FloatArray, b: FloatArray, n: number, numRows: number, w: number, table: EdgeTable, out: FloatArray): void {
-  edgeDotIn("features-major", a, b, n, numRows, w, table, out);
+export function edgeDotRowsWasm(a: FloatArray, b: FloatArray, n: number, numRows: number, w: number, table: EdgeTable, out: FloatArray, aOrder: Order = "features-major", bOrder: Order = "features-major"): void {
+  edgeDotIn(false, aOrder, bOrder, a, b, n, numRows, w, table, out);
 }

@@ -1,0 +1,80 @@
+/**
+ * Profiling aid for the sparse LeNet-300-100 step (issue 15): where one jitted Adam step's time
+ * goes, step by step of the compiled program (fused loops and single equations), on the pruned
+ * network `mnist.bench.ts` times, measured inside the compiled executable.
+ *
+ *   cd benchmarks && node --import tsx mnist_sparse_steps.ts [keep=0.036] [repeats=500]
+ */
+import { np, random, tree, type Tensor, type ConcreteTensor } from "@connex/core";
+import { compile, type Atom } from "@connex/core/internal";
+import * as cnx from "connex";
+import { loadMnist } from "../examples/mnist/load_mnist.js";
+import { LENET_300_100, layeredNetwork } from "../examples/mnist/networks.js";
+import { initState, trainStep } from "../examples/mnist/training.js";
+
+const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const keep = Number(args[0] ?? 0.036);
+const repeats = Number(args[1] ?? 500);
+const { train } = loadMnist({ trainSize: 200, testSize: 0 });
+const images = np.slice(train.images, 0, 100);
+const labels = np.slice(train.labels, 0, 100);
+const dense = layeredNetwork(LENET_300_100, { key: random.key(0) });
+const network = keep >= 1 ? dense : cnx.pruneByMagnitude(dense, { fraction: 1 - keep }, { scope: "batch" });
+const state = initState(network);
+const jaxpr = trainStep.lower(network, state, images, labels);
+// The traced leaves in jit's order: every array leaf of (network, state, images, labels).
+const leaves = tree.leaves([network, state, images, labels]).filter((l): l is Tensor => l instanceof Object && "shape" in (l as object) && typeof (l as Tensor).dtype === "string") as ConcreteTensor[];
+if (leaves.length !== jaxpr.inVars.length) throw new Error(`${leaves.length} leaves for ${jaxpr.inVars.length} inputs`);
+// Time each step inside the real executable: equations through their primitive's impl (keyed
+// by the equation's params object), fused loops through their kernel's run.
+const times: number[] = [];
+let timing = false;
+const byParams = new Map<unknown, number>();
+const patched = new Set<unknown>();
+for (const e of jaxpr.eqns) {
+  const prim = e.prim as unknown as { impl: (a: unknown, p: unknown) => unknown };
+  if (patched.has(prim)) continue;
+  patched.add(prim);
+  const impl = prim.impl;
+  prim.impl = function (this: unknown, a: unknown, p: unknown) {
+    const k = byParams.get(p);
+    if (k === undefined || !timing) return impl.call(this, a, p);
+    const t0 = performance.now();
+    const out = impl.call(this, a, p);
+    times[k]! += performance.now() - t0;
+    return out;
+  };
+}
+const run = compile(jaxpr);
+run.steps.forEach((step, k) => {
+  times.push(0);
+  if (step.kind === "eqn") byParams.set(step.eqn.params, k);
+  else {
+    const kernel = step.kernel as unknown as { run: (...a: unknown[]) => unknown };
+    const inner = kernel.run.bind(kernel);
+    kernel.run = (...a: unknown[]) => {
+      if (!timing) return inner(...a);
+      const t0 = performance.now();
+      const out = inner(...a);
+      times[k]! += performance.now() - t0;
+      return out;
+    };
+  }
+});
+let stepTotal = 0;
+for (let rep = 0; rep < repeats; rep++) {
+  timing = rep > repeats / 5;
+  const t0 = performance.now();
+  run(leaves);
+  if (timing) stepTotal += performance.now() - t0;
+}
+const counted = repeats - Math.floor(repeats / 5) - 1;
+const total = times.reduce((a, b) => a + b, 0) / counted;
+console.log(`${network.numEdges} edges: ${run.steps.length} steps, ${(total * 1000).toFixed(0)} µs in the steps, ${((stepTotal / counted) * 1000).toFixed(0)} µs per call`);
+const describe = (k: number): string => {
+  const s = run.steps[k]!;
+  if (s.kind === "eqn") return `${s.eqn.prim.name} ${JSON.stringify(s.eqn.params).slice(0, 60)} -> [${s.eqn.outputs[0]!.aval.shape.join(",")}]`;
+  return `fused ${s.eqns.length} (${[...new Set(s.eqns.map((e) => e.prim.name))].join(",")}) [${s.shape.join(",")}]`;
+};
+const order = times.map((t, k) => k).sort((a, b) => times[b]! - times[a]!);
+for (const k of order.slice(0, Number(process.env.TOP ?? 30))) console.log(`${((times[k]! / counted) * 1000).toFixed(1).padStart(8)} µs  #${k} ${describe(k)}`);
