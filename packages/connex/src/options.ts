@@ -41,7 +41,7 @@ export interface NetworkOptions {
   /**
    * How each topological batch stores and multiplies its weights, chosen per batch from its
    * density (edges / block entries): `"auto"` (default: batches at most 80 % dense take the
-   * sparse product, and those of them with at least 4096 block entries store one weight per
+   * sparse product, and those of them with at least 512 block entries store one weight per
    * edge), `"dense"` (masked blocks everywhere), `"sparse"` (sparse product and per-edge
    * weights everywhere) or `{ maxSparseDensity, minEdgeStorageEntries? }`. Part of the
    * network's structure: kept by plasticity and by `save`/`load`.
