@@ -78,3 +78,22 @@ const describe = (k: number): string => {
 };
 const order = times.map((t, k) => k).sort((a, b) => times[b]! - times[a]!);
 for (const k of order.slice(0, Number(process.env.TOP ?? 30))) console.log(`${((times[k]! / counted) * 1000).toFixed(1).padStart(8)} µs  #${k} ${describe(k)}`);
+
+// With ISOLATE=k: step k alone, run 2,000 times on the inputs one call gave it (its cost
+// without the rest of the step around it: caches warm, no other work in between).
+if (process.env.ISOLATE !== undefined) {
+  const k = Number(process.env.ISOLATE);
+  const step = run.steps[k]!;
+  let captured: ConcreteTensor[] | null = null;
+  if (step.kind === "fused") {
+    const kernel = step.kernel as unknown as { run: (...a: unknown[]) => unknown };
+    const inner = kernel.run;
+    kernel.run = (...a: unknown[]) => ((captured ??= (a[0] as ConcreteTensor[]).slice()), inner(...a));
+    run(leaves);
+    const dtypes = step.outputs.map((v) => v.aval.dtype);
+    const buffers = undefined;
+    const t0 = performance.now();
+    for (let i = 0; i < 2000; i++) inner(captured!, step.shape, dtypes, undefined, buffers);
+    console.log(`#${k} alone: ${(((performance.now() - t0) / 2000) * 1000).toFixed(1)} µs (fresh output buffers); inputs ${captured!.map((t) => `[${t.shape.join(",")}] stride [${t.stride.join(",")}]`).join(" ")}`);
+  }
+}

