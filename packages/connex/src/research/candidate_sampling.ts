@@ -1,13 +1,15 @@
 /**
- * Sampling the default candidates of `regrowConnections` without listing every pair. The pairs
- * with valid roles are `p -> q` with `p` any position but an output's and `q` any position but
- * an input's (outputs take the last positions and inputs the first, so both are ranges), and
- * `p !== q`. They are numbered source by source, and each draw is a uniform number among them,
- * rejected when the pair is present, already grown, or would close a cycle
- * (`IncrementalTopologicalOrder`). Rejection from a fixed superset leaves each accepted pair
- * uniform among the pairs still valid, which is the distribution `regrowConnections` promises.
- * When present pairs make most draws fail, the absent pairs are listed instead and drawn
- * from the list, dropping each one found invalid (it stays invalid: edges are only added).
+ * Sampling the default candidates of `regrowConnections` without listing every pair. A pair
+ * space numbers the pairs `p -> q` target by target, `q` taking the sources `[0, limit(q))`:
+ * with valid roles (`within: "acyclic"`), every position but the outputs' (they come last) into
+ * every position but the inputs' (they come first), the pair `q -> q` included and rejected;
+ * into a later batch (`within: "forward"`), every position before `q`'s batch. Each draw is a
+ * uniform number among them, rejected when the pair is `q -> q`, present, already grown, or
+ * would close a cycle (`IncrementalTopologicalOrder`). Rejection from a fixed superset leaves
+ * each accepted pair uniform among the pairs still valid, which is the distribution
+ * `regrowConnections` promises. When present pairs make most draws fail, the absent pairs are
+ * listed instead and drawn from the list, dropping each one found invalid (it stays invalid:
+ * edges are only added).
  */
 import { random, type Tensor } from "@connex/core";
 import type { NetworkTopology } from "../topology.js";
@@ -37,41 +39,72 @@ export class UniformStream {
   }
 }
 
-/** The pairs with valid roles: sources `[0, sources)`, targets `[firstTarget, n)`. */
-export interface RolePairs {
+/** The pairs a default draw chooses among, numbered target by target. */
+export interface PairSpace {
   /** Number of positions. */
   readonly n: number;
-  /** Positions that may feed an edge: every one before the outputs. */
-  readonly sources: number;
-  /** The first position that may receive an edge: the one after the inputs. */
-  readonly firstTarget: number;
-  /** Pairs numbered: `sources · (n - firstTarget)`, the `p === q` ones included. */
+  /** `cumulative[q]`: how many pairs have a target before position `q` (length n + 1); `q` takes sources `[0, cumulative[q + 1] - cumulative[q])`. */
+  readonly cumulative: Float64Array;
+  /** Pairs numbered: `cumulative[n]`, the `q -> q` ones included. */
   readonly size: number;
   /** How many pairs `p !== q` are absent (every present edge is one of the pairs). */
   readonly absent: number;
-  /**
-   * How many absent ones can be added together without a cycle: in a DAG that cannot take one
-   * more edge, every input feeds every hidden and output neuron, every hidden neuron feeds every
-   * output, and each pair of hidden neurons has an edge one way, whichever edges were chosen.
-   */
+  /** How many absent ones can be added together, whichever are chosen. */
   readonly addable: number;
 }
 
 /**
- * The role-valid pairs of `topology`, which has `numEdges` edges.
+ * Every pair with valid roles: sources are all positions before the outputs, targets all
+ * positions after the inputs. A DAG that cannot take one more edge has every input feeding
+ * every hidden and output neuron, every hidden neuron feeding every output, and one edge
+ * between each pair of hidden neurons, whichever edges were chosen, so `addable` is that count
+ * less the `numEdges` present.
  *
  * @example
  * rolePairs(topology, 266200).addable; // 400·399/2 + 784·400 + 400·10 + 784·10 - 266200 for LeNet-300-100
  */
-export function rolePairs(topology: NetworkTopology, numEdges: number): RolePairs {
+export function rolePairs(topology: NetworkTopology, numEdges: number): PairSpace {
   const n = topology.order.length;
   const i = topology.inputNeurons.length;
   const o = topology.outputNeurons.length;
   const h = n - i - o;
-  const sources = n - o;
-  const firstTarget = i;
-  const size = sources * (n - firstTarget);
-  return { n, sources, firstTarget, size, absent: size - h - numEdges, addable: (h * (h - 1)) / 2 + i * h + h * o + i * o - numEdges };
+  const cumulative = new Float64Array(n + 1);
+  for (let q = 0; q < n; q++) cumulative[q + 1] = cumulative[q]! + (q < i ? 0 : n - o);
+  const size = cumulative[n]!;
+  return { n, cumulative, size, absent: size - h - numEdges, addable: (h * (h - 1)) / 2 + i * h + h * o + i * o - numEdges };
+}
+
+/**
+ * Every pair into a later topological batch: the neuron at position `q` of batch `b` may receive
+ * an edge from every position before `batches[b].start` (inputs receive none; outputs, all in
+ * the last batch, feed none). None closes a cycle, so all absent ones can be added.
+ *
+ * @example
+ * forwardPairs(topology, 266200).size; // 784·300 + 1084·100 + 1184·10 for LeNet-300-100
+ */
+export function forwardPairs(topology: NetworkTopology, numEdges: number): PairSpace {
+  const n = topology.order.length;
+  const limit = new Float64Array(n);
+  for (const layout of topology.batches) limit.fill(layout.start, layout.start, layout.start + layout.neurons.length);
+  const cumulative = new Float64Array(n + 1);
+  for (let q = 0; q < n; q++) cumulative[q + 1] = cumulative[q]! + limit[q]!;
+  const size = cumulative[n]!;
+  return { n, cumulative, size, absent: size - numEdges, addable: size - numEdges };
+}
+
+/** The pair numbered `r`: `[source, target]` positions. */
+function pairAt(cumulative: Float64Array, r: number): [number, number] {
+  let lo = 0;
+  let hi = cumulative.length - 2;
+  // the last q with cumulative[q] <= r, then past targets without sources (equal cumulative values)
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (cumulative[mid]! <= r) lo = mid;
+    else hi = mid - 1;
+  }
+  let q = lo;
+  while (cumulative[q + 1]! <= r) q++;
+  return [r - cumulative[q]!, q];
 }
 
 /** Whether the topology has an edge from position `p` into position `q` (binary search of the row's columns). */
@@ -109,9 +142,9 @@ function presentSources(topology: NetworkTopology, batchAt: Int32Array, q: numbe
  * sixteenth of the pairs, so drawing never costs much more than listing would have.
  *
  * @example
- * defaultRejectionBudget(rolePairs(topology, net.numEdges)); // 30,3xx for LeNet-300-100
+ * defaultRejectionBudget(rolePairs(topology, net.numEdges)); // 30,394 for LeNet-300-100
  */
-export function defaultRejectionBudget(pairs: RolePairs): number {
+export function defaultRejectionBudget(pairs: PairSpace): number {
   return pairs.absent >= pairs.size / 4 ? 64 + Math.floor(pairs.size / 16) : -1;
 }
 
@@ -128,23 +161,20 @@ export function defaultRejectionBudget(pairs: RolePairs): number {
  */
 export function sampleAbsentEdges(
   topology: NetworkTopology,
-  pairs: RolePairs,
+  pairs: PairSpace,
   count: number,
   order: IncrementalTopologicalOrder,
   key: Tensor,
   rejectionBudget = defaultRejectionBudget(pairs),
 ): [number, number][] {
-  const { n, sources, firstTarget, size, absent } = pairs;
-  const targets = n - firstTarget;
+  const { n, cumulative, size, absent } = pairs;
   const present = presentIn(topology);
   const stream = new UniformStream(key, Math.min(1 << 16, Math.max(64, 2 * count)));
   const out: [number, number][] = [];
   const chosen = new Set<number>();
   let rejected = 0;
   while (out.length < count && rejected <= rejectionBudget) {
-    const r = stream.below(size);
-    const p = Math.floor(r / targets);
-    const q = firstTarget + (r - p * targets);
+    const [p, q] = pairAt(cumulative, stream.below(size));
     const id = p * n + q;
     if (p === q || chosen.has(id) || present(p, q) || !order.tryAdd(p, q)) {
       rejected++;
@@ -159,7 +189,9 @@ export function sampleAbsentEdges(
   const list = new Float64Array(absent - out.length);
   const taken = new Int32Array(n).fill(-1);
   let live = 0;
-  for (let q = firstTarget; q < n; q++) {
+  for (let q = 0; q < n; q++) {
+    const sources = cumulative[q + 1]! - cumulative[q]!;
+    if (sources === 0) continue;
     taken[q] = q;
     for (const p of presentSources(topology, batchAt, q)) taken[p] = q;
     for (const p of order.addedSources(q)) taken[p] = q;

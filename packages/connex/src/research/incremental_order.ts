@@ -113,18 +113,20 @@ export class IncrementalTopologicalOrder {
     const forwardStamp = ++this.stamp;
     const forward = [q];
     mark[q] = forwardStamp;
+    const { succStart, succ, predStart, pred } = adjacency;
     for (let i = 0; i < forward.length; i++) {
       const w = forward[i]!;
-      const visit = (s: number): boolean => {
-        if (s === p) return true;
+      const added = this.addedSucc[w];
+      const base = succStart[w + 1]! - succStart[w]!;
+      const total = base + (added?.length ?? 0);
+      for (let k = 0; k < total; k++) {
+        const s = k < base ? succ[succStart[w]! + k]! : added![k - base]!;
+        if (s === p) return false;
         if (rank[s]! < high && mark[s] !== forwardStamp) {
           mark[s] = forwardStamp;
           forward.push(s);
         }
-        return false;
-      };
-      for (let k = adjacency.succStart[w]!; k < adjacency.succStart[w + 1]!; k++) if (visit(adjacency.succ[k]!)) return false;
-      for (const s of this.addedSucc[w] ?? []) if (visit(s)) return false;
+      }
     }
     // Backward from p, among nodes ranked above q (disjoint from `forward`, or there would be a cycle).
     const backwardStamp = ++this.stamp;
@@ -132,14 +134,16 @@ export class IncrementalTopologicalOrder {
     mark[p] = backwardStamp;
     for (let i = 0; i < backward.length; i++) {
       const w = backward[i]!;
-      const visit = (s: number) => {
+      const added = this.addedPred[w];
+      const base = predStart[w + 1]! - predStart[w]!;
+      const total = base + (added?.length ?? 0);
+      for (let k = 0; k < total; k++) {
+        const s = k < base ? pred[predStart[w]! + k]! : added![k - base]!;
         if (rank[s]! > low && mark[s] !== backwardStamp) {
           mark[s] = backwardStamp;
           backward.push(s);
         }
-      };
-      for (let k = adjacency.predStart[w]!; k < adjacency.predStart[w + 1]!; k++) visit(adjacency.pred[k]!);
-      for (const s of this.addedPred[w] ?? []) visit(s);
+      }
     }
     // p's ancestors in the window, then q's descendants, each in their old relative order,
     // take the window's order values in increasing order.

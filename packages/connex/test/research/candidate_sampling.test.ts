@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { random } from "@connex/core";
 import type { Edge } from "../../src/graph.js";
 import { NeuralNetwork } from "../../src/network.js";
-import { defaultRejectionBudget, presentIn, rolePairs, sampleAbsentEdges, UniformStream } from "../../src/research/candidate_sampling.js";
+import { defaultRejectionBudget, forwardPairs, presentIn, rolePairs, sampleAbsentEdges, UniformStream } from "../../src/research/candidate_sampling.js";
 import { IncrementalTopologicalOrder } from "../../src/research/incremental_order.js";
 import { regrowConnections } from "../../src/research/regrow_connections.js";
 import { readmeNetwork } from "../plasticity/testing/readme_network.js";
@@ -49,6 +49,28 @@ describe("rolePairs and presentIn", () => {
     );
   });
 
+  it("count the forward pairs: sources before the target's batch (fast-check against a slow count)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.double({ min: 0, max: 1, noNaN: true }), (seed, density) => {
+        const net = randomNet(seed, density);
+        const batch = new Map(net.inputNeurons.map((n) => [n, -1]));
+        net.topoBatches.forEach((ns, b) => ns.forEach((n) => batch.set(n, b)));
+        let all = 0;
+        for (const u of net.neurons) for (const v of net.neurons) if (batch.get(u)! < batch.get(v)!) all++;
+        const pairs = forwardPairs(net.structure.topology, net.numEdges);
+        expect(pairs.size).toBe(all);
+        expect(pairs.absent).toBe(all - net.numEdges);
+        expect(pairs.addable).toBe(pairs.absent);
+        const got = (() => {
+          const { topology } = net.structure;
+          return sampleAbsentEdges(topology, pairs, pairs.absent, new IncrementalTopologicalOrder(topology), random.key(seed));
+        })();
+        expect(new Set(got.map(([p, q]) => p * 1000 + q)).size).toBe(pairs.absent);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it("list LeNet-300-100's figures", () => {
     const net = layered([784, 300, 100, 10]);
     const pairs = rolePairs(net.structure.topology, net.numEdges);
@@ -56,6 +78,7 @@ describe("rolePairs and presentIn", () => {
     expect(pairs.absent).toBe(1184 * 410 - 400 - 266_200);
     expect(pairs.addable).toBe((400 * 399) / 2 + 784 * 400 + 400 * 10 + 784 * 10 - 266_200);
     expect(defaultRejectionBudget(pairs)).toBe(64 + Math.floor((1184 * 410) / 16));
+    expect(forwardPairs(net.structure.topology, net.numEdges).size).toBe(784 * 300 + 1084 * 100 + 1184 * 10);
   });
 });
 

@@ -214,6 +214,66 @@ describe("regrowConnections (default candidates)", () => {
   });
 });
 
+/** Every absent edge into a later batch: the candidates of `within: "forward"`, listed the slow way. */
+function forwardAbsent(net: NeuralNetwork): string[] {
+  const b = batchOf(net);
+  const present = edgeSet(net);
+  const out: string[] = [];
+  for (const u of net.neurons) for (const v of net.neurons) if (b.get(u)! < b.get(v)! && !net.outputNeurons.includes(u) && !present.has(edgeKey([u, v]))) out.push(edgeKey([u, v]));
+  return out;
+}
+
+describe("regrowConnections (within: \"forward\")", () => {
+  it("adds count absent edges into later batches, keeping batches, survivors and untouched records", () => {
+    const net = pruneByMagnitude(layered([8, 6, 5, 3]), { fraction: 0.6 });
+    const before = snapshot(net);
+    const out = regrowConnections(net, 20, { key: random.key(1), within: "forward" });
+    const grown = added(net, out);
+    expect(grown).toHaveLength(20);
+    const allowed = new Set(forwardAbsent(net));
+    expect(grown.every((e) => allowed.has(edgeKey(e)))).toBe(true);
+    expect(out.topoBatches).toEqual(net.topoBatches);
+    expect(changedSurvivors(net, out).changed).toEqual([]);
+    expect(untouchedBatches(net, out).notShared).toEqual([]);
+    const x = [1, 2, 3, 4, 5, 6, 7, 8].map(Math.cos);
+    expect(run(out, x)).toEqual(run(rebuildFromScratch(out), x));
+    expect(snapshot(net)).toEqual(before);
+    expect(regrowConnections(net, 20, { key: random.key(1), within: "acyclic" }).toWeightedGraph()).toEqual(regrowConnections(net, 20, { key: random.key(1) }).toWeightedGraph());
+  });
+
+  it("draws uniformly among the forward candidates (chi-square) and reaches all of them", () => {
+    const net = smallNet();
+    const cells = forwardAbsent(net);
+    expect(cells.sort()).toEqual(["0>3", "0>4", "0>5", "1>2", "1>4", "1>5", "2>5", "3>4"]);
+    const counts = new Map<string, number>();
+    for (let s = 0; s < 800; s++) {
+      const [e] = added(net, regrowConnections(net, 1, { key: random.key(s), within: "forward" }));
+      counts.set(edgeKey(e!), (counts.get(edgeKey(e!)) ?? 0) + 1);
+    }
+    expect([...counts.keys()].sort()).toEqual(cells);
+    expect(chiSquare(counts, new Map(cells.map((k) => [k, 1 / cells.length])))).toBeLessThan(chiSquareCritical(cells.length - 1));
+  });
+
+  it("grows every forward candidate when asked for all of them (listing path), and throws one beyond", () => {
+    const net = pruneByMagnitude(layered([4, 3, 2]), { fraction: 0.25 });
+    const absent = forwardAbsent(net).length;
+    const full = regrowConnections(net, absent, { key: random.key(2), within: "forward" });
+    expect(forwardAbsent(full)).toEqual([]);
+    expect(full.topoBatches).toEqual(net.topoBatches);
+    const e = caught(() => regrowConnections(net, absent + 1, { key: random.key(2), within: "forward" }));
+    expect(e).toBeInstanceOf(NotEnoughCandidatesError);
+    expect(e.message).toMatch(new RegExp(`${absent + 1} edges requested but only ${absent} absent edges lead into a later topological batch`));
+    expect((e as NotEnoughCandidatesError).available).toBe(absent);
+  });
+
+  it("rejects a bad within, and within with candidates", () => {
+    const net = readmeNetwork();
+    expect(() => regrowConnections(net, 1, { key: random.key(0), within: "layer" as never })).toThrow(/options.within must be "acyclic" or "forward", got "layer"/);
+    expect(() => regrowConnections(net, 1, { key: random.key(0), within: 1 as never })).toThrow(InvalidOptionError);
+    expect(() => regrowConnections(net, 1, { key: random.key(0), within: "forward", candidates: [[0, 9]] })).toThrow(/cannot be combined with options.candidates/);
+  });
+});
+
 describe("regrowConnections (explicit candidates)", () => {
   it("chooses among explicit candidates only, skipping present ones and any that would close a cycle", () => {
     const net = readmeNetwork();
