@@ -146,11 +146,11 @@ for (const name of chosen) {
   if (run.status !== 0) problems.push(`nbconvert exited with ${run.status}:\n${(run.stderr ?? "").trim().split("\n").slice(-25).join("\n")}`);
   const notebook = existsSync(executed) ? JSON.parse(readFileSync(executed, "utf8")) : null;
   if (notebook) problems.push(...notebookErrors(notebook));
+  else if (problems.length === 0) problems.push(`nbconvert wrote no ${executed}`);
   if (notebook && !update) {
     const committed = JSON.parse(readFileSync(join(notebookDir, name), "utf8"));
     problems.push(...missingOutputs(committed, { ...notebook, name }));
   }
-  else if (problems.length === 0) problems.push(`nbconvert wrote no ${executed}`);
   results.push({ name, seconds, problems });
   console.log(`${problems.length === 0 ? "ok  " : "FAIL"} ${name} (${seconds.toFixed(1)} s)`);
   for (const p of problems) console.log(`     ${p.replace(/\n/g, "\n     ")}`);
