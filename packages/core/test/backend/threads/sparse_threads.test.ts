@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "vitest";
 import { EdgeTable } from "../../../src/backend/kernels/edge_table.js";
-import { edgeDotRowsWasm, edgeDotWasm, spmvRowsWasm, spmvWasm } from "../../../src/backend/kernels/wasm/sparse_wasm.js";
+import { edgeDotRowsWasm, edgeDotWasm, SPARSE_PARALLEL_WORK, spmvRowsWasm, spmvWasm } from "../../../src/backend/kernels/wasm/sparse_wasm.js";
 import { numThreads, setNumThreads } from "../../../src/backend/threads/config.js";
 import { waitForThreads } from "../../../src/backend/threads/pool.js";
 
@@ -36,11 +36,12 @@ function table(r: number, c: number, density: number, seed: number): EdgeTable {
   return EdgeTable.of(rows, cols);
 }
 
-// Sizes above the split threshold (edges × samples ≥ 2^17), odd sample counts (partial tiles).
+// Sizes above the split threshold (edges × samples ≥ SPARSE_PARALLEL_WORK, checked below), odd
+// sample counts (partial tiles).
 const CASES = [
-  { numRows: 301, w: 785, n: 101, density: 0.036 },
-  { numRows: 100, w: 300, n: 257, density: 0.3 },
-  { numRows: 13, w: 511, n: 999, density: 0.5 },
+  { numRows: 301, w: 785, n: 301, density: 0.036 },
+  { numRows: 100, w: 300, n: 777, density: 0.3 },
+  { numRows: 13, w: 511, n: 999, density: 0.7 },
 ];
 
 describe("sparse products split across threads", () => {
@@ -63,6 +64,7 @@ describe("sparse products split across threads", () => {
           edgeDotRowsWasm(a, x, n, numRows, w, t, outs[5]!, "features-major", "samples-major");
           return outs;
         });
+      for (const [i, { numRows, w, n, density }] of CASES.entries()) expect(table(numRows, w, density, 11 + i).size * n).toBeGreaterThanOrEqual(SPARSE_PARALLEL_WORK);
       const results = [1, 2, 3].map((threads) => {
         setNumThreads(threads);
         expect(waitForThreads()).toBe(threads);

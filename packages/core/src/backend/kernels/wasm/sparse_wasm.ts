@@ -60,10 +60,13 @@ export function wasmSparseAvailable(): boolean {
 /**
  * Multiply-adds (edges × samples) from which a sparse product is split across threads (over
  * output rows for spmv, over edges for edge_dot: each output is computed as on one thread).
- * Set to about half the matmul threshold (`PARALLEL_WORK` in `matmul_wasm.ts`) since the sparse
- * kernels do less work per multiply-add; not separately measured on a quiet machine yet.
+ * Measured on the LeNet-300-100 MNIST step (`pnpm bench --only mnist`, 2-core AMD EPYC shared
+ * with other jobs, 2026-12-05) with the split from 2^17: the 3.6 % step (its largest product
+ * 8,468 edges × 100 samples, 0.85 M) took 1.55 ms on 2 threads against 1.18 ms on 1, the 7 %
+ * step (1.65 M) 1.95 against 1.50 ms, the 21 % step (4.9 M) 3.01 against 2.92 ms: waking a
+ * worker and waiting for its chunks cost more than it saved below a few million.
  */
-export const SPARSE_PARALLEL_WORK = 1 << 17;
+export const SPARSE_PARALLEL_WORK = 1 << 21;
 
 /** Threads for `work` multiply-adds. */
 const threadsFor = (work: number) => (work >= SPARSE_PARALLEL_WORK ? availableThreads() : 1);
