@@ -2,7 +2,8 @@
  * The research helpers at the scale of LeNet-300-100 (784-300-100-10, ReLU, float32, 266,200
  * edges) and MNIST's training set (60000×784): `cnx.edgeWeights` beside `toWeightedGraph()` (the
  * ratio is the figure of interest), one lottery-ticket round (`pruneByMagnitude` 20/20/10 % per
- * batch, then `rewind`), SET's regrowth on the 3.6 % network, and one `data.batches` pass beside
+ * batch, then `rewind`), regrowing 30 % on the 3.6 % network (by default, within the forward edges,
+ * and `addConnections` of as many fixed edges for scale), and one `data.batches` pass beside
  * the same row copies written by hand. Medians of `ROUNDS` runs, in one process.
  *
  *   for p in core autodiff optim connex; do (cd packages/$p && npx tsup); done
@@ -37,6 +38,16 @@ export function lenet(): cnx.NeuralNetwork {
   return new cnx.NeuralNetwork({ graph: edges, inputNeurons: range(0), outputNeurons: range(3), hiddenActivation: nn.relu, dtype: "float32", key: random.key(0) });
 }
 
+/** `count` absent edges of `net` into its last batch from its first hidden one, fixed (the cost of the edit alone). */
+function forwardOnly(net: cnx.NeuralNetwork, count: number): cnx.Edge[] {
+  const [first] = net.topoBatches;
+  const last = net.topoBatches[net.topoBatches.length - 1]!;
+  const present = new Set(net.edges().map(([f, t]) => `${String(f)}>${String(t)}`));
+  const out: cnx.Edge[] = [];
+  for (const u of [...net.inputNeurons, ...first!]) for (const v of last) if (out.length < count && !present.has(`${String(u)}>${String(v)}`)) out.push([u, v]);
+  return out;
+}
+
 /** Every figure of this file, printed as one line each. */
 export function measureResearchHelpers(log: (line: string) => void = console.log): Record<string, number> {
   const net = lenet();
@@ -55,8 +66,15 @@ export function measureResearchHelpers(log: (line: string) => void = console.log
   const sparse = cnx.pruneByMagnitude(net, { fraction: 0.964 });
   const zeta = Math.floor(0.3 * sparse.numEdges);
   let k = 0;
-  out.regrow = median(() => cnx.regrowConnections(sparse, zeta, { key: random.key(k++) }));
-  log(`regrowConnections ${zeta} edges (30 %) on the ${sparse.numEdges}-edge network: ${out.regrow.toFixed(1)} ms`);
+  let grown = sparse;
+  out.regrow = median(() => (grown = cnx.regrowConnections(sparse, zeta, { key: random.key(k++) })));
+  out.regrowForward = median(() => cnx.regrowConnections(sparse, zeta, { key: random.key(k++), within: "forward" }));
+  const fixed = forwardOnly(sparse, zeta);
+  out.addForward = median(() => cnx.addConnections(sparse, fixed, { key: random.key(1) }));
+  log(
+    `regrowConnections ${zeta} edges (30 %) on the ${sparse.numEdges}-edge network: ${out.regrow.toFixed(1)} ms by default (any edge keeping a DAG; ${sparse.topoBatches.length} -> ${grown.topoBatches.length} batches), ` +
+      `${out.regrowForward.toFixed(1)} ms with within: "forward" (batches kept); addConnections of ${zeta} given forward edges ${out.addForward.toFixed(1)} ms`,
+  );
   const raw = new Float32Array(60000 * 784).map((_, i) => i % 251);
   const images = ConcreteTensor.fromData(raw, [60000, 784], "float32");
   const labels = ConcreteTensor.fromData(new Int32Array(60000), [60000], "int32");

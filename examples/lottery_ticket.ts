@@ -65,6 +65,8 @@ export interface LotteryOptions {
   /** MNIST as loaded (default: 55,000 / 5,000 / 10,000). */
   mnist?: Mnist;
   context?: ExperimentContext;
+  /** Called after each round with its record and the trained ticket (e.g. to draw it). */
+  onRound?: (record: LotteryRound, trainedTicket: cnx.NeuralNetwork) => void;
 }
 
 /** What `lotteryTicketExperiment` returns (and the script writes as JSON). */
@@ -121,6 +123,7 @@ export async function lotteryTicketExperiment(options: LotteryOptions = {}): Pro
       randomReinit,
     };
     out.push(record);
+    options.onRound?.(record, trainedTicket.network);
     ctx.log(
       `${name}: ticket ${(100 * record.ticket.testAccuracy).toFixed(2)} %` +
         (randomReinit ? `, random re-init ${(100 * randomReinit.testAccuracy).toFixed(2)} %` : "") +
@@ -153,4 +156,11 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   );
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
+// Run as a script: no top-level await, so the notebooks can require() this module (through
+// tsx's CommonJS hook) for its experiment function.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

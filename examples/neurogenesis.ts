@@ -189,4 +189,11 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   await experimentMain("neurogenesis", "neurogenesis", argv, async (args, context) => neurogenesisExperiment({ epochs: args.number("epochs", 10), seed: args.number("seed", 0), context }), ["epochs", "seed", "out"]);
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
+// Run as a script: no top-level await, so the notebooks can require() this module (through
+// tsx's CommonJS hook) for its experiment function.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

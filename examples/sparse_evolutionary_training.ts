@@ -6,7 +6,8 @@
  * weights closest to zero and of the negative weights closest to zero is removed (as the
  * authors' code does: "remove zeta largest negative and smallest positive weights"), and as many
  * absent edges of that layer are added at random (`cnx.regrowConnections` with the layer's
- * absent edges as candidates), so the density stays fixed while the topology evolves.
+ * absent edges as candidates: its default would also grow skip, same-layer and backward edges),
+ * so the density stays fixed while the topology evolves.
  *
  * Compared at equal epochs with the same sparse network kept static (SET's "MLP_FixProb") and
  * with the fully connected network. All three use the same protocol: Adam(1e-3), batch 100, and
@@ -187,4 +188,11 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
   );
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
+// Run as a script: no top-level await, so the notebooks can require() this module (through
+// tsx's CommonJS hook) for its experiment function.
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}

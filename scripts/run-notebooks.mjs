@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Execute every notebook in examples/notebooks/ top to bottom with the tslab kernel and fail
 // on any error: an "error" output or anything written to stderr (tslab reports both type
-// errors and exceptions there), or nbconvert failing (e.g. a cell timing out). Uses
+// errors and exceptions there), or nbconvert failing (e.g. a cell timing out); and, without
+// --update, on a committed notebook missing the outputs of a cell that has some when run. Uses
 // Debian's Jupyter (/usr/bin/jupyter, run by /usr/bin/python3; see scripts/ensure-jupyter.sh,
 // which `pnpm notebooks` runs first) and the built packages (packages/*/dist: `pnpm build`).
 //
@@ -58,6 +59,22 @@ function notebookErrors(notebook) {
         problems.push(`${where}: wrote to stderr: ${shown.join(" | ")}`);
       }
     }
+  });
+  return problems;
+}
+
+/**
+ * Cells whose fresh run printed or drew something but whose committed copy has no output: the
+ * notebook was committed without being run (the committed outputs are what readers see).
+ * Outputs that merely differ (timings, progress bars) are not compared.
+ */
+function missingOutputs(committed, executed) {
+  const problems = [];
+  executed.cells.forEach((cell, index) => {
+    if (cell.cell_type !== "code" || (cell.outputs ?? []).length === 0) return;
+    if ((committed.cells[index]?.outputs ?? []).length > 0) return;
+    const first = String(Array.isArray(cell.source) ? cell.source.join("") : cell.source).split("\n")[0].slice(0, 60);
+    problems.push(`cell ${index + 1} (${first}): has outputs when run but none committed; run \`node scripts/run-notebooks.mjs --update ${executed.name ?? ""}\` and commit`);
   });
   return problems;
 }
@@ -130,6 +147,10 @@ for (const name of chosen) {
   const notebook = existsSync(executed) ? JSON.parse(readFileSync(executed, "utf8")) : null;
   if (notebook) problems.push(...notebookErrors(notebook));
   else if (problems.length === 0) problems.push(`nbconvert wrote no ${executed}`);
+  if (notebook && !update) {
+    const committed = JSON.parse(readFileSync(join(notebookDir, name), "utf8"));
+    problems.push(...missingOutputs(committed, { ...notebook, name }));
+  }
   results.push({ name, seconds, problems });
   console.log(`${problems.length === 0 ? "ok  " : "FAIL"} ${name} (${seconds.toFixed(1)} s)`);
   for (const p of problems) console.log(`     ${p.replace(/\n/g, "\n     ")}`);

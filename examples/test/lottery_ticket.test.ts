@@ -29,7 +29,10 @@ describe("lottery tickets on MNIST (reduced: 4,000 training images, 2 rounds)", 
   it("rewound tickets beat random re-initialisation at the same sparsity", async () => {
     // Two aggressive rounds (70 % of each hidden layer, 50 % of the output layer per round) reach
     // about 9 % of the edges, where the paper's gap between tickets and random re-init is wide.
-    const { rounds } = await lotteryTicketExperiment({ rounds: 2, epochs: 2, hiddenRate: 0.7, outputRate: 0.5, mnist });
+    const trainedTickets: cnx.NeuralNetwork[] = [];
+    const { rounds } = await lotteryTicketExperiment({ rounds: 2, epochs: 2, hiddenRate: 0.7, outputRate: 0.5, mnist, onRound: (_r, net) => void trainedTickets.push(net) });
+    // onRound hands over each round's trained ticket (the notebook draws them).
+    expect(trainedTickets.map((n) => n.numEdges)).toEqual(rounds.map((r) => r.edges));
     expect(rounds.map((r) => r.edges)).toEqual([266200, expect.any(Number), expect.any(Number)]);
     expect(rounds[2]!.percentRemaining).toBeLessThan(10);
     expect(rounds[2]!.edgesPerLayer).toEqual([21168, 2700, 250]);

@@ -8,16 +8,9 @@ import { NeuralNetwork } from "../../src/network.js";
 import { loadFile, saveFile } from "../../src/node/files.js";
 import { NetworkFileError, UnregisteredActivationError } from "../../src/persistence/errors.js";
 import { save } from "../../src/persistence/save.js";
+import { readmeNetwork } from "../plasticity/testing/readme_network.js";
 
-const readme = () =>
-  new NeuralNetwork({
-    graph: { 0: [1, 2, 3], 1: [4], 2: [4, 5], 4: [6], 5: [7], 6: [8, 9], 7: [10], 8: [11], 9: [11], 10: [11] },
-    inputNeurons: [0],
-    outputNeurons: [3, 11],
-    hiddenActivation: nn.relu,
-    dropoutP: { 4: 0.25 },
-    key: random.key(3),
-  });
+const readme = () => readmeNetwork({ hiddenActivation: nn.relu, dropoutP: { 4: 0.25 }, key: random.key(3), dtype: "float32" });
 
 const leaves = (net: NeuralNetwork) => (tree.leaves(net) as Tensor[]).map((t) => Array.from(t.toTypedArray()));
 

@@ -3,17 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { nn, random } from "@connex/core";
-import { NeuralNetwork } from "../../src/network.js";
 import { show } from "../../src/node/show.js";
+import { readmeNetwork } from "../plasticity/testing/readme_network.js";
 
-const readme = () =>
-  new NeuralNetwork({
-    graph: { 0: [1, 2, 3], 1: [4], 2: [4, 5], 4: [6], 5: [7], 6: [8, 9], 7: [10], 8: [11], 9: [11], 10: [11] },
-    inputNeurons: [0],
-    outputNeurons: [3, 11],
-    hiddenActivation: nn.relu,
-    key: random.key(0),
-  });
+const readme = () => readmeNetwork({ hiddenActivation: nn.relu, key: random.key(0), dtype: "float32" });
 
 describe("show (connex/node)", () => {
   it("sends the drawing to a notebook display", () => {

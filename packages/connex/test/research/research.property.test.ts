@@ -10,6 +10,7 @@ import { randomDag } from "../testing/random_dag.js";
 import { constructedLike, identityTable, rebuildFromScratch, snapshot } from "../plasticity/testing/identity.js";
 import { changedSurvivors, untouchedBatches } from "../plasticity/testing/survival.js";
 import { scaled } from "./layered.js";
+import { greedyCapacity } from "./reference_regrowth.js";
 
 const caseArb = fc.record({
   seed: fc.integer({ min: 1, max: 1_000_000 }),
@@ -83,11 +84,8 @@ describe("prune, regrow and rewind on random DAGs (fast-check)", () => {
         // regrow
         if (pruned.numEdges < trained.numEdges) seen.pruned++;
         const snapPruned = snapshot(pruned);
-        const batch = new Map(pruned.inputNeurons.map((n) => [n, -1]));
-        pruned.topoBatches.forEach((ns, b) => ns.forEach((n) => batch.set(n, b)));
-        let available = 0;
-        for (const u of pruned.neurons) for (const v of pruned.neurons) if (batch.get(u)! < batch.get(v)! && !kept.has(`${String(u)}>${String(v)}`)) available++;
-        const count = Math.floor(c.growShare * available);
+        // any share of the edges the pruned DAG can still take (same-batch and backward ones included)
+        const count = Math.floor(c.growShare * greedyCapacity(pruned));
         const key = random.key(c.seed + 1);
         const grown = regrowConnections(pruned, count, { key });
         expect(snapshot(pruned)).toEqual(snapPruned);

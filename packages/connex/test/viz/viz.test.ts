@@ -5,16 +5,9 @@ import { MLP } from "../../src/mlp.js";
 import { NeuralNetwork } from "../../src/network.js";
 import { layoutNetwork } from "../../src/viz/layout.js";
 import { PALETTE, toSVG } from "../../src/viz/to_svg.js";
+import { readmeNetwork } from "../plasticity/testing/readme_network.js";
 
-const readme = () =>
-  new NeuralNetwork({
-    graph: { 0: [1, 2, 3], 1: [4], 2: [4, 5], 4: [6], 5: [7], 6: [8, 9], 7: [10], 8: [11], 9: [11], 10: [11] },
-    inputNeurons: [0],
-    outputNeurons: [3, 11],
-    hiddenActivation: nn.relu,
-    dropoutP: { 4: 0.5 },
-    key: random.key(0),
-  });
+const readme = () => readmeNetwork({ hiddenActivation: nn.relu, dropoutP: { 4: 0.5 }, key: random.key(0), dtype: "float32" });
 
 /** Checks that tags nest properly (a small well-formedness check, no XML parser needed). */
 function expectWellFormed(svg: string): void {

@@ -9,6 +9,7 @@ import { convertTo } from "../primitives/convert.js";
 import { erfP, geluTanhP, logisticP } from "../primitives/unary.js";
 import { asTensor } from "../np/asarray.js";
 import * as np from "../np/arithmetic.js";
+import { greater, lessEqual } from "../np/comparison.js";
 import { checkOptions } from "../arguments.js";
 
 function inexact(x: ArrayLike, op: string): Tensor {
@@ -22,7 +23,7 @@ function inexact(x: ArrayLike, op: string): Tensor {
  */
 export function relu(x: ArrayLike): Tensor {
   const t = asTensor(x, "relu");
-  return np.where(np.lessEqual(t, 0), 0, t);
+  return np.where(lessEqual(t, 0), 0, t);
 }
 
 /** Options of `gelu`. */
@@ -71,7 +72,7 @@ export function tanh(x: ArrayLike): Tensor {
  */
 export function softplus(x: ArrayLike): Tensor {
   const t = inexact(x, "softplus");
-  const positive = np.greater(t, 0);
+  const positive = greater(t, 0);
   const xPos = np.where(positive, t, 0);
   const xNeg = np.where(positive, 0, t);
   const upper = np.add(xPos, np.log1p(np.exp(np.negative(xPos))));

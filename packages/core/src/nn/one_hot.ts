@@ -13,7 +13,7 @@ import type { ArrayLike, Tensor } from "../tensor.js";
 import { convertTo } from "../primitives/convert.js";
 import { normalizeAxis } from "../primitives/shape.js";
 import { asTensor } from "../np/asarray.js";
-import { equal } from "../np/arithmetic.js";
+import { equal } from "../np/comparison.js";
 import { arange } from "../np/creation.js";
 import { expandDims, reshape } from "../np/shape.js";
 

@@ -7,6 +7,7 @@ import type { ArrayLike, Tensor } from "../tensor.js";
 import { convertTo } from "../primitives/convert.js";
 import { asTensor } from "../np/asarray.js";
 import * as np from "../np/arithmetic.js";
+import { isfinite } from "../np/comparison.js";
 import { max, sum } from "../np/reductions.js";
 import { reshape } from "../np/shape.js";
 import { axisAndOptions, type AxisArgument } from "../arguments.js";
@@ -74,7 +75,7 @@ export function logsumexp(x: ArrayLike, axisOrOptions?: AxisArgument | Logsumexp
   const axis = axisOf(options);
   const amax = max(t, { axis, keepdims: true });
   // A non-finite maximum (all -∞, or +∞) must not be subtracted: shift by 0 there instead.
-  const shift = np.stopGradient(np.where(np.isfinite(amax), amax, 0));
+  const shift = np.stopGradient(np.where(isfinite(amax), amax, 0));
   const total = sum(np.exp(np.subtract(t, shift)), { axis, keepdims: options.keepdims ?? false });
   return np.add(np.log(total), reshape(shift, total.shape));
 }

@@ -7,6 +7,8 @@ import "./methods.js";
 export { array, asTensor, astype, type ArrayData, type ArrayOptions } from "./asarray.js";
 export { broadcastShapes, broadcastTo, resultType } from "./broadcast.js";
 export * from "./arithmetic.js";
+export * from "./comparison.js";
+export * from "./logic.js";
 export * from "./creation.js";
 export * from "./reductions.js";
 export * from "./shape.js";

@@ -7,7 +7,8 @@ import { gatherP, scatterAddP, scatterP, takeShape } from "../primitives/gather.
 import { axisAndOptions, normalizeAxis } from "../arguments.js";
 import { sliceP } from "../primitives/slicing.js";
 import { array, asTensor } from "./asarray.js";
-import { add, less, maximum, minimum, multiply, where } from "./arithmetic.js";
+import { add, maximum, minimum, multiply, where } from "./arithmetic.js";
+import { less } from "./comparison.js";
 import { broadcastShapes, broadcastTo } from "./broadcast.js";
 import { reshape, type AxisOption } from "./shape.js";
 
