@@ -71,4 +71,28 @@ describe("matmul split across threads", () => {
       });
     });
   }
+
+  test("B read in place from a wider matrix: the NaNs past its columns never reach the result, on 1, 2 and 3 threads", () => {
+    // B is the first n columns of a k × (n + 5) matrix whose other columns are NaN: the kernels
+    // read B's rows in place, so the last panel's lanes past n see NaN (and the next row's values).
+    for (const [m, k, n] of [[37, 150, 45], [100, 784, 300], [9, 20, 3]] as const) {
+      const wide = values(k * (n + 5), 11, true) as Float32Array;
+      for (let p = 0; p < k; p++) for (let j = n; j < n + 5; j++) wide[p * (n + 5) + j] = Number.NaN;
+      const b: MatrixView = { data: wide, offset: 0, rowStride: n + 5, colStride: 1 };
+      const a = operand("row", m, k, 5, true);
+      const results = [1, 2, 3].map((threads) => {
+        setNumThreads(threads);
+        waitForThreads();
+        return product(true, a, b, m, k, n);
+      });
+      expect(results[0]!.every(Number.isFinite)).toBe(true);
+      expect(results[1]).toEqual(results[0]);
+      expect(results[2]).toEqual(results[0]);
+      for (const [i, j] of [[0, 0], [m - 1, n - 1], [m >> 1, n - 1]] as const) {
+        let ref = 0;
+        for (let p = 0; p < k; p++) ref += a.data[i * k + p]! * wide[p * (n + 5) + j]!;
+        expect(results[0]![i * n + j]).toBeCloseTo(ref, 3);
+      }
+    }
+  });
 });

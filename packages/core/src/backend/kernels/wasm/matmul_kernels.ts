@@ -6,8 +6,11 @@ import { encodeModule, FunctionBuilder, type MemoryImport } from "./module_encod
  *
  * A micro-kernel computes an `mr × NR` tile of `C = A · B` (overwriting it) for a run of
  * `blocks` tiles stacked vertically: `C[i0 + t·mr + r, j0 + c]` for `t < blocks`. Its operands:
- * - `B` as one packed panel: `k` rows of `NR` consecutive elements (`NR = vectors × lanes`,
- *   columns past `n` zero-padded), so every `B` load is a full vector at a constant offset;
+ * - `B` as one panel: `k` rows of `NR` consecutive elements (`NR = vectors × lanes`), rows
+ *   `bStride` bytes apart: either packed (`bStride = NR` elements, columns past `n`
+ *   zero-padded) or `B` itself read in place (`bStride` its row stride; columns past `n` then
+ *   hold whatever follows, and only ever reach output columns past `n`), so every `B` load is
+ *   a full vector;
  * - `A` read in place, in one of two layouts: `"rows"` (each row contiguous, rows `ars` bytes
  *   apart: `A` itself) or `"cols"` (each column contiguous, columns `acs` bytes apart: a
  *   transposed view such as `xᵀ` in `xᵀ · δ`). Each `A` element is loaded once and splatted
@@ -49,7 +52,7 @@ export function kernelName(layout: ALayout, rows: number): string {
 
 /**
  * The module binary with kernels `rows1..rows{mr}` and `cols1..cols{mr}` for one element type,
- * each `(a, aStride, b, c, crs, k, blocks) -> ()` with byte addresses and byte strides
+ * each `(a, aStride, b, bStride, c, crs, k, blocks) -> ()` with byte addresses and byte strides
  * (`aStride` is `ars` for `"rows"`, `acs` for `"cols"`).
  * Example: `new WebAssembly.Module(matmulModuleBytes(F32, { mr: 4, vectors: 2, unroll: 4 }, memoryImport))`.
  */
@@ -68,11 +71,11 @@ export function matmulModuleBytes(type: SimdFloat, shape: KernelShape, memory: M
 function kernel(type: SimdFloat, layout: ALayout, rows: number, shape: KernelShape): FunctionBuilder {
   const { vectors, unroll } = shape;
   const eb = type.bytes;
-  const nr = vectors * type.lanes;
   const f = new FunctionBuilder(kernelName(layout, rows));
   const a = f.param("i32");
   const aStride = f.param("i32");
   const b = f.param("i32");
+  const bStride = f.param("i32");
   const c = f.param("i32");
   const crs = f.param("i32");
   const k = f.param("i32");
@@ -99,7 +102,8 @@ function kernel(type: SimdFloat, layout: ALayout, rows: number, shape: KernelSha
   /** `steps` consecutive rank-1 updates `acc += A[:, p] ⊗ B[p, :]`, then the pointers advance. */
   const updates = (steps: number) => {
     for (let u = 0; u < steps; u++) {
-      for (let v = 0; v < vectors; v++) code.localGet(bPtr).v128Load((u * nr + v * type.lanes) * eb).localSet(bv[v]!);
+      for (let v = 0; v < vectors; v++) code.localGet(bPtr).v128Load(v * type.lanes * eb).localSet(bv[v]!);
+      addTo(bPtr, (c) => c.localGet(bStride));
       for (let r = 0; r < rows; r++) {
         if (layout === "rows") code.localGet(aPtr[r]!);
         else code.localGet(aPtr[0]!);
@@ -114,7 +118,6 @@ function kernel(type: SimdFloat, layout: ALayout, rows: number, shape: KernelSha
       if (layout === "cols") addTo(aPtr[0]!, (c) => c.localGet(aStride));
     }
     if (layout === "rows") for (let r = 0; r < rows; r++) addTo(aPtr[r]!, (c) => c.i32Const(steps * eb));
-    addTo(bPtr, (c) => c.i32Const(steps * nr * eb));
   };
 
   /** A counted loop: `count` iterations of `body` (skipped when zero). */

@@ -179,8 +179,11 @@ describe("matmulWasm", () => {
 describe("matmulModuleBytes", () => {
   const wasm = webAssembly!;
 
-  /** Runs one generated kernel directly on a row-major (or column-major) A and a packed B panel. */
-  function runKernel(type: SimdFloat, layout: ALayout, mr: number, vectors: number, unroll: number, blocks: number, k: number) {
+  /**
+   * Runs one generated kernel directly on a row-major (or column-major) A and a B panel whose
+   * rows are `bRow` elements apart (`nr`: packed; more: the first `nr` columns of a wider B read in place).
+   */
+  function runKernel(type: SimdFloat, layout: ALayout, mr: number, vectors: number, unroll: number, blocks: number, k: number, bRow = vectors * type.lanes) {
     const memory = new wasm.Memory({ initial: 4 });
     const bytes = matmulModuleBytes(type, { mr, vectors, unroll }, { module: "env", name: "memory", minPages: 1 });
     const instance = new wasm.Instance(new wasm.Module(bytes), { env: { memory } });
@@ -188,18 +191,18 @@ describe("matmulModuleBytes", () => {
     const m = blocks * mr;
     const view = type === F32 ? new Float32Array(memory.buffer) : new Float64Array(memory.buffer);
     const aVals = values(m * k, 3, "f32");
-    const bVals = values(k * nr, 4, "f32");
+    const bVals = values(k * bRow, 4, "f32");
     const bAt = m * k + 4;
-    const cAt = bAt + k * nr + 4;
+    const cAt = bAt + k * bRow + 4;
     // A: element (i, p) at i*k + p ("rows") or p*m + i ("cols").
     for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) view[layout === "rows" ? i * k + p : p * m + i] = aVals[i * k + p]!;
     view.set(bVals, bAt);
     const stride = (layout === "rows" ? k : m) * type.bytes;
-    (instance.exports[kernelName(layout, mr)] as (...args: number[]) => void)(0, stride, bAt * type.bytes, cAt * type.bytes, nr * type.bytes, k, blocks);
+    (instance.exports[kernelName(layout, mr)] as (...args: number[]) => void)(0, stride, bAt * type.bytes, bRow * type.bytes, cAt * type.bytes, nr * type.bytes, k, blocks);
     for (let i = 0; i < m; i++)
       for (let j = 0; j < nr; j++) {
         let s = 0;
-        for (let p = 0; p < k; p++) s += aVals[i * k + p]! * bVals[p * nr + j]!;
+        for (let p = 0; p < k; p++) s += aVals[i * k + p]! * bVals[p * bRow + j]!;
         expect(view[cAt + i * nr + j]).toBeCloseTo(s, 4);
       }
   }
@@ -213,6 +216,14 @@ describe("matmulModuleBytes", () => {
     ["f64", "rows", 1, 1, 4],
   ] as const)("%s %s kernel, %i rows x %i vectors, k unrolled %i, matches the product (k with and without remainder)", (type, layout, mr, vectors, unroll) => {
     for (const k of [0, 1, 7, 8, 13]) runKernel(type === "f32" ? F32 : F64, layout, mr, vectors, unroll, 3, k);
+  });
+
+  test.each([
+    ["f32", "rows", 4, 2, 1, 13],
+    ["f32", "cols", 4, 2, 1, 8 + 300],
+    ["f64", "rows", 4, 2, 1, 7],
+  ] as const)("%s %s kernel, %i rows x %i vectors, k unrolled %i: B read in place with rows %i elements apart", (type, layout, mr, vectors, unroll, bRow) => {
+    for (const k of [1, 5, 16]) runKernel(type === "f32" ? F32 : F64, layout, mr, vectors, unroll, 2, k, bRow);
   });
 
   test("rejects a tile that is not positive or an unroll that is not a power of two", () => {
