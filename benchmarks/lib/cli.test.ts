@@ -10,6 +10,10 @@ describe("parseFlags", () => {
     expect(parseFlags(["--quick", "--only", "dense, readme", "--only", "memory"])).toEqual({ quick: true, only: ["dense", "readme", "memory"], suiteChild: null });
   });
 
+  it("ignores the `--` that `pnpm bench -- --only ...` passes through (pnpm 12)", () => {
+    expect(parseFlags(["--", "--only", "mnist,threads"])).toEqual({ quick: false, only: ["mnist", "threads"], suiteChild: null });
+  });
+
   it("reads the internal --suite-child flag run.ts gives its children", () => {
     expect(parseFlags(["--suite-child", "readme", "--quick"])).toEqual({ quick: true, only: [], suiteChild: "readme" });
   });

@@ -19,7 +19,8 @@ export interface BenchFlags {
  */
 export function parseFlags(argv: readonly string[]): BenchFlags {
   const { values } = parseArgs({
-    args: [...argv],
+    // `pnpm bench -- --only x` passes the `--` separator through (pnpm 12); it separates nothing here.
+    args: argv.filter((a) => a !== "--"),
     options: { quick: { type: "boolean", default: false }, only: { type: "string", multiple: true, default: [] }, "suite-child": { type: "string" } },
     strict: true,
     allowPositionals: false,
