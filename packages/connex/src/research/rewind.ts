@@ -5,13 +5,14 @@
  * plasticity edits in between.
  */
 import type { Tensor } from "@connex/core";
-import { ConnexError, InvalidOptionError } from "../errors.js";
+import { ConnexError } from "../errors.js";
 import { NeuralNetwork } from "../network.js";
 import type { NeuronId } from "../neuron_id.js";
 import type { AttentionParameters, TopoBatchParameters } from "../parameters.js";
 import { readData, tensorFrom } from "../parameter_data.js";
 import type { BatchLayout, NetworkTopology } from "../topology.js";
 import { readWeightBlock, weightsFromBlock, type FloatData } from "./weights_access.js";
+import { checkNetwork } from "./options.js";
 
 /**
  * Two networks that cannot exchange parameters: another dtype (their values would change on
@@ -226,7 +227,7 @@ export function rewind(network: NeuralNetwork, earlier: NeuralNetwork): NeuralNe
   if (!(earlier instanceof NeuralNetwork)) {
     throw new IncompatibleNetworksError(`${OP}: earlier must be a NeuralNetwork, got ${earlier === null ? "null" : typeof earlier}`);
   }
-  if (!(network instanceof NeuralNetwork)) throw new InvalidOptionError(`${OP}: network must be a NeuralNetwork, got ${network === null ? "null" : typeof network}`);
+  checkNetwork(network, OP);
   if (network.structure.dtype !== earlier.structure.dtype) {
     throw new IncompatibleNetworksError(
       `${OP}: cannot rewind a ${network.structure.dtype} network to a ${earlier.structure.dtype} one (values would be rounded); convert one of them first`,

@@ -8,10 +8,9 @@
  */
 import { assertDType, isInteger, type DType } from "../dtype.js";
 import { DTypeError, ValueError } from "../errors.js";
-import { checkInteger, checkOptions } from "../arguments.js";
+import { checkInteger, checkOptions, normalizeAxis } from "../arguments.js";
 import type { ArrayLike, Tensor } from "../tensor.js";
 import { convertTo } from "../primitives/convert.js";
-import { normalizeAxis } from "../primitives/shape.js";
 import { asTensor } from "../np/asarray.js";
 import { equal } from "../np/comparison.js";
 import { arange } from "../np/creation.js";
@@ -49,7 +48,7 @@ export function oneHot(labels: ArrayLike | readonly number[], numClasses: number
   if (numClasses < 0) throw new ValueError(`${op}: numClasses must be a non-negative integer, got ${numClasses}`);
   checkOptions(op, options, OPTION_NAMES);
   const dtype = options.dtype === undefined ? "float32" : assertDType(options.dtype, op);
-  const axis = normalizeAxis(options.axis ?? -1, t.ndim + 1, op, t.shape);
+  const axis = normalizeAxis(op, options.axis ?? -1, t.ndim + 1, t.shape);
   // uint32 labels compare as uint32; int32 labels against int32 classes (negatives never match).
   const classes = arange(numClasses, { dtype: t.dtype });
   const classShape = new Array<number>(t.ndim + 1).fill(1);
