@@ -1,5 +1,6 @@
 import type { DType } from "./dtype.js";
 import type { ConcreteTensor, Tensor } from "./tensor.js";
+import type { SimdOp } from "./backend/kernels/wasm/elementwise_kernels.js";
 
 /** What a transformation knows of a value without running anything: shape, dtype, weak type. */
 export interface AbstractArray {
@@ -55,6 +56,13 @@ export interface Primitive<P = any> {
    * results are the same, bit for bit.
    */
   unfusedFor?(inputs: AbstractArray[], params: P): boolean;
+  /**
+   * Lowering fact for fused elementwise loops: the WebAssembly SIMD operation that computes
+   * exactly what `scalarKernel` computes for these operands (float32 values, bool masks), or
+   * `undefined` when there is none. A fused loop whose every operation has one runs in
+   * WebAssembly, split across threads; the results are the same bit for bit.
+   */
+  simdLowering?(inputs: AbstractArray[], params: P): SimdOp | undefined;
   /** Marks primitives whose outputs are never differentiable (comparisons, integer ops, random bits). */
   readonly nonDifferentiable?: boolean;
   /**

@@ -11,6 +11,7 @@ import type { Tensor } from "../tensor.js";
 import { bind1 } from "../trace.js";
 import { elementwise, kernelPerDType } from "../backend/kernels/fusion.js";
 import { truncatingDivide, wrappingMultiply } from "../backend/kernels/scalar.js";
+import type { SimdOp } from "../backend/kernels/wasm/elementwise_kernels.js";
 import { batchElementwise } from "./batching.js";
 import { binaryAbstractEval, elementwiseBatch, FLOAT, fullLike, NUMERIC, unaryAbstractEval } from "./elementwise.js";
 import { eq, select } from "../lax/compare.js";
@@ -52,15 +53,18 @@ export interface BinarySpec {
    * built). Omitted for piecewise-constant functions.
    */
   partials?: (x: Tensor, y: Tensor, out: Tensor) => [() => Tensor, () => Tensor];
+  /** The WebAssembly SIMD operation computing `kernel` exactly on float32 (see `Primitive.simdLowering`). */
+  simd?: SimdOp;
 }
 
 /** Define a binary elementwise primitive whose jvp and vjp are products with its partials. */
 export function defineBinary(spec: BinarySpec): Primitive {
-  const { name, dtypes, kernel, partials } = spec;
+  const { name, dtypes, kernel, partials, simd } = spec;
   const scalar = kernelPerDType(kernel);
   const prim: Primitive = definePrimitive({
     name,
     outputBuffers: "fresh",
+    ...(simd ? { simdLowering: () => simd } : {}),
     abstractEval: binaryAbstractEval(name, dtypes),
     scalarKernel: ([x]) => scalar(x!.dtype),
     impl([x, y]) {
@@ -94,6 +98,7 @@ export const addP: Primitive = definePrimitive({
   outputBuffers: "fresh",
   abstractEval: binaryAbstractEval("add", NUMERIC),
   scalarKernel: () => addScalar,
+  simdLowering: () => "add",
   impl([x, y]) {
     return [elementwise(addScalar, [x!, y!], x!.dtype, x!.weakType && y!.weakType)];
   },
@@ -114,6 +119,7 @@ export const subP: Primitive = definePrimitive({
   outputBuffers: "fresh",
   abstractEval: binaryAbstractEval("sub", NUMERIC),
   scalarKernel: () => subScalar,
+  simdLowering: () => "sub",
   impl([x, y]) {
     return [elementwise(subScalar, [x!, y!], x!.dtype, x!.weakType && y!.weakType)];
   },
@@ -135,6 +141,7 @@ export const mulP = defineBinary({
   name: "mul",
   dtypes: NUMERIC,
   kernel: (dtype) => (isInt(dtype) ? wrappingMultiply : (a, b) => a * b),
+  simd: "mul",
   partials: (x, y) => [() => y, () => x],
 });
 
@@ -146,6 +153,7 @@ export const divP = defineBinary({
   name: "div",
   dtypes: NUMERIC,
   kernel: (dtype) => (isInt(dtype) ? truncatingDivide : (a, b) => a / b),
+  simd: "div",
   partials: (x, y, out) => [() => bind1(divP, [fullLike(x, 1), y]), () => bind1(negP, [bind1(divP, [out, y])])],
 });
 
@@ -164,6 +172,7 @@ export const maxP = defineBinary({
   name: "max",
   dtypes: ["bool", ...NUMERIC],
   kernel: () => (a, b) => (Number.isNaN(a) || a > b ? a : b),
+  simd: "max",
   partials: (x, y, out) => [() => balancedWeight(x, out, y), () => balancedWeight(y, out, x)],
 });
 
@@ -172,6 +181,7 @@ export const minP = defineBinary({
   name: "min",
   dtypes: ["bool", ...NUMERIC],
   kernel: () => (a, b) => (Number.isNaN(a) || a < b ? a : b),
+  simd: "min",
   partials: (x, y, out) => [() => balancedWeight(x, out, y), () => balancedWeight(y, out, x)],
 });
 
@@ -194,6 +204,7 @@ export const negP: Primitive = definePrimitive({
   outputBuffers: "fresh",
   abstractEval: unaryAbstractEval("neg", NUMERIC),
   scalarKernel: () => negScalar,
+  simdLowering: () => "neg",
   impl([x]) {
     return [elementwise(negScalar, [x!], x!.dtype, x!.weakType)];
   },

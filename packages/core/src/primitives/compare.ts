@@ -4,12 +4,13 @@
  * unequal to everything, as IEEE.
  */
 import type { Primitive } from "../primitive.js";
+import type { SimdOp } from "../backend/kernels/wasm/elementwise_kernels.js";
 import { ALL_DTYPES, binaryAbstractEval, defineDiscreteElementwise } from "./elementwise.js";
 
 /** Define a comparison primitive from its scalar predicate. */
-function defineComparison(name: string, test: (a: number, b: number) => boolean): Primitive {
+function defineComparison(name: SimdOp, test: (a: number, b: number) => boolean): Primitive {
   const scalar = (a: number, b: number) => (test(a, b) ? 1 : 0);
-  return defineDiscreteElementwise(name, binaryAbstractEval(name, ALL_DTYPES, "bool"), () => scalar);
+  return defineDiscreteElementwise(name, binaryAbstractEval(name, ALL_DTYPES, "bool"), () => scalar, name);
 }
 
 /** `x == y` (lax.eq). */

@@ -4,6 +4,7 @@ import type { Tensor } from "../tensor.js";
 import { bind1 } from "../trace.js";
 import { elementwise, type ScalarKernel } from "../backend/kernels/fusion.js";
 import { mapUnary } from "../backend/kernels/strided.js";
+import type { SimdOp } from "../backend/kernels/wasm/elementwise_kernels.js";
 
 /** One stable scalar cast per target dtype (compiled kernels are cached by function identity). */
 const CASTS: Record<DType, ScalarKernel> = {
@@ -13,6 +14,9 @@ const CASTS: Record<DType, ScalarKernel> = {
   uint32: (v) => castScalar(v, "uint32"),
   bool: (v) => castScalar(v, "bool"),
 };
+
+/** The casts the WebAssembly SIMD backend computes exactly (see `Primitive.simdLowering`). */
+const SIMD_CASTS: Partial<Record<string, SimdOp>> = { "bool>float32": "bool_to_f32", "float32>bool": "f32_to_bool", "float32>float32": "copy", "bool>bool": "copy" };
 
 export interface ConvertParams {
   newDtype: DType;
@@ -27,6 +31,7 @@ export const convertElementTypeP: Primitive<ConvertParams> = definePrimitive<Con
     return [{ shape: x!.shape.slice(), dtype: newDtype, weakType }];
   },
   scalarKernel: (_x, { newDtype }) => CASTS[newDtype],
+  simdLowering: ([x], { newDtype }) => SIMD_CASTS[`${x!.dtype}>${newDtype}`],
   impl([x], { newDtype, weakType }) {
     // A weak float scalar keeps its exact JS value in a float64 cell: converting it to float64
     // must read that exact value, not round it to float32 first (compiled kernels round float32 operands as they load).

@@ -7,6 +7,7 @@ import type { DType } from "../dtype.js";
 import { DTypeError, ShapeError } from "../errors.js";
 import { definePrimitive, type AbstractArray, type BatchDim, type Primitive } from "../primitive.js";
 import { elementwise, type ScalarKernel } from "../backend/kernels/fusion.js";
+import type { SimdOp } from "../backend/kernels/wasm/elementwise_kernels.js";
 import { ConcreteTensor, type Tensor } from "../tensor.js";
 import { bind1 } from "../trace.js";
 import { batchElementwise } from "./batching.js";
@@ -85,10 +86,12 @@ export function defineDiscreteElementwise(
   name: string,
   abstractEval: (inputs: AbstractArray[]) => AbstractArray[],
   kernel: (inputs: readonly AbstractArray[]) => ScalarKernel,
+  simd?: SimdOp,
 ): Primitive {
   const prim: Primitive = definePrimitive({
     name,
     outputBuffers: "fresh",
+    ...(simd ? { simdLowering: () => simd } : {}),
     nonDifferentiable: true,
     abstractEval,
     scalarKernel: (inputs) => kernel(inputs),

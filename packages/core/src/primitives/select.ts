@@ -42,6 +42,7 @@ export const selectP: Primitive = definePrimitive({
     return [{ shape: onTrue!.shape.slice(), dtype: onTrue!.dtype, weakType: onTrue!.weakType && onFalse!.weakType }];
   },
   scalarKernel: () => selectScalar,
+  simdLowering: () => "select",
   impl([pred, onTrue, onFalse]) {
     const weak = onTrue!.weakType && onFalse!.weakType;
     return [elementwise(selectScalar, [pred!, onTrue!, onFalse!], onTrue!.dtype, weak)];

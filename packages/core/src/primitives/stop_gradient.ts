@@ -14,6 +14,7 @@ export const stopGradientP: Primitive = definePrimitive({
   outputBuffers: "view",
   abstractEval: unaryAbstractEval("stop_gradient", ALL_DTYPES),
   scalarKernel: () => identityScalar,
+  simdLowering: () => "copy",
   impl([x]) {
     return [x!];
   },

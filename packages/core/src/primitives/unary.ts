@@ -12,6 +12,7 @@ import { geluF32Wasm, wasmGeluAvailable } from "../backend/kernels/wasm/gelu_was
 import { bind1 } from "../trace.js";
 import { erf, erfinvFloat32, erfinvFloat64 } from "../backend/kernels/erf.js";
 import { elementwise, kernelPerDType } from "../backend/kernels/fusion.js";
+import type { SimdOp } from "../backend/kernels/wasm/elementwise_kernels.js";
 
 const logicalNot = (v: number) => (v ? 0 : 1);
 const bitwiseNot = (v: number) => ~v;
@@ -39,11 +40,13 @@ interface UnarySpec {
    * it takes (`null` otherwise); jit leaves such equations unfused (see `Primitive.unfusedFor`).
    */
   arrayKernel?: { applies: (x: AbstractArray) => boolean; run: (x: ConcreteTensor) => ConcreteTensor };
+  /** The WebAssembly SIMD operation computing `kernel` exactly on float32 (see `Primitive.simdLowering`). */
+  simd?: SimdOp;
 }
 
 /** Define a unary elementwise primitive from its spec (see `UnarySpec`). */
 function defineUnary(spec: UnarySpec): Primitive {
-  const { name, dtypes, kernel, derivative, linear, arrayKernel } = spec;
+  const { name, dtypes, kernel, derivative, linear, arrayKernel, simd } = spec;
   const tangentOf = (x: Tensor, out: Tensor, t: Tensor | null): Tensor | null => {
     if (!t || !isFloat(x.dtype)) return null;
     if (linear) return linear(t);
@@ -57,6 +60,7 @@ function defineUnary(spec: UnarySpec): Primitive {
     outputBuffers: "fresh",
     abstractEval: unaryAbstractEval(name, dtypes),
     scalarKernel: ([x]) => scalar(x!.dtype),
+    ...(simd ? { simdLowering: () => simd } : {}),
     ...(arrayKernel ? { unfusedFor: ([x]: AbstractArray[]) => arrayKernel.applies(x!) } : {}),
     impl([x]) {
       if (arrayKernel?.applies(x!)) return [arrayKernel.run(x!)];
@@ -88,6 +92,7 @@ export const absP = defineUnary({
   name: "abs",
   dtypes: NUMERIC,
   kernel: same(Math.abs),
+  simd: "abs",
   derivative: (x) => select(ge(x, fullLike(x, 0)), one(x), fullLike(x, -1)),
 });
 
@@ -127,6 +132,7 @@ export const sqrtP = defineUnary({
   name: "sqrt",
   dtypes: FLOAT,
   kernel: same(Math.sqrt),
+  simd: "sqrt",
   derivative: (x, out) => div(half(x), out),
 });
 
@@ -249,8 +255,11 @@ export const erfInvP = defineUnary({
 });
 
 /** Logical not for bool, bitwise not for integers (lax.bitwise_not / lax.not); no derivative. */
-export const notP: Primitive = defineDiscreteElementwise("not", unaryAbstractEval("not", INTEGER_OR_BOOL), ([x]) =>
-  x!.dtype === "bool" ? logicalNot : bitwiseNot,
+export const notP: Primitive = defineDiscreteElementwise(
+  "not",
+  unaryAbstractEval("not", INTEGER_OR_BOOL),
+  ([x]) => (x!.dtype === "bool" ? logicalNot : bitwiseNot),
+  "not",
 );
 
 /** True where x is neither infinite nor NaN (lax.is_finite); float operands, bool result. */

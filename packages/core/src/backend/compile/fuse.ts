@@ -88,7 +88,8 @@ export function fuse(jaxpr: Jaxpr): Step[] {
     g.eqns.forEach((e, k) => {
       const args = e.inputs.map((a) => (a.kind === "var" && g.produced.has(a.v.id) ? opReg.get(a.v.id)! : regOf.get(a.kind === "var" ? a.v.id : a.value)!));
       const inAvals = e.inputs.map((a) => (a.kind === "var" ? a.v.aval : a.value));
-      ops.push({ kernel: e.prim.scalarKernel!(inAvals, e.params), args, dtype: e.outputs[0]!.aval.dtype });
+      const simd = e.prim.simdLowering?.(inAvals, e.params);
+      ops.push({ kernel: e.prim.scalarKernel!(inAvals, e.params), args, dtype: e.outputs[0]!.aval.dtype, ...(simd ? { simd } : {}) });
       opReg.set(e.outputs[0]!.id, numIn + k);
     });
     const outputs = g.eqns

@@ -11,6 +11,8 @@ import { type DType, type TypedArray } from "../../dtype.js";
 import { allocate } from "../buffers.js";
 import { ConcreteTensor } from "../../tensor.js";
 import { contiguousStrides } from "./layout.js";
+import type { SimdOp } from "./wasm/elementwise_kernels.js";
+import { runSimd, simdRunnable, type SimdProgram } from "./wasm/elementwise_wasm.js";
 
 /** The scalar function of an elementwise operation: input elements in, one output element out. */
 export type ScalarKernel = (...args: number[]) => number;
@@ -23,6 +25,8 @@ export interface FusedOp {
   readonly args: readonly number[];
   /** The dtype the result is rounded or wrapped to. */
   readonly dtype: DType;
+  /** The WebAssembly SIMD operation computing exactly what `kernel` does, when there is one (see `Primitive.simdLowering`). */
+  readonly simd?: SimdOp;
 }
 
 /** A chain of elementwise operations over one element: the unit `fusedKernel` compiles. */
@@ -174,7 +178,7 @@ function generateFlat(program: FusedProgram, scalars: number): Compiled {
 const cache = new Map<string, CompiledProgram>();
 
 function programKey(program: FusedProgram, kernelIds: number[]): string {
-  return `${program.inputs.join(",")}|${program.ops.map((o, k) => `${kernelIds[k]}:${o.args.join(".")}:${o.dtype}`).join(";")}|${program.outputs.join(",")}`;
+  return `${program.inputs.join(",")}|${program.ops.map((o, k) => `${kernelIds[k]}:${o.simd ?? ""}:${o.args.join(".")}:${o.dtype}`).join(";")}|${program.outputs.join(",")}`;
 }
 
 const kernelIdOf = new WeakMap<ScalarKernel, number>();
@@ -218,6 +222,8 @@ interface CompiledProgram {
   readonly flat: Map<number, Compiled>;
   /** Strided loops by rank, loop order and scalar inputs (key `"rank:order:scalarMask"`). */
   readonly byRank: Map<string, Compiled>;
+  /** The program for the WebAssembly SIMD backend, when every operation has a lowering there. */
+  readonly simd: SimdProgram | null;
 }
 
 const NO_STRIDES: readonly (readonly number[])[] = [];
@@ -225,8 +231,17 @@ const NO_STRIDES: readonly (readonly number[])[] = [];
 /** Inputs a program may have for its broadcast scalars to be tracked in a 31-bit mask. */
 const MAX_MASKED_INPUTS = 30;
 
+/** Elements from which a program with a SIMD lowering runs in WebAssembly (see `benchmarks/README.md`). */
+export const SIMD_MIN_SIZE = 2048;
+
+function simdProgramOf(program: FusedProgram): SimdProgram | null {
+  if (!program.ops.every((o) => o.simd !== undefined)) return null;
+  const simd: SimdProgram = { inputs: program.inputs, steps: program.ops.map((o) => ({ op: o.simd!, args: o.args, dtype: o.dtype })), outputs: program.outputs };
+  return simdRunnable(simd) ? simd : null;
+}
+
 function compileProgram(program: FusedProgram): CompiledProgram {
-  return { program, kernels: program.ops.map((o) => o.kernel), flat: new Map(), byRank: new Map() };
+  return { program, kernels: program.ops.map((o) => o.kernel), flat: new Map(), byRank: new Map(), simd: simdProgramOf(program) };
 }
 
 function runCompiled(
@@ -257,7 +272,9 @@ function runCompiled(
       if (x.stride.every((st) => st === 0)) scalars |= 1 << i;
       else if (!x.isContiguous) allFlat = false;
     }
-    if (allFlat) {
+    if (allFlat && c.simd !== null && size >= SIMD_MIN_SIZE && runSimd(c.simd, inputs.map((x) => x.nd), scalars, size, outs)) {
+      // Done in WebAssembly, bit for bit what the loops below compute.
+    } else if (allFlat) {
       let fn = c.flat.get(scalars);
       if (!fn) c.flat.set(scalars, (fn = generateFlat(c.program, scalars)));
       fn(c.kernels, data, NO_STRIDES, offsets, [size], outs);

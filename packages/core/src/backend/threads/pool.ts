@@ -100,7 +100,7 @@ function resize(p: Pool, threads: number): void {
     const slot = new Int32Array(new SharedArrayBuffer(SLOT.WORDS * 4));
     const names = [...groupNames(rt.ids)];
     try {
-      const stop = spawn!({ memory: rt.memory, job: p.job.buffer, slot: slot.buffer, bytes: rt.bytes, names });
+      const stop = spawn!({ memory: rt.memory, job: p.job.buffer, slot: slot.buffer, modules: rt.modules, names });
       p.workers.push({ slot, stop });
     } catch (err) {
       debugLog(`a kernel worker could not start (${(err as Error).message}): using ${p.workers.length + 1} thread(s)`);

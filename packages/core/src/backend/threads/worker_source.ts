@@ -42,8 +42,8 @@ const GEN = ${JOB.GEN}, NEXT = ${JOB.NEXT}, CHUNKS = ${JOB.CHUNKS}, ACTIVE = ${J
 const READY = ${SLOT.READY}, QUIT = ${SLOT.QUIT}, RECORD = ${RECORD}, SPIN = ${SPIN_LOADS};
 function run(init) {
   const fns = [];
-  for (let i = 0; i < init.bytes.length; i++) {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(init.bytes[i]), { env: { memory: init.memory } });
+  for (let i = 0; i < init.modules.length; i++) {
+    const instance = new WebAssembly.Instance(init.modules[i], { env: { memory: init.memory } });
     for (const name of init.names[i]) fns.push(instance.exports[name]);
   }
   const j = new Int32Array(init.job);

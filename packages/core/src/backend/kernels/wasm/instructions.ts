@@ -32,6 +32,7 @@ const OP = {
   i32LtS: 0x48,
   i32LtU: 0x49,
   i32GtS: 0x4a,
+  i32LeS: 0x4c,
   i32GeS: 0x4e,
   i32Add: 0x6a,
   i32Sub: 0x6b,
@@ -75,6 +76,31 @@ const SIMD = {
   f64x2Min: 0xf4,
   f64x2Max: 0xf5,
   i32x4TruncSatF64x2SZero: 0xfc,
+  i32x4Splat: 0x11,
+  f32x4Eq: 0x41,
+  f32x4Ne: 0x42,
+  f32x4Lt: 0x43,
+  f32x4Gt: 0x44,
+  f32x4Le: 0x45,
+  f32x4Ge: 0x46,
+  v128Not: 0x4d,
+  v128And: 0x4e,
+  v128Or: 0x50,
+  v128Xor: 0x51,
+  v128Bitselect: 0x52,
+  v128Store32Lane: 0x5a,
+  v128Load32Zero: 0x5c,
+  i8x16NarrowI16x8U: 0x66,
+  i16x8NarrowI32x4U: 0x86,
+  i16x8ExtendLowI8x16U: 0x89,
+  i32x4Neg: 0xa1,
+  i32x4ExtendLowI16x8U: 0xa9,
+  f32x4Abs: 0xe0,
+  f32x4Neg: 0xe1,
+  f32x4Sqrt: 0xe3,
+  f32x4Div: 0xe7,
+  i16x8ExtendHighI8x16U: 0x8a,
+  i32x4ExtendHighI16x8U: 0xaa,
 } as const;
 
 /** The block type of a block/loop/if that takes and leaves nothing on the stack. */
@@ -194,6 +220,9 @@ export class Instructions {
   }
   i32GtS(): this {
     return this.op(OP.i32GtS);
+  }
+  i32LeS(): this {
+    return this.op(OP.i32LeS);
   }
   i32GeS(): this {
     return this.op(OP.i32GeS);
@@ -324,5 +353,95 @@ export class Instructions {
   }
   f64x2Mul(): this {
     return this.simd(SIMD.f64x2Mul);
+  }
+  /** Loads 32 bits into lane 0 of a vector, zeroing the other lanes. */
+  v128Load32Zero(offset = 0): this {
+    return this.simd(SIMD.v128Load32Zero, Instructions.memarg(2, offset));
+  }
+  /** Stores 32-bit lane `lane` of the vector. */
+  v128Store32Lane(lane: number, offset = 0): this {
+    return this.simd(SIMD.v128Store32Lane, [...Instructions.memarg(2, offset), lane]);
+  }
+  i32x4Splat(): this {
+    return this.simd(SIMD.i32x4Splat);
+  }
+  /** Lane-wise `a == b`: all ones where true (false where either is NaN). */
+  f32x4Eq(): this {
+    return this.simd(SIMD.f32x4Eq);
+  }
+  /** Lane-wise `a != b`: all ones where true (true where either is NaN). */
+  f32x4Ne(): this {
+    return this.simd(SIMD.f32x4Ne);
+  }
+  f32x4Lt(): this {
+    return this.simd(SIMD.f32x4Lt);
+  }
+  f32x4Gt(): this {
+    return this.simd(SIMD.f32x4Gt);
+  }
+  f32x4Le(): this {
+    return this.simd(SIMD.f32x4Le);
+  }
+  f32x4Ge(): this {
+    return this.simd(SIMD.f32x4Ge);
+  }
+  v128Not(): this {
+    return this.simd(SIMD.v128Not);
+  }
+  v128And(): this {
+    return this.simd(SIMD.v128And);
+  }
+  v128Or(): this {
+    return this.simd(SIMD.v128Or);
+  }
+  v128Xor(): this {
+    return this.simd(SIMD.v128Xor);
+  }
+  /** `(a & mask) | (b & ~mask)` with the stack holding a, b, mask. */
+  v128Bitselect(): this {
+    return this.simd(SIMD.v128Bitselect);
+  }
+  /** Saturating narrow of two i16x8 vectors to unsigned bytes (a's lanes first). */
+  i8x16NarrowI16x8U(): this {
+    return this.simd(SIMD.i8x16NarrowI16x8U);
+  }
+  /** Saturating narrow of two i32x4 vectors to unsigned 16-bit lanes (a's lanes first). */
+  i16x8NarrowI32x4U(): this {
+    return this.simd(SIMD.i16x8NarrowI32x4U);
+  }
+  /** The low eight bytes zero-extended to 16-bit lanes. */
+  i16x8ExtendLowI8x16U(): this {
+    return this.simd(SIMD.i16x8ExtendLowI8x16U);
+  }
+  /** The low four 16-bit lanes zero-extended to 32-bit lanes. */
+  i32x4ExtendLowI16x8U(): this {
+    return this.simd(SIMD.i32x4ExtendLowI16x8U);
+  }
+  i32x4Neg(): this {
+    return this.simd(SIMD.i32x4Neg);
+  }
+  /** Lane-wise absolute value (clears the sign bit). */
+  f32x4Abs(): this {
+    return this.simd(SIMD.f32x4Abs);
+  }
+  /** Lane-wise negation (flips the sign bit). */
+  f32x4Neg(): this {
+    return this.simd(SIMD.f32x4Neg);
+  }
+  /** Lane-wise square root, correctly rounded. */
+  f32x4Sqrt(): this {
+    return this.simd(SIMD.f32x4Sqrt);
+  }
+  /** Lane-wise division, correctly rounded. */
+  f32x4Div(): this {
+    return this.simd(SIMD.f32x4Div);
+  }
+  /** The high eight bytes zero-extended to 16-bit lanes. */
+  i16x8ExtendHighI8x16U(): this {
+    return this.simd(SIMD.i16x8ExtendHighI8x16U);
+  }
+  /** The high four 16-bit lanes zero-extended to 32-bit lanes. */
+  i32x4ExtendHighI16x8U(): this {
+    return this.simd(SIMD.i32x4ExtendHighI16x8U);
   }
 }

@@ -1,0 +1,250 @@
+import type { DType, TypedArray } from "../../../dtype.js";
+import { ensureMemory, kernelId, kernelRuntime, registerKernelModule } from "../../threads/kernel_memory.js";
+import { availableThreads, Job, runJob } from "../../threads/pool.js";
+import { MAX_CALLS } from "../../threads/worker_source.js";
+import { ELEMENTWISE_EXPORTS, elementwiseModuleBytes, SIMD_ARITY, SIMD_UNROLL, type SimdOp } from "./elementwise_kernels.js";
+
+/**
+ * Fused elementwise programs over float32 and bool run in WebAssembly SIMD (the operations of
+ * `elementwise_kernels.ts`), split across the worker pool's threads.
+ *
+ * The operands are copied into the kernel memory, the program runs tile by tile (a tile is
+ * {@link TILE} elements: every intermediate of a tile stays in the first-level cache, and one
+ * pass over the data does the whole program), and the outputs are copied out. Each thread
+ * takes whole tiles, and an element's value does not depend on which thread or tile computes
+ * it, so results are the same bit for bit at every thread count, and the same as the
+ * generated JavaScript loops (see `elementwise_kernels.ts`).
+ */
+
+registerKernelModule("elementwise", elementwiseModuleBytes, ELEMENTWISE_EXPORTS);
+
+/** Elements per tile: one float32 register of a tile is 4 KiB. */
+const TILE = 1024;
+
+/** One operation of a SIMD program: `op` over registers `args`, result in the next register. */
+export interface SimdStep {
+  readonly op: SimdOp;
+  readonly args: readonly number[];
+  readonly dtype: DType;
+}
+
+/** A fused program as the SIMD backend runs it (registers as in `fusion.ts`'s `FusedProgram`). */
+export interface SimdProgram {
+  readonly inputs: readonly DType[];
+  readonly steps: readonly SimdStep[];
+  readonly outputs: readonly number[];
+}
+
+/** Which dtypes each operation takes and gives (registers hold float32 values or bool masks). */
+function typesOk(step: SimdStep, types: readonly DType[]): boolean {
+  const [x, y, z] = step.args.map((a) => types[a]);
+  switch (step.op) {
+    case "eq":
+    case "ne":
+    case "lt":
+    case "le":
+    case "gt":
+    case "ge":
+      return x === "float32" && y === "float32" && step.dtype === "bool";
+    case "and":
+    case "or":
+    case "xor":
+      return x === "bool" && y === "bool" && step.dtype === "bool";
+    case "not":
+      return x === "bool" && step.dtype === "bool";
+    case "copy":
+      return x === step.dtype;
+    case "bool_to_f32":
+      return x === "bool" && step.dtype === "float32";
+    case "f32_to_bool":
+      return x === "float32" && step.dtype === "bool";
+    case "select":
+      return x === "bool" && y === step.dtype && z === step.dtype;
+    default:
+      return step.args.every((a) => types[a] === "float32") && step.dtype === "float32";
+  }
+}
+
+/**
+ * Whether the SIMD backend can run this program: float32 and bool registers only, and every
+ * operation's operand types what its kernel takes.
+ * Example: `simdRunnable({ inputs: ["float32"], steps: [{ op: "neg", args: [0], dtype: "float32" }], outputs: [1] })` is `true`.
+ */
+export function simdRunnable(program: SimdProgram): boolean {
+  const types: DType[] = [...program.inputs];
+  if (program.inputs.some((t) => t !== "float32" && t !== "bool")) return false;
+  for (const step of program.steps) {
+    if (step.args.length !== SIMD_ARITY[step.op] || !typesOk(step, types)) return false;
+    types.push(step.dtype);
+  }
+  return true;
+}
+
+/** Whether the SIMD kernels exist in this engine (WebAssembly SIMD128). */
+export function wasmElementwiseAvailable(): boolean {
+  return kernelRuntime() !== null;
+}
+
+/** A program laid out for one size and input pattern: memory addresses and the job that runs it. */
+interface Layout {
+  /** Byte address of each input's copy (its scalar cell when broadcast). */
+  inAt: number[];
+  /** Byte address of each output. */
+  outAt: number[];
+  /** Bytes the layout needs. */
+  bytes: number;
+  job: Job;
+}
+
+const layouts = new WeakMap<SimdProgram, Map<string, Layout>>();
+
+const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
+/** Elements a kernel call covers at once (it rounds its count up to this). */
+const GROUP = 4 * SIMD_UNROLL;
+/** Bytes after each array that a rounded-up last group may read or write. */
+const SLACK = 4 * GROUP;
+const bytesOf = (dtype: DType) => (dtype === "bool" ? 1 : 4);
+
+/** Where a register lives during a tile: a stream (an input or output array, advancing with the tile) or a scratch slot. */
+type Home = { kind: "stream"; at: number; step: number } | { kind: "slot"; slot: number };
+
+function layout(program: SimdProgram, scalars: number, size: number, chunks: number): Layout {
+  const nIn = program.inputs.length;
+  const isScalar = (m: number) => m < nIn && (scalars & (1 << m)) !== 0;
+  const types = [...program.inputs, ...program.steps.map((s) => s.dtype)];
+  // Addresses: scalar cells, then the inputs and outputs (each padded so a tile's last vector
+  // may run past the end), then each chunk's scratch slots.
+  let at = 16 * nIn;
+  const inAt = program.inputs.map((t, m) => {
+    if (isScalar(m)) return 16 * m;
+    const a = at;
+    at += align16(size * bytesOf(t)) + SLACK;
+    return a;
+  });
+  const outAt = program.outputs.map((r) => {
+    const a = at;
+    at += align16(size * bytesOf(types[r]!)) + SLACK;
+    return a;
+  });
+
+  // Homes: float32 outputs are written in place; everything else gets a slot, freed after its
+  // last reader (an operation may write the slot of an operand it reads last: kernels read a
+  // vector's operands before storing it).
+  const homes = new Map<number, Home>();
+  program.outputs.forEach((r, q) => {
+    if (r >= nIn && types[r] === "float32" && !homes.has(r)) homes.set(r, { kind: "stream", at: outAt[q]!, step: 4 });
+  });
+  const lastUse = new Map<number, number>();
+  program.steps.forEach((s, k) => s.args.forEach((a) => lastUse.set(a, k)));
+  program.outputs.forEach((r) => lastUse.set(r, program.steps.length));
+  const free: number[] = [];
+  let slots = 0;
+  const take = () => free.pop() ?? slots++;
+  const release = (r: number, k: number) => {
+    const h = homes.get(r);
+    if (h?.kind === "slot" && lastUse.get(r) === k && !isScalar(r)) free.push(h.slot);
+  };
+  for (let m = 0; m < nIn; m++) {
+    if (isScalar(m) || types[m] === "bool") homes.set(m, { kind: "slot", slot: take() });
+    else homes.set(m, { kind: "stream", at: inAt[m]!, step: 4 });
+  }
+  program.steps.forEach((s, k) => {
+    for (const a of new Set(s.args)) release(a, k);
+    const r = nIn + k;
+    if (!homes.has(r)) homes.set(r, { kind: "slot", slot: take() });
+  });
+  const scratchAt = at;
+  const chunkBytes = slots * TILE * 4;
+
+  const ids = Object.fromEntries(ELEMENTWISE_EXPORTS.map((name) => [name, kernelId("elementwise", name)])) as Record<string, number>;
+  const boolInputs = program.inputs.flatMap((t, m) => (t === "bool" && !isScalar(m) ? [m] : []));
+  const copies = program.outputs.flatMap((r, q) => (homes.get(r)!.kind === "stream" && (homes.get(r) as { at: number }).at === outAt[q] ? [] : [q]));
+  const tiles = Math.ceil(size / TILE);
+  const job = new Job();
+  for (let c = 0; c < chunks; c++) {
+    const t0 = Math.floor((tiles * c) / chunks);
+    const t1 = Math.floor((tiles * (c + 1)) / chunks);
+    if (t1 === t0) continue;
+    job.chunk();
+    const scratch = scratchAt + c * chunkBytes;
+    const addr = (r: number, e: number) => {
+      const h = homes.get(r)!;
+      return h.kind === "stream" ? h.at + e * h.step : scratch + h.slot * TILE * 4;
+    };
+    for (let m = 0; m < nIn; m++) if (isScalar(m)) job.call(ids["splat"]!, addr(m, 0), inAt[m]!, TILE / 4);
+    for (let t = t0; t < t1; t++) {
+      const e = t * TILE;
+      const vectors = Math.ceil(Math.min(TILE, size - e) / GROUP) * SIMD_UNROLL;
+      for (const m of boolInputs) job.call(ids["load_bool"]!, addr(m, e), inAt[m]! + e, vectors);
+      program.steps.forEach((s, k) => {
+        const a = s.args.map((r) => addr(r, e));
+        job.call(ids[s.op]!, addr(nIn + k, e), a[0] ?? 0, a[1] ?? 0, a[2] ?? 0, vectors);
+      });
+      for (const q of copies) {
+        const r = program.outputs[q]!;
+        if (types[r] === "bool") job.call(ids["store_bool"]!, outAt[q]! + e, addr(r, e), vectors);
+        else job.call(ids["copy"]!, outAt[q]! + e * 4, addr(r, e), 0, 0, vectors);
+      }
+    }
+  }
+  return { inAt, outAt, bytes: scratchAt + chunks * chunkBytes, job };
+}
+
+/** Calls per tile of a program with these scalar inputs (an upper bound on the job's size). */
+function callsPerTile(program: SimdProgram): number {
+  return program.inputs.length + program.steps.length + program.outputs.length;
+}
+
+/** Elements from which a program is split across threads (see `benchmarks/README.md`). */
+export const SIMD_PARALLEL_MIN = 1 << 15;
+
+/** Typed views of the kernel memory, recreated when it grows. */
+let views: { buffer: ArrayBufferLike; f32: Float32Array; u8: Uint8Array; i32: Int32Array } | null = null;
+
+function viewsOf(buffer: ArrayBufferLike) {
+  if (views?.buffer !== buffer) views = { buffer, f32: new Float32Array(buffer), u8: new Uint8Array(buffer), i32: new Int32Array(buffer) };
+  return views;
+}
+
+/** One operand of {@link runSimd}: its storage, where its elements start, and whether it is one broadcast scalar. */
+export interface SimdOperand {
+  readonly data: TypedArray;
+  readonly offset: number;
+}
+
+/**
+ * Runs `program` over `size` elements: `inputs[m]` contiguous from its offset, or (bit `m` of
+ * `scalars` set) one value broadcast; fills `outs` (one typed array per output, of the output's
+ * dtype). Returns `false`, leaving `outs` untouched, when the program is too large for one job.
+ * Example: `runSimd(program, [{ data: a, offset: 0 }], 0, a.length, [out])`.
+ */
+export function runSimd(program: SimdProgram, inputs: readonly SimdOperand[], scalars: number, size: number, outs: readonly TypedArray[]): boolean {
+  const rt = kernelRuntime();
+  if (rt === null || size === 0) return false;
+  const tiles = Math.ceil(size / TILE);
+  if (tiles * callsPerTile(program) > MAX_CALLS) return false;
+  const threads = size >= SIMD_PARALLEL_MIN ? availableThreads() : 1;
+  const chunks = Math.min(threads, tiles);
+  let byKey = layouts.get(program);
+  if (!byKey) layouts.set(program, (byKey = new Map()));
+  const key = `${scalars}:${size}:${chunks}`;
+  let plan = byKey.get(key);
+  if (!plan) byKey.set(key, (plan = layout(program, scalars, size, chunks)));
+  const v = viewsOf(ensureMemory(rt, plan.bytes));
+  inputs.forEach((x, m) => {
+    const at = plan.inAt[m]!;
+    const bool = program.inputs[m] === "bool";
+    if ((scalars & (1 << m)) !== 0) {
+      if (bool) v.i32[at >> 2] = x.data[x.offset] !== 0 ? -1 : 0;
+      else v.f32[at >> 2] = x.data[x.offset]!;
+    } else if (bool) v.u8.set(x.data.subarray(x.offset, x.offset + size), at);
+    else v.f32.set(x.data.subarray(x.offset, x.offset + size), at >> 2);
+  });
+  runJob(plan.job);
+  outs.forEach((o, q) => {
+    const at = plan.outAt[q]!;
+    if (o instanceof Uint8Array) o.set(v.u8.subarray(at, at + size));
+    else o.set(v.f32.subarray(at >> 2, (at >> 2) + size));
+  });
+  return true;
+}
