@@ -15,5 +15,5 @@ export { jacfwd, jacrev, hessian, type JacobianOptions } from "./jacobian.js";
 export { filterGrad, filterValueAndGrad, type FilterGradOptions } from "./filter_transforms.js";
 export { checkGrads, GradientCheckError, type CheckGradsOptions } from "./check_grads.js";
 export { withNewTrace, currentDepth } from "./trace_stack.js";
-export { jit, filterJit, makeJaxpr, type JitOptions, type JittedFunction } from "./jit/jit.js";
+export { jit, filterJit, makeJaxpr, type JitOptions, type FilterJitOptions, type MakeJaxprOptions, type DonateMode, type JittedFunction } from "./jit/jit.js";
 export { formatJaxpr, type Jaxpr, type Eqn, type Var, type Atom } from "@connex/core/internal";

@@ -66,3 +66,15 @@ export class UnknownOptionError extends ValueError {
     this.where = where;
   }
 }
+
+/**
+ * A tensor whose storage was donated to a jitted call (`jit(f, { donateArgnums })`,
+ * `filterJit(f, { donate })`) was used afterwards: the call may have reused its memory for
+ * its results, so its values are gone. JAX raises the same for a deleted (donated) array.
+ *
+ * @example
+ * const step = jit((w) => np.multiply(w, 2), { donateArgnums: 0 });
+ * const w2 = step(w);
+ * w.toArray(); // throws DeletedArrayError: toArray: the array (float32 [1000]) was donated to a jitted call ...
+ */
+export class DeletedArrayError extends ValueError {}

@@ -2,6 +2,7 @@ import ndarray, { type NdArray } from "ndarray";
 import { castScalar, type DType, type TypedArray } from "./dtype.js";
 import { allocate, typedArrayFor } from "./backend/buffers.js";
 import { ValueError } from "./errors.js";
+import { deletedArrayError, isDeletedTensor } from "./deletion.js";
 import { contiguousStrides, copyStrided } from "./backend/kernels/layout.js";
 
 /** What an operand may be: a tensor (concrete or traced) or a plain JS number (weakly typed). */
@@ -123,6 +124,15 @@ export abstract class Tensor {
 
   /** The concrete tensor behind this value; tracers without one throw `ConcretizationError`. */
   abstract concrete(): ConcreteTensor;
+
+  /**
+   * Whether this array was donated to a jitted call (`donateArgnums`, `filterJit`'s `donate`)
+   * and deleted: reading or passing it then throws `DeletedArrayError` (JAX's `is_deleted`).
+   * Tracers are never deleted.
+   */
+  isDeleted(): boolean {
+    return false;
+  }
 
   /** A flat row-major copy of the values, in a buffer of its own. */
   toTypedArray(): TypedArray {
@@ -260,7 +270,17 @@ export class ConcreteTensor extends Tensor {
   }
 
   override concrete(): ConcreteTensor {
+    this.checkLive("concrete");
     return this;
+  }
+
+  override isDeleted(): boolean {
+    return isDeletedTensor(this);
+  }
+
+  /** Throw `DeletedArrayError` (naming `what`) if this tensor was donated to a jitted call. */
+  private checkLive(what: string): void {
+    if (isDeletedTensor(this)) throw deletedArrayError(what, `${this.dtype} [${this.shape.join(", ")}]`);
   }
 
   /**
@@ -268,18 +288,21 @@ export class ConcreteTensor extends Tensor {
    * callers must treat the result as read-only.
    */
   contiguousData(): TypedArray {
+    this.checkLive("contiguousData");
     if (this.isContiguous) return this.nd.data;
     return this.copyData();
   }
 
   /** A fresh row-major copy of the values. */
   copyData(): TypedArray {
+    this.checkLive("copyData");
     const out = allocate(this.dtype, this.size);
     copyStrided(this.shape, this.nd.data, this.stride, this.offset, out, contiguousStrides(this.shape), 0);
     return out;
   }
 
   override toTypedArray(): TypedArray {
+    this.checkLive("toTypedArray");
     // The caller owns the result: give it its own buffer, never a view into a shared slab.
     const values = this.contiguousData();
     const own = new (typedArrayFor(this.dtype))(values.length);
@@ -288,6 +311,7 @@ export class ConcreteTensor extends Tensor {
   }
 
   override toArray(): NestedArray {
+    this.checkLive("toArray");
     const flat = this.contiguousData();
     const shape = this.shape;
     if (shape.length === 0) return flat[0]!;
@@ -301,6 +325,7 @@ export class ConcreteTensor extends Tensor {
   }
 
   override item(): number {
+    this.checkLive("item");
     if (this.size !== 1) {
       throw new ValueError(`item() needs a tensor of size 1, got shape [${this.shape.join(", ")}]`);
     }
@@ -308,6 +333,7 @@ export class ConcreteTensor extends Tensor {
   }
 
   override toString(): string {
+    if (this.isDeleted()) return `Tensor(<deleted: donated to a jitted call>, shape=[${this.shape.join(", ")}], dtype=${this.dtype})`;
     return formatTensor(this);
   }
 

@@ -1,3 +1,4 @@
+import { deletedArrayError, isDeletedTensor } from "./deletion.js";
 import { ConcretizationError, LeakedTracerError } from "./errors.js";
 import type { AbstractArray, Primitive } from "./primitive.js";
 import { ConcreteTensor, Tensor } from "./tensor.js";
@@ -65,7 +66,7 @@ function leaked(prim: Primitive, t: Tracer): never {
  * The one dispatch point of the array library: every `np`/`nn`/`random` operation applies its
  * primitives through `bind`. With only concrete operands it runs the eager kernel; otherwise the
  * highest-level trace among the operands interprets the primitive. Operands of a finished
- * transformation raise `LeakedTracerError`.
+ * transformation raise `LeakedTracerError`, deleted (donated) arrays `DeletedArrayError`.
  *
  * @example
  * // doubleP as defined in definePrimitive's example
@@ -77,6 +78,8 @@ export function bind(prim: Primitive, args: readonly Tensor[], params: unknown =
     if (a instanceof Tracer) {
       if (!a.trace.active) leaked(prim, a);
       if (top === null || a.trace.level > top.level) top = a.trace;
+    } else if (isDeletedTensor(a as ConcreteTensor)) {
+      throw deletedArrayError(prim.name, `${a.dtype} [${a.shape.join(", ")}]`);
     }
   }
   if (top === null) {

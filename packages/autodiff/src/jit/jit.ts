@@ -1,13 +1,40 @@
 import { ConcreteTensor, Tensor, Tracer, tree, ValueError } from "@connex/core";
 import { currentDepth, withNewTrace } from "../trace_stack.js";
-import { compile, formatJaxpr, type Atom, type Executable, type Jaxpr } from "@connex/core/internal";
+import { anyDeleted, checkOptions, compile, deletedArrayError, formatJaxpr, isDeletedTensor, type Atom, type Executable, type Jaxpr } from "@connex/core/internal";
+import { argnumsOption, donateArgnumsOption, donateModeOption, donatesArgnums, donatesMode, type DonateMode, type Donates } from "./argnums.js";
+import { checkDonatedLeaves, placeText, type LeafPlace } from "./donation.js";
 import { JitTrace, JitTracer } from "./jit_trace.js";
 import { optimize } from "./optimize.js";
 
-/** Options of `jit` and `makeJaxpr`. */
+export type { DonateMode } from "./argnums.js";
+
+/** Options of `jit`. */
 export interface JitOptions {
   /** Positional arguments treated as static: part of the cache key, passed to `f` as they are. */
   staticArgnums?: number | readonly number[];
+  /**
+   * Positional arguments donated to the call (JAX's `donate_argnums`): their array leaves are
+   * deleted by each call (using them afterwards throws `DeletedArrayError`), and their buffers
+   * may be reused for the call's results. Donate what the caller drops after the call, such as
+   * the parameters and optimiser state a training step replaces.
+   */
+  donateArgnums?: number | readonly number[];
+}
+
+/** Options of `makeJaxpr`. */
+export interface MakeJaxprOptions {
+  /** Positional arguments treated as static (see {@link JitOptions}). */
+  staticArgnums?: number | readonly number[];
+}
+
+/** Options of `filterJit`. */
+export interface FilterJitOptions {
+  /**
+   * Equinox's `donate`: `"none"` (the default), `"all"` (every array leaf of every argument is
+   * donated, see {@link JitOptions.donateArgnums}) or `"all-except-first"` (all but the first
+   * argument's, e.g. a model that is not replaced by the call).
+   */
+  donate?: DonateMode;
 }
 
 /** How one argument leaf enters the traced function. */
@@ -26,6 +53,10 @@ interface Prepared {
   signature: readonly ArgSig[];
   /** Traced leaves as concrete tensors, in order. */
   traced: ConcreteTensor[];
+  /** Per traced leaf, whether the call donates it (null: none is). */
+  donated: boolean[] | null;
+  /** Per traced leaf, where it came from. */
+  places: LeafPlace[];
   /** Rebuild the argument list from (possibly traced) values for the traced leaves. */
   rebuild: (tracedValues: Tensor[]) => unknown[];
 }
@@ -107,9 +138,11 @@ function sameSignature(a: readonly ArgSig[], b: readonly ArgSig[]): boolean {
   return true;
 }
 
-function prepare(args: unknown[], statics: Set<number>, numbersStatic: boolean, where: string): Prepared | null {
+function prepare(args: unknown[], statics: Set<number>, numbersStatic: boolean, where: string, donates: Donates | null): Prepared | null {
   const signature: ArgSig[] = [];
   const traced: ConcreteTensor[] = [];
+  const donated: boolean[] | null = donates === null ? null : [];
+  const places: LeafPlace[] = [];
   const builders: ((vals: Tensor[], cursor: { i: number }) => unknown)[] = [];
   for (let a = 0; a < args.length; a++) {
     const arg = args[a];
@@ -121,16 +154,25 @@ function prepare(args: unknown[], statics: Set<number>, numbersStatic: boolean, 
     const [leaves, def] = tree.flatten(arg);
     const roles: LeafRole[] = [];
     const sigs: LeafSig[] = [];
-    for (const leaf of leaves) {
+    const donatesArg = donates !== null && donates(a, args.length);
+    for (let k = 0; k < leaves.length; k++) {
+      const leaf = leaves[k];
       if (leaf instanceof Tracer) return null; // inside another transformation: inline
       if (leaf instanceof Tensor) {
+        const place = { arg: a, leaf: k, of: leaves.length };
+        if (anyDeleted() && isDeletedTensor(leaf as ConcreteTensor)) throw deletedArrayError(where, `${placeText(place)}, ${leaf.dtype} [${leaf.shape.join(", ")}]`);
         roles.push({ kind: "traced", weakNumber: false });
         traced.push(leaf as ConcreteTensor);
+        places.push(place);
+        donated?.push(donatesArg);
         sigs.push({ t: "tensor", dtype: leaf.dtype, weak: leaf.weakType, shape: leaf.shape });
       } else if (typeof leaf === "number" && !numbersStatic) {
         roles.push({ kind: "traced", weakNumber: true });
         const t = ConcreteTensor.fromData(Float64Array.of(leaf), [], Number.isInteger(leaf) ? "int32" : "float32", true);
         traced.push(Number.isInteger(leaf) ? ConcreteTensor.scalar(leaf, "int32", true) : t);
+        places.push({ arg: a, leaf: k, of: leaves.length });
+        // A number's scalar is made here for the call: nothing of the caller's to donate.
+        donated?.push(false);
         sigs.push({ t: Number.isInteger(leaf) ? "int" : "float" });
       } else {
         if (!numbersStatic && (typeof leaf === "function" || typeof leaf === "string" || typeof leaf === "boolean" || (typeof leaf === "object" && leaf !== null))) {
@@ -151,9 +193,12 @@ function prepare(args: unknown[], statics: Set<number>, numbersStatic: boolean, 
       ),
     );
   }
+  if (donated !== null) checkDonatedLeaves(where, traced, donated, places);
   return {
     signature,
     traced,
+    donated,
+    places,
     rebuild: (vals) => {
       const cursor = { i: 0 };
       return builders.map((b) => b(vals, cursor));
@@ -184,19 +229,19 @@ function traceToJaxpr(f: (...args: any[]) => unknown, prepared: Prepared): Compi
         return { value: o };
       });
       const jaxpr = optimize({ inVars: inTracers.map((t) => (t.atom as Extract<Atom, { kind: "var" }>).v), eqns: trace.eqns, outs });
-      return { jaxpr, run: compile(jaxpr), outDef, outLeaves: leaves };
+      return { jaxpr, run: compile(jaxpr, prepared.donated === null ? {} : { donated: prepared.donated }), outDef, outLeaves: leaves };
     },
   );
 }
 
-function makeJit<F extends (...args: any[]) => any>(f: F, statics: Set<number>, numbersStatic: boolean, where: string): JittedFunction<F> {
+function makeJit<F extends (...args: any[]) => any>(f: F, statics: Set<number>, numbersStatic: boolean, where: string, donates: Donates | null = null): JittedFunction<F> {
   const cache = new Map<string, Compiled>();
   // The signature last run, checked first without building a key: a training loop calls with
   // the same structure and shapes every time, and keying a network with its optimiser state
   // (a few thousand characters, hashed on each lookup) cost ~20 µs per call.
   let last: { signature: readonly ArgSig[]; compiled: Compiled } | null = null;
   const compiledFor = (args: unknown[]): [Compiled, Prepared] | null => {
-    const prepared = prepare(args, statics, numbersStatic, where);
+    const prepared = prepare(args, statics, numbersStatic, where, donates);
     if (prepared === null) return null;
     if (last !== null && sameSignature(last.signature, prepared.signature)) return [last.compiled, prepared];
     const key = signatureKey(prepared.signature);
@@ -231,12 +276,6 @@ function makeJit<F extends (...args: any[]) => any>(f: F, statics: Set<number>, 
   return jitted as unknown as JittedFunction<F>;
 }
 
-function staticSet(staticArgnums: number | readonly number[] | undefined): Set<number> {
-  if (staticArgnums === undefined) return new Set();
-  const list = typeof staticArgnums === "number" ? [staticArgnums] : staticArgnums;
-  for (const n of list) if (!Number.isInteger(n) || n < 0) throw new ValueError(`jit: staticArgnums entries must be non-negative integers, got ${n}`);
-  return new Set(list);
-}
 
 /**
  * Compile `f`: trace it once per input signature (pytree structure, shapes, dtypes, static
@@ -246,25 +285,40 @@ function staticSet(staticArgnums: number | readonly number[] | undefined): Set<n
  * transformation (`grad(jit(f))`, `vmap(jit(f))`, another jit) the function is inlined, so the
  * enclosing transformation sees its primitives (closures over its tracers included).
  *
+ * `donateArgnums` donates arguments, as JAX's `donate_argnums`: each call deletes their array
+ * leaves (reading or passing them afterwards throws `DeletedArrayError`) and reuses their
+ * buffers for its own arrays, which spares allocating fresh large arrays on every call of a
+ * training step. Under another transformation (where jit inlines) nothing is donated.
+ *
  * @typeParam F - the function's type, kept by the jitted function.
  * @example
  * const step = jit((params, x) => np.sum(np.tanh(np.matmul(x, params))));
  * step(w, xs); // traced and compiled on the first call, cached afterwards
+ * const update = jit((w, g) => np.subtract(w, np.multiply(0.1, g)), { donateArgnums: 0 });
+ * w = update(w, g); // the old w is deleted; its memory may hold the new one
  */
-export function jit<F extends (...args: any[]) => any>(f: F, options: JitOptions = {}): JittedFunction<F> {
-  return makeJit(f, staticSet(options.staticArgnums), false, "jit");
+export function jit<F extends (...args: any[]) => any>(f: F, options?: JitOptions): JittedFunction<F> {
+  const o = checkOptions("jit", options, ["staticArgnums", "donateArgnums"]);
+  const statics = argnumsOption("jit", "staticArgnums", o.staticArgnums);
+  const donated = donateArgnumsOption("jit", o.donateArgnums, statics);
+  return makeJit(f, statics, false, "jit", donatesArgnums("jit", donated));
 }
 
 /**
  * Equinox's `filter_jit`: every array leaf of every argument is traced; everything else
  * (numbers, strings, functions, static Module fields) is static and part of the cache key.
+ * `donate` (Equinox's meaning) donates the array leaves of all arguments (`"all"`) or of all
+ * but the first (`"all-except-first"`); see `jit`'s `donateArgnums` for what donation does.
  *
  * @typeParam F - the function's type, kept by the jitted function.
  * @example
  * const step = filterJit((model, x, y) => filterValueAndGrad(loss)(model, x, y));
+ * // A training step whose batch comes first and is kept; model and state are replaced:
+ * const train = filterJit((batch, model, state) => update(batch, model, state), { donate: "all-except-first" });
  */
-export function filterJit<F extends (...args: any[]) => any>(f: F): JittedFunction<F> {
-  return makeJit(f, new Set(), true, "filterJit");
+export function filterJit<F extends (...args: any[]) => any>(f: F, options?: FilterJitOptions): JittedFunction<F> {
+  const o = checkOptions("filterJit", options, ["donate"]);
+  return makeJit(f, new Set(), true, "filterJit", donatesMode(donateModeOption("filterJit", o.donate)));
 }
 
 /**
@@ -274,9 +328,10 @@ export function filterJit<F extends (...args: any[]) => any>(f: F): JittedFuncti
  * console.log(String(makeJaxpr((x) => np.sum(np.sin(x)))(np.ones([3]))));
  * // { lambda ; a:f32[3]. let b:f32[3] = sin a; c:f32[] = reduce_sum[axes=(0,)] b in (c,) }
  */
-export function makeJaxpr(f: (...args: any[]) => unknown, options: JitOptions = {}) {
+export function makeJaxpr(f: (...args: any[]) => unknown, options?: MakeJaxprOptions) {
+  const statics = argnumsOption("makeJaxpr", "staticArgnums", checkOptions("makeJaxpr", options, ["staticArgnums"]).staticArgnums);
   return (...args: unknown[]): Jaxpr & { toString(): string } => {
-    const jaxpr = makeJit(f, staticSet(options.staticArgnums), false, "makeJaxpr").lower(...(args as never[]));
+    const jaxpr = makeJit(f, statics, false, "makeJaxpr").lower(...(args as never[]));
     return { ...jaxpr, toString: () => formatJaxpr(jaxpr) };
   };
 }

@@ -57,7 +57,7 @@ export function allocateTyped<T>(Ctor: ViewConstructor<T>, length: number): T {
  * last reader has run ({@link recycleTyped}); the next allocation of the same type and length
  * takes one of them, zeroed, instead of a new backing store.
  */
-const recycled = new Map<unknown, Map<number, unknown[]>>();
+const recycled = new Map<unknown, Map<number, ArrayBuffer[]>>();
 /** Arrays kept per type and length. */
 const MAX_RECYCLED_PER_SIZE = 8;
 /** Bytes kept in all. */
@@ -68,7 +68,9 @@ let recycledBytes = 0;
  * Give back a large array that nothing reads any more, so a later {@link allocateTyped} of the
  * same type and length can reuse it. Only arrays that own their whole buffer and are larger
  * than `MAX_POOLED_BYTES` are kept; anything else is left to the garbage collector. The caller
- * guarantees that no view of `array` is alive (the jit executor proves it from the program).
+ * guarantees that no view of `array` is alive (the jit executor proves it from the program,
+ * and deletes donated arguments). Only the memory is kept: it comes back as a new array object,
+ * so marks on `array` (a deleted donated argument's storage) never reach its next user.
  *
  * @example
  * const tmp = allocateTyped(Float64Array, 100_000);
@@ -83,17 +85,20 @@ export function recycleTyped(array: { buffer: ArrayBufferLike; byteOffset: numbe
   if (!byLength) recycled.set(array.constructor, (byLength = new Map()));
   let list = byLength.get(array.length);
   if (!list) byLength.set(array.length, (list = []));
-  if (list.length >= MAX_RECYCLED_PER_SIZE || list.includes(array)) return;
-  list.push(array);
+  // Kept by memory, not by object: the same buffer handed back twice (through two arrays over
+  // it) must not be given out twice.
+  if (list.length >= MAX_RECYCLED_PER_SIZE || list.some((b) => b === array.buffer)) return;
+  list.push(array.buffer);
   recycledBytes += bytes;
 }
 
-/** A recycled array of this type and length, zeroed, or undefined. */
-function takeRecycled<T>(Ctor: unknown, length: number): T | undefined {
+/** A new array of this type and length over recycled memory, zeroed, or undefined. */
+function takeRecycled<T>(Ctor: ViewConstructor<T>, length: number): T | undefined {
   const list = recycled.get(Ctor)?.get(length);
   if (!list || list.length === 0) return undefined;
-  const array = list.pop() as T & { fill(v: number): unknown; byteLength: number };
-  recycledBytes -= array.byteLength;
-  array.fill(0);
+  const buffer = list.pop()!;
+  recycledBytes -= buffer.byteLength;
+  const array = new Ctor(buffer, 0, length);
+  (array as T & { fill(v: number): unknown }).fill(0);
   return array;
 }

@@ -54,25 +54,28 @@ describe("tensor buffers handed to users", () => {
 });
 
 describe("recycleTyped", () => {
-  it("hands a recycled large array to the next allocation of the same type and length, zeroed", () => {
+  it("hands a recycled large array's memory to the next allocation of the same type and length, zeroed, as a new array object", () => {
     const n = MAX_POOLED_BYTES / 4 + 123;
     const a = allocateTyped(Float32Array, n);
     a.fill(5);
     recycleTyped(a);
     const b = allocateTyped(Float32Array, n);
-    expect(b).toBe(a);
+    expect(b.buffer).toBe(a.buffer);
+    // A new object over the same memory: marks on the old one (a deleted donated argument) stay there.
+    expect(b).not.toBe(a);
+    expect(b.length).toBe(n);
     expect(Array.from(b).every((v) => v === 0)).toBe(true);
-    // Taken once: the next allocation is a new array.
-    expect(allocateTyped(Float32Array, n)).not.toBe(a);
+    // Taken once: the next allocation is new memory.
+    expect(allocateTyped(Float32Array, n).buffer).not.toBe(a.buffer);
   });
 
   it("keeps arrays apart by type and length", () => {
     const n = MAX_POOLED_BYTES / 4 + 7;
     const a = allocateTyped(Float32Array, n);
     recycleTyped(a);
-    expect(allocateTyped(Int32Array, n)).not.toBe(a);
-    expect(allocateTyped(Float32Array, n + 1)).not.toBe(a);
-    expect(allocateTyped(Float32Array, n)).toBe(a);
+    expect(allocateTyped(Int32Array, n).buffer).not.toBe(a.buffer);
+    expect(allocateTyped(Float32Array, n + 1).buffer).not.toBe(a.buffer);
+    expect(allocateTyped(Float32Array, n).buffer).toBe(a.buffer);
   });
 
   it("ignores slab views, subarrays and small arrays, and never keeps an array twice", () => {
@@ -81,12 +84,14 @@ describe("recycleTyped", () => {
     const big = new Float32Array(MAX_POOLED_BYTES);
     recycleTyped(big.subarray(1));
     recycleTyped(big.subarray(0, MAX_POOLED_BYTES / 2));
-    expect(allocateTyped(Float32Array, MAX_POOLED_BYTES - 1)).not.toBe(big);
+    expect(allocateTyped(Float32Array, MAX_POOLED_BYTES - 1).buffer).not.toBe(big.buffer);
     const n = MAX_POOLED_BYTES / 4 + 11;
     const a = allocateTyped(Float32Array, n);
     recycleTyped(a);
     recycleTyped(a);
-    expect(allocateTyped(Float32Array, n)).toBe(a);
-    expect(allocateTyped(Float32Array, n)).not.toBe(a);
+    // Two array objects over the same memory are one buffer too.
+    recycleTyped(new Float32Array(a.buffer, 0, n));
+    expect(allocateTyped(Float32Array, n).buffer).toBe(a.buffer);
+    expect(allocateTyped(Float32Array, n).buffer).not.toBe(a.buffer);
   });
 });

@@ -37,11 +37,20 @@ export function escapingSlots(steps: readonly Step[], jaxpr: Jaxpr, slotMap: Rea
  * aliasing is followed through them conservatively), unless an output of the call may alias
  * it. Big intermediates (a pruned DenseMLP step makes dozens of `[128, 250]` and larger) then
  * reuse memory across calls instead of paying for new backing stores.
+ *
+ * Donated input slots (`donated`, slots `< numIn`) are roots too, produced before the first
+ * step: each goes back after the last step reading it or a view of it (step -1 when nothing
+ * reads it), unless an output may alias it. Whether a donated argument's buffer may really be
+ * handed back (it is whole, not shared with another argument) is decided per call.
  */
-export function recyclingPlan(steps: readonly Step[], jaxpr: Jaxpr, slotMap: ReadonlyMap<number, number>): Map<number, number[]> {
+export function recyclingPlan(steps: readonly Step[], jaxpr: Jaxpr, slotMap: ReadonlyMap<number, number>, donated: ReadonlySet<number> = new Set()): Map<number, number[]> {
   const roots = new Map<number, readonly number[]>();
   const producedAt = new Map<number, number>();
   const lastUse = new Map<number, number>();
+  for (const slot of donated) {
+    roots.set(slot, [slot]);
+    producedAt.set(slot, -1);
+  }
   const rootsOf = (a: Atom): readonly number[] => (a.kind === "var" ? (roots.get(slotMap.get(a.v.id)!) ?? []) : []);
   steps.forEach((step, i) => {
     for (const a of step.kind === "eqn" ? step.eqn.inputs : step.inputs) for (const r of rootsOf(a)) lastUse.set(r, i);

@@ -13,6 +13,16 @@ import { escapingSlots, recyclingPlan } from "./buffer_plan.js";
 import { fuse, type Step } from "./fuse.js";
 import { straightLine, type Operand, type PlannedStep } from "./straight_line.js";
 
+/** Options of {@link compile}. */
+export interface CompileOptions {
+  /**
+   * Per input variable, whether the caller donates it (JAX's `donate_argnums`): after each
+   * call it is deleted (reading it throws `DeletedArrayError`), and its buffer goes back to the
+   * allocator after its last reader when no output, constant or other argument shares it.
+   */
+  readonly donated?: readonly boolean[];
+}
+
 /** A compiled jaxpr: concrete inputs in (one per input variable), concrete outputs out. */
 export interface Executable {
   (inputs: readonly ConcreteTensor[]): ConcreteTensor[];
@@ -24,13 +34,14 @@ export interface Executable {
  * Compile a jaxpr: no dispatch and no re-validation at run time (shapes were checked while
  * tracing), operands resolved to slots ahead of time, intermediates released after their last
  * use, fused loops' buffers reused across calls where they cannot escape, and big fresh
- * intermediates handed back to the allocator after their last reader.
+ * intermediates (and donated arguments, see {@link CompileOptions}) handed back to the
+ * allocator after their last reader.
  *
  * @example
  * const run = compile(jaxpr); // jaxpr from autodiff's tracing (makeJaxpr, jit)
  * const [y] = run([x]);
  */
-export function compile(jaxpr: Jaxpr): Executable {
+export function compile(jaxpr: Jaxpr, options: CompileOptions = {}): Executable {
   const slotMap = new Map<number, number>();
   let slots = 0;
   for (const v of jaxpr.inVars) slotMap.set(v.id, slots++);
@@ -70,7 +81,8 @@ export function compile(jaxpr: Jaxpr): Executable {
     return { run, inputs: step.inputs.map(operand), outputs: outSlotsOfStep };
   });
   const outs = jaxpr.outs.map(operand);
-  const recycleAfter = recyclingPlan(steps, jaxpr, slotMap);
-  const run = straightLine(planned, outs, jaxpr.inVars.length, reused, recycleAfter);
+  const donated = jaxpr.inVars.map((_, i) => i).filter((i) => options.donated?.[i] === true);
+  const recycleAfter = recyclingPlan(steps, jaxpr, slotMap, new Set(donated));
+  const run = straightLine(planned, outs, jaxpr.inVars.length, reused, recycleAfter, donated);
   return Object.assign(run, { steps });
 }

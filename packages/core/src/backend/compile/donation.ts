@@ -1,0 +1,83 @@
+/**
+ * Buffer donation in the jit executor (JAX's `donate_argnums`): per call, which donated
+ * arguments' buffers may go back to the allocator after their last reader, and afterwards the
+ * deletion of every donated argument, so that nothing reads memory the allocator may have
+ * handed to another value.
+ */
+import type { TypedArray } from "../../dtype.js";
+import { anyDeleted, deletedArrayError, isDeletedTensor, markStorageDeleted, markTensorDeleted } from "../../deletion.js";
+import { ConcreteTensor } from "../../tensor.js";
+
+/**
+ * Whether a tensor's view covers its whole storage (every element once: no broadcast axis, as
+ * many elements as the buffer). Only then is the buffer the argument's own to give: a slice of
+ * a larger array is deleted alone and its buffer left to its owner.
+ */
+export function coversStorage(t: ConcreteTensor): boolean {
+  if (t.size !== t.nd.data.length) return false;
+  for (let i = 0; i < t.shape.length; i++) if (t.stride[i] === 0 && t.shape[i]! > 1) return false;
+  return true;
+}
+
+/**
+ * Per input slot, the storage the call may recycle after its last reader, or null: donated
+ * arguments that cover their whole buffer and share it with no other argument and no constant
+ * of the program (the jit layer rejects shared donated buffers before calling; this is the
+ * executor's own guard).
+ */
+export function recyclableInputs(inputs: readonly ConcreteTensor[], donated: readonly number[], constantStorage: ReadonlySet<TypedArray>): (TypedArray | null)[] {
+  const out = new Array<TypedArray | null>(inputs.length).fill(null);
+  for (const slot of donated) {
+    const t = inputs[slot]!;
+    const data = t.nd.data;
+    if (!coversStorage(t) || constantStorage.has(data)) continue;
+    let shared = false;
+    for (let j = 0; j < inputs.length && !shared; j++) shared = j !== slot && inputs[j]!.nd.data === data;
+    if (!shared) out[slot] = data;
+  }
+  return out;
+}
+
+/** A new tensor with the same view over the same memory, through a new storage array object. */
+function throughNewStorage(t: ConcreteTensor): ConcreteTensor {
+  const d = t.nd.data;
+  const Ctor = d.constructor as new (buffer: ArrayBufferLike, byteOffset: number, length: number) => TypedArray;
+  const base = ConcreteTensor.fromData(new Ctor(d.buffer, d.byteOffset, d.length), [d.length], t.dtype, t.weakType);
+  return ConcreteTensor.view(base, t.shape, t.stride, t.offset);
+}
+
+/**
+ * After a call: delete every donated argument (its whole storage when it covers it, else the
+ * view alone). Results that are views of a donated argument's memory (`x => x`, a reshape of
+ * it) are kept valid by giving them new storage objects over that memory first; those buffers
+ * were never recycled (the plan keeps anything an output may alias).
+ */
+export function deleteDonated(inputs: readonly ConcreteTensor[], donated: readonly number[], results: ConcreteTensor[]): void {
+  for (let i = 0; i < results.length; i++) {
+    const data = results[i]!.nd.data;
+    for (const slot of donated) {
+      if (inputs[slot]!.nd.data === data) {
+        results[i] = throughNewStorage(results[i]!);
+        break;
+      }
+    }
+  }
+  for (const slot of donated) {
+    const t = inputs[slot]!;
+    if (coversStorage(t)) markStorageDeleted(t.nd.data);
+    else markTensorDeleted(t);
+  }
+}
+
+/**
+ * Throw `DeletedArrayError` if an array the program captured as a constant (a closed-over
+ * tensor) has since been donated to some jitted call.
+ */
+export function checkConstantsLive(constants: readonly ConcreteTensor[]): void {
+  if (!anyDeleted()) return;
+  for (const c of constants) {
+    if (isDeletedTensor(c)) {
+      throw deletedArrayError("jit", `${c.dtype} [${c.shape.join(", ")}], captured by the jitted function as a constant`);
+    }
+  }
+}
