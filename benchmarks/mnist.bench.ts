@@ -15,7 +15,7 @@ import { np, random, type Tensor } from "@connex/core";
 import * as cnx from "connex";
 import { loadMnist } from "../examples/mnist/load_mnist.js";
 import { LENET_300_100, layeredNetwork } from "../examples/mnist/networks.js";
-import { initState, trainStep, type AdamState } from "../examples/mnist/training.js";
+import { initState, ownArrays, trainStep, type AdamState } from "../examples/mnist/training.js";
 import { PeerRecorder, preparePeerCopy, selectPeers } from "./peers.js";
 import { withRatio, type ResultRow } from "./lib/report.js";
 import type { Suite } from "./lib/suite.js";
@@ -28,15 +28,19 @@ export const SPARSE_LEVELS = [0.21, 0.07, 0.036] as const;
 class MnistTrainer {
   private state: AdamState;
   private next = 0;
+  public network: cnx.NeuralNetwork;
   constructor(
-    public network: cnx.NeuralNetwork,
+    network: cnx.NeuralNetwork,
     private readonly batches: readonly { images: Tensor; labels: Tensor }[],
   ) {
-    this.state = initState(network);
+    // The step donates the network and its state: each trainer owns its arrays (pruned
+    // variants share some with the dense network).
+    this.network = ownArrays(network);
+    this.state = initState(this.network);
   }
   step(): number {
     const batch = this.batches[this.next++ % this.batches.length]!;
-    const [network, state, loss] = trainStep(this.network, this.state, batch.images, batch.labels);
+    const [network, state, loss] = trainStep(batch, this.network, this.state);
     this.network = network;
     this.state = state;
     const value = loss.item();

@@ -26,10 +26,11 @@ network.structure.weightLayouts.forEach((l, b) => {
   console.log(`batch ${b}: ${l.layout.neurons.length} neurons x ${l.layout.inputEnd - l.layout.inputStart} inputs, ${l.edges.table.size} edges, product ${l.product}, storage ${l.storage}, weights ${JSON.stringify(network.batchParameters[b]!.weights.shape)}`);
 });
 let state = initState(network);
-if (process.argv.includes("--jaxpr")) console.log(formatJaxpr(trainStep.lower(network, state, batches[0]!.images, batches[0]!.labels)));
+if (process.argv.includes("--jaxpr")) console.log(formatJaxpr(trainStep.lower(batches[0]!, network, state)));
 const step = (i: number): number => {
   const batch = batches[i % batches.length]!;
-  const [next, nextState, loss] = trainStep(network, state, batch.images, batch.labels);
+  // The step donates network and state (replaced just below); the batches are kept.
+  const [next, nextState, loss] = trainStep(batch, network, state);
   network = next;
   state = nextState;
   return (loss as Tensor).item();

@@ -21,9 +21,10 @@ const labels = np.slice(train.labels, 0, 100);
 const dense = layeredNetwork(LENET_300_100, { key: random.key(0) });
 const network = keep >= 1 ? dense : cnx.pruneByMagnitude(dense, { fraction: 1 - keep }, { scope: "batch" });
 const state = initState(network);
-const jaxpr = trainStep.lower(network, state, images, labels);
-// The traced leaves in jit's order: every array leaf of (network, state, images, labels).
-const leaves = tree.leaves([network, state, images, labels]).filter((l): l is Tensor => l instanceof Object && "shape" in (l as object) && typeof (l as Tensor).dtype === "string") as ConcreteTensor[];
+const jaxpr = trainStep.lower({ images, labels }, network, state);
+// The traced leaves in jit's order: every array leaf of (batch, network, state). The executable
+// below is compiled without donation, so that it can run again on the same leaves.
+const leaves = tree.leaves([{ images, labels }, network, state]).filter((l): l is Tensor => l instanceof Object && "shape" in (l as object) && typeof (l as Tensor).dtype === "string") as ConcreteTensor[];
 if (leaves.length !== jaxpr.inVars.length) throw new Error(`${leaves.length} leaves for ${jaxpr.inVars.length} inputs`);
 // Time each step inside the real executable: equations through their primitive's impl (keyed
 // by the equation's params object), fused loops through their kernel's run.

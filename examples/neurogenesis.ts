@@ -26,7 +26,7 @@ import { progress, type Progress } from "connex/node";
 import { experimentMain, type ExperimentContext } from "./mnist/experiment.js";
 import { loadMnist, type Mnist } from "./mnist/load_mnist.js";
 import { layeredNetwork } from "./mnist/networks.js";
-import { accuracy, breathe, initState, trainStep } from "./mnist/training.js";
+import { accuracy, breathe, initState, ownArrays, trainStep } from "./mnist/training.js";
 
 /** One check of a run. */
 export interface Check {
@@ -96,7 +96,8 @@ async function run(
   mnist: Mnist,
   o: { epochs: number; checkEvery: number; seed: number; label: string; growth?: { maxHidden: number; plateau: number }; context: ExperimentContext },
 ): Promise<Check[]> {
-  let network = start;
+  // The steps donate the network: train a copy of the caller's.
+  let network = ownArrays(start);
   let state = initState(network);
   const checks: Check[] = [];
   const perEpoch = Math.floor(mnist.train.labels.shape[0]! / 100);
@@ -108,7 +109,7 @@ async function run(
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
     for (const batch of data.batches(random.foldIn(random.key(4000 + o.seed), epoch), mnist.train, 100, { dropLast: true })) {
       const t0 = performance.now();
-      const [next, nextState, loss] = trainStep(network, state, batch.images, batch.labels);
+      const [next, nextState, loss] = trainStep(batch, network, state);
       const value = loss.item();
       windowSeconds += (performance.now() - t0) / 1000;
       network = next;

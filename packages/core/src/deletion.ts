@@ -10,8 +10,6 @@
  * Checked where values are read: `bind` (every eager primitive), the jit call's arguments, and
  * `ConcreteTensor`'s readers. While nothing was ever donated, a check is one comparison.
  */
-import { DeletedArrayError } from "./errors.js";
-
 /** Deleted tensors and deleted storage arrays. */
 const deleted = new WeakSet<object>();
 /** How many marks were ever made: zero means no check needs the set. */
@@ -37,15 +35,4 @@ export function markTensorDeleted(tensor: object): void {
 /** Whether a concrete tensor is deleted (its object or its storage array marked). */
 export function isDeletedTensor(tensor: { readonly nd: { readonly data: object } }): boolean {
   return marks !== 0 && (deleted.has(tensor.nd.data) || deleted.has(tensor));
-}
-
-/**
- * The error for reading a deleted tensor: `what` names the operation, `desc` the tensor
- * (dtype and shape).
- */
-export function deletedArrayError(what: string, desc: string): DeletedArrayError {
-  return new DeletedArrayError(
-    `${what}: the array (${desc}) was donated to a jitted call (donateArgnums / filterJit's donate) and has been deleted; ` +
-      `its memory may hold other values now. Use the call's results instead, or do not donate an argument you still need.`,
-  );
 }

@@ -70,11 +70,24 @@ export class UnknownOptionError extends ValueError {
 /**
  * A tensor whose storage was donated to a jitted call (`jit(f, { donateArgnums })`,
  * `filterJit(f, { donate })`) was used afterwards: the call may have reused its memory for
- * its results, so its values are gone. JAX raises the same for a deleted (donated) array.
+ * its results, so its values are gone (JAX raises the same for a deleted, donated, array).
+ * `where` names the operation that met it.
  *
  * @example
  * const step = jit((w) => np.multiply(w, 2), { donateArgnums: 0 });
  * const w2 = step(w);
  * w.toArray(); // throws DeletedArrayError: toArray: the array (float32 [1000]) was donated to a jitted call ...
  */
-export class DeletedArrayError extends ValueError {}
+export class DeletedArrayError extends ValueError {
+  /** The operation that met the deleted array. */
+  readonly where: string;
+
+  /** `what` describes the array (dtype and shape, and where it was passed). */
+  constructor(where: string, what: string) {
+    super(
+      `${where}: the array (${what}) was donated to a jitted call (donateArgnums / filterJit's donate) and has been deleted; ` +
+        `its memory may hold other values now. Use the call's results instead, or do not donate an argument you still need.`,
+    );
+    this.where = where;
+  }
+}

@@ -10,7 +10,5 @@
  * @packageDocumentation
  */
 export { compile, type Executable, type CompileOptions } from "./backend/compile/compile.js";
-export { anyDeleted, isDeletedTensor, deletedArrayError } from "./deletion.js";
-export { checkOptions, describeArgument } from "./arguments.js";
 export type { Step, FusedGroup, SingleStep } from "./backend/compile/fuse.js";
 export { formatJaxpr, type Jaxpr, type Eqn, type Var, type Atom } from "./jaxpr.js";

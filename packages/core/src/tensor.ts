@@ -1,8 +1,8 @@
 import ndarray, { type NdArray } from "ndarray";
 import { castScalar, type DType, type TypedArray } from "./dtype.js";
 import { allocate, typedArrayFor } from "./backend/buffers.js";
-import { ValueError } from "./errors.js";
-import { deletedArrayError, isDeletedTensor } from "./deletion.js";
+import { DeletedArrayError, ValueError } from "./errors.js";
+import { isDeletedTensor } from "./deletion.js";
 import { contiguousStrides, copyStrided } from "./backend/kernels/layout.js";
 
 /** What an operand may be: a tensor (concrete or traced) or a plain JS number (weakly typed). */
@@ -280,7 +280,7 @@ export class ConcreteTensor extends Tensor {
 
   /** Throw `DeletedArrayError` (naming `what`) if this tensor was donated to a jitted call. */
   private checkLive(what: string): void {
-    if (isDeletedTensor(this)) throw deletedArrayError(what, `${this.dtype} [${this.shape.join(", ")}]`);
+    if (isDeletedTensor(this)) throw new DeletedArrayError(what, `${this.dtype} [${this.shape.join(", ")}]`);
   }
 
   /**

@@ -4,8 +4,32 @@
  * `donateArgnums`) of distinct non-negative integers that do not overlap, and filterJit's
  * `donate` mode.
  */
-import { ArgumentTypeError, ValueError } from "@connex/core";
-import { describeArgument } from "@connex/core/internal";
+import { ArgumentTypeError, Tensor, UnknownOptionError, ValueError } from "@connex/core";
+
+/** A short description of a bad option value for error messages. */
+function describeArgument(x: unknown): string {
+  if (x === null || x === undefined) return String(x);
+  if (x instanceof Tensor) return `a ${x.dtype} tensor of shape [${x.shape.join(", ")}]`;
+  if (Array.isArray(x)) return `an array of length ${x.length}`;
+  if (typeof x === "string") return `string ${JSON.stringify(x)}`;
+  if (typeof x === "object") return `an object`;
+  return `${typeof x} ${String(x)}`;
+}
+
+/**
+ * `options` (or `{}` when absent) after checking it is a plain object with only `known` names:
+ * an `ArgumentTypeError` for anything else, an `UnknownOptionError` naming an unknown name (a
+ * typo such as `donateArgnum` would otherwise be ignored).
+ */
+export function checkJitOptions<T extends object>(where: string, options: T | undefined | null, known: readonly string[]): T {
+  if (options === undefined || options === null) return {} as T;
+  const proto = typeof options === "object" ? (Object.getPrototypeOf(options) as unknown) : undefined;
+  if (typeof options !== "object" || Array.isArray(options) || (proto !== Object.prototype && proto !== null)) {
+    throw new ArgumentTypeError(`${where}: expected an options object, got ${describeArgument(options)}`);
+  }
+  for (const name of Object.keys(options)) if (!known.includes(name)) throw new UnknownOptionError(where, name, known);
+  return options;
+}
 
 /** Equinox's `filter_jit(donate=...)`: which arguments' array leaves a call donates. */
 export type DonateMode = "none" | "all" | "all-except-first";

@@ -1,7 +1,7 @@
-import { ConcreteTensor, Tensor, Tracer, tree, ValueError } from "@connex/core";
+import { ConcreteTensor, DeletedArrayError, Tensor, Tracer, tree, ValueError } from "@connex/core";
 import { currentDepth, withNewTrace } from "../trace_stack.js";
-import { anyDeleted, checkOptions, compile, deletedArrayError, formatJaxpr, isDeletedTensor, type Atom, type Executable, type Jaxpr } from "@connex/core/internal";
-import { argnumsOption, donateArgnumsOption, donateModeOption, donatesArgnums, donatesMode, type DonateMode, type Donates } from "./argnums.js";
+import { compile, formatJaxpr, type Atom, type Executable, type Jaxpr } from "@connex/core/internal";
+import { argnumsOption, checkJitOptions as checkOptions, donateArgnumsOption, donateModeOption, donatesArgnums, donatesMode, type DonateMode, type Donates } from "./argnums.js";
 import { checkDonatedLeaves, placeText, type LeafPlace } from "./donation.js";
 import { JitTrace, JitTracer } from "./jit_trace.js";
 import { optimize } from "./optimize.js";
@@ -55,7 +55,7 @@ interface Prepared {
   traced: ConcreteTensor[];
   /** Per traced leaf, whether the call donates it (null: none is). */
   donated: boolean[] | null;
-  /** Per traced leaf, where it came from. */
+  /** Per traced leaf, where it came from (only with donation: for its error messages). */
   places: LeafPlace[];
   /** Rebuild the argument list from (possibly traced) values for the traced leaves. */
   rebuild: (tracedValues: Tensor[]) => unknown[];
@@ -159,20 +159,23 @@ function prepare(args: unknown[], statics: Set<number>, numbersStatic: boolean, 
       const leaf = leaves[k];
       if (leaf instanceof Tracer) return null; // inside another transformation: inline
       if (leaf instanceof Tensor) {
-        const place = { arg: a, leaf: k, of: leaves.length };
-        if (anyDeleted() && isDeletedTensor(leaf as ConcreteTensor)) throw deletedArrayError(where, `${placeText(place)}, ${leaf.dtype} [${leaf.shape.join(", ")}]`);
+        if (leaf.isDeleted()) throw new DeletedArrayError(where, `${placeText({ arg: a, leaf: k, of: leaves.length })}, ${leaf.dtype} [${leaf.shape.join(", ")}]`);
         roles.push({ kind: "traced", weakNumber: false });
         traced.push(leaf as ConcreteTensor);
-        places.push(place);
-        donated?.push(donatesArg);
+        if (donated !== null) {
+          donated.push(donatesArg);
+          places.push({ arg: a, leaf: k, of: leaves.length });
+        }
         sigs.push({ t: "tensor", dtype: leaf.dtype, weak: leaf.weakType, shape: leaf.shape });
       } else if (typeof leaf === "number" && !numbersStatic) {
         roles.push({ kind: "traced", weakNumber: true });
         const t = ConcreteTensor.fromData(Float64Array.of(leaf), [], Number.isInteger(leaf) ? "int32" : "float32", true);
         traced.push(Number.isInteger(leaf) ? ConcreteTensor.scalar(leaf, "int32", true) : t);
-        places.push({ arg: a, leaf: k, of: leaves.length });
-        // A number's scalar is made here for the call: nothing of the caller's to donate.
-        donated?.push(false);
+        if (donated !== null) {
+          // A number's scalar is made here for the call: nothing of the caller's to donate.
+          donated.push(false);
+          places.push({ arg: a, leaf: k, of: leaves.length });
+        }
         sigs.push({ t: Number.isInteger(leaf) ? "int" : "float" });
       } else {
         if (!numbersStatic && (typeof leaf === "function" || typeof leaf === "string" || typeof leaf === "boolean" || (typeof leaf === "object" && leaf !== null))) {

@@ -90,7 +90,8 @@ function inferDType(data: ArrayData): DType {
 /**
  * Make a concrete tensor from nested arrays, numbers, booleans or typed arrays. Like
  * `jnp.array`: integers give int32, other numbers float32, booleans bool, unless `dtype` says.
- * The data is always copied. The dtype may also be given positionally: `np.array([1, 2], "float64")`.
+ * The data is always copied (a concrete tensor too, as `jnp.array` does: `np.asTensor` does not
+ * copy). The dtype may also be given positionally: `np.array([1, 2], "float64")`.
  *
  * @example
  * np.array([[1, 2], [3, 4]]);              // int32, shape [2, 2]
@@ -103,7 +104,10 @@ export function array(data: ArrayData, options: ArrayOptions | DType = {}): Tens
   }
   const dtype = options.dtype !== undefined ? assertDType(options.dtype, "np.array") : inferDType(data);
   if (data instanceof Tensor && data.ndim >= 0 && !(Array.isArray(data))) {
-    return convertTo(data, dtype, false);
+    const converted = convertTo(data, dtype, false);
+    // A copy, as jnp.array: a tensor of its own, which can be donated while the source lives on.
+    if (converted === data && data instanceof ConcreteTensor) return ConcreteTensor.fromData(data.copyData(), data.shape, dtype);
+    return converted;
   }
   if (typeof data !== "number" && typeof data !== "boolean" && !Array.isArray(data) && !ArrayBuffer.isView(data)) {
     throw new DTypeError(`np.array: cannot make an array from ${Object.prototype.toString.call(data)}`);

@@ -5,7 +5,8 @@
  * handed to another value.
  */
 import type { TypedArray } from "../../dtype.js";
-import { anyDeleted, deletedArrayError, isDeletedTensor, markStorageDeleted, markTensorDeleted } from "../../deletion.js";
+import { anyDeleted, isDeletedTensor, markStorageDeleted, markTensorDeleted } from "../../deletion.js";
+import { DeletedArrayError } from "../../errors.js";
 import { ConcreteTensor } from "../../tensor.js";
 
 /**
@@ -77,7 +78,7 @@ export function checkConstantsLive(constants: readonly ConcreteTensor[]): void {
   if (!anyDeleted()) return;
   for (const c of constants) {
     if (isDeletedTensor(c)) {
-      throw deletedArrayError("jit", `${c.dtype} [${c.shape.join(", ")}], captured by the jitted function as a constant`);
+      throw new DeletedArrayError("jit", `${c.dtype} [${c.shape.join(", ")}], captured by the jitted function as a constant`);
     }
   }
 }
