@@ -93,7 +93,8 @@ interface Layout {
   outAt: number[];
   /** Bytes the layout needs. */
   bytes: number;
-  job: Job;
+  /** The jobs that run it, in order (one unless the program has more calls than a job holds). */
+  jobs: Job[];
 }
 
 const layouts = new WeakMap<SimdProgram, Map<string, Layout>>();
@@ -160,37 +161,44 @@ function layout(program: SimdProgram, scalars: number, size: number, chunks: num
   const boolInputs = program.inputs.flatMap((t, m) => (t === "bool" && !isScalar(m) ? [m] : []));
   const copies = program.outputs.flatMap((r, q) => (homes.get(r)!.kind === "stream" && (homes.get(r) as { at: number }).at === outAt[q] ? [] : [q]));
   const tiles = Math.ceil(size / TILE);
-  const job = new Job();
-  for (let c = 0; c < chunks; c++) {
-    const t0 = Math.floor((tiles * c) / chunks);
-    const t1 = Math.floor((tiles * (c + 1)) / chunks);
-    if (t1 === t0) continue;
-    job.chunk();
-    const scratch = scratchAt + c * chunkBytes;
-    const addr = (r: number, e: number) => {
-      const h = homes.get(r)!;
-      return h.kind === "stream" ? h.at + e * h.step : scratch + h.slot * TILE * 4;
-    };
-    for (let m = 0; m < nIn; m++) if (isScalar(m)) job.call(ids["splat"]!, addr(m, 0), inAt[m]!, TILE / 4);
-    for (let t = t0; t < t1; t++) {
-      const e = t * TILE;
-      const vectors = Math.ceil(Math.min(TILE, size - e) / GROUP) * SIMD_UNROLL;
-      for (const m of boolInputs) job.call(ids["load_bool"]!, addr(m, e), inAt[m]! + e, vectors);
-      program.steps.forEach((s, k) => {
-        const a = s.args.map((r) => addr(r, e));
-        job.call(ids[s.op]!, addr(nIn + k, e), a[0] ?? 0, a[1] ?? 0, a[2] ?? 0, vectors);
-      });
-      for (const q of copies) {
-        const r = program.outputs[q]!;
-        if (types[r] === "bool") job.call(ids["store_bool"]!, outAt[q]! + e, addr(r, e), vectors);
-        else job.call(ids["copy"]!, outAt[q]! + e * 4, addr(r, e), 0, 0, vectors);
+  // Jobs of at most `perJob` tiles (a job holds MAX_CALLS calls), each split into `chunks`.
+  const perJob = Math.max(1, Math.floor((MAX_CALLS - chunks * nIn) / callsPerTile(program)));
+  const jobs: Job[] = [];
+  for (let j0 = 0; j0 < tiles; j0 += perJob) {
+    const j1 = Math.min(tiles, j0 + perJob);
+    const job = new Job();
+    for (let c = 0; c < chunks; c++) {
+      const t0 = j0 + Math.floor(((j1 - j0) * c) / chunks);
+      const t1 = j0 + Math.floor(((j1 - j0) * (c + 1)) / chunks);
+      if (t1 === t0) continue;
+      job.chunk();
+      const scratch = scratchAt + c * chunkBytes;
+      const addr = (r: number, e: number) => {
+        const h = homes.get(r)!;
+        return h.kind === "stream" ? h.at + e * h.step : scratch + h.slot * TILE * 4;
+      };
+      for (let m = 0; m < nIn; m++) if (isScalar(m)) job.call(ids["splat"]!, addr(m, 0), inAt[m]!, TILE / 4);
+      for (let t = t0; t < t1; t++) {
+        const e = t * TILE;
+        const vectors = Math.ceil(Math.min(TILE, size - e) / GROUP) * SIMD_UNROLL;
+        for (const m of boolInputs) job.call(ids["load_bool"]!, addr(m, e), inAt[m]! + e, vectors);
+        program.steps.forEach((s, k) => {
+          const a = s.args.map((r) => addr(r, e));
+          job.call(ids[s.op]!, addr(nIn + k, e), a[0] ?? 0, a[1] ?? 0, a[2] ?? 0, vectors);
+        });
+        for (const q of copies) {
+          const r = program.outputs[q]!;
+          if (types[r] === "bool") job.call(ids["store_bool"]!, outAt[q]! + e, addr(r, e), vectors);
+          else job.call(ids["copy"]!, outAt[q]! + e * 4, addr(r, e), 0, 0, vectors);
+        }
       }
     }
+    jobs.push(job);
   }
-  return { inAt, outAt, bytes: scratchAt + chunks * chunkBytes, job };
+  return { inAt, outAt, bytes: scratchAt + chunks * chunkBytes, jobs };
 }
 
-/** Calls per tile of a program with these scalar inputs (an upper bound on the job's size). */
+/** Calls per tile of a program (an upper bound). */
 function callsPerTile(program: SimdProgram): number {
   return program.inputs.length + program.steps.length + program.outputs.length;
 }
@@ -215,14 +223,15 @@ export interface SimdOperand {
 /**
  * Runs `program` over `size` elements: `inputs[m]` contiguous from its offset, or (bit `m` of
  * `scalars` set) one value broadcast; fills `outs` (one typed array per output, of the output's
- * dtype). Returns `false`, leaving `outs` untouched, when the program is too large for one job.
+ * dtype). Returns `false`, leaving `outs` untouched, when this engine has no WebAssembly SIMD
+ * or the program has more operations than a job holds.
  * Example: `runSimd(program, [{ data: a, offset: 0 }], 0, a.length, [out])`.
  */
 export function runSimd(program: SimdProgram, inputs: readonly SimdOperand[], scalars: number, size: number, outs: readonly TypedArray[]): boolean {
   const rt = kernelRuntime();
   if (rt === null || size === 0) return false;
+  if (callsPerTile(program) + program.inputs.length > MAX_CALLS) return false;
   const tiles = Math.ceil(size / TILE);
-  if (tiles * callsPerTile(program) > MAX_CALLS) return false;
   const threads = size >= SIMD_PARALLEL_MIN ? availableThreads() : 1;
   const chunks = Math.min(threads, tiles);
   let byKey = layouts.get(program);
@@ -240,7 +249,7 @@ export function runSimd(program: SimdProgram, inputs: readonly SimdOperand[], sc
     } else if (bool) v.u8.set(x.data.subarray(x.offset, x.offset + size), at);
     else v.f32.set(x.data.subarray(x.offset, x.offset + size), at >> 2);
   });
-  runJob(plan.job);
+  for (const job of plan.jobs) runJob(job);
   outs.forEach((o, q) => {
     const at = plan.outAt[q]!;
     if (o instanceof Uint8Array) o.set(v.u8.subarray(at, at + size));
