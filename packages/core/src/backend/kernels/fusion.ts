@@ -231,8 +231,16 @@ const NO_STRIDES: readonly (readonly number[])[] = [];
 /** Inputs a program may have for its broadcast scalars to be tracked in a 31-bit mask. */
 const MAX_MASKED_INPUTS = 30;
 
-/** Elements from which a program with a SIMD lowering runs in WebAssembly (see `benchmarks/README.md`). */
-export const SIMD_MIN_SIZE = 2048;
+/**
+ * A program with a SIMD lowering runs in WebAssembly from `SIMD_MIN_SIZE` elements, or from
+ * `SIMD_MIN_WORK` element-operations. Measured on the 2-core machine against the JavaScript
+ * loops (one thread; the WebAssembly path pays ~1 µs to copy operands in and out): one
+ * operation breaks even at ~700 elements (0.85x at 1024, 0.44x at 16384), four at ~500, sixteen
+ * at ~70 (0.69x at 128, 0.22x at 1024, 0.16x at 16384).
+ */
+export const SIMD_MIN_SIZE = 1024;
+/** See {@link SIMD_MIN_SIZE}. */
+export const SIMD_MIN_WORK = 2048;
 
 function simdProgramOf(program: FusedProgram): SimdProgram | null {
   if (!program.ops.every((o) => o.simd !== undefined)) return null;
@@ -272,7 +280,7 @@ function runCompiled(
       if (x.stride.every((st) => st === 0)) scalars |= 1 << i;
       else if (!x.isContiguous) allFlat = false;
     }
-    if (allFlat && c.simd !== null && size >= SIMD_MIN_SIZE && runSimd(c.simd, inputs.map((x) => x.nd), scalars, size, outs)) {
+    if (allFlat && c.simd !== null && (size >= SIMD_MIN_SIZE || size * c.program.ops.length >= SIMD_MIN_WORK) && runSimd(c.simd, inputs.map((x) => x.nd), scalars, size, outs)) {
       // Done in WebAssembly, bit for bit what the loops below compute.
     } else if (allFlat) {
       let fn = c.flat.get(scalars);
