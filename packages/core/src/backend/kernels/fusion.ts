@@ -12,7 +12,7 @@ import { allocate } from "../buffers.js";
 import { ConcreteTensor } from "../../tensor.js";
 import { contiguousStrides } from "./layout.js";
 import type { SimdOp } from "./wasm/elementwise_kernels.js";
-import { runSimd, simdRunnable, type SimdProgram } from "./wasm/elementwise_wasm.js";
+import { runSimd, simdRunnable, type SimdOperand, type SimdProgram } from "./wasm/elementwise_wasm.js";
 
 /** The scalar function of an elementwise operation: input elements in, one output element out. */
 export type ScalarKernel = (...args: number[]) => number;
@@ -252,6 +252,12 @@ function compileProgram(program: FusedProgram): CompiledProgram {
   return { program, kernels: program.ops.map((o) => o.kernel), flat: new Map(), byRank: new Map(), simd: simdProgramOf(program) };
 }
 
+/** A rank-1 or rank-2 operand as the SIMD backend gathers it: rows of `cols` elements, any strides (0 for broadcast). */
+function matrixOperand(x: ConcreteTensor, shape: readonly number[]): SimdOperand {
+  const [rows, cols, rowStride, colStride] = shape.length === 2 ? [shape[0]!, shape[1]!, x.stride[0]!, x.stride[1]!] : [1, shape[0] ?? 1, 0, x.stride[0] ?? 0];
+  return { data: x.nd.data, offset: x.nd.offset, rows, cols, rowStride, colStride };
+}
+
 function runCompiled(
   c: CompiledProgram,
   inputs: readonly ConcreteTensor[],
@@ -280,7 +286,8 @@ function runCompiled(
       if (x.stride.every((st) => st === 0)) scalars |= 1 << i;
       else if (!x.isContiguous) allFlat = false;
     }
-    if (allFlat && c.simd !== null && (size >= SIMD_MIN_SIZE || size * c.program.ops.length >= SIMD_MIN_WORK) && runSimd(c.simd, inputs.map((x) => x.nd), scalars, size, outs)) {
+    const simd = c.simd !== null && (size >= SIMD_MIN_SIZE || size * c.program.ops.length >= SIMD_MIN_WORK) && (allFlat || shape.length <= 2);
+    if (simd && runSimd(c.simd!, allFlat ? inputs.map((x) => x.nd) : inputs.map((x) => matrixOperand(x, shape)), scalars, size, outs)) {
       // Done in WebAssembly, bit for bit what the loops below compute.
     } else if (allFlat) {
       let fn = c.flat.get(scalars);

@@ -221,15 +221,33 @@ function viewsOf(buffer: ArrayBufferLike) {
   return views;
 }
 
-/** One operand of {@link runSimd}: its storage, where its elements start, and whether it is one broadcast scalar. */
+/**
+ * One operand of {@link runSimd}: its storage and where its elements start; contiguous, unless
+ * it says how to gather it as `rows` rows of `cols` elements with these strides (0 for a
+ * broadcast axis: a bias added along rows, a row vector added to every row, a transposed view).
+ */
 export interface SimdOperand {
   readonly data: TypedArray;
   readonly offset: number;
+  readonly rows?: number;
+  readonly cols?: number;
+  readonly rowStride?: number;
+  readonly colStride?: number;
+}
+
+/** Copies a gathered (`rows` given) operand into `dst` from element `at`, row-major. */
+function gather(x: SimdOperand, dst: Float32Array | Uint8Array, at: number): void {
+  const { data, rows = 1, cols = 0, rowStride = 0, colStride = 1 } = x;
+  for (let r = 0, src = x.offset, to = at; r < rows; r++, src += rowStride, to += cols) {
+    if (colStride === 1) dst.set(data.subarray(src, src + cols), to);
+    else if (colStride === 0) dst.fill(dst instanceof Uint8Array ? +(data[src] !== 0) : data[src]!, to, to + cols);
+    else for (let c = 0, s = src; c < cols; c++, s += colStride) dst[to + c] = data[s]!;
+  }
 }
 
 /**
- * Runs `program` over `size` elements: `inputs[m]` contiguous from its offset, or (bit `m` of
- * `scalars` set) one value broadcast; fills `outs` (one typed array per output, of the output's
+ * Runs `program` over `size` elements: `inputs[m]` contiguous from its offset, gathered by its
+ * rows and strides, or (bit `m` of `scalars` set) one value broadcast; fills `outs` (one typed array per output, of the output's
  * dtype). Returns `false`, leaving `outs` untouched, when this engine has no WebAssembly SIMD
  * or the program has more operations than a job holds.
  * Example: `runSimd(program, [{ data: a, offset: 0 }], 0, a.length, [out])`.
@@ -253,7 +271,8 @@ export function runSimd(program: SimdProgram, inputs: readonly SimdOperand[], sc
     if ((scalars & (1 << m)) !== 0) {
       if (bool) v.i32[at >> 2] = x.data[x.offset] !== 0 ? -1 : 0;
       else v.f32[at >> 2] = x.data[x.offset]!;
-    } else if (bool) v.u8.set(x.data.subarray(x.offset, x.offset + size), at);
+    } else if (x.rows !== undefined) gather(x, bool ? v.u8 : v.f32, bool ? at : at >> 2);
+    else if (bool) v.u8.set(x.data.subarray(x.offset, x.offset + size), at);
     else v.f32.set(x.data.subarray(x.offset, x.offset + size), at >> 2);
   });
   for (const job of plan.jobs) runJob(job);

@@ -149,6 +149,46 @@ describe.skipIf(!wasmElementwiseAvailable())("fused elementwise programs in WebA
     );
   });
 
+  it("gathers rank-2 operands of any strides (a bias along rows, a row vector, a transposed view, bool masks) exactly as the JavaScript loops read them", () => {
+    const rows = 37;
+    const cols = 61;
+    const size = rows * cols;
+    const views = (dtype: DType, seed: number): ConcreteTensor[] => {
+      const full = ConcreteTensor.fromData(inputData(dtype, size + 5, seed), [size + 5], dtype);
+      const column = ConcreteTensor.fromData(inputData(dtype, rows, seed + 1), [rows], dtype);
+      const row = ConcreteTensor.fromData(inputData(dtype, cols, seed + 2), [cols], dtype);
+      return [
+        ConcreteTensor.view(full, [rows, cols], [cols, 1], 5), // contiguous, offset
+        ConcreteTensor.view(column, [rows, cols], [1, 0], 0), // per-row value (a bias)
+        ConcreteTensor.view(row, [rows, cols], [0, 1], 0), // a row vector on every row
+        ConcreteTensor.view(full, [rows, cols], [1, rows], 2), // transposed
+      ];
+    };
+    const sel = SPECS.findIndex((sp) => sp.prim === selectP && sp.gives === F);
+    const lt = SPECS.findIndex((sp) => sp.prim === ltP);
+    const mul = SPECS.findIndex((sp) => sp.prim === mulP);
+    const fs = views(F, 1);
+    const bs = views(B, 7);
+    for (const a of fs) {
+      for (const b of fs) {
+        for (const p of bs) {
+          const program = (simd: boolean) =>
+            fusedKernel({
+              inputs: [F, F, B],
+              ops: [fusedOp(SPECS[mul]!, [0, 1], simd), fusedOp(SPECS[lt]!, [3, 0], simd), fusedOp(SPECS[sel]!, [2, 3, 1], simd)],
+              outputs: [5, 4],
+            });
+          const got = program(true).run([a, b, p], [rows, cols], [F, B]);
+          const want = program(false).run([a, b, p], [rows, cols], [F, B]);
+          expectSame(
+            got.map((t) => Array.from(t.nd.data as ArrayLike<number>)),
+            want.map((t) => Array.from(t.nd.data as ArrayLike<number>)),
+          );
+        }
+      }
+    }
+  });
+
   it("gives the same bits at 1 and 2 threads when the work is split", () => {
     const c: Case = {
       inputs: [F, F, B],
