@@ -329,17 +329,21 @@ export function fusedKernel(program: FusedProgram): FusedKernel {
 /** One-op programs of the eager path, by kernel and operand/output dtypes. */
 const single = new WeakMap<ScalarKernel, Map<string, CompiledProgram>>();
 
-/** Run one elementwise scalar kernel over same-shape operands (the eager path of elementwise primitives). */
-export function elementwise(kernel: ScalarKernel, inputs: readonly ConcreteTensor[], outDtype: DType, weakType: boolean): ConcreteTensor {
+/**
+ * Run one elementwise scalar kernel over same-shape operands (the eager path of elementwise
+ * primitives); `simd` is the primitive's SIMD lowering for these operands, if any (see
+ * `Primitive.simdLowering`), so large eager operations run in WebAssembly as jit's do.
+ */
+export function elementwise(kernel: ScalarKernel, inputs: readonly ConcreteTensor[], outDtype: DType, weakType: boolean, simd?: SimdOp): ConcreteTensor {
   let byTypes = single.get(kernel);
   if (!byTypes) single.set(kernel, (byTypes = new Map()));
-  let key: string = outDtype;
+  let key = `${outDtype}:${simd ?? ""}:`;
   for (let i = 0; i < inputs.length; i++) key += inputs[i]!.dtype;
   let c = byTypes.get(key);
   if (!c) {
     const program: FusedProgram = {
       inputs: inputs.map((x) => x.dtype),
-      ops: [{ kernel, args: inputs.map((_, i) => i), dtype: outDtype }],
+      ops: [{ kernel, args: inputs.map((_, i) => i), dtype: outDtype, ...(simd ? { simd } : {}) }],
       outputs: [inputs.length],
     };
     byTypes.set(key, (c = compileProgram(program)));

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { DType } from "../../../../src/dtype.js";
 import type { AbstractArray, Primitive } from "../../../../src/primitive.js";
 import { ConcreteTensor } from "../../../../src/tensor.js";
-import { fusedKernel, SIMD_MIN_SIZE, type FusedOp } from "../../../../src/backend/kernels/fusion.js";
+import { elementwise, fusedKernel, SIMD_MIN_SIZE, type FusedOp } from "../../../../src/backend/kernels/fusion.js";
 import { runSimd, SIMD_PARALLEL_MIN, simdRunnable, wasmElementwiseAvailable } from "../../../../src/backend/kernels/wasm/elementwise_wasm.js";
 import { numThreads, setNumThreads } from "../../../../src/backend/threads/config.js";
 import { waitForThreads } from "../../../../src/backend/threads/pool.js";
@@ -187,6 +187,20 @@ describe.skipIf(!wasmElementwiseAvailable())("fused elementwise programs in WebA
         }
       }
     }
+  });
+
+  it("runs eager elementwise operations with a lowering in WebAssembly, bit for bit as without it", () => {
+    const size = SIMD_MIN_SIZE * 3 + 5;
+    SPECS.forEach((spec) => {
+      const avals = spec.reads.map(aval);
+      const params = (spec.params ?? {}) as never;
+      const lowering = spec.prim.simdLowering?.(avals, params);
+      const inputs = spec.reads.map((d, m) => operand(inputData(d, size, m + 11), d, size, false, 0));
+      const kernel = spec.prim.scalarKernel!(avals, params);
+      const got = elementwise(kernel, inputs, spec.gives, false, lowering);
+      const want = elementwise(kernel, inputs, spec.gives, false);
+      expectSame([Array.from(got.nd.data as ArrayLike<number>)], [Array.from(want.nd.data as ArrayLike<number>)]);
+    });
   });
 
   it("gives the same bits at 1 and 2 threads when the work is split", () => {
