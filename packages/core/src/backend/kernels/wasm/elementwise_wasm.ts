@@ -207,9 +207,13 @@ function callsPerTile(program: SimdProgram): number {
 }
 
 /**
- * Elements from which a program is split across threads. Measured on the 2-core machine, 2
- * threads against 1: a 16-operation program 1.00x at 16,384 elements, 0.71x at 32,768, 0.69x at
- * 65,536, 0.75x at 1,048,576; a 2-operation program 0.91x at 32,768, 0.75-0.92x above.
+ * Elements from which a program is split across threads (into four chunks per thread, so that
+ * the calling thread takes over the chunks of a worker that wakes late). Measured on the 2-core
+ * machine, the jitted LeNet-300-100 MNIST step (`benchmarks/mnist_sparse_profile.ts 1 600`, two
+ * alternating pairs): 3.79 and 4.75 ms/step splitting from here, 4.42 and 5.10 ms not splitting
+ * at all. Alone, a program gains only when large: 2 threads took 0.94x the time of 1 for 16
+ * operations over 262,144 floats, but 1.1-1.8x for smaller or 2-operation programs, where
+ * waking the sleeping worker costs more than it saves.
  */
 export const SIMD_PARALLEL_MIN = 1 << 15;
 
@@ -258,7 +262,7 @@ export function runSimd(program: SimdProgram, inputs: readonly SimdOperand[], sc
   if (callsPerTile(program) + program.inputs.length > MAX_CALLS) return false;
   const tiles = Math.ceil(size / TILE);
   const threads = size >= SIMD_PARALLEL_MIN ? availableThreads() : 1;
-  const chunks = Math.min(threads, tiles);
+  const chunks = Math.min(threads > 1 ? 4 * threads : 1, tiles);
   let byKey = layouts.get(program);
   if (!byKey) layouts.set(program, (byKey = new Map()));
   const key = `${scalars}:${size}:${chunks}`;
