@@ -242,6 +242,14 @@ export interface SimdOperand {
 /** Copies a gathered (`rows` given) operand into `dst` from element `at`, row-major. */
 function gather(x: SimdOperand, dst: Float32Array | Uint8Array, at: number): void {
   const { data, rows = 1, cols = 0, rowStride = 0, colStride = 1 } = x;
+  if (colStride === 1 && (rowStride === cols || rows === 1)) {
+    dst.set(data.subarray(x.offset, x.offset + rows * cols), at);
+    return;
+  }
+  if (colStride === 0 && rowStride === 0) {
+    dst.fill(dst instanceof Uint8Array ? +(data[x.offset] !== 0) : data[x.offset]!, at, at + rows * cols);
+    return;
+  }
   for (let r = 0, src = x.offset, to = at; r < rows; r++, src += rowStride, to += cols) {
     if (colStride === 1) dst.set(data.subarray(src, src + cols), to);
     else if (colStride === 0) dst.fill(dst instanceof Uint8Array ? +(data[src] !== 0) : data[src]!, to, to + cols);
