@@ -180,6 +180,11 @@ export class BatchWeightLayout {
     return [this.layout.neurons.length, this.layout.inputEnd - this.layout.inputStart];
   }
 
+  /** Whether the batch has every edge of its block (each neuron reads every column: the mask is all true). */
+  isComplete(): boolean {
+    return layoutDensity(this.layout) === 1;
+  }
+
   /** The shape `weights` has: `[E]` or `[size, width]`. */
   get storedShape(): number[] {
     return this.storage === "edges" ? [this.edgeSlots().length] : this.blockShape;
@@ -293,7 +298,9 @@ export class BatchWeightLayout {
    * np.matmul(weightLayout.maskedBlock(params.weights, params.mask), values);
    */
   maskedBlock(weights: Tensor, mask: Tensor): Tensor {
-    if (this.storage === "block") return np.where(mask, weights, 0);
+    // A block every neuron reads whole (a dense layer) has nothing off its mask: the select
+    // would copy the whole block on every step for nothing.
+    if (this.storage === "block") return this.isComplete() ? weights : np.where(mask, weights, 0);
     const [rows, width] = this.blockShape;
     const zeros = np.zeros([rows * width], { dtype: weights.dtype });
     return np.reshape(np.at(zeros, this.edges.flatIndex).add(weights), [rows, width]);

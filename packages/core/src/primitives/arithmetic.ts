@@ -68,7 +68,7 @@ export function defineBinary(spec: BinarySpec): Primitive {
     abstractEval: binaryAbstractEval(name, dtypes),
     scalarKernel: ([x]) => scalar(x!.dtype),
     impl([x, y]) {
-      return [elementwise(scalar(x!.dtype), [x!, y!], x!.dtype, x!.weakType && y!.weakType)];
+      return [elementwise(scalar(x!.dtype), [x!, y!], x!.dtype, x!.weakType && y!.weakType, simd)];
     },
     jvp([x, y], [tx, ty]) {
       const out = bind1(prim, [x!, y!]);
@@ -100,7 +100,7 @@ export const addP: Primitive = definePrimitive({
   scalarKernel: () => addScalar,
   simdLowering: () => "add",
   impl([x, y]) {
-    return [elementwise(addScalar, [x!, y!], x!.dtype, x!.weakType && y!.weakType)];
+    return [elementwise(addScalar, [x!, y!], x!.dtype, x!.weakType && y!.weakType, "add")];
   },
   jvp([x, y], [tx, ty]) {
     const out = bind1(addP, [x!, y!]);
@@ -121,7 +121,7 @@ export const subP: Primitive = definePrimitive({
   scalarKernel: () => subScalar,
   simdLowering: () => "sub",
   impl([x, y]) {
-    return [elementwise(subScalar, [x!, y!], x!.dtype, x!.weakType && y!.weakType)];
+    return [elementwise(subScalar, [x!, y!], x!.dtype, x!.weakType && y!.weakType, "sub")];
   },
   jvp([x, y], [tx, ty]) {
     const out = bind1(subP, [x!, y!]);
@@ -206,7 +206,7 @@ export const negP: Primitive = definePrimitive({
   scalarKernel: () => negScalar,
   simdLowering: () => "neg",
   impl([x]) {
-    return [elementwise(negScalar, [x!], x!.dtype, x!.weakType)];
+    return [elementwise(negScalar, [x!], x!.dtype, x!.weakType, "neg")];
   },
   jvp([x], [t]) {
     return [[bind1(negP, [x!])], [t && isFloat(x!.dtype) ? bind1(negP, [t]) : null]];

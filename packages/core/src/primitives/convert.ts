@@ -38,7 +38,7 @@ export const convertElementTypeP: Primitive<ConvertParams> = definePrimitive<Con
     if (x!.nd.data instanceof Float64Array && x!.dtype === "float32") {
       return [mapUnary(x!, newDtype, CASTS[newDtype], weakType)];
     }
-    return [elementwise(CASTS[newDtype], [x!], newDtype, weakType)];
+    return [elementwise(CASTS[newDtype], [x!], newDtype, weakType, SIMD_CASTS[`${x!.dtype}>${newDtype}`])];
   },
   jvp([x], [t], params) {
     const out = bind1(convertElementTypeP, [x!], params);

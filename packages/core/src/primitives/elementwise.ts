@@ -97,7 +97,7 @@ export function defineDiscreteElementwise(
     scalarKernel: (inputs) => kernel(inputs),
     impl(xs) {
       const [out] = abstractEval(xs);
-      return [elementwise(kernel(xs), xs, out!.dtype, out!.weakType)];
+      return [elementwise(kernel(xs), xs, out!.dtype, out!.weakType, simd)];
     },
     jvp(xs) {
       return [[bind1(prim, xs)], [null]];

@@ -45,7 +45,7 @@ export const selectP: Primitive = definePrimitive({
   simdLowering: () => "select",
   impl([pred, onTrue, onFalse]) {
     const weak = onTrue!.weakType && onFalse!.weakType;
-    return [elementwise(selectScalar, [pred!, onTrue!, onFalse!], onTrue!.dtype, weak)];
+    return [elementwise(selectScalar, [pred!, onTrue!, onFalse!], onTrue!.dtype, weak, "select")];
   },
   jvp([pred, onTrue, onFalse], [, tTrue, tFalse]) {
     const out = bind1(selectP, [pred!, onTrue!, onFalse!]);

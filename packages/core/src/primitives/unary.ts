@@ -64,7 +64,7 @@ function defineUnary(spec: UnarySpec): Primitive {
     ...(arrayKernel ? { unfusedFor: ([x]: AbstractArray[]) => arrayKernel.applies(x!) } : {}),
     impl([x]) {
       if (arrayKernel?.applies(x!)) return [arrayKernel.run(x!)];
-      return [elementwise(scalar(x!.dtype), [x!], x!.dtype, x!.weakType)];
+      return [elementwise(scalar(x!.dtype), [x!], x!.dtype, x!.weakType, simd)];
     },
     jvp([x], [t]) {
       const out = bind1(prim, [x!]);

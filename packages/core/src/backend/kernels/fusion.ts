@@ -12,7 +12,7 @@ import { allocate } from "../buffers.js";
 import { ConcreteTensor } from "../../tensor.js";
 import { contiguousStrides } from "./layout.js";
 import type { SimdOp } from "./wasm/elementwise_kernels.js";
-import { runSimd, simdRunnable, type SimdProgram } from "./wasm/elementwise_wasm.js";
+import { runSimd, simdRunnable, type SimdOperand, type SimdProgram } from "./wasm/elementwise_wasm.js";
 
 /** The scalar function of an elementwise operation: input elements in, one output element out. */
 export type ScalarKernel = (...args: number[]) => number;
@@ -231,8 +231,16 @@ const NO_STRIDES: readonly (readonly number[])[] = [];
 /** Inputs a program may have for its broadcast scalars to be tracked in a 31-bit mask. */
 const MAX_MASKED_INPUTS = 30;
 
-/** Elements from which a program with a SIMD lowering runs in WebAssembly (see `benchmarks/README.md`). */
-export const SIMD_MIN_SIZE = 2048;
+/**
+ * A program with a SIMD lowering runs in WebAssembly from `SIMD_MIN_SIZE` elements, or from
+ * `SIMD_MIN_WORK` element-operations. Measured on the 2-core machine against the JavaScript
+ * loops (one thread; the WebAssembly path pays ~1 µs to copy operands in and out): one
+ * operation breaks even at ~700 elements (0.85x at 1024, 0.44x at 16384), four at ~500, sixteen
+ * at ~70 (0.69x at 128, 0.22x at 1024, 0.16x at 16384).
+ */
+export const SIMD_MIN_SIZE = 1024;
+/** See {@link SIMD_MIN_SIZE}. */
+export const SIMD_MIN_WORK = 2048;
 
 function simdProgramOf(program: FusedProgram): SimdProgram | null {
   if (!program.ops.every((o) => o.simd !== undefined)) return null;
@@ -242,6 +250,12 @@ function simdProgramOf(program: FusedProgram): SimdProgram | null {
 
 function compileProgram(program: FusedProgram): CompiledProgram {
   return { program, kernels: program.ops.map((o) => o.kernel), flat: new Map(), byRank: new Map(), simd: simdProgramOf(program) };
+}
+
+/** A rank-1 or rank-2 operand as the SIMD backend gathers it: rows of `cols` elements, any strides (0 for broadcast). */
+function matrixOperand(x: ConcreteTensor, shape: readonly number[]): SimdOperand {
+  const [rows, cols, rowStride, colStride] = shape.length === 2 ? [shape[0]!, shape[1]!, x.stride[0]!, x.stride[1]!] : [1, shape[0] ?? 1, 0, x.stride[0] ?? 0];
+  return { data: x.nd.data, offset: x.nd.offset, rows, cols, rowStride, colStride };
 }
 
 function runCompiled(
@@ -272,7 +286,8 @@ function runCompiled(
       if (x.stride.every((st) => st === 0)) scalars |= 1 << i;
       else if (!x.isContiguous) allFlat = false;
     }
-    if (allFlat && c.simd !== null && size >= SIMD_MIN_SIZE && runSimd(c.simd, inputs.map((x) => x.nd), scalars, size, outs)) {
+    const simd = c.simd !== null && (size >= SIMD_MIN_SIZE || size * c.program.ops.length >= SIMD_MIN_WORK) && (allFlat || shape.length <= 2);
+    if (simd && runSimd(c.simd!, allFlat ? inputs.map((x) => x.nd) : inputs.map((x) => matrixOperand(x, shape)), scalars, size, outs)) {
       // Done in WebAssembly, bit for bit what the loops below compute.
     } else if (allFlat) {
       let fn = c.flat.get(scalars);
@@ -314,17 +329,21 @@ export function fusedKernel(program: FusedProgram): FusedKernel {
 /** One-op programs of the eager path, by kernel and operand/output dtypes. */
 const single = new WeakMap<ScalarKernel, Map<string, CompiledProgram>>();
 
-/** Run one elementwise scalar kernel over same-shape operands (the eager path of elementwise primitives). */
-export function elementwise(kernel: ScalarKernel, inputs: readonly ConcreteTensor[], outDtype: DType, weakType: boolean): ConcreteTensor {
+/**
+ * Run one elementwise scalar kernel over same-shape operands (the eager path of elementwise
+ * primitives); `simd` is the primitive's SIMD lowering for these operands, if any (see
+ * `Primitive.simdLowering`), so large eager operations run in WebAssembly as jit's do.
+ */
+export function elementwise(kernel: ScalarKernel, inputs: readonly ConcreteTensor[], outDtype: DType, weakType: boolean, simd?: SimdOp): ConcreteTensor {
   let byTypes = single.get(kernel);
   if (!byTypes) single.set(kernel, (byTypes = new Map()));
-  let key: string = outDtype;
+  let key = `${outDtype}:${simd ?? ""}:`;
   for (let i = 0; i < inputs.length; i++) key += inputs[i]!.dtype;
   let c = byTypes.get(key);
   if (!c) {
     const program: FusedProgram = {
       inputs: inputs.map((x) => x.dtype),
-      ops: [{ kernel, args: inputs.map((_, i) => i), dtype: outDtype }],
+      ops: [{ kernel, args: inputs.map((_, i) => i), dtype: outDtype, ...(simd ? { simd } : {}) }],
       outputs: [inputs.length],
     };
     byTypes.set(key, (c = compileProgram(program)));

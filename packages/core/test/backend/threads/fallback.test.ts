@@ -23,6 +23,8 @@ describe("no SharedArrayBuffer", () => {
     const config = await import("../../../src/backend/threads/config.js");
     const pool = await import("../../../src/backend/threads/pool.js");
     const plain = await import("../../../src/backend/kernels/wasm/matmul_wasm.js");
+    // Every kernel module registers at import, before the first kernel compiles them all.
+    const ew = await import("../../../src/backend/kernels/wasm/elementwise_wasm.js");
     config.setNumThreads(2);
     expect(pool.threadsSupported()).toBe(false);
     expect(pool.availableThreads()).toBe(1);
@@ -30,6 +32,14 @@ describe("no SharedArrayBuffer", () => {
     plain.matmulWasmF32Into(a, b, m, k, n, out);
     plain.matmulWasmF32Into(a, b, m, k, n, out);
     expect(out).toEqual(expected);
+    // A fused elementwise program in WebAssembly over an ordinary (growing) memory: same bits.
+    const size = 200_000;
+    const x = Float32Array.from({ length: size }, (_, i) => Math.sin(i));
+    const program = { inputs: ["float32", "float32"] as const, steps: [{ op: "mul" as const, args: [0, 1], dtype: "float32" as const }, { op: "sqrt" as const, args: [2], dtype: "float32" as const }], outputs: [3] };
+    const y = new Float32Array(size);
+    expect(ew.runSimd(program, [{ data: x, offset: 0 }, { data: x, offset: 0 }], 0, size, [y])).toBe(true);
+    expect(Array.from(y.subarray(0, 1000))).toEqual(Array.from(x.subarray(0, 1000), (v) => Math.fround(Math.sqrt(Math.fround(v * v)))));
+    expect(y[size - 1]).toBe(Math.fround(Math.sqrt(Math.fround(x[size - 1]! * x[size - 1]!))));
     const notes = config.debugMessages().filter((msg) => msg.includes("every kernel runs on the calling thread"));
     expect(notes).toHaveLength(1);
   });

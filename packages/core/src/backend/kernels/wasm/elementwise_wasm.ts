@@ -93,7 +93,8 @@ interface Layout {
   outAt: number[];
   /** Bytes the layout needs. */
   bytes: number;
-  job: Job;
+  /** The jobs that run it, in order (one unless the program has more calls than a job holds). */
+  jobs: Job[];
 }
 
 const layouts = new WeakMap<SimdProgram, Map<string, Layout>>();
@@ -153,49 +154,67 @@ function layout(program: SimdProgram, scalars: number, size: number, chunks: num
     const r = nIn + k;
     if (!homes.has(r)) homes.set(r, { kind: "slot", slot: take() });
   });
-  const scratchAt = at;
-  const chunkBytes = slots * TILE * 4;
+  // Each chunk's slots start on their own 64 KiB boundary, plus 8 KiB more per chunk: with the
+  // chunks' slots packed side by side, two threads ran a 16-operation program over 262,144
+  // floats in 0.77 ms against 0.54 ms on one; spaced like this, in 0.38-0.43 ms.
+  const scratchAt = Math.ceil(at / 65536) * 65536;
+  const chunkBytes = Math.ceil((slots * TILE * 4) / 65536) * 65536 + 65536 + 8192;
 
   const ids = Object.fromEntries(ELEMENTWISE_EXPORTS.map((name) => [name, kernelId("elementwise", name)])) as Record<string, number>;
   const boolInputs = program.inputs.flatMap((t, m) => (t === "bool" && !isScalar(m) ? [m] : []));
   const copies = program.outputs.flatMap((r, q) => (homes.get(r)!.kind === "stream" && (homes.get(r) as { at: number }).at === outAt[q] ? [] : [q]));
   const tiles = Math.ceil(size / TILE);
-  const job = new Job();
-  for (let c = 0; c < chunks; c++) {
-    const t0 = Math.floor((tiles * c) / chunks);
-    const t1 = Math.floor((tiles * (c + 1)) / chunks);
-    if (t1 === t0) continue;
-    job.chunk();
-    const scratch = scratchAt + c * chunkBytes;
-    const addr = (r: number, e: number) => {
-      const h = homes.get(r)!;
-      return h.kind === "stream" ? h.at + e * h.step : scratch + h.slot * TILE * 4;
-    };
-    for (let m = 0; m < nIn; m++) if (isScalar(m)) job.call(ids["splat"]!, addr(m, 0), inAt[m]!, TILE / 4);
-    for (let t = t0; t < t1; t++) {
-      const e = t * TILE;
-      const vectors = Math.ceil(Math.min(TILE, size - e) / GROUP) * SIMD_UNROLL;
-      for (const m of boolInputs) job.call(ids["load_bool"]!, addr(m, e), inAt[m]! + e, vectors);
-      program.steps.forEach((s, k) => {
-        const a = s.args.map((r) => addr(r, e));
-        job.call(ids[s.op]!, addr(nIn + k, e), a[0] ?? 0, a[1] ?? 0, a[2] ?? 0, vectors);
-      });
-      for (const q of copies) {
-        const r = program.outputs[q]!;
-        if (types[r] === "bool") job.call(ids["store_bool"]!, outAt[q]! + e, addr(r, e), vectors);
-        else job.call(ids["copy"]!, outAt[q]! + e * 4, addr(r, e), 0, 0, vectors);
+  // Jobs of at most `perJob` tiles (a job holds MAX_CALLS calls), each split into `chunks`.
+  const perJob = Math.max(1, Math.floor((MAX_CALLS - chunks * nIn) / callsPerTile(program)));
+  const jobs: Job[] = [];
+  for (let j0 = 0; j0 < tiles; j0 += perJob) {
+    const j1 = Math.min(tiles, j0 + perJob);
+    const job = new Job();
+    for (let c = 0; c < chunks; c++) {
+      const t0 = j0 + Math.floor(((j1 - j0) * c) / chunks);
+      const t1 = j0 + Math.floor(((j1 - j0) * (c + 1)) / chunks);
+      if (t1 === t0) continue;
+      job.chunk();
+      const scratch = scratchAt + c * chunkBytes;
+      const addr = (r: number, e: number) => {
+        const h = homes.get(r)!;
+        return h.kind === "stream" ? h.at + e * h.step : scratch + h.slot * TILE * 4;
+      };
+      for (let m = 0; m < nIn; m++) if (isScalar(m)) job.call(ids["splat"]!, addr(m, 0), inAt[m]!, TILE / 4);
+      for (let t = t0; t < t1; t++) {
+        const e = t * TILE;
+        const vectors = Math.ceil(Math.min(TILE, size - e) / GROUP) * SIMD_UNROLL;
+        for (const m of boolInputs) job.call(ids["load_bool"]!, addr(m, e), inAt[m]! + e, vectors);
+        program.steps.forEach((s, k) => {
+          const a = s.args.map((r) => addr(r, e));
+          job.call(ids[s.op]!, addr(nIn + k, e), a[0] ?? 0, a[1] ?? 0, a[2] ?? 0, vectors);
+        });
+        for (const q of copies) {
+          const r = program.outputs[q]!;
+          if (types[r] === "bool") job.call(ids["store_bool"]!, outAt[q]! + e, addr(r, e), vectors);
+          else job.call(ids["copy"]!, outAt[q]! + e * 4, addr(r, e), 0, 0, vectors);
+        }
       }
     }
+    jobs.push(job);
   }
-  return { inAt, outAt, bytes: scratchAt + chunks * chunkBytes, job };
+  return { inAt, outAt, bytes: scratchAt + chunks * chunkBytes, jobs };
 }
 
-/** Calls per tile of a program with these scalar inputs (an upper bound on the job's size). */
+/** Calls per tile of a program (an upper bound). */
 function callsPerTile(program: SimdProgram): number {
   return program.inputs.length + program.steps.length + program.outputs.length;
 }
 
-/** Elements from which a program is split across threads (see `benchmarks/README.md`). */
+/**
+ * Elements from which a program is split across threads (into four chunks per thread, so that
+ * the calling thread takes over the chunks of a worker that wakes late). Measured on the 2-core
+ * machine, the jitted LeNet-300-100 MNIST step (`benchmarks/mnist_sparse_profile.ts 1 600`, two
+ * alternating pairs): 3.79 and 4.75 ms/step splitting from here, 4.42 and 5.10 ms not splitting
+ * at all. Alone, a program gains only when large: 2 threads took 0.94x the time of 1 for 16
+ * operations over 262,144 floats, but 1.1-1.8x for smaller or 2-operation programs, where
+ * waking the sleeping worker costs more than it saves.
+ */
 export const SIMD_PARALLEL_MIN = 1 << 15;
 
 /** Typed views of the kernel memory, recreated when it grows. */
@@ -206,25 +225,52 @@ function viewsOf(buffer: ArrayBufferLike) {
   return views;
 }
 
-/** One operand of {@link runSimd}: its storage, where its elements start, and whether it is one broadcast scalar. */
+/**
+ * One operand of {@link runSimd}: its storage and where its elements start; contiguous, unless
+ * it says how to gather it as `rows` rows of `cols` elements with these strides (0 for a
+ * broadcast axis: a bias added along rows, a row vector added to every row, a transposed view).
+ */
 export interface SimdOperand {
   readonly data: TypedArray;
   readonly offset: number;
+  readonly rows?: number;
+  readonly cols?: number;
+  readonly rowStride?: number;
+  readonly colStride?: number;
+}
+
+/** Copies a gathered (`rows` given) operand into `dst` from element `at`, row-major. */
+function gather(x: SimdOperand, dst: Float32Array | Uint8Array, at: number): void {
+  const { data, rows = 1, cols = 0, rowStride = 0, colStride = 1 } = x;
+  if (colStride === 1 && (rowStride === cols || rows === 1)) {
+    dst.set(data.subarray(x.offset, x.offset + rows * cols), at);
+    return;
+  }
+  if (colStride === 0 && rowStride === 0) {
+    dst.fill(dst instanceof Uint8Array ? +(data[x.offset] !== 0) : data[x.offset]!, at, at + rows * cols);
+    return;
+  }
+  for (let r = 0, src = x.offset, to = at; r < rows; r++, src += rowStride, to += cols) {
+    if (colStride === 1) dst.set(data.subarray(src, src + cols), to);
+    else if (colStride === 0) dst.fill(dst instanceof Uint8Array ? +(data[src] !== 0) : data[src]!, to, to + cols);
+    else for (let c = 0, s = src; c < cols; c++, s += colStride) dst[to + c] = data[s]!;
+  }
 }
 
 /**
- * Runs `program` over `size` elements: `inputs[m]` contiguous from its offset, or (bit `m` of
- * `scalars` set) one value broadcast; fills `outs` (one typed array per output, of the output's
- * dtype). Returns `false`, leaving `outs` untouched, when the program is too large for one job.
+ * Runs `program` over `size` elements: `inputs[m]` contiguous from its offset, gathered by its
+ * rows and strides, or (bit `m` of `scalars` set) one value broadcast; fills `outs` (one typed array per output, of the output's
+ * dtype). Returns `false`, leaving `outs` untouched, when this engine has no WebAssembly SIMD
+ * or the program has more operations than a job holds.
  * Example: `runSimd(program, [{ data: a, offset: 0 }], 0, a.length, [out])`.
  */
 export function runSimd(program: SimdProgram, inputs: readonly SimdOperand[], scalars: number, size: number, outs: readonly TypedArray[]): boolean {
   const rt = kernelRuntime();
   if (rt === null || size === 0) return false;
+  if (callsPerTile(program) + program.inputs.length > MAX_CALLS) return false;
   const tiles = Math.ceil(size / TILE);
-  if (tiles * callsPerTile(program) > MAX_CALLS) return false;
   const threads = size >= SIMD_PARALLEL_MIN ? availableThreads() : 1;
-  const chunks = Math.min(threads, tiles);
+  const chunks = Math.min(threads > 1 ? 4 * threads : 1, tiles);
   let byKey = layouts.get(program);
   if (!byKey) layouts.set(program, (byKey = new Map()));
   const key = `${scalars}:${size}:${chunks}`;
@@ -237,10 +283,11 @@ export function runSimd(program: SimdProgram, inputs: readonly SimdOperand[], sc
     if ((scalars & (1 << m)) !== 0) {
       if (bool) v.i32[at >> 2] = x.data[x.offset] !== 0 ? -1 : 0;
       else v.f32[at >> 2] = x.data[x.offset]!;
-    } else if (bool) v.u8.set(x.data.subarray(x.offset, x.offset + size), at);
+    } else if (x.rows !== undefined) gather(x, bool ? v.u8 : v.f32, bool ? at : at >> 2);
+    else if (bool) v.u8.set(x.data.subarray(x.offset, x.offset + size), at);
     else v.f32.set(x.data.subarray(x.offset, x.offset + size), at >> 2);
   });
-  runJob(plan.job);
+  for (const job of plan.jobs) runJob(job);
   outs.forEach((o, q) => {
     const at = plan.outAt[q]!;
     if (o instanceof Uint8Array) o.set(v.u8.subarray(at, at + size));

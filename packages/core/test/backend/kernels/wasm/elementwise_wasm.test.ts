@@ -1,0 +1,266 @@
+import fc from "fast-check";
+import { afterAll, describe, expect, it } from "vitest";
+import type { DType } from "../../../../src/dtype.js";
+import type { AbstractArray, Primitive } from "../../../../src/primitive.js";
+import { ConcreteTensor } from "../../../../src/tensor.js";
+import { elementwise, fusedKernel, SIMD_MIN_SIZE, type FusedOp } from "../../../../src/backend/kernels/fusion.js";
+import { runSimd, SIMD_PARALLEL_MIN, simdRunnable, wasmElementwiseAvailable } from "../../../../src/backend/kernels/wasm/elementwise_wasm.js";
+import { numThreads, setNumThreads } from "../../../../src/backend/threads/config.js";
+import { waitForThreads } from "../../../../src/backend/threads/pool.js";
+import { absP, sqrtP } from "../../../../src/primitives/unary.js";
+import { addP, divP, maxP, minP, mulP, negP, subP } from "../../../../src/primitives/arithmetic.js";
+import { eqP, geP, gtP, leP, ltP, neP } from "../../../../src/primitives/compare.js";
+import { andP, orP, xorP } from "../../../../src/primitives/bitwise.js";
+import { notP } from "../../../../src/primitives/unary.js";
+import { selectP } from "../../../../src/primitives/select.js";
+import { convertElementTypeP } from "../../../../src/primitives/convert.js";
+import { stopGradientP } from "../../../../src/primitives/stop_gradient.js";
+
+const initialThreads = numThreads();
+afterAll(() => setNumThreads(initialThreads));
+
+/** An operation of a test program: a primitive, its params, and the dtypes it reads and gives. */
+interface OpSpec {
+  prim: Primitive<never>;
+  params?: object;
+  reads: DType[];
+  gives: DType;
+}
+
+const F: DType = "float32";
+const B: DType = "bool";
+const SPECS: OpSpec[] = [
+  ...[addP, subP, mulP, divP, maxP, minP].map((prim) => ({ prim, reads: [F, F], gives: F })),
+  ...[negP, absP, sqrtP, stopGradientP].map((prim) => ({ prim, reads: [F], gives: F })),
+  ...[eqP, neP, ltP, leP, gtP, geP].map((prim) => ({ prim, reads: [F, F], gives: B })),
+  ...[andP, orP, xorP].map((prim) => ({ prim, reads: [B, B], gives: B })),
+  { prim: notP, reads: [B], gives: B },
+  { prim: selectP, reads: [B, F, F], gives: F },
+  { prim: selectP, reads: [B, B, B], gives: B },
+  { prim: convertElementTypeP, params: { newDtype: "float32", weakType: false }, reads: [B], gives: F },
+  { prim: convertElementTypeP, params: { newDtype: "bool", weakType: false }, reads: [F], gives: B },
+] as OpSpec[];
+
+/** Float32 values every operation must agree on: NaN, signed zeros and infinities, subnormals, extremes, ties. */
+const SPECIAL = [NaN, 0, -0, Infinity, -Infinity, 1, -1, 0.5, -0.5, 1e-45, -1e-45, 1.17549435e-38, 3.4028234e38, -3.4028234e38, 2, 3, 1 / 3];
+
+const aval = (dtype: DType): AbstractArray => ({ shape: [], dtype, weakType: false });
+
+/** The fused op of `spec` over registers `args`, with or without its SIMD lowering. */
+function fusedOp(spec: OpSpec, args: number[], simd: boolean): FusedOp {
+  const avals = spec.reads.map(aval);
+  const params = (spec.params ?? {}) as never;
+  const lowering = spec.prim.simdLowering?.(avals, params);
+  return { kernel: spec.prim.scalarKernel!(avals, params), args, dtype: spec.gives, ...(simd && lowering ? { simd: lowering } : {}) };
+}
+
+/** Deterministic input data of `dtype`: special values first, then a pseudo-random mix. */
+function inputData(dtype: DType, size: number, seed: number): Float32Array | Uint8Array {
+  let s = seed * 2654435761;
+  const next = () => ((s = (s * 1103515245 + 12345) >>> 0), s / 2 ** 32);
+  if (dtype === "bool") return Uint8Array.from({ length: size }, () => (next() < 0.5 ? 1 : 0));
+  return Float32Array.from({ length: size }, (_, i) => (next() < 0.2 ? SPECIAL[(i + seed) % SPECIAL.length]! : (next() - 0.5) * 8));
+}
+
+/** A tensor over `data`, or (scalar) one element of it broadcast to `size`. */
+function operand(data: Float32Array | Uint8Array, dtype: DType, size: number, scalar: boolean, offset: number): ConcreteTensor {
+  const base = ConcreteTensor.fromData(data, [data.length], dtype);
+  return scalar ? ConcreteTensor.view(base, [size], [0], offset % data.length) : ConcreteTensor.view(base, [size], [1], offset);
+}
+
+interface Case {
+  inputs: DType[];
+  ops: { spec: number; args: number[] }[];
+  outputs: number[];
+  scalars: boolean[];
+}
+
+/** Runs a case through the SIMD lowering and through the JavaScript loops; returns both results. */
+function runBoth(c: Case, size: number, offset = 0): [number[][], number[][]] {
+  const inputs = c.inputs.map((d, m) => operand(inputData(d, size + offset, m + 1), d, size, c.scalars[m]!, offset));
+  const types = [...c.inputs, ...c.ops.map((o) => SPECS[o.spec]!.gives)];
+  const outDtypes = c.outputs.map((r) => types[r]!);
+  const run = (simd: boolean) =>
+    fusedKernel({ inputs: c.inputs, ops: c.ops.map((o) => fusedOp(SPECS[o.spec]!, o.args, simd)), outputs: c.outputs })
+      .run(inputs, [size], outDtypes)
+      .map((t) => Array.from(t.nd.data as ArrayLike<number>).slice(0, size));
+  return [run(true), run(false)];
+}
+
+/** Element-wise equality where NaN equals NaN and 0 differs from -0. */
+function expectSame(a: number[][], b: number[][]): void {
+  expect(a.length).toBe(b.length);
+  a.forEach((xs, q) => {
+    const ys = b[q]!;
+    const bad = xs.findIndex((x, i) => !Object.is(x, ys[i]));
+    expect(bad === -1 ? "same" : `output ${q} differs at ${bad}: ${xs[bad]} vs ${ys[bad]}`).toBe("same");
+  });
+}
+
+/** A random well-typed program: each op reads registers of the dtypes it takes. */
+const caseArb: fc.Arbitrary<Case> = fc
+  .record({
+    inputs: fc.array(fc.constantFrom<DType>(F, B), { minLength: 1, maxLength: 4 }),
+    picks: fc.array(fc.tuple(fc.nat(SPECS.length - 1), fc.array(fc.nat(100), { minLength: 3, maxLength: 3 })), { minLength: 1, maxLength: 10 }),
+    outs: fc.array(fc.nat(100), { minLength: 1, maxLength: 3 }),
+    scalarBits: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
+  })
+  .map(({ inputs, picks, outs, scalarBits }) => {
+    const types = [...inputs];
+    // Make sure both dtypes exist as registers so every op can find operands.
+    if (!types.includes(F)) types.push(F);
+    if (!types.includes(B)) types.push(B);
+    const ins = types.slice();
+    const ops: Case["ops"] = [];
+    for (const [spec, raw] of picks) {
+      const s = SPECS[spec]!;
+      const args = s.reads.map((d, i) => {
+        const candidates = types.flatMap((t, r) => (t === d ? [r] : []));
+        return candidates[raw[i]! % candidates.length]!;
+      });
+      ops.push({ spec, args });
+      types.push(s.gives);
+    }
+    const first = ins.length;
+    const outputs = outs.map((o) => first + (o % ops.length));
+    // At least one input stays an array (not every input a scalar).
+    const scalars = ins.map((_, m) => m > 0 && scalarBits[m % 4]!);
+    return { inputs: ins, ops, outputs, scalars };
+  });
+
+describe.skipIf(!wasmElementwiseAvailable())("fused elementwise programs in WebAssembly SIMD", () => {
+  it("gives every primitive with a SIMD lowering exactly what its scalar kernel gives, on special values", () => {
+    const size = SIMD_MIN_SIZE + 37;
+    SPECS.forEach((spec, i) => {
+      const inputs = spec.reads;
+      const c: Case = { inputs, ops: [{ spec: i, args: inputs.map((_, m) => m) }], outputs: [inputs.length], scalars: inputs.map(() => false) };
+      const [simd, js] = runBoth(c, size);
+      expectSame(simd, js);
+    });
+  });
+
+  it("agrees with the JavaScript loops on random programs, sizes (tails, several tiles), offsets and broadcast scalars", () => {
+    fc.assert(
+      fc.property(caseArb, fc.integer({ min: SIMD_MIN_SIZE, max: SIMD_MIN_SIZE + 5000 }), fc.nat(7), (c, size, offset) => {
+        const [simd, js] = runBoth(c, size, offset);
+        expectSame(simd, js);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("gathers rank-2 operands of any strides (a bias along rows, a row vector, a transposed view, bool masks) exactly as the JavaScript loops read them", () => {
+    const rows = 37;
+    const cols = 61;
+    const size = rows * cols;
+    const views = (dtype: DType, seed: number): ConcreteTensor[] => {
+      const full = ConcreteTensor.fromData(inputData(dtype, size + 5, seed), [size + 5], dtype);
+      const column = ConcreteTensor.fromData(inputData(dtype, rows, seed + 1), [rows], dtype);
+      const row = ConcreteTensor.fromData(inputData(dtype, cols, seed + 2), [cols], dtype);
+      return [
+        ConcreteTensor.view(full, [rows, cols], [cols, 1], 5), // contiguous, offset
+        ConcreteTensor.view(column, [rows, cols], [1, 0], 0), // per-row value (a bias)
+        ConcreteTensor.view(row, [rows, cols], [0, 1], 0), // a row vector on every row
+        ConcreteTensor.view(full, [rows, cols], [1, rows], 2), // transposed
+      ];
+    };
+    const sel = SPECS.findIndex((sp) => sp.prim === selectP && sp.gives === F);
+    const lt = SPECS.findIndex((sp) => sp.prim === ltP);
+    const mul = SPECS.findIndex((sp) => sp.prim === mulP);
+    const fs = views(F, 1);
+    const bs = views(B, 7);
+    for (const a of fs) {
+      for (const b of fs) {
+        for (const p of bs) {
+          const program = (simd: boolean) =>
+            fusedKernel({
+              inputs: [F, F, B],
+              ops: [fusedOp(SPECS[mul]!, [0, 1], simd), fusedOp(SPECS[lt]!, [3, 0], simd), fusedOp(SPECS[sel]!, [2, 3, 1], simd)],
+              outputs: [5, 4],
+            });
+          const got = program(true).run([a, b, p], [rows, cols], [F, B]);
+          const want = program(false).run([a, b, p], [rows, cols], [F, B]);
+          expectSame(
+            got.map((t) => Array.from(t.nd.data as ArrayLike<number>)),
+            want.map((t) => Array.from(t.nd.data as ArrayLike<number>)),
+          );
+        }
+      }
+    }
+  });
+
+  it("runs eager elementwise operations with a lowering in WebAssembly, bit for bit as without it", () => {
+    const size = SIMD_MIN_SIZE * 3 + 5;
+    SPECS.forEach((spec) => {
+      const avals = spec.reads.map(aval);
+      const params = (spec.params ?? {}) as never;
+      const lowering = spec.prim.simdLowering?.(avals, params);
+      const inputs = spec.reads.map((d, m) => operand(inputData(d, size, m + 11), d, size, false, 0));
+      const kernel = spec.prim.scalarKernel!(avals, params);
+      const got = elementwise(kernel, inputs, spec.gives, false, lowering);
+      const want = elementwise(kernel, inputs, spec.gives, false);
+      expectSame([Array.from(got.nd.data as ArrayLike<number>)], [Array.from(want.nd.data as ArrayLike<number>)]);
+    });
+  });
+
+  it("gives the same bits at 1 and 2 threads when the work is split", () => {
+    const c: Case = {
+      inputs: [F, F, B],
+      ops: [
+        { spec: 0, args: [0, 1] }, // add
+        { spec: 2, args: [3, 0] }, // mul
+        { spec: 8, args: [4] }, // sqrt
+        { spec: SPECS.findIndex((s) => s.prim === selectP && s.gives === F), args: [2, 5, 1] },
+        { spec: 12, args: [6, 0] }, // lt -> bool output
+      ],
+      outputs: [6, 7, 3],
+      scalars: [false, false, false],
+    };
+    const size = 4 * SIMD_PARALLEL_MIN + 123;
+    setNumThreads(1);
+    const one = runBoth(c, size);
+    setNumThreads(2);
+    waitForThreads();
+    const two = runBoth(c, size);
+    expectSame(one[0], two[0]);
+    expectSame(one[0], one[1]);
+  });
+
+  it("takes float32 and bool registers only, with operand types each operation accepts", () => {
+    expect(simdRunnable({ inputs: [F, F], steps: [{ op: "add", args: [0, 1], dtype: F }], outputs: [2] })).toBe(true);
+    expect(simdRunnable({ inputs: ["int32", "int32"], steps: [{ op: "add", args: [0, 1], dtype: "int32" }], outputs: [2] })).toBe(false);
+    expect(simdRunnable({ inputs: ["float64"], steps: [{ op: "neg", args: [0], dtype: "float64" }], outputs: [1] })).toBe(false);
+    expect(simdRunnable({ inputs: [B, B], steps: [{ op: "lt", args: [0, 1], dtype: B }], outputs: [2] })).toBe(false);
+    expect(simdRunnable({ inputs: [F, F], steps: [{ op: "and", args: [0, 1], dtype: B }], outputs: [2] })).toBe(false);
+    expect(simdRunnable({ inputs: [F, F, F], steps: [{ op: "select", args: [0, 1, 2], dtype: F }], outputs: [3] })).toBe(false);
+    expect(simdRunnable({ inputs: [F], steps: [{ op: "add", args: [0], dtype: F }], outputs: [1] })).toBe(false);
+  });
+
+  it("has no lowering for primitives whose kernels it cannot reproduce (integer arithmetic runs in JavaScript)", () => {
+    const c: Case = { inputs: [F, F], ops: [{ spec: 0, args: [0, 1] }], outputs: [2], scalars: [false, false] };
+    expect(addP.simdLowering?.([aval("int32"), aval("int32")], {} as never)).toBe("add");
+    // The backend refuses int32 registers, so the program runs in JavaScript and stays exact.
+    const a = ConcreteTensor.fromData(Int32Array.from({ length: 3000 }, (_, i) => 2 ** 31 - 1 - i), [3000], "int32");
+    const [out] = fusedKernel({ inputs: ["int32", "int32"], ops: [{ ...fusedOp({ prim: addP, reads: ["int32", "int32"], gives: "int32" } as OpSpec, [0, 1], true) }], outputs: [2] }).run([a, a], [3000], ["int32"]);
+    expect(out!.nd.data[0]).toBe(-2);
+    expect(runBoth(c, 10)[0]).toEqual(runBoth(c, 10)[1]);
+  });
+
+  it("runs a program with more calls than one job holds as several jobs", () => {
+    const steps = Array.from({ length: 40 }, (_, k) => ({ op: "neg" as const, args: [k], dtype: F }));
+    const size = (1 << 19) + 5;
+    const x = inputData(F, size, 3) as Float32Array;
+    const out = new Float32Array(size);
+    expect(runSimd({ inputs: [F], steps, outputs: [40] }, [{ data: x, offset: 0 }], 0, size, [out])).toBe(true);
+    // Forty negations are the identity.
+    expect(Array.from(out.subarray(size - 1000)).every((v, i) => Object.is(v, x[size - 1000 + i]))).toBe(true);
+    expect(Array.from(out.subarray(0, 1000)).every((v, i) => Object.is(v, x[i]))).toBe(true);
+  });
+
+  it("refuses, leaving the outputs untouched, a program with more operations than a job holds", () => {
+    const steps = Array.from({ length: 17000 }, (_, k) => ({ op: "neg" as const, args: [k], dtype: F }));
+    const out = new Float32Array(4096).fill(7);
+    expect(runSimd({ inputs: [F], steps, outputs: [17000] }, [{ data: new Float32Array(4096), offset: 0 }], 0, 4096, [out])).toBe(false);
+    expect(out[0]).toBe(7);
+  });
+});
