@@ -3,7 +3,8 @@ import type { WasmMemory } from "./webassembly_api.js";
 import { ensureMemory, kernelFunction, kernelId, kernelRuntime, registerKernelModule } from "../../threads/kernel_memory.js";
 import { availableThreads, Job, runJob } from "../../threads/pool.js";
 import { F32, F64, kernelName, matmulModuleBytes, type ALayout, type KernelShape, type SimdFloat } from "./matmul_kernels.js";
-import { PACK_EXPORTS, packModuleBytes } from "./pack_kernels.js";
+// The sparse module's `transpose` packs transposed operands (and registers its module).
+import "./sparse_wasm.js";
 
 /**
  * The WebAssembly SIMD128 matrix product: operands are copied into one shared
@@ -27,8 +28,6 @@ const SHAPES: Record<SimdFloat["name"], KernelShape> = {
 
 /** Kernel exports of one element type: `rows1..rows{mr}` and `cols1..cols{mr}`. */
 const kernelNames = (shape: KernelShape) => (["rows", "cols"] as const).flatMap((layout) => Array.from({ length: shape.mr }, (_, r) => kernelName(layout, r + 1)));
-
-registerKernelModule("pack", packModuleBytes, PACK_EXPORTS);
 
 for (const type of [F32, F64]) registerKernelModule(`matmul-${type.name}`, (memory) => matmulModuleBytes(type, SHAPES[type.name], memory), kernelNames(SHAPES[type.name]));
 
@@ -206,10 +205,10 @@ function packB(b: MatrixView, k: number, n: number, nr: number, dst: Float32Arra
 
 /**
  * Packs a `B` whose columns are contiguous (`rowStride` 1: a transposed view) into panels, in
- * WebAssembly: its span is copied to `from` as it is, then `pack_columns` writes each panel
- * (the last panel's columns past `n` zeroed first). Measured on the 2-core machine, one
- * thread: `W · xᵀ` for an MNIST batch (300 × 784 by 784 × 100) in 1.03 ms against 1.13 ms
- * with {@link packB}.
+ * WebAssembly: its span is copied to `from` as it is, then each panel is the transpose of its
+ * `width` columns, zero-padded to `nr` (the sparse module's `transpose` kernel). Measured on
+ * the 2-core machine, one thread: `W · xᵀ` for an MNIST batch (300 × 784 by 784 × 100) in
+ * 1.03 ms against 1.13 ms with {@link packB}.
  */
 function packColumnsWasm(set: KernelSet, b: MatrixView, k: number, n: number, view: Float32Array | Float64Array, at: number, from: number): void {
   const { nr } = set;
@@ -217,9 +216,9 @@ function packColumnsWasm(set: KernelSet, b: MatrixView, k: number, n: number, vi
   const cs = b.colStride;
   view.set(b.data.subarray(b.offset, b.offset + (n - 1) * cs + k), from);
   const panels = Math.ceil(n / nr);
-  if (n % nr !== 0) view.fill(0, at + (panels - 1) * k * nr, at + panels * k * nr);
-  const pack = kernelFunction<(src: number, colBytes: number, dst: number, k: number, width: number, nr: number) => void>("pack", `pack_columns_${set.type.name}`);
-  for (let q = 0; q < panels; q++) pack((from + q * nr * cs) * eb, cs * eb, (at + q * k * nr) * eb, k, Math.min(nr, n - q * nr), nr);
+  type Transpose = (src: number, dst: number, n: number, w: number, srcRowBytes: number, dstRowBytes: number, padded: number) => void;
+  const transpose = kernelFunction<Transpose>(`sparse-${set.type.name}`, "transpose");
+  for (let q = 0; q < panels; q++) transpose((from + q * nr * cs) * eb, (at + q * k * nr) * eb, Math.min(nr, n - q * nr), k, cs * eb, nr * eb, nr);
 }
 
 /**
