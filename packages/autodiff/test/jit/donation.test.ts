@@ -13,7 +13,14 @@ const N = 100_000;
 const big = (seed: number, n = N): Tensor => random.normal(random.key(seed), [n]);
 /** The values' bytes as one string (compared exactly; a deep array comparison of 400 KB is slow). */
 const bits = (t: Tensor): string => Buffer.from(t.toTypedArray().buffer).toString("base64");
-const storage = (t: Tensor): ArrayBufferLike => (t as ConcreteTensor).nd.data.buffer;
+/** Which memory a tensor's storage is: its buffer and where in it (large arrays may be blocks of one shared kernel memory). */
+const bufferIds = new WeakMap<ArrayBufferLike, number>();
+let nextBufferId = 0;
+const storage = (t: Tensor): string => {
+  const data = (t as ConcreteTensor).nd.data;
+  if (!bufferIds.has(data.buffer)) bufferIds.set(data.buffer, nextBufferId++);
+  return `${bufferIds.get(data.buffer)}:${data.byteOffset}`;
+};
 
 type Params = { w: Tensor; b: Tensor };
 type Moments = { m: Params; v: Params };
@@ -135,7 +142,7 @@ describe("jit donateArgnums", () => {
     const f = jit((w: Tensor, g: Tensor) => np.subtract(w, np.multiply(0.5, g)), { donateArgnums: 0 });
     const g = big(9);
     let w = big(10);
-    const donated = new Set<ArrayBufferLike>();
+    const donated = new Set<string>();
     let reused = 0;
     for (let i = 0; i < 8; i++) {
       donated.add(storage(w));

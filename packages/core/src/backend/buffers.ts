@@ -39,6 +39,17 @@ export function allocate(dtype: DType, size: number): TypedArray {
 }
 
 /**
+ * Like {@link allocate}, but a large array's elements are unspecified: for kernels that write
+ * every element of their output.
+ *
+ * @example
+ * const out = allocateUninitialized("float32", n); // then out[i] = ... for every i
+ */
+export function allocateUninitialized(dtype: DType, size: number): TypedArray {
+  return allocateTyped(typedArrayFor(dtype) as never, size, false) as TypedArray;
+}
+
+/**
  * Hand back an array from {@link allocate} that nothing reads any more, so that a later
  * `allocate` of the same dtype and size reuses its memory (zeroed) instead of a new backing
  * store; large arrays only, others are left to the garbage collector. The caller guarantees

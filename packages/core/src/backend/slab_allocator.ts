@@ -9,8 +9,11 @@
  * from `SLAB_BYTES` slabs, never reused (so they start zeroed, as fresh `ArrayBuffer`s are);
  * a slab is freed by the garbage collector once no view into it is alive. The same trade-off
  * as Node's own `Buffer` pool: a long-lived small array can keep its slab (at most
- * `SLAB_BYTES`) alive. Smaller arrays live on V8's heap and larger ones are allocated alone.
+ * `SLAB_BYTES`) alive. Smaller arrays live on V8's heap. Larger ones are blocks of the shared
+ * kernel memory where there is one (`resident_storage.ts`), else recycled or allocated alone.
  */
+
+import { allocateResident, releaseResident } from "./resident_storage.js";
 
 /** Bytes of one slab. */
 export const SLAB_BYTES = 64 * 1024;
@@ -27,15 +30,16 @@ type ViewConstructor<T> = { new (length: number): T; new (buffer: ArrayBuffer, b
 
 /**
  * A zero-filled typed array of `length` elements from `Ctor`, served from a slab when its size
- * is in the pooled range. Its `buffer` may then be shared with other arrays: code that reads
+ * is in the pooled range. With `zeroed` false, a large array's elements are unspecified (for a
+ * kernel that writes every one of them: zeroing a recycled megabyte is a pass over memory). Its `buffer` may then be shared with other arrays: code that reads
  * raw bytes must use `byteOffset` and `byteLength` (as every reader in this library does).
  *
  * @example
  * const a = allocateTyped(Float32Array, 500); // a view of 2000 bytes of a 64 KiB slab
  */
-export function allocateTyped<T>(Ctor: ViewConstructor<T>, length: number): T {
+export function allocateTyped<T>(Ctor: ViewConstructor<T>, length: number, zeroed = true): T {
   const bytes = length * Ctor.BYTES_PER_ELEMENT;
-  if (bytes > MAX_POOLED_BYTES) return takeRecycled<T>(Ctor, length) ?? new Ctor(length);
+  if (bytes > MAX_POOLED_BYTES) return (allocateResident(Ctor as never, length, zeroed) as T | undefined) ?? takeRecycled<T>(Ctor, length, zeroed) ?? new Ctor(length);
   if (bytes <= IN_HEAP_BYTES) return new Ctor(length);
   // Keep every view 8-byte aligned, as Float64Array requires.
   const start = (used + 7) & ~7;
@@ -78,6 +82,7 @@ let recycledBytes = 0;
  * recycleTyped(tmp);
  */
 export function recycleTyped(array: { buffer: ArrayBufferLike; byteOffset: number; byteLength: number; length: number; constructor: unknown }): void {
+  if (releaseResident(array)) return;
   const bytes = array.byteLength;
   if (bytes <= MAX_POOLED_BYTES || array.byteOffset !== 0 || array.buffer.byteLength !== bytes) return;
   if (!(array.buffer instanceof ArrayBuffer) || recycledBytes + bytes > MAX_RECYCLED_BYTES) return;
@@ -93,12 +98,12 @@ export function recycleTyped(array: { buffer: ArrayBufferLike; byteOffset: numbe
 }
 
 /** A new array of this type and length over recycled memory, zeroed, or undefined. */
-function takeRecycled<T>(Ctor: ViewConstructor<T>, length: number): T | undefined {
+function takeRecycled<T>(Ctor: ViewConstructor<T>, length: number, zeroed: boolean): T | undefined {
   const list = recycled.get(Ctor)?.get(length);
   if (!list || list.length === 0) return undefined;
   const buffer = list.pop()!;
   recycledBytes -= buffer.byteLength;
   const array = new Ctor(buffer, 0, length);
-  (array as T & { fill(v: number): unknown }).fill(0);
+  if (zeroed) (array as T & { fill(v: number): unknown }).fill(0);
   return array;
 }

@@ -1,6 +1,6 @@
 import { allocateTyped, recycleTyped } from "../backend/slab_allocator.js";
 import { type DType } from "../dtype.js";
-import { allocate } from "../backend/buffers.js";
+import { allocate, allocateUninitialized } from "../backend/buffers.js";
 import { DTypeError, ShapeError } from "../errors.js";
 import { matmulAccumulate, useWasmMatmul } from "../backend/kernels/matmul.js";
 import { matmulWasmF32Into, wasmMatmulAvailable } from "../backend/kernels/wasm/matmul_wasm.js";
@@ -58,7 +58,7 @@ export const matmulP: Primitive<Record<string, never>> = definePrimitive<Record<
     const weakOut = a!.weakType && b!.weakType;
     if (batchShape.length === 0 && a!.dtype === "float32" && b!.dtype === "float32" && useWasmMatmul("f32", m, k, n) && wasmMatmulAvailable()) {
       // A plain float32 product straight into its float32 output (same kernels, same bits).
-      const out = allocate("float32", m * n) as Float32Array;
+      const out = allocateUninitialized("float32", m * n) as Float32Array;
       matmulWasmF32Into(
         { data: a!.nd.data, offset: a!.offset, rowStride: a!.stride[0]!, colStride: a!.stride[1]! },
         { data: b!.nd.data, offset: b!.offset, rowStride: b!.stride[0]!, colStride: b!.stride[1]! },

@@ -1,6 +1,14 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { np } from "../../src/index.js";
 import { allocateTyped, MAX_POOLED_BYTES, recycleTyped, SLAB_BYTES } from "../../src/backend/slab_allocator.js";
+import { heapLimit, setHeapLimit } from "../../src/backend/threads/kernel_heap.js";
+
+// These are the paths of ordinary memory, where the kernel memory is not shared (or the kernel
+// heap is full): a heap limit of 0 makes every large array ordinary. Large arrays resident in
+// the kernel memory are tested in resident_storage.test.ts.
+const limitBefore = heapLimit();
+beforeAll(() => setHeapLimit(0));
+afterAll(() => setHeapLimit(limitBefore));
 
 describe("allocateTyped", () => {
   it("serves mid-sized arrays as disjoint, zeroed, 8-byte aligned views of shared slabs", () => {

@@ -8,6 +8,7 @@ import type { TypedArray } from "../../dtype.js";
 import { anyDeleted, isDeletedTensor, markStorageDeleted, markTensorDeleted } from "../../deletion.js";
 import { DeletedArrayError } from "../../errors.js";
 import { ConcreteTensor } from "../../tensor.js";
+import { moveResident } from "../resident_storage.js";
 
 /**
  * Whether a tensor's view covers its whole storage (every element once: no broadcast axis, as
@@ -42,8 +43,8 @@ export function recyclableInputs(inputs: readonly ConcreteTensor[], donated: rea
 /** A new tensor with the same view over the same memory, through a new storage array object. */
 function throughNewStorage(t: ConcreteTensor): ConcreteTensor {
   const d = t.nd.data;
-  const Ctor = d.constructor as new (buffer: ArrayBufferLike, byteOffset: number, length: number) => TypedArray;
-  const base = ConcreteTensor.fromData(new Ctor(d.buffer, d.byteOffset, d.length), [d.length], t.dtype, t.weakType);
+  // A block of the kernel memory belongs to one array object: it moves to the new one.
+  const base = ConcreteTensor.fromData(moveResident(d), [d.length], t.dtype, t.weakType);
   return ConcreteTensor.view(base, t.shape, t.stride, t.offset);
 }
 

@@ -8,7 +8,7 @@
  * one-op programs; `jit` fuses whole chains of them into one loop.
  */
 import { type DType, type TypedArray } from "../../dtype.js";
-import { allocate } from "../buffers.js";
+import { allocate, allocateUninitialized } from "../buffers.js";
 import { ConcreteTensor } from "../../tensor.js";
 import { contiguousStrides } from "./layout.js";
 import type { SimdOp } from "./wasm/elementwise_kernels.js";
@@ -268,7 +268,8 @@ function runCompiled(
 ): ConcreteTensor[] {
   let size = 1;
   for (const n of shape) size *= n;
-  const outs = buffers ? (buffers as TypedArray[]) : outDtypes.map((d) => allocate(d, size));
+  // Every program writes every element of its outputs: they need no zeroing.
+  const outs = buffers ? (buffers as TypedArray[]) : outDtypes.map((d) => allocateUninitialized(d, size));
   if (size > 0) {
     const n = inputs.length;
     const data = new Array<TypedArray>(n);

@@ -1,5 +1,7 @@
 import type { DType, TypedArray } from "../../../dtype.js";
-import { ensureMemory, kernelId, kernelRuntime, registerKernelModule } from "../../threads/kernel_memory.js";
+import { kernelId, kernelRuntime, registerKernelModule } from "../../threads/kernel_memory.js";
+import { heapBuffer, scratchArea } from "../../threads/kernel_heap.js";
+import { ownsResidentBlock, residentAddress } from "../../resident_storage.js";
 import { availableThreads, Job, runJob } from "../../threads/pool.js";
 import { MAX_CALLS } from "../../threads/worker_source.js";
 import { ELEMENTWISE_EXPORTS, elementwiseModuleBytes, SIMD_ARITY, SIMD_UNROLL, type SimdOp } from "./elementwise_kernels.js";
@@ -85,16 +87,33 @@ export function wasmElementwiseAvailable(): boolean {
   return kernelRuntime() !== null;
 }
 
-/** A program laid out for one size and input pattern: memory addresses and the job that runs it. */
+/**
+ * A program laid out for one size and input pattern: addresses and the jobs that run it.
+ * Addresses are relative to a *region*: region 0 is the scratch area (scalar cells, copies of
+ * the operands, slots); region `1 + m` is input `m`'s elements and region `1 + inputs + q`
+ * output `q`'s, which are the copies in the scratch area or, for resident arrays
+ * (`resident_storage.ts`), the arrays themselves. The jobs' address arguments are rewritten
+ * when the regions' bases change ({@link Layout.patches}).
+ */
 interface Layout {
-  /** Byte address of each input's copy (its scalar cell when broadcast). */
+  /** Byte offset in the scratch area of each input's copy (its scalar cell when broadcast). */
   inAt: number[];
-  /** Byte address of each output. */
+  /** Byte offset in the scratch area of each output's copy. */
   outAt: number[];
-  /** Bytes the layout needs. */
+  /** Bytes of scratch the layout needs. */
   bytes: number;
   /** The jobs that run it, in order (one unless the program has more calls than a job holds). */
   jobs: Job[];
+  /** Per job, the address arguments as triples: index in the job's records, region, offset in the region. */
+  patches: Int32Array[];
+  /** The region bases the jobs' records hold now. */
+  applied: Int32Array;
+}
+
+/** An address argument of a kernel call: an offset in a region (see {@link Layout}). */
+interface Addr {
+  region: number;
+  rel: number;
 }
 
 const layouts = new WeakMap<SimdProgram, Map<string, Layout>>();
@@ -107,7 +126,7 @@ const SLACK = 4 * GROUP;
 const bytesOf = (dtype: DType) => (dtype === "bool" ? 1 : 4);
 
 /** Where a register lives during a tile: a stream (an input or output array, advancing with the tile) or a scratch slot. */
-type Home = { kind: "stream"; at: number; step: number } | { kind: "slot"; slot: number };
+type Home = { kind: "stream"; region: number; step: number } | { kind: "slot"; slot: number };
 
 function layout(program: SimdProgram, scalars: number, size: number, chunks: number): Layout {
   const nIn = program.inputs.length;
@@ -133,7 +152,7 @@ function layout(program: SimdProgram, scalars: number, size: number, chunks: num
   // vector's operands before storing it).
   const homes = new Map<number, Home>();
   program.outputs.forEach((r, q) => {
-    if (r >= nIn && types[r] === "float32" && !homes.has(r)) homes.set(r, { kind: "stream", at: outAt[q]!, step: 4 });
+    if (r >= nIn && types[r] === "float32" && !homes.has(r)) homes.set(r, { kind: "stream", region: 1 + nIn + q, step: 4 });
   });
   const lastUse = new Map<number, number>();
   program.steps.forEach((s, k) => s.args.forEach((a) => lastUse.set(a, k)));
@@ -147,7 +166,7 @@ function layout(program: SimdProgram, scalars: number, size: number, chunks: num
   };
   for (let m = 0; m < nIn; m++) {
     if (isScalar(m) || types[m] === "bool") homes.set(m, { kind: "slot", slot: take() });
-    else homes.set(m, { kind: "stream", at: inAt[m]!, step: 4 });
+    else homes.set(m, { kind: "stream", region: 1 + m, step: 4 });
   }
   program.steps.forEach((s, k) => {
     for (const a of new Set(s.args)) release(a, k);
@@ -162,43 +181,62 @@ function layout(program: SimdProgram, scalars: number, size: number, chunks: num
 
   const ids = Object.fromEntries(ELEMENTWISE_EXPORTS.map((name) => [name, kernelId("elementwise", name)])) as Record<string, number>;
   const boolInputs = program.inputs.flatMap((t, m) => (t === "bool" && !isScalar(m) ? [m] : []));
-  const copies = program.outputs.flatMap((r, q) => (homes.get(r)!.kind === "stream" && (homes.get(r) as { at: number }).at === outAt[q] ? [] : [q]));
+  const copies = program.outputs.flatMap((r, q) => {
+    const h = homes.get(r)!;
+    return h.kind === "stream" && h.region === 1 + nIn + q ? [] : [q];
+  });
   const tiles = Math.ceil(size / TILE);
   // Jobs of at most `perJob` tiles (a job holds MAX_CALLS calls), each split into `chunks`.
   const perJob = Math.max(1, Math.floor((MAX_CALLS - chunks * nIn) / callsPerTile(program)));
   const jobs: Job[] = [];
+  const patches: Int32Array[] = [];
   for (let j0 = 0; j0 < tiles; j0 += perJob) {
     const j1 = Math.min(tiles, j0 + perJob);
     const job = new Job();
+    const triples: number[] = [];
+    // A call whose address arguments are recorded as offsets (every region's base is 0 until
+    // the first run patches them).
+    const emit = (id: number, ...args: (number | Addr)[]) => {
+      const first = job.records.length + 1;
+      job.call(
+        id,
+        ...args.map((x, i) => {
+          if (typeof x === "number") return x;
+          triples.push(first + i, x.region, x.rel);
+          return x.rel;
+        }),
+      );
+    };
     for (let c = 0; c < chunks; c++) {
       const t0 = j0 + Math.floor(((j1 - j0) * c) / chunks);
       const t1 = j0 + Math.floor(((j1 - j0) * (c + 1)) / chunks);
       if (t1 === t0) continue;
       job.chunk();
       const scratch = scratchAt + c * chunkBytes;
-      const addr = (r: number, e: number) => {
+      const addr = (r: number, e: number): Addr => {
         const h = homes.get(r)!;
-        return h.kind === "stream" ? h.at + e * h.step : scratch + h.slot * TILE * 4;
+        return h.kind === "stream" ? { region: h.region, rel: e * h.step } : { region: 0, rel: scratch + h.slot * TILE * 4 };
       };
-      for (let m = 0; m < nIn; m++) if (isScalar(m)) job.call(ids["splat"]!, addr(m, 0), inAt[m]!, TILE / 4);
+      for (let m = 0; m < nIn; m++) if (isScalar(m)) emit(ids["splat"]!, addr(m, 0), { region: 0, rel: inAt[m]! }, TILE / 4);
       for (let t = t0; t < t1; t++) {
         const e = t * TILE;
         const vectors = Math.ceil(Math.min(TILE, size - e) / GROUP) * SIMD_UNROLL;
-        for (const m of boolInputs) job.call(ids["load_bool"]!, addr(m, e), inAt[m]! + e, vectors);
+        for (const m of boolInputs) emit(ids["load_bool"]!, addr(m, e), { region: 1 + m, rel: e }, vectors);
         program.steps.forEach((s, k) => {
           const a = s.args.map((r) => addr(r, e));
-          job.call(ids[s.op]!, addr(nIn + k, e), a[0] ?? 0, a[1] ?? 0, a[2] ?? 0, vectors);
+          emit(ids[s.op]!, addr(nIn + k, e), a[0] ?? 0, a[1] ?? 0, a[2] ?? 0, vectors);
         });
         for (const q of copies) {
           const r = program.outputs[q]!;
-          if (types[r] === "bool") job.call(ids["store_bool"]!, outAt[q]! + e, addr(r, e), vectors);
-          else job.call(ids["copy"]!, outAt[q]! + e * 4, addr(r, e), 0, 0, vectors);
+          if (types[r] === "bool") emit(ids["store_bool"]!, { region: 1 + nIn + q, rel: e }, addr(r, e), vectors);
+          else emit(ids["copy"]!, { region: 1 + nIn + q, rel: e * 4 }, addr(r, e), 0, 0, vectors);
         }
       }
     }
     jobs.push(job);
+    patches.push(Int32Array.from(triples));
   }
-  return { inAt, outAt, bytes: scratchAt + chunks * chunkBytes, jobs };
+  return { inAt, outAt, bytes: scratchAt + chunks * chunkBytes, jobs, patches, applied: new Int32Array(1 + nIn + program.outputs.length) };
 }
 
 /** Calls per tile of a program (an upper bound). */
@@ -276,20 +314,44 @@ export function runSimd(program: SimdProgram, inputs: readonly SimdOperand[], sc
   const key = `${scalars}:${size}:${chunks}`;
   let plan = byKey.get(key);
   if (!plan) byKey.set(key, (plan = layout(program, scalars, size, chunks)));
-  const v = viewsOf(ensureMemory(rt, plan.bytes));
+  const base = scratchArea(plan.bytes);
+  const v = viewsOf(heapBuffer());
+  const nIn = program.inputs.length;
+  const bases = new Int32Array(1 + nIn + outs.length);
+  bases[0] = base;
   inputs.forEach((x, m) => {
-    const at = plan.inAt[m]!;
+    const at = base + plan.inAt[m]!;
     const bool = program.inputs[m] === "bool";
+    bases[1 + m] = at;
     if ((scalars & (1 << m)) !== 0) {
       if (bool) v.i32[at >> 2] = x.data[x.offset] !== 0 ? -1 : 0;
       else v.f32[at >> 2] = x.data[x.offset]!;
-    } else if (x.rows !== undefined) gather(x, bool ? v.u8 : v.f32, bool ? at : at >> 2);
+      return;
+    }
+    const home = x.rows === undefined ? residentAddress(x.data) : -1;
+    if (home >= 0) bases[1 + m] = home + x.offset * x.data.BYTES_PER_ELEMENT;
+    else if (x.rows !== undefined) gather(x, bool ? v.u8 : v.f32, bool ? at : at >> 2);
     else if (bool) v.u8.set(x.data.subarray(x.offset, x.offset + size), at);
     else v.f32.set(x.data.subarray(x.offset, x.offset + size), at >> 2);
   });
+  // Outputs that own a block of the kernel memory are written in place (their slack takes a
+  // rounded-up last group); others are copied out of the scratch area.
+  const inPlace = outs.map((o) => ownsResidentBlock(o));
+  outs.forEach((o, q) => (bases[1 + nIn + q] = inPlace[q] ? residentAddress(o) : base + plan.outAt[q]!));
+  let changed = false;
+  for (let i = 0; i < bases.length && !changed; i++) changed = bases[i] !== plan.applied[i];
+  if (changed) {
+    plan.jobs.forEach((job, j) => {
+      const p = plan.patches[j]!;
+      const r = job.records;
+      for (let i = 0; i < p.length; i += 3) r[p[i]!] = bases[p[i + 1]!]! + p[i + 2]!;
+    });
+    plan.applied.set(bases);
+  }
   for (const job of plan.jobs) runJob(job);
   outs.forEach((o, q) => {
-    const at = plan.outAt[q]!;
+    if (inPlace[q]) return;
+    const at = base + plan.outAt[q]!;
     if (o instanceof Uint8Array) o.set(v.u8.subarray(at, at + size));
     else o.set(v.f32.subarray(at >> 2, (at >> 2) + size));
   });

@@ -1,6 +1,8 @@
 import type { MatrixView } from "../matmul.js";
 import type { WasmMemory } from "./webassembly_api.js";
-import { ensureMemory, kernelFunction, kernelId, kernelRuntime, registerKernelModule } from "../../threads/kernel_memory.js";
+import { kernelFunction, kernelId, kernelRuntime, registerKernelModule } from "../../threads/kernel_memory.js";
+import { heapBuffer, scratchArea } from "../../threads/kernel_heap.js";
+import { ownsResidentBlock, residentAddress } from "../../resident_storage.js";
 import { availableThreads, Job, runJob } from "../../threads/pool.js";
 import { F32, F64, kernelName, matmulModuleBytes, type ALayout, type KernelShape, type SimdFloat } from "./matmul_kernels.js";
 // The sparse module's `transpose` packs transposed operands (and registers its module).
@@ -91,9 +93,9 @@ export function wasmMatmulAvailable(): boolean {
   return getRuntime() !== null;
 }
 
-/** Grows the memory to at least `bytes` and returns the view of the element type over it. */
-function viewWithCapacity(rt: Runtime, type: SimdFloat, bytes: number): Float32Array | Float64Array {
-  const buffer = ensureMemory(kernelRuntime()!, bytes);
+/** The view of the element type over the kernel memory's current buffer. */
+function currentView(rt: Runtime, type: SimdFloat): Float32Array | Float64Array {
+  const buffer = heapBuffer();
   if (rt.f32View.buffer !== buffer) {
     rt.f32View = new Float32Array(buffer);
     rt.f64View = new Float64Array(buffer);
@@ -230,14 +232,21 @@ function packColumnsWasm(set: KernelSet, b: MatrixView, k: number, n: number, vi
  */
 export const PARALLEL_WORK = 1 << 18;
 
-/** Where the result sits in the memory's view: element index and row stride in elements. */
+/** Where the result sits in the memory's view: element index and row stride in elements; `direct` when it was written straight into the caller's output. */
 interface Placed {
   at: number;
   rowStride: number;
+  direct: boolean;
 }
 
-/** Places both operands, runs the kernels over every panel (split across threads when large), and returns where the `m × n` result is. */
-function runKernels(rt: Runtime, set: KernelSet, a: MatrixView, b: MatrixView, m: number, k: number, n: number): Placed {
+/**
+ * Places both operands, runs the kernels over every panel (split across threads when large), and
+ * returns where the `m × n` result is. Operands resident in the kernel memory
+ * (`resident_storage.ts`) are read where they are when their layout allows; the result is
+ * written straight into `direct` when given, resident and the owner of its block (its slack
+ * takes the last row's spill), unless a threaded split needs padded rows.
+ */
+function runKernels(rt: Runtime, set: KernelSet, a: MatrixView, b: MatrixView, m: number, k: number, n: number, direct?: Float32Array): Placed {
   const { nr } = set;
   const { mr } = set.shape;
   const eb = set.type.bytes;
@@ -245,21 +254,33 @@ function runKernels(rt: Runtime, set: KernelSet, a: MatrixView, b: MatrixView, m
   const planned = planA(a, m, k, eb);
   const placedB = planB(b, k, n, nr, eb);
   const panels = Math.ceil(n / nr);
-  const bAt = aligned(planned.size, set.type);
-  const cAt = aligned(bAt + placedB.size, set.type);
+  const aHome = residentAddress(a.data);
+  const bHome = residentAddress(b.data);
+  const aInPlace = aHome >= 0 && planned.copy === "span";
+  const bInPlace = bHome >= 0 && placedB.inPlace;
   // Single-threaded, C is m × n row-major, plus `nr` elements of slack for the last row's spill
   // (see below). Split across threads, C rows are padded to whole panels so that no thread's
   // tile spills into another's rows.
   const cStride = threads > 1 ? panels * nr : n;
-  // A transposed B (columns contiguous) is copied as it is, after C, and packed in WebAssembly.
+  const cDirect = direct !== undefined && cStride === n && ownsResidentBlock(direct);
+  // Scratch regions, in elements from the scratch base: A, B panels, C, then a transposed B's
+  // staging copy (packed in WebAssembly); an operand read in place takes no room.
+  const bAt = aligned(aInPlace ? 0 : planned.size, set.type);
+  const cAt = aligned(bAt + (bInPlace ? 0 : placedB.size), set.type);
   const columnsSpan = b.rowStride === 1 && b.colStride > 1 && !placedB.inPlace ? (n - 1) * b.colStride + k : 0;
-  const packFrom = aligned(cAt + m * cStride + nr, set.type);
+  const packFrom = aligned(cAt + (cDirect ? 0 : m * cStride + nr), set.type);
   const useWasmPack = columnsSpan > 0 && columnsSpan <= 2 * k * n;
-  const view = viewWithCapacity(rt, set.type, (useWasmPack ? packFrom + columnsSpan : cAt + m * cStride + nr) * eb);
-  placeA(a, m, k, planned, view);
-  if (placedB.inPlace) view.set(b.data.subarray(b.offset, b.offset + placedB.size - nr), bAt);
-  else if (useWasmPack) packColumnsWasm(set, b, k, n, view, bAt, packFrom);
-  else packB(b, k, n, nr, view, bAt);
+  const base = scratchArea((useWasmPack ? packFrom + columnsSpan : packFrom) * eb) / eb;
+  const view = currentView(rt, set.type);
+  if (!aInPlace) placeA(a, m, k, planned, view.subarray(base));
+  if (bInPlace) {
+    // Nothing to copy: the panels are read from B's rows where they are.
+  } else if (placedB.inPlace) view.set(b.data.subarray(b.offset, b.offset + placedB.size - nr), base + bAt);
+  else if (useWasmPack) packColumnsWasm(set, b, k, n, view, base + bAt, base + packFrom);
+  else packB(b, k, n, nr, view, base + bAt);
+  const aByte = aInPlace ? aHome + a.offset * eb : base * eb;
+  const bByte = bInPlace ? bHome + b.offset * eb : (base + bAt) * eb;
+  const cElem = cDirect ? residentAddress(direct) / eb : base + cAt;
 
   const blocks = Math.floor(m / mr);
   const rest = m - blocks * mr;
@@ -267,8 +288,8 @@ function runKernels(rt: Runtime, set: KernelSet, a: MatrixView, b: MatrixView, m
   const rowStep = planned.layout === "rows" ? planned.stride : eb;
   const crs = cStride * eb;
   if (threads > 1) {
-    runSplit(set, planned, placedB, { m, k, panels, bAt, cAt, crs, rowStep, threads });
-    return { at: cAt, rowStride: cStride };
+    runSplit(set, planned, placedB, { m, k, panels, aByte, bByte, cByte: cElem * eb, crs, rowStep, threads });
+    return { at: cElem, rowStride: cStride, direct: cDirect };
   }
   const kernels = set.kernels[planned.layout];
   const full = kernels[mr]!;
@@ -278,12 +299,12 @@ function runKernels(rt: Runtime, set: KernelSet, a: MatrixView, b: MatrixView, m
   // needs no padding and leaves the memory as one contiguous m × n block.
   const lastPanel = Math.floor((n - 1) / nr) * nr;
   for (let j0 = lastPanel; j0 >= 0; j0 -= nr) {
-    const bAddr = bAt * eb + (j0 / nr) * placedB.panelBytes;
-    const cAddr = (cAt + j0) * eb;
-    if (blocks > 0) full(0, planned.stride, bAddr, placedB.rowBytes, cAddr, crs, k, blocks);
-    if (rest > 0) kernels[rest]!(blocks * mr * rowStep, planned.stride, bAddr, placedB.rowBytes, cAddr + blocks * mr * crs, crs, k, 1);
+    const bAddr = bByte + (j0 / nr) * placedB.panelBytes;
+    const cAddr = (cElem + j0) * eb;
+    if (blocks > 0) full(aByte, planned.stride, bAddr, placedB.rowBytes, cAddr, crs, k, blocks);
+    if (rest > 0) kernels[rest]!(aByte + blocks * mr * rowStep, planned.stride, bAddr, placedB.rowBytes, cAddr + blocks * mr * crs, crs, k, 1);
   }
-  return { at: cAt, rowStride: n };
+  return { at: cElem, rowStride: n, direct: cDirect };
 }
 
 /**
@@ -297,7 +318,7 @@ function runSplit(
   set: KernelSet,
   planned: PlacedA,
   placedB: PlacedB,
-  g: { m: number; k: number; panels: number; bAt: number; cAt: number; crs: number; rowStep: number; threads: number },
+  g: { m: number; k: number; panels: number; aByte: number; bByte: number; cByte: number; crs: number; rowStep: number; threads: number },
 ): void {
   const { mr } = set.shape;
   const { nr } = set;
@@ -320,9 +341,9 @@ function runSplit(
     const blocks = Math.floor((r1 - r0) / mr);
     const rest = r1 - r0 - blocks * mr;
     for (let q = q0; q < q1; q++) {
-      const bAddr = g.bAt * eb + q * placedB.panelBytes;
-      const cAddr = (g.cAt + q * nr) * eb + r0 * g.crs;
-      const aAddr = r0 * g.rowStep;
+      const bAddr = g.bByte + q * placedB.panelBytes;
+      const cAddr = g.cByte + q * nr * eb + r0 * g.crs;
+      const aAddr = g.aByte + r0 * g.rowStep;
       if (blocks > 0) job.call(ids[mr]!, aAddr, planned.stride, bAddr, placedB.rowBytes, cAddr, g.crs, g.k, blocks);
       if (rest > 0) job.call(ids[rest]!, aAddr + blocks * mr * g.rowStep, planned.stride, bAddr, placedB.rowBytes, cAddr + blocks * mr * g.crs, g.crs, g.k, 1);
     }
@@ -376,7 +397,8 @@ export function matmulWasmF32Into(a: MatrixView, b: MatrixView, m: number, k: nu
   }
   const rt = getRuntime();
   if (rt === null) throw new Error("matmulWasmF32Into: WebAssembly SIMD128 is not available in this engine");
-  const c = runKernels(rt, rt.f32, a, b, m, k, n);
+  const c = runKernels(rt, rt.f32, a, b, m, k, n, out);
+  if (c.direct) return;
   if (c.rowStride === n) out.set(rt.f32View.subarray(c.at, c.at + m * n));
   else for (let i = 0; i < m; i++) out.set(rt.f32View.subarray(c.at + i * c.rowStride, c.at + i * c.rowStride + n), i * n);
 }

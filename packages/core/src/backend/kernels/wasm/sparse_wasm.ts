@@ -1,7 +1,8 @@
 import type { EdgeTable } from "../edge_table.js";
 import { F32, F64, type SimdFloat } from "./matmul_kernels.js";
 import { DOT_VECTORS, sparseModuleBytes, SPMV_VECTORS } from "./sparse_kernels.js";
-import { ensureMemory, kernelFunction, kernelId, kernelRuntime, registerKernelModule } from "../../threads/kernel_memory.js";
+import { heapBuffer, scratchArea } from "../../threads/kernel_heap.js";
+import { kernelFunction, kernelId, kernelRuntime, registerKernelModule } from "../../threads/kernel_memory.js";
 import { availableThreads, Job, runJob } from "../../threads/pool.js";
 
 /**
@@ -83,10 +84,11 @@ class Layout {
   }
 }
 
-/** The memory grown to `bytes`, with fresh views over it. */
+/** Views of the kernel memory over the scratch area of a layout: `base` is its byte address (the layout's offsets are added to it). */
 function views(bytes: number) {
-  const buffer = ensureMemory(kernelRuntime()!, bytes);
-  return { f32: new Float32Array(buffer), f64: new Float64Array(buffer), i32: new Int32Array(buffer) };
+  const base = scratchArea(bytes);
+  const buffer = heapBuffer();
+  return { base, f32: new Float32Array(buffer), f64: new Float64Array(buffer), i32: new Int32Array(buffer) };
 }
 
 function typeOf(data: FloatArray): SimdFloat {
@@ -140,13 +142,10 @@ function spmvIn(xOrder: Order, outOrder: Order, x: FloatArray, n: number, w: num
   const { order: edgeOrder, rowStart } = table.byRow();
   const e = table.size;
   const mem = new Layout();
-  const xAt = mem.take((w * np + tileLanes) * eb);
-  const colAt = mem.take(e * 4);
-  const valAt = mem.take(e * eb);
-  const startAt = mem.take((numRows + 1) * 4);
-  const outAt = mem.take((numRows * np + tileLanes) * eb);
-  const stageAt = mem.take(n * Math.max(xOrder === "samples-major" ? w : 0, outOrder === "samples-major" ? numRows : 0) * eb);
+  const sizes = [(w * np + tileLanes) * eb, e * 4, e * eb, (numRows + 1) * 4, (numRows * np + tileLanes) * eb, n * Math.max(xOrder === "samples-major" ? w : 0, outOrder === "samples-major" ? numRows : 0) * eb];
+  const rel = sizes.map((b) => mem.take(b));
   const v = views(mem.bytes);
+  const [xAt, colAt, valAt, startAt, outAt, stageAt] = rel.map((r) => v.base + r) as [number, number, number, number, number, number];
   const fv = type === F32 ? v.f32 : v.f64;
   const set = rt[type.name];
   const x0 = xAt / eb;
@@ -236,13 +235,10 @@ function edgeDotIn(padded: boolean, aOrder: Order, bOrder: Order, a: FloatArray,
   const np = padded ? Math.ceil(n / chunkLanes) * chunkLanes : n;
   const e = table.size;
   const mem = new Layout();
-  const aAt = mem.take(numRows * np * eb);
-  const bAt = mem.take(w * np * eb);
-  const rowAt = mem.take(e * 4);
-  const colAt = mem.take(e * 4);
-  const outAt = mem.take(e * eb);
-  const stageAt = mem.take(n * Math.max(aOrder === "samples-major" ? numRows : 0, bOrder === "samples-major" ? w : 0) * eb);
+  const sizes = [numRows * np * eb, w * np * eb, e * 4, e * 4, e * eb, n * Math.max(aOrder === "samples-major" ? numRows : 0, bOrder === "samples-major" ? w : 0) * eb];
+  const rel = sizes.map((b) => mem.take(b));
   const v = views(mem.bytes);
+  const [aAt, bAt, rowAt, colAt, outAt, stageAt] = rel.map((r) => v.base + r) as [number, number, number, number, number, number];
   const fv = type === F32 ? v.f32 : v.f64;
   const set = rt[type.name];
   const rowBytes = np * eb;

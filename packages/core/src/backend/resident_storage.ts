@@ -1,0 +1,93 @@
+import { allocateBlock, freeBlock, heapBuffer } from "./threads/kernel_heap.js";
+
+/**
+ * Typed arrays whose memory is a block of the shared kernel memory (`threads/kernel_heap.ts`):
+ * the storage of large tensors where the kernel memory is shared. Kernels find such an array's
+ * elements at its `byteOffset` in the memory ({@link residentAddress}), so they read operands
+ * and write results in place instead of copying them in and out.
+ *
+ * A block goes back to the heap in one of two ways. Either the jit executor or donation releases
+ * it as soon as nothing reads it ({@link releaseResident}, through `recycle`), or the garbage
+ * collector finds its array unreachable (a `FinalizationRegistry`). The block belongs to one
+ * typed array object. A second view over the same memory must take the ownership over
+ * ({@link moveResident}). Otherwise the block would be freed while that view still reads it.
+ */
+
+/** Byte address of each live resident array's block. */
+const owners = new WeakMap<object, number>();
+/** Every buffer object the kernel memory has had: an array over one of them is resident. */
+const memoryBuffers = new WeakSet<object>();
+
+const registry = new FinalizationRegistry<number>((at) => freeBlock(at));
+
+/** A typed array constructor that can view the kernel memory. */
+type ViewConstructor<T> = { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; readonly BYTES_PER_ELEMENT: number };
+
+/**
+ * A zero-filled array (with `zeroed` false: unspecified elements) of `length` elements over a new block of the kernel memory, or
+ * `undefined` when the memory is not shared or the heap is full (the caller then allocates an
+ * ordinary array).
+ * Example: `allocateResident(Float32Array, 100_000) ?? new Float32Array(100_000)`.
+ */
+export function allocateResident<T extends { fill(v: number): unknown }>(Ctor: ViewConstructor<T>, length: number, zeroed = true): T | undefined {
+  const at = allocateBlock(length * Ctor.BYTES_PER_ELEMENT);
+  if (at === null) return undefined;
+  const buffer = heapBuffer();
+  memoryBuffers.add(buffer);
+  const array = new Ctor(buffer, at, length);
+  if (zeroed) array.fill(0);
+  owners.set(array, at);
+  registry.register(array, at, array);
+  return array;
+}
+
+/**
+ * Frees the block of a resident array now, if `array` owns one; returns whether it did. The
+ * caller guarantees that nothing reads the array (or any view of it) any more. Releasing twice
+ * does nothing the second time.
+ * Example: `releaseResident(tmp)`.
+ */
+export function releaseResident(array: object): boolean {
+  const at = owners.get(array);
+  if (at === undefined) return false;
+  owners.delete(array);
+  registry.unregister(array);
+  freeBlock(at);
+  return true;
+}
+
+/**
+ * A new array object over the same memory as `array`. A resident block's ownership moves to the
+ * new object; after that, `array` is only a view, and its collection frees nothing.
+ * Example: `const moved = moveResident(data)`.
+ */
+export function moveResident<T extends ArrayBufferView>(array: T): T {
+  const Ctor = array.constructor as unknown as ViewConstructor<T>;
+  const moved = new Ctor(array.buffer, array.byteOffset, (array as unknown as { length: number }).length);
+  const at = owners.get(array);
+  if (at !== undefined) {
+    owners.delete(array);
+    registry.unregister(array);
+    owners.set(moved, at);
+    registry.register(moved, at, moved);
+  }
+  return moved;
+}
+
+/**
+ * The byte address in the kernel memory of `array`'s first element, or -1 when it is not in the
+ * kernel memory.
+ * Example: `residentAddress(t.nd.data) + 4 * t.offset` is where a float32 tensor starts.
+ */
+export function residentAddress(array: ArrayBufferView): number {
+  return memoryBuffers.has(array.buffer) ? array.byteOffset : -1;
+}
+
+/**
+ * Whether `array` owns a block of the kernel memory (it was allocated resident, or the block
+ * moved to it): its whole block, slack included, may then be written by a kernel.
+ * Example: `if (ownsResidentBlock(out)) writeInPlace(out)`.
+ */
+export function ownsResidentBlock(array: object): boolean {
+  return owners.has(array);
+}

@@ -1,0 +1,162 @@
+import fc from "fast-check";
+import { afterAll, describe, expect, test } from "vitest";
+import type { MatrixView } from "../../../../src/backend/kernels/matmul.js";
+import { matmulWasmF32Into } from "../../../../src/backend/kernels/wasm/matmul_wasm.js";
+import { runSimd, type SimdProgram } from "../../../../src/backend/kernels/wasm/elementwise_wasm.js";
+import { allocateResident, ownsResidentBlock, releaseResident, residentAddress } from "../../../../src/backend/resident_storage.js";
+import { numThreads, setNumThreads } from "../../../../src/backend/threads/config.js";
+import { BLOCK_SLACK, heapAvailable } from "../../../../src/backend/threads/kernel_heap.js";
+import { waitForThreads } from "../../../../src/backend/threads/pool.js";
+
+// Kernels read operands that live in the kernel memory where they are, and write results
+// straight into outputs that own a block of it. These tests hold them to the bits of the same
+// call on ordinary arrays (copied in and out), on 1 and 2 threads, and check that no write
+// reaches past an output's block.
+
+const initial = numThreads();
+afterAll(() => setNumThreads(initial));
+
+/** Deterministic float32 values with many distinct roundings. */
+function values(size: number, seed: number): Float32Array {
+  const out = new Float32Array(size);
+  let s = seed >>> 0;
+  for (let i = 0; i < size; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = (s / 2 ** 32) * 2 - 1 + 1e-3 * Math.sin(i);
+  }
+  return out;
+}
+
+/** A copy of `data` in a block of the kernel memory. */
+function resident(data: Float32Array): Float32Array {
+  const r = allocateResident(Float32Array, data.length)!;
+  r.set(data);
+  return r;
+}
+
+/** A resident output followed by a sentinel-filled neighbour block; `intact()` says whether the neighbour kept every byte. */
+function guardedOutput(size: number): { out: Float32Array; intact: () => boolean; free: () => void } {
+  const out = allocateResident(Float32Array, size, false)!;
+  const neighbour = allocateResident(Uint8Array, 4096)!;
+  neighbour.fill(0xa5);
+  return {
+    out,
+    intact: () => neighbour.every((v) => v === 0xa5),
+    free: () => {
+      releaseResident(out);
+      releaseResident(neighbour);
+    },
+  };
+}
+
+const bitsEqual = (a: Float32Array, b: Float32Array) => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+
+describe.skipIf(!heapAvailable())("matmul with operands in the kernel memory", () => {
+  // n = 100 and 300 leave a partial panel (threaded C is then padded and copied out); 784 does not.
+  const shapes: [number, number, number][] = [
+    [100, 784, 300],
+    [300, 100, 784],
+    [37, 53, 100],
+    [5, 3, 8],
+  ];
+  for (const threads of [1, 2]) {
+    test(`${threads} thread(s): resident A, B (row-major, transposed, offset) and C give the bits of ordinary arrays`, () => {
+      setNumThreads(threads);
+      waitForThreads();
+      shapes.forEach(([m, k, n], s) => {
+        const aData = values(m * k + 3, 10 + s);
+        const bData = values(k * n + 5, 20 + s);
+        const views = (a: Float32Array, b: Float32Array): [MatrixView, MatrixView][] => [
+          [
+            { data: a, offset: 3, rowStride: k, colStride: 1 },
+            { data: b, offset: 5, rowStride: n, colStride: 1 },
+          ],
+          [
+            { data: a, offset: 0, rowStride: 1, colStride: m },
+            { data: b, offset: 0, rowStride: 1, colStride: k },
+          ],
+        ];
+        const ordinary = views(aData, bData);
+        const res = views(resident(aData), resident(bData));
+        ordinary.forEach(([a, b], v) => {
+          const want = new Float32Array(m * n);
+          matmulWasmF32Into(a, b, m, k, n, want);
+          const guarded = guardedOutput(m * n);
+          matmulWasmF32Into(res[v]![0], res[v]![1], m, k, n, guarded.out);
+          expect(bitsEqual(guarded.out, want), `${m}x${k}x${n} view ${v}`).toBe(true);
+          expect(guarded.intact(), `${m}x${k}x${n} view ${v}: a write past the output's block`).toBe(true);
+          guarded.free();
+          // A resident output that does not own its block (a view into a larger one) is copied into, never spilled past.
+          const big = allocateResident(Float32Array, m * n + 64)!;
+          big.fill(7);
+          const inner = big.subarray(16, 16 + m * n);
+          expect(ownsResidentBlock(inner)).toBe(false);
+          matmulWasmF32Into(res[v]![0], res[v]![1], m, k, n, inner);
+          expect(bitsEqual(inner, want)).toBe(true);
+          expect(big.subarray(16 + m * n).every((x) => x === 7)).toBe(true);
+          releaseResident(big);
+        });
+      });
+    });
+  }
+});
+
+describe.skipIf(!heapAvailable())("fused elementwise programs with operands in the kernel memory", () => {
+  // out0 = (a * b) + c; out1 = a < c (bool); out2 = sqrt(|b|)
+  const program: SimdProgram = {
+    inputs: ["float32", "float32", "float32"],
+    steps: [
+      { op: "mul", args: [0, 1], dtype: "float32" },
+      { op: "add", args: [3, 2], dtype: "float32" },
+      { op: "lt", args: [0, 2], dtype: "bool" },
+      { op: "abs", args: [1], dtype: "float32" },
+      { op: "sqrt", args: [6], dtype: "float32" },
+    ],
+    outputs: [4, 5, 7],
+  };
+
+  /** Runs the program over ordinary copies (the reference) and over the given mix of resident operands; compares. */
+  function check(size: number, offset: number, residentIn: boolean[], residentOut: boolean[]): void {
+    const data = [0, 1, 2].map((m) => values(size + offset, 30 + m));
+    const want = [new Float32Array(size), new Uint8Array(size), new Float32Array(size)];
+    expect(runSimd(program, data.map((d) => ({ data: d, offset })), 0, size, want)).toBe(true);
+    const ins = data.map((d, m) => ({ data: residentIn[m] ? resident(d) : d, offset }));
+    for (const x of ins) if (residentIn[ins.indexOf(x)]) expect(residentAddress(x.data)).toBeGreaterThanOrEqual(0);
+    const guards = want.map((w, q) => {
+      if (!residentOut[q]) return { out: w instanceof Uint8Array ? new Uint8Array(size) : new Float32Array(size), intact: () => true, free: () => {} };
+      if (w instanceof Uint8Array) {
+        const out = allocateResident(Uint8Array, size, false)!;
+        const neighbour = allocateResident(Uint8Array, BLOCK_SLACK)!;
+        neighbour.fill(0xa5);
+        return { out, intact: () => neighbour.every((v) => v === 0xa5), free: () => (releaseResident(out), releaseResident(neighbour)) };
+      }
+      return guardedOutput(size);
+    });
+    expect(runSimd(program, ins, 0, size, guards.map((g) => g.out))).toBe(true);
+    guards.forEach((g, q) => {
+      const w = want[q]!;
+      const same = w instanceof Uint8Array ? w.every((v, i) => v === g.out[i]) : bitsEqual(g.out as Float32Array, w);
+      expect(same, `output ${q} (size ${size}, offset ${offset}, resident in ${residentIn}, out ${residentOut})`).toBe(true);
+      expect(g.intact(), `output ${q}: a write past its block`).toBe(true);
+      g.free();
+    });
+    ins.forEach((x, m) => residentIn[m] && releaseResident(x.data));
+  }
+
+  for (const threads of [1, 2]) {
+    test(`${threads} thread(s): any mix of resident and ordinary operands, changing from call to call, gives the bits of copies (fast-check)`, () => {
+      setNumThreads(threads);
+      waitForThreads();
+      fc.assert(
+        fc.property(
+          fc.constantFrom(1500, 4096 + 13, 70_001),
+          fc.nat(5),
+          fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
+          fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }),
+          (size, offset, residentIn, residentOut) => check(size, offset, residentIn, residentOut),
+        ),
+        { numRuns: 30 },
+      );
+    });
+  }
+});
