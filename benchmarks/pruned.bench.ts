@@ -26,9 +26,9 @@ export const prunedStepSuite: Suite = {
     checkCompiledMatchesEager(() => pruned, suite);
     const trainers = {
       denseEager: new Trainer(dense, { compiled: false }),
-      denseJit: new Trainer(dense, { compiled: true }),
+      denseJit: new Trainer(dense, { compiled: true, donate: true }),
       prunedEager: new Trainer(pruned, { compiled: false }),
-      prunedJit: new Trainer(pruned, { compiled: true }),
+      prunedJit: new Trainer(pruned, { compiled: true, donate: true }),
     };
     const rounds = ctx.quick ? 1 : 7;
     const [eagerSteps, jitSteps] = ctx.quick ? [1, 2] : [3, 30];

@@ -108,7 +108,7 @@ export const threadsSuite: Suite = {
     });
 
     // The DenseMLP jitted step, 1 vs N threads, interleaved rounds.
-    const trainer = new Trainer(denseNetwork(), { compiled: true });
+    const trainer = new Trainer(denseNetwork(), { compiled: true, donate: true });
     const stepMs: number[][] = [[], []];
     const steps = ctx.quick ? 5 : 20;
     for (const t of [1, threads]) {

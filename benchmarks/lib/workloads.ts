@@ -4,7 +4,7 @@
  * with GELU, and one full-batch Adam(1e-3) training step: `filterValueAndGrad` of the MSE over
  * `vmap(forward)`, the optimiser update and `applyUpdates`; eagerly or compiled with `filterJit`.
  */
-import { filter, isInexactArray, nn, np, random, type Tensor } from "@connex/core";
+import { filter, isInexactArray, nn, np, random, Tensor, tree } from "@connex/core";
 import { filterJit, filterValueAndGrad, vmap } from "@connex/autodiff";
 import * as optim from "@connex/optim";
 import * as cnx from "connex";
@@ -81,11 +81,25 @@ export class Trainer {
   private readonly runStep: TrainingStep;
   readonly data = sineCosineData();
 
-  constructor(network: cnx.NeuralNetwork, { compiled }: { compiled: boolean }) {
+  /**
+   * `donate` (compiled only): the step donates the network and the optimiser state
+   * (jax.jit's donate_argnums), so their memory serves the next step's results, as a training
+   * loop over large arrays should be written. It costs a little per call (the arguments are
+   * deleted and checked), so small networks, whose arrays are never in the kernel memory, do
+   * without it. The trainer then trains copies of the network's arrays: the caller's network
+   * (which other trainers may share) stays valid.
+   */
+  constructor(network: cnx.NeuralNetwork, { compiled, donate = false }: { compiled: boolean; donate?: boolean }) {
     const { step, optimizer } = adamTrainingStep();
-    this.network = network;
+    this.network = compiled && donate ? tree.map((leaf: unknown) => (leaf instanceof Tensor ? np.array(leaf) : leaf), network) : network;
     this.state = optimizer.init(filter(network, isInexactArray));
-    this.runStep = compiled ? filterJit(step) : step;
+    if (compiled && !donate) this.runStep = filterJit(step);
+    else if (compiled) {
+      // The data comes first: the one argument not donated.
+      const donating = filterJit((data: { x: Tensor; y: Tensor }, network: cnx.NeuralNetwork, state: unknown) => step(network, state, data.x, data.y), { donate: "all-except-first" });
+      const data = { x: this.data.x, y: this.data.y };
+      this.runStep = (network, state) => donating(data, network, state);
+    } else this.runStep = step;
   }
 
   /**
