@@ -4,7 +4,7 @@
  * turn uint32 bits into float32 numbers. Not differentiable.
  */
 import { type DType } from "../dtype.js";
-import { allocate } from "../backend/buffers.js";
+import { allocateUninitialized } from "../backend/buffers.js";
 import { DTypeError } from "../errors.js";
 import { definePrimitive, type Primitive } from "../primitive.js";
 import { ConcreteTensor } from "../tensor.js";
@@ -32,7 +32,7 @@ export const bitcastConvertTypeP: Primitive<BitcastParams> = definePrimitive<Bit
   },
   impl([x], { newDtype }) {
     const source = elementValues(x!);
-    const out = allocate(newDtype, source.length);
+    const out = allocateUninitialized(newDtype, source.length);
     // Copy the bytes, not the values: a view of the same width over the output buffer.
     new (source.constructor as Uint32ArrayConstructor)(out.buffer, out.byteOffset, out.length).set(source);
     return [ConcreteTensor.fromData(out, x!.shape, newDtype)];

@@ -1,4 +1,4 @@
-import { allocate } from "../backend/buffers.js";
+import { allocateUninitialized } from "../backend/buffers.js";
 import { AxisError, DTypeError } from "../errors.js";
 import { definePrimitive, type Primitive } from "../primitive.js";
 import { ConcreteTensor, sizeOf } from "../tensor.js";
@@ -34,7 +34,7 @@ export const cumsumP: Primitive<CumulativeParams> = definePrimitive<CumulativePa
     const outer = sizeOf(shape.slice(0, axis));
     const inner = sizeOf(shape.slice(axis + 1));
     const data = x!.contiguousData();
-    const out = allocate(x!.dtype, data.length);
+    const out = allocateUninitialized(x!.dtype, data.length);
     for (let o = 0; o < outer; o++) {
       for (let i = 0; i < inner; i++) {
         const base = o * n * inner + i;

@@ -1,6 +1,6 @@
 import { allocateTyped, recycleTyped } from "../backend/slab_allocator.js";
 import { type DType } from "../dtype.js";
-import { allocate, allocateUninitialized } from "../backend/buffers.js";
+import { allocateUninitialized } from "../backend/buffers.js";
 import { DTypeError, ShapeError } from "../errors.js";
 import { matmulAccumulate, useWasmMatmul } from "../backend/kernels/matmul.js";
 import { matmulWasmF32Into, wasmMatmulAvailable } from "../backend/kernels/wasm/matmul_wasm.js";
@@ -95,7 +95,7 @@ export const matmulP: Primitive<Record<string, never>> = definePrimitive<Record<
     }
     const weak = a!.weakType && b!.weakType;
     if (a!.dtype === "float64") return [ConcreteTensor.fromData(acc, outShape, "float64", weak)];
-    const out = allocate(a!.dtype, acc.length);
+    const out = allocateUninitialized(a!.dtype, acc.length);
     out.set(acc);
     // The float64 accumulator is a local temporary: its memory serves the next product.
     recycleTyped(acc);

@@ -1,4 +1,4 @@
-import { allocate } from "../backend/buffers.js";
+import { allocateUninitialized } from "../backend/buffers.js";
 import { DTypeError, IndexError, ShapeError, ValueError } from "../errors.js";
 import { contiguousStrides, copyStrided } from "../backend/kernels/layout.js";
 import { definePrimitive, type BatchDim, type Primitive } from "../primitive.js";
@@ -123,7 +123,7 @@ export const padP: Primitive<PadParams> = definePrimitive<PadParams>({
   },
   impl([x, v], params) {
     const outShape = paddedShape(x!.shape, params);
-    const out = allocate(x!.dtype, sizeOf(outShape));
+    const out = allocateUninitialized(x!.dtype, sizeOf(outShape));
     out.fill(v!.item());
     const os = contiguousStrides(outShape);
     // Each input element lands at lo + i * (interior + 1) along every axis: a strided view of `out`.
@@ -204,7 +204,8 @@ export const concatenateP: Primitive<ConcatenateParams> = definePrimitive<Concat
     const first = xs[0]!;
     const shape = first.shape.slice();
     shape[axis] = xs.reduce((s, x) => s + x.shape[axis]!, 0);
-    const out = allocate(first.dtype, sizeOf(shape));
+    // The inputs' chunks cover every element.
+    const out = allocateUninitialized(first.dtype, sizeOf(shape));
     const outer = sizeOf(shape.slice(0, axis));
     const outChunk = sizeOf(shape.slice(axis));
     let at = 0;

@@ -4,7 +4,7 @@
  * same multiplier and are themselves differentiable). Integer operands have null tangents.
  */
 import { type DType, isFloat } from "../dtype.js";
-import { allocate } from "../backend/buffers.js";
+import { allocateUninitialized } from "../backend/buffers.js";
 import { definePrimitive, type AbstractArray, type Primitive } from "../primitive.js";
 import { ConcreteTensor, sizeOf, type Tensor } from "../tensor.js";
 import { geluTanhDerivativeF32, geluTanhF32 } from "../backend/kernels/gelu_fast.js";
@@ -203,7 +203,7 @@ function geluArrayKernel(derivative: boolean): NonNullable<UnarySpec["arrayKerne
   return {
     applies: (x) => x.dtype === "float32" && sizeOf(x.shape) >= GELU_WASM_MIN_SIZE && wasmGeluAvailable(),
     run: (x) => {
-      const out = allocate("float32", x.size) as Float32Array;
+      const out = allocateUninitialized("float32", x.size) as Float32Array;
       geluF32Wasm(x.contiguousData() as Float32Array, out, derivative);
       return ConcreteTensor.fromData(out, x.shape, "float32", x.weakType);
     },

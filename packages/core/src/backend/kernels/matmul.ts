@@ -40,17 +40,18 @@ export function matmulAccumulate(a: MatrixView, b: MatrixView, m: number, k: num
 
 /**
  * Whether a product of these sizes is faster in the Wasm kernels than in the JS one. Measured
- * (2-core AMD EPYC, Node 20, `benchmarks/matmul.bench.ts` and the kernel tests' sizes): the Wasm
- * path copies both operands into its memory and makes one O(m·n) pass over the result, so it
- * loses when `k` is tiny (the product is then mostly that pass: 250x1·1x128 takes 70 µs vs 40 µs
- * in JS) and, for float64 (which the JS kernel reads without conversion), when `m < 4` or the
- * product is tiny (8³: 0.40 µs vs 0.27 µs). float32 wins from 4³ up (the JS kernel has to widen
- * float32 to float64 first): 2.3× at 4³, 3× at 16³, 5-8× at 64³, 10× at 250x513·513x128.
+ * (2-core AMD EPYC, Node 20, `benchmarks/matmul.bench.ts` and the kernel tests' sizes): for
+ * float64 (which the JS kernel reads without conversion, and which the Wasm path accumulates
+ * through a copy of the result) the Wasm path loses when `k` is tiny, `m < 4` or the product is
+ * tiny (8³: 0.40 µs vs 0.27 µs). float32 wins from 4³ up: the JS kernel has to widen float32 to
+ * float64, and large float32 arrays are resident in the kernel memory (read in place, results
+ * written in place). With resident operands, 2026-12-05: 513x2·2x250 24 µs vs 427 µs in JS,
+ * 250x1·1x128 8 µs vs 68 µs, 16x2·2x16 4.1 µs vs 7.8 µs.
  * Example: `useWasmMatmul("f32", 250, 513, 128)` is `true`.
  */
 export function useWasmMatmul(type: "f32" | "f64", m: number, k: number, n: number): boolean {
   const work = m * k * n;
-  if (type === "f32") return work >= 64 && (k >= 8 || m * n <= 1024);
+  if (type === "f32") return work >= 64;
   return work >= 4096 && k >= 8 && m >= 4;
 }
 

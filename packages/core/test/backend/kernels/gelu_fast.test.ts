@@ -1,7 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { GELU_FAST, geluTanhDerivativeF32, geluTanhF32 } from "../../../src/backend/kernels/gelu_fast.js";
-import { geluF32Wasm, wasmGeluAvailable } from "../../../src/backend/kernels/wasm/gelu_wasm.js";
+import { GELU_PARALLEL_MIN, geluF32Wasm, wasmGeluAvailable } from "../../../src/backend/kernels/wasm/gelu_wasm.js";
+import { allocateResident, releaseResident } from "../../../src/backend/resident_storage.js";
+import { numThreads, setNumThreads } from "../../../src/backend/threads/config.js";
+import { waitForThreads } from "../../../src/backend/threads/pool.js";
+
+const initialThreads = numThreads();
 
 const C = Math.sqrt(2 / Math.PI);
 /** GELU (tanh approximation) in its sigmoid form with Math.exp: accurate to float64 rounding. */
@@ -68,5 +73,35 @@ describe("GELU for float32 (sigmoid form, polynomial exp)", () => {
     geluF32Wasm(src, out.subarray(0, n), false);
     for (let i = 0; i < n; i += 97) expect(out[i]).toBe(Math.fround(geluTanhF32(src[i]!)));
     expect(Array.from(out.subarray(n))).toEqual([7, 7, 7]);
+  });
+
+  it("reads resident inputs and writes resident outputs in place, split across threads, with the bits of one thread and of the scalar functions", () => {
+    const n = 3 * GELU_PARALLEL_MIN + 5;
+    const values = new Float32Array(n).map((_, i) => (i < SPECIAL.length ? SPECIAL[i]! : Math.fround(Math.sin(i) * 9)));
+    const results: Float32Array[] = [];
+    for (const threads of [1, 2]) {
+      setNumThreads(threads);
+      waitForThreads();
+      for (const derivative of [false, true]) {
+        const src = allocateResident(Float32Array, n)!;
+        src.set(values);
+        const out = allocateResident(Float32Array, n, false)!;
+        const neighbour = allocateResident(Uint8Array, 1024)!;
+        neighbour.fill(0xa5);
+        geluF32Wasm(src, out, derivative);
+        const f = derivative ? geluTanhDerivativeF32 : geluTanhF32;
+        expect(out.every((v, i) => Object.is(v, Math.fround(f(values[i]!))))).toBe(true);
+        expect(neighbour.every((v) => v === 0xa5)).toBe(true);
+        // An ordinary output (copied out) gets the same bits from a resident input.
+        const plain = new Float32Array(n);
+        geluF32Wasm(src, plain, derivative);
+        expect(plain.every((v, i) => Object.is(v, out[i]))).toBe(true);
+        results.push(out.slice());
+        for (const a of [src, out, neighbour]) releaseResident(a);
+      }
+    }
+    setNumThreads(initialThreads);
+    expect(results[0]!.every((v, i) => Object.is(v, results[2]![i]))).toBe(true);
+    expect(results[1]!.every((v, i) => Object.is(v, results[3]![i]))).toBe(true);
   });
 });

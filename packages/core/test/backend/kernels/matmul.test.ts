@@ -79,10 +79,11 @@ describe("matmulAccumulate dispatch", () => {
     expect([...out]).toEqual([...naive(a, b, m, k, n)]);
   });
 
-  test("the size rule: float32 from tiny products up unless k is tiny over a big output; float64 only from 4 rows, k >= 8 and m·k·n >= 4096", () => {
+  test("the size rule: float32 from tiny products up, whatever k; float64 only from 4 rows, k >= 8 and m·k·n >= 4096", () => {
     expect(useWasmMatmul("f32", 4, 4, 4)).toBe(true);
     expect(useWasmMatmul("f32", 2, 2, 2)).toBe(false);
-    expect(useWasmMatmul("f32", 250, 4, 128)).toBe(false);
+    expect(useWasmMatmul("f32", 250, 4, 128)).toBe(true);
+    expect(useWasmMatmul("f32", 513, 2, 250)).toBe(true);
     expect(useWasmMatmul("f32", 250, 8, 128)).toBe(true);
     expect(useWasmMatmul("f64", 16, 16, 16)).toBe(true);
     expect(useWasmMatmul("f64", 8, 8, 8)).toBe(false);

@@ -1,43 +1,38 @@
 import { GELU_GROUPS, geluModuleBytes } from "./gelu_kernels.js";
-import { webAssembly, type WasmMemory } from "./webassembly_api.js";
+import { ownsResidentBlock, residentAddress } from "../../resident_storage.js";
+import { heapBuffer, scratchArea } from "../../threads/kernel_heap.js";
+import { kernelFunction, kernelId, kernelRuntime, registerKernelModule } from "../../threads/kernel_memory.js";
+import { availableThreads, Job, runJob } from "../../threads/pool.js";
 
 /**
- * The WebAssembly SIMD128 GELU kernels (`gelu_kernels.ts`) over float32 arrays: the input is
- * copied into one memory (grown as needed and reused by every call), the kernel writes the
- * results beside it, and they are copied out.
+ * The WebAssembly SIMD128 GELU kernels (`gelu_kernels.ts`) over float32 arrays, in the shared
+ * kernel memory. An input resident in that memory (`resident_storage.ts`) is read where it is,
+ * and an output that owns a block of it is written in place. Other arrays are copied into the
+ * scratch area and out of it. Large arrays are split across the pool's threads. Each element is
+ * computed by the same code whatever thread runs it, so the bits do not depend on the count.
  */
+
+const NAMES = ["gelu_f32", "gelu_derivative_f32"] as const;
+registerKernelModule("gelu", geluModuleBytes, NAMES);
 
 type GeluKernel = (src: number, dst: number, pairs: number) => void;
 
-interface Runtime {
-  memory: WasmMemory;
-  gelu: GeluKernel;
-  derivative: GeluKernel;
-}
+/** Elements a kernel call covers at once: its `pairs` is a multiple of `GELU_GROUPS`. */
+const GROUP = 2 * GELU_GROUPS;
 
-const PAGE_BYTES = 65536;
-let runtime: Runtime | null | undefined;
-
-function getRuntime(): Runtime | null {
-  if (runtime !== undefined) return runtime;
-  try {
-    if (webAssembly === undefined) throw new Error("no WebAssembly");
-    const memory = new webAssembly.Memory({ initial: 1 });
-    const module = new webAssembly.Module(geluModuleBytes({ module: "env", name: "memory", minPages: 1 }));
-    const instance = new webAssembly.Instance(module, { env: { memory } });
-    runtime = { memory, gelu: instance.exports["gelu_f32"] as GeluKernel, derivative: instance.exports["gelu_derivative_f32"] as GeluKernel };
-  } catch {
-    runtime = null;
-  }
-  return runtime;
-}
+/**
+ * Elements from which the work is split across threads. GELU costs ~10 ns per element on one
+ * thread (float64 polynomial and a division per lane pair), so 16,384 elements are ~0.15 ms,
+ * well above the cost of waking a worker. DenseMLP's `[250, 128]` activations are 32,000.
+ */
+export const GELU_PARALLEL_MIN = 1 << 14;
 
 /**
  * Whether the WebAssembly GELU kernels compiled in this engine.
  * Example: `if (wasmGeluAvailable()) geluF32Wasm(x, out, false)`.
  */
 export function wasmGeluAvailable(): boolean {
-  return getRuntime() !== null;
+  return kernelRuntime() !== null;
 }
 
 /**
@@ -47,17 +42,42 @@ export function wasmGeluAvailable(): boolean {
  * Example: `geluF32Wasm(Float32Array.of(-1, 0, 1), new Float32Array(3), false)`.
  */
 export function geluF32Wasm(src: Float32Array, out: Float32Array, derivative: boolean): void {
-  const rt = getRuntime();
-  if (rt === null) throw new Error("geluF32Wasm: WebAssembly SIMD128 is not available in this engine");
+  if (kernelRuntime() === null) throw new Error("geluF32Wasm: WebAssembly SIMD128 is not available in this engine");
   const n = src.length;
-  const pairs = Math.ceil(n / (2 * GELU_GROUPS)) * GELU_GROUPS;
-  const dstAt = Math.ceil((pairs * 8) / 16) * 16;
-  const bytes = dstAt + pairs * 8;
-  const have = rt.memory.buffer.byteLength;
-  if (bytes > have) rt.memory.grow(Math.ceil((bytes - have) / PAGE_BYTES));
-  const f32 = new Float32Array(rt.memory.buffer);
-  f32.set(src);
-  f32.fill(0, n, 2 * pairs); // the padding is computed too: keep it finite
-  (derivative ? rt.derivative : rt.gelu)(0, dstAt, pairs);
-  out.set(f32.subarray(dstAt / 4, dstAt / 4 + n));
+  if (n === 0) return;
+  const padded = Math.ceil(n / GROUP) * GROUP;
+  const name = derivative ? NAMES[1] : NAMES[0];
+  // In place where possible. A copied input's padding is zeroed (the kernel computes it too:
+  // keep it finite); a resident input's padding is whatever follows it, inside its block's slack
+  // or its neighbour's memory, and its results land only in the output's slack or scratch.
+  const srcHome = residentAddress(src);
+  const outInPlace = ownsResidentBlock(out);
+  const srcBytes = srcHome >= 0 ? 0 : padded * 4;
+  const base = scratchArea(srcBytes + (outInPlace ? 0 : padded * 4) + 16);
+  const f32 = new Float32Array(heapBuffer());
+  let srcAt = srcHome;
+  if (srcHome < 0) {
+    srcAt = base;
+    f32.set(src, base / 4);
+    f32.fill(0, base / 4 + n, base / 4 + padded);
+  }
+  const dstAt = outInPlace ? residentAddress(out) : base + srcBytes;
+  const groups = padded / GROUP;
+  const threads = n >= GELU_PARALLEL_MIN ? availableThreads() : 1;
+  if (threads > 1) {
+    const id = kernelId("gelu", name);
+    const chunks = Math.min(groups, 4 * threads);
+    const job = new Job();
+    for (let c = 0; c < chunks; c++) {
+      const g0 = Math.floor((groups * c) / chunks);
+      const g1 = Math.floor((groups * (c + 1)) / chunks);
+      if (g1 === g0) continue;
+      job.chunk();
+      job.call(id, srcAt + g0 * GROUP * 4, dstAt + g0 * GROUP * 4, (g1 - g0) * GELU_GROUPS);
+    }
+    runJob(job);
+  } else {
+    kernelFunction<GeluKernel>("gelu", name)(srcAt, dstAt, groups * GELU_GROUPS);
+  }
+  if (!outInPlace) out.set(f32.subarray(dstAt / 4, dstAt / 4 + n));
 }
