@@ -45,7 +45,7 @@ export function matmulAccumulate(a: MatrixView, b: MatrixView, m: number, k: num
  * through a copy of the result) the Wasm path loses when `k` is tiny, `m < 4` or the product is
  * tiny (8³: 0.40 µs vs 0.27 µs). float32 wins from 4³ up: the JS kernel has to widen float32 to
  * float64, and large float32 arrays are resident in the kernel memory (read in place, results
- * written in place). With resident operands, 2026-12-05: 513x2·2x250 24 µs vs 427 µs in JS,
+ * written in place). With resident operands, 2026-12-06 ~00:10 UTC: 513x2·2x250 24 µs vs 427 µs in JS,
  * 250x1·1x128 8 µs vs 68 µs, 16x2·2x16 4.1 µs vs 7.8 µs.
  * Example: `useWasmMatmul("f32", 250, 513, 128)` is `true`.
  */

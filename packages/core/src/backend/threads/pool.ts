@@ -195,6 +195,25 @@ export class Job {
   }
 }
 
+/**
+ * A job over `parts` units of work split into consecutive, non-empty ranges: four chunks per
+ * thread (at most one per unit), so the calling thread takes over the share of a worker the OS
+ * delays. `emit(job, p0, p1)` appends the calls of units `p0` up to `p1` to the current chunk.
+ * Example: `runJob(splitJob(rows, availableThreads(), (job, r0, r1) => job.call(id, r0, r1 - r0)))`.
+ */
+export function splitJob(parts: number, threads: number, emit: (job: Job, p0: number, p1: number) => void): Job {
+  const chunks = Math.min(parts, 4 * threads);
+  const job = new Job();
+  for (let c = 0; c < chunks; c++) {
+    const p0 = Math.floor((parts * c) / chunks);
+    const p1 = Math.floor((parts * (c + 1)) / chunks);
+    if (p1 === p0) continue;
+    job.chunk();
+    emit(job, p0, p1);
+  }
+  return job;
+}
+
 /** Runs records `from` up to `to` of a job on the calling thread. */
 function runLocal(fns: readonly ((...args: number[]) => void)[], r: readonly number[], from: number, to: number): void {
   for (let q = from * RECORD; q < to * RECORD; q += RECORD) fns[r[q]!]!(r[q + 1]!, r[q + 2]!, r[q + 3]!, r[q + 4]!, r[q + 5]!, r[q + 6]!, r[q + 7]!, r[q + 8]!);

@@ -2,7 +2,7 @@ import { GELU_GROUPS, geluModuleBytes } from "./gelu_kernels.js";
 import { ownsResidentBlock, residentAddress } from "../../resident_storage.js";
 import { heapBuffer, scratchArea } from "../../threads/kernel_heap.js";
 import { kernelFunction, kernelId, kernelRuntime, registerKernelModule } from "../../threads/kernel_memory.js";
-import { availableThreads, Job, runJob } from "../../threads/pool.js";
+import { availableThreads, runJob, splitJob } from "../../threads/pool.js";
 
 /**
  * The WebAssembly SIMD128 GELU kernels (`gelu_kernels.ts`) over float32 arrays, in the shared
@@ -54,30 +54,21 @@ export function geluF32Wasm(src: Float32Array, out: Float32Array, derivative: bo
   const outInPlace = ownsResidentBlock(out);
   const srcBytes = srcHome >= 0 ? 0 : padded * 4;
   const base = scratchArea(srcBytes + (outInPlace ? 0 : padded * 4) + 16);
-  const f32 = new Float32Array(heapBuffer());
+  const f32 = srcHome < 0 || !outInPlace ? new Float32Array(heapBuffer()) : null;
   let srcAt = srcHome;
   if (srcHome < 0) {
     srcAt = base;
-    f32.set(src, base / 4);
-    f32.fill(0, base / 4 + n, base / 4 + padded);
+    f32!.set(src, base / 4);
+    f32!.fill(0, base / 4 + n, base / 4 + padded);
   }
   const dstAt = outInPlace ? residentAddress(out) : base + srcBytes;
   const groups = padded / GROUP;
   const threads = n >= GELU_PARALLEL_MIN ? availableThreads() : 1;
   if (threads > 1) {
     const id = kernelId("gelu", name);
-    const chunks = Math.min(groups, 4 * threads);
-    const job = new Job();
-    for (let c = 0; c < chunks; c++) {
-      const g0 = Math.floor((groups * c) / chunks);
-      const g1 = Math.floor((groups * (c + 1)) / chunks);
-      if (g1 === g0) continue;
-      job.chunk();
-      job.call(id, srcAt + g0 * GROUP * 4, dstAt + g0 * GROUP * 4, (g1 - g0) * GELU_GROUPS);
-    }
-    runJob(job);
+    runJob(splitJob(groups, threads, (job, g0, g1) => job.call(id, srcAt + g0 * GROUP * 4, dstAt + g0 * GROUP * 4, (g1 - g0) * GELU_GROUPS)));
   } else {
     kernelFunction<GeluKernel>("gelu", name)(srcAt, dstAt, groups * GELU_GROUPS);
   }
-  if (!outInPlace) out.set(f32.subarray(dstAt / 4, dstAt / 4 + n));
+  if (!outInPlace) out.set(f32!.subarray(dstAt / 4, dstAt / 4 + n));
 }

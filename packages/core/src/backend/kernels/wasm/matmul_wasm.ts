@@ -3,7 +3,7 @@ import type { WasmMemory } from "./webassembly_api.js";
 import { kernelFunction, kernelId, kernelRuntime, registerKernelModule } from "../../threads/kernel_memory.js";
 import { heapBuffer, scratchArea } from "../../threads/kernel_heap.js";
 import { ownsResidentBlock, residentAddress } from "../../resident_storage.js";
-import { availableThreads, Job, runJob } from "../../threads/pool.js";
+import { availableThreads, runJob, splitJob } from "../../threads/pool.js";
 import { F32, F64, kernelName, matmulModuleBytes, type ALayout, type KernelShape, type SimdFloat } from "./matmul_kernels.js";
 // The sparse module's `transpose` packs transposed operands (and registers its module).
 import "./sparse_wasm.js";
@@ -327,13 +327,7 @@ function runSplit(
   const rowBlocks = Math.ceil(g.m / mr);
   const byRows = rowBlocks >= g.panels;
   const parts = byRows ? rowBlocks : g.panels;
-  // A few chunks per thread, so a thread the OS delays leaves its share to the others.
-  const chunks = Math.min(parts, 4 * g.threads);
-  const job = new Job();
-  for (let t = 0; t < chunks; t++) {
-    job.chunk();
-    const p0 = Math.floor((parts * t) / chunks);
-    const p1 = Math.floor((parts * (t + 1)) / chunks);
+  const job = splitJob(parts, g.threads, (job, p0, p1) => {
     const r0 = byRows ? p0 * mr : 0;
     const r1 = byRows ? Math.min(g.m, p1 * mr) : g.m;
     const q0 = byRows ? 0 : p0;
@@ -347,7 +341,7 @@ function runSplit(
       if (blocks > 0) job.call(ids[mr]!, aAddr, planned.stride, bAddr, placedB.rowBytes, cAddr, g.crs, g.k, blocks);
       if (rest > 0) job.call(ids[rest]!, aAddr + blocks * mr * g.rowStep, planned.stride, bAddr, placedB.rowBytes, cAddr + blocks * mr * g.crs, g.crs, g.k, 1);
     }
-  }
+  });
   runJob(job);
 }
 

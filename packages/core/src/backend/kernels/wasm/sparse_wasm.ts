@@ -3,7 +3,7 @@ import { F32, F64, type SimdFloat } from "./matmul_kernels.js";
 import { DOT_VECTORS, sparseModuleBytes, SPMV_VECTORS } from "./sparse_kernels.js";
 import { heapBuffer, scratchArea } from "../../threads/kernel_heap.js";
 import { kernelFunction, kernelId, kernelRuntime, registerKernelModule } from "../../threads/kernel_memory.js";
-import { availableThreads, Job, runJob } from "../../threads/pool.js";
+import { availableThreads, runJob, splitJob } from "../../threads/pool.js";
 
 /**
  * The WebAssembly SIMD128 sparse products. Operands are copied into one memory (grown as needed
@@ -171,16 +171,7 @@ function spmvIn(xOrder: Order, outOrder: Order, x: FloatArray, n: number, w: num
   const full = Math.floor(np / tileLanes);
   if (threads > 1) {
     // Padded rows: `full` tiles cover every sample; chunks of output rows.
-    const chunks = Math.min(numRows, 4 * threads);
-    const job = new Job();
-    for (let c = 0; c < chunks; c++) {
-      const r0 = Math.floor((numRows * c) / chunks);
-      const r1 = Math.floor((numRows * (c + 1)) / chunks);
-      if (r1 === r0) continue;
-      job.chunk();
-      job.call(set.spmvId, xAt, colAt, valAt, startAt + r0 * 4, outAt + r0 * rowBytes, r1 - r0, rowBytes, full);
-    }
-    runJob(job);
+    runJob(splitJob(numRows, threads, (job, r0, r1) => job.call(set.spmvId, xAt, colAt, valAt, startAt + r0 * 4, outAt + r0 * rowBytes, r1 - r0, rowBytes, full)));
   } else {
     const tailAt = full * tileLanes * eb;
     if (full * tileLanes < np) kernel(xAt + tailAt, colAt, valAt, startAt, outAt + tailAt, numRows, rowBytes, 1);
@@ -254,16 +245,7 @@ function edgeDotIn(padded: boolean, aOrder: Order, bOrder: Order, a: FloatArray,
   const threads = threadsFor(e * n);
   if (threads > 1) {
     // Chunks of edges: each edge's dot product is computed as on one thread.
-    const parts = Math.min(e, 4 * threads);
-    const job = new Job();
-    for (let c = 0; c < parts; c++) {
-      const e0 = Math.floor((e * c) / parts);
-      const e1 = Math.floor((e * (c + 1)) / parts);
-      if (e1 === e0) continue;
-      job.chunk();
-      job.call(set.edgeDotId, aAt, bAt, rowAt + e0 * 4, colAt + e0 * 4, outAt + e0 * eb, e1 - e0, chunks, tail);
-    }
-    runJob(job);
+    runJob(splitJob(e, threads, (job, e0, e1) => job.call(set.edgeDotId, aAt, bAt, rowAt + e0 * 4, colAt + e0 * 4, outAt + e0 * eb, e1 - e0, chunks, tail)));
   } else {
     set.edgeDot(aAt, bAt, rowAt, colAt, outAt, e, chunks, tail);
   }
