@@ -13,6 +13,43 @@ import { allocateBlock, freeBlock, heapBuffer } from "./threads/kernel_heap.js";
  * ({@link moveResident}). Otherwise the block would be freed while that view still reads it.
  */
 
+/**
+ * Which large arrays {@link allocateTyped} (`slab_allocator.ts`) places in the kernel memory:
+ * - `"grow"`: every one, taking new memory when no freed block fits;
+ * - `"reuse"`: only into memory the heap has handed out before and got back (a freed block);
+ * - `"off"`: none (ordinary arrays).
+ *
+ * Taking new memory is only worth it for arrays whose end is known. The first write to a
+ * page the process has never touched is a page fault: writing a 940 KB result into fresh
+ * memory took 3.4-3.8 ms against 1.2-1.5 ms into an ordinary array, copy included (300x100 by
+ * 100x784 float32 `np.matmul` in a loop, 1 thread, 2026-12-06). Ordinary arrays are freed by
+ * the garbage collector inside a synchronous loop; blocks are freed by the jit executor
+ * (intermediates, donated arguments) or by a `FinalizationRegistry`, whose callbacks wait for
+ * the event loop, so a synchronous eager loop would take new memory for every result. Hence
+ * the policy: eager operations `"reuse"` (the default); the jit executor sets `"grow"` for its
+ * intermediates (each is handed back during the call) and for the results of a call that
+ * donates (the next call hands them back), and `"off"` for the results of a call that does
+ * not.
+ */
+export type ResidentPolicy = "grow" | "reuse" | "off";
+
+let policy: ResidentPolicy = "reuse";
+
+/** The current {@link ResidentPolicy}. Example: `residentPolicy()` is `"reuse"` outside jit. */
+export function residentPolicy(): ResidentPolicy {
+  return policy;
+}
+
+/**
+ * Sets the {@link ResidentPolicy}; returns the previous one (restore it when done).
+ * Example: `const saved = setResidentPolicy("grow"); try { run() } finally { setResidentPolicy(saved) }`.
+ */
+export function setResidentPolicy(next: ResidentPolicy): ResidentPolicy {
+  const previous = policy;
+  policy = next;
+  return previous;
+}
+
 /** Byte address of each live resident array's block. */
 const owners = new WeakMap<object, number>();
 /** Every buffer object the kernel memory has had: an array over one of them is resident. */
@@ -26,11 +63,11 @@ type ViewConstructor<T> = { new (buffer: ArrayBufferLike, byteOffset: number, le
 /**
  * A zero-filled array (with `zeroed` false: unspecified elements) of `length` elements over a new block of the kernel memory, or
  * `undefined` when the memory is not shared or the heap is full (the caller then allocates an
- * ordinary array).
+ * ordinary array); with `grow` false, also when no freed block fits (see {@link ResidentPolicy}).
  * Example: `allocateResident(Float32Array, 100_000) ?? new Float32Array(100_000)`.
  */
-export function allocateResident<T extends { fill(v: number): unknown }>(Ctor: ViewConstructor<T>, length: number, zeroed = true): T | undefined {
-  const at = allocateBlock(length * Ctor.BYTES_PER_ELEMENT);
+export function allocateResident<T extends { fill(v: number): unknown }>(Ctor: ViewConstructor<T>, length: number, zeroed = true, grow = true): T | undefined {
+  const at = allocateBlock(length * Ctor.BYTES_PER_ELEMENT, grow);
   if (at === null) return undefined;
   const buffer = heapBuffer();
   memoryBuffers.add(buffer);

@@ -10,10 +10,11 @@
  * a slab is freed by the garbage collector once no view into it is alive. The same trade-off
  * as Node's own `Buffer` pool: a long-lived small array can keep its slab (at most
  * `SLAB_BYTES`) alive. Smaller arrays live on V8's heap. Larger ones are blocks of the shared
- * kernel memory where there is one (`resident_storage.ts`), else recycled or allocated alone.
+ * kernel memory where there is one and its `ResidentPolicy` allows (`resident_storage.ts`), else
+ * recycled or allocated alone.
  */
 
-import { allocateResident, releaseResident } from "./resident_storage.js";
+import { allocateResident, releaseResident, residentPolicy } from "./resident_storage.js";
 
 /** Bytes of one slab. */
 export const SLAB_BYTES = 64 * 1024;
@@ -39,7 +40,11 @@ type ViewConstructor<T> = { new (length: number): T; new (buffer: ArrayBuffer, b
  */
 export function allocateTyped<T>(Ctor: ViewConstructor<T>, length: number, zeroed = true): T {
   const bytes = length * Ctor.BYTES_PER_ELEMENT;
-  if (bytes > MAX_POOLED_BYTES) return (allocateResident(Ctor as never, length, zeroed) as T | undefined) ?? takeRecycled<T>(Ctor, length, zeroed) ?? new Ctor(length);
+  if (bytes > MAX_POOLED_BYTES) {
+    const policy = residentPolicy();
+    const resident = policy === "off" ? undefined : (allocateResident(Ctor as never, length, zeroed, policy === "grow") as T | undefined);
+    return resident ?? takeRecycled<T>(Ctor, length, zeroed) ?? new Ctor(length);
+  }
   if (bytes <= IN_HEAP_BYTES) return new Ctor(length);
   // Keep every view 8-byte aligned, as Float64Array requires.
   const start = (used + 7) & ~7;

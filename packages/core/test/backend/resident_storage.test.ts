@@ -1,15 +1,25 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { allocateResident, moveResident, ownsResidentBlock, releaseResident, residentAddress } from "../../src/backend/resident_storage.js";
+import { allocateResident, moveResident, ownsResidentBlock, releaseResident, residentAddress, residentPolicy, setResidentPolicy, type ResidentPolicy } from "../../src/backend/resident_storage.js";
 import { allocateTyped, MAX_POOLED_BYTES, recycleTyped } from "../../src/backend/slab_allocator.js";
 import { heapAvailable, heapLimit, heapStats, setHeapLimit } from "../../src/backend/threads/kernel_heap.js";
 
 const limitBefore = heapLimit();
 afterEach(() => setHeapLimit(limitBefore));
 
+/** Runs `fn` under `policy`, restoring the one before. */
+function under<T>(policy: ResidentPolicy, fn: () => T): T {
+  const saved = setResidentPolicy(policy);
+  try {
+    return fn();
+  } finally {
+    setResidentPolicy(saved);
+  }
+}
+
 describe.skipIf(!heapAvailable())("tensor storage resident in the kernel memory", () => {
-  it("serves large typed arrays as zeroed blocks of the kernel memory, found at their byteOffset", () => {
+  it("serves large typed arrays as zeroed blocks of the kernel memory, found at their byteOffset (policy grow)", () => {
     const n = MAX_POOLED_BYTES / 4 + 10;
-    const a = allocateTyped(Float32Array, n);
+    const a = under("grow", () => allocateTyped(Float32Array, n));
     expect(a.buffer).toBeInstanceOf(SharedArrayBuffer);
     expect(residentAddress(a)).toBe(a.byteOffset);
     expect(ownsResidentBlock(a)).toBe(true);
@@ -67,11 +77,39 @@ describe.skipIf(!heapAvailable())("tensor storage resident in the kernel memory"
     expect(plain[0]).toBe(2);
   });
 
+  it("outside jit reuses freed blocks but never takes new memory; policy off takes none", () => {
+    expect(residentPolicy()).toBe("reuse");
+    // More than all the free memory: an ordinary array, and the heap did not grow.
+    const n = Math.ceil(heapStats().free / 4) + 123_457;
+    const top = heapStats().top;
+    const fresh = allocateTyped(Float32Array, n);
+    expect(residentAddress(fresh)).toBe(-1);
+    expect(heapStats().top).toBe(top);
+    // Once a block of that size has been handed back, the next one takes it, zeroed.
+    const block = under("grow", () => allocateTyped(Float32Array, n));
+    block.fill(9);
+    const at = residentAddress(block);
+    expect(at).toBeGreaterThanOrEqual(0);
+    recycleTyped(block);
+    const reused = allocateTyped(Float32Array, n);
+    expect(residentAddress(reused)).toBe(at);
+    expect(reused.every((v) => v === 0)).toBe(true);
+    recycleTyped(reused);
+    // Off: ordinary even though that block is free.
+    const off = under("off", () => allocateTyped(Float32Array, n));
+    expect(residentAddress(off)).toBe(-1);
+    expect(off.buffer).toBeInstanceOf(ArrayBuffer);
+    const again = allocateTyped(Float32Array, n);
+    expect(residentAddress(again)).toBe(at);
+    releaseResident(again);
+  });
+
   it("falls back to ordinary arrays when the heap is full", () => {
     setHeapLimit(heapStats().top);
-    const a = allocateTyped(Float32Array, 100_000);
+    const n = Math.ceil(heapStats().free / 4) + 100_000;
+    const a = under("grow", () => allocateTyped(Float32Array, n));
     expect(residentAddress(a)).toBe(-1);
     expect(a.buffer).toBeInstanceOf(ArrayBuffer);
-    expect(a.length).toBe(100_000);
+    expect(a.length).toBe(n);
   });
 });

@@ -5,6 +5,7 @@
 import type { TypedArray } from "../../dtype.js";
 import { ConcreteTensor } from "../../tensor.js";
 import { recycle } from "../buffers.js";
+import { setResidentPolicy, type ResidentPolicy } from "../resident_storage.js";
 import { checkConstantsLive, deleteDonated, recyclableInputs } from "./donation.js";
 
 /** A compiled jaxpr: concrete inputs in, concrete outputs out. */
@@ -38,6 +39,11 @@ let nextExecutorTag = 0;
  * `donated` input slots are deleted after each call; their buffers go back to the allocator
  * where `recycleAfter` says (step -1: before the first step), when the call finds them
  * recyclable (see `donation.ts`).
+ *
+ * Large arrays go into the kernel memory as `resident_storage.ts`'s `ResidentPolicy` says:
+ * the steps that make only intermediates run with `"grow"` (the call hands them back); a step
+ * that makes a result of the call runs with `"grow"` when the call donates (the next call hands
+ * its results back), else `"off"`. The caller's policy is restored after the call.
  */
 export function straightLine(
   planned: readonly PlannedStep[],
@@ -68,7 +74,11 @@ export function straightLine(
   // A donated argument's buffer (in D, or null when this call may not recycle it).
   const recycleLine = (slot: number): string => (slot < numIn ? `if (D[${slot}] !== null) R(D[${slot}]);` : `R(b${slot}); b${slot} = undefined;`);
   for (const slot of recycleAfter.get(-1) ?? []) lines.push(recycleLine(slot));
+  const resultPolicy: ResidentPolicy = donated.length > 0 ? "grow" : "off";
+  let policy: ResidentPolicy | null = null;
   planned.forEach((s, i) => {
+    const stepPolicy = s.outputs.some((slot) => outSlots.has(slot)) ? resultPolicy : "grow";
+    if (stepPolicy !== policy) lines.push(`P("${(policy = stepPolicy)}");`);
     const call = `S[${i}].run([${s.inputs.map(ref).join(", ")}])`;
     if (s.outputs.length === 1) lines.push(`let v${s.outputs[0]} = ${call}[0];`);
     else {
@@ -84,7 +94,7 @@ export function straightLine(
   lines.push(`return [${outs.map(ref).join(", ")}];`);
   const body = `let r;\n${lines.join("\n")}\n// jit executor #${nextExecutorTag++}`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const run = new Function("S", "C", "R", `return function run(inputs, D) {\n${body}\n};`)(planned, constants, recycle) as (
+  const run = new Function("S", "C", "R", "P", `return function run(inputs, D) {\n${body}\n};`)(planned, constants, recycle, setResidentPolicy) as (
     inputs: readonly ConcreteTensor[],
     D: readonly (TypedArray | null)[],
   ) => ConcreteTensor[];
@@ -92,17 +102,22 @@ export function straightLine(
   const none: (TypedArray | null)[] = [];
   return (inputs) => {
     checkConstantsLive(constants);
-    if (donated.length === 0) return finish(run(inputs, none));
-    let results: ConcreteTensor[];
+    const callerPolicy = setResidentPolicy("grow");
     try {
-      results = finish(run(inputs, recyclableInputs(inputs, donated, constantStorage)));
-    } catch (e) {
-      // Some donated buffers may already be back in the allocator: delete the arguments anyway.
-      deleteDonated(inputs, donated, []);
-      throw e;
+      if (donated.length === 0) return finish(run(inputs, none));
+      let results: ConcreteTensor[];
+      try {
+        results = finish(run(inputs, recyclableInputs(inputs, donated, constantStorage)));
+      } catch (e) {
+        // Some donated buffers may already be back in the allocator: delete the arguments anyway.
+        deleteDonated(inputs, donated, []);
+        throw e;
+      }
+      deleteDonated(inputs, donated, results);
+      return results;
+    } finally {
+      setResidentPolicy(callerPolicy);
     }
-    deleteDonated(inputs, donated, results);
-    return results;
   };
   function finish(results: ConcreteTensor[]): ConcreteTensor[] {
     for (let i = 0; i < results.length; i++) {

@@ -164,11 +164,13 @@ function coalesceAndFit(size: number): number | undefined {
 /**
  * A block of at least `bytes` bytes (plus its slack), as a byte address in the kernel memory,
  * the memory grown to hold it; `null` when the memory is not shared or the heap limit would be
- * passed. Its contents are unspecified. Free it with {@link freeBlock}.
+ * passed. With `grow` false, only memory the heap has handed out before is reused (a free
+ * block, or free neighbours merged), and `null` is returned rather than taking new memory: see
+ * `resident_storage.ts` for why. Its contents are unspecified. Free it with {@link freeBlock}.
  * Example: `const at = allocateBlock(4 * 1024); if (at !== null) new Float32Array(heapBuffer(), at, 1024)`.
  */
-export function allocateBlock(bytes: number): number | null {
-  return heapAvailable() ? carve(bytes, limit) : null;
+export function allocateBlock(bytes: number, grow = true): number | null {
+  return heapAvailable() ? carve(bytes, grow ? limit : top) : null;
 }
 
 function carve(bytes: number, max: number): number | null {

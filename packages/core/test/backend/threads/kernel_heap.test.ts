@@ -48,6 +48,29 @@ describe.skipIf(!heapAvailable())("the kernel heap", () => {
     freeBlock(a);
   });
 
+  it("without growth, hands out only memory it has had back: a freed block, or free neighbours merged", () => {
+    const top = heapStats().top;
+    expect(allocateBlock(heapStats().free + 4096, false)).toBeNull();
+    expect(heapStats().top).toBe(top);
+    const a = allocateBlock(77_777)!;
+    const b = allocateBlock(77_777)!;
+    freeBlock(a);
+    expect(allocateBlock(77_777, false)).toBe(a);
+    freeBlock(a);
+    freeBlock(b);
+    // Two adjacent free blocks merge into one twice as large, below the old top, when the
+    // request fits nothing else; a request larger than everything freed still gets null.
+    const big = 2 * 77_777;
+    const before = heapStats().top;
+    const merged = allocateBlock(big, false);
+    expect(merged).not.toBeNull();
+    expect(merged!).toBeLessThanOrEqual(a);
+    expect(merged! + big).toBeLessThanOrEqual(before);
+    freeBlock(merged!);
+    expect(allocateBlock(before + 1, false)).toBeNull();
+    expect(heapStats().top).toBeLessThanOrEqual(before);
+  });
+
   it("throws on freeing a block twice or an address that is no block, and stays usable", () => {
     const a = allocateBlock(1000)!;
     freeBlock(a);
