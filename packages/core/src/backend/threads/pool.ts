@@ -174,22 +174,34 @@ export function waitForThreads(timeoutMs = 5000): number {
 /**
  * Kernel calls in chunks: a chunk's calls run in order on one thread; chunks may run on any
  * thread in any order, so they must write disjoint outputs. Each call is a kernel id
- * (`kernelId`) and up to 8 i32 arguments.
+ * (`kernelId`) and up to 8 i32 arguments. Reading {@link Job.records} seals the job (no more
+ * calls) and packs its records into one `Int32Array`, which {@link runJob} copies into the
+ * pool's buffer in one block: a job kept and run again (a fused elementwise program's tiles,
+ * thousands of calls) is packed once.
  * Example: `const job = new Job(); job.chunk(); job.call(id, a, b); job.chunk(); job.call(id, a2, b2); runJob(job)`.
  */
 export class Job {
-  /** Records, `RECORD` words each. */
-  readonly records: number[] = [];
+  private readonly list: number[] = [];
+  private packed: Int32Array | null = null;
   /** Chunk `c` is records `starts[c]` up to `starts[c + 1]` (or the end). */
   readonly starts: number[] = [];
+  /** Words recorded so far (`RECORD` per call). */
+  get words(): number {
+    return this.packed === null ? this.list.length : this.packed.length;
+  }
+  /** The records, `RECORD` words each, packed (the job is sealed from then on; the words may still be rewritten in place). */
+  get records(): Int32Array {
+    return (this.packed ??= Int32Array.from(this.list));
+  }
   /** Starts a new chunk. */
   chunk(): void {
-    this.starts.push(this.records.length / RECORD);
+    this.starts.push(this.words / RECORD);
   }
   /** Appends a call to the current chunk. */
   call(id: number, ...args: number[]): void {
+    if (this.packed !== null) throw new Error("Job.call: the job is sealed (its records were read)");
     if (this.starts.length === 0) this.chunk();
-    const r = this.records;
+    const r = this.list;
     r.push(id);
     for (let i = 0; i < 8; i++) r.push(args[i] ?? 0);
   }
@@ -215,7 +227,7 @@ export function splitJob(parts: number, threads: number, emit: (job: Job, p0: nu
 }
 
 /** Runs records `from` up to `to` of a job on the calling thread. */
-function runLocal(fns: readonly ((...args: number[]) => void)[], r: readonly number[], from: number, to: number): void {
+function runLocal(fns: readonly ((...args: number[]) => void)[], r: Int32Array, from: number, to: number): void {
   for (let q = from * RECORD; q < to * RECORD; q += RECORD) fns[r[q]!]!(r[q + 1]!, r[q + 2]!, r[q + 3]!, r[q + 4]!, r[q + 5]!, r[q + 6]!, r[q + 7]!, r[q + 8]!);
 }
 
@@ -227,18 +239,19 @@ function runLocal(fns: readonly ((...args: number[]) => void)[], r: readonly num
  */
 export function runJob(job: Job): void {
   const fns = kernelRuntime()!.functions;
-  const calls = job.records.length / RECORD;
+  const records = job.records;
+  const calls = records.length / RECORD;
   const chunks = job.starts.length;
   const p = pool;
   const helpers = p ? p.workers.some((w) => Atomics.load(w.slot, SLOT.READY) === 1) : false;
   if (!helpers || chunks < 2 || chunks > MAX_CHUNKS || calls > MAX_CALLS) {
-    runLocal(fns, job.records, 0, calls);
+    runLocal(fns, records, 0, calls);
     return;
   }
   const j = p!.job;
   // No straggler from the previous job may take a chunk while this one is being written.
   Atomics.store(j, JOB.NEXT, MAX_CHUNKS + 1);
-  j.set(job.records, RECORDS);
+  j.set(records, RECORDS);
   for (let c = 0; c < chunks; c++) j[JOB.TABLE + c] = job.starts[c]!;
   j[JOB.TABLE + chunks] = calls;
   Atomics.store(j, JOB.CHUNKS, chunks);
@@ -248,7 +261,7 @@ export function runJob(job: Job): void {
   for (;;) {
     const c = Atomics.add(j, JOB.NEXT, 1);
     if (c >= chunks) break;
-    runLocal(fns, job.records, job.starts[c]!, c + 1 < chunks ? job.starts[c + 1]! : calls);
+    runLocal(fns, records, job.starts[c]!, c + 1 < chunks ? job.starts[c + 1]! : calls);
   }
   waitForWorkers(j);
 }

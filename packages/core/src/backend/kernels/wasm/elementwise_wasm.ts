@@ -197,7 +197,7 @@ function layout(program: SimdProgram, scalars: number, size: number, chunks: num
     // A call whose address arguments are recorded as offsets (every region's base is 0 until
     // the first run patches them).
     const emit = (id: number, ...args: (number | Addr)[]) => {
-      const first = job.records.length + 1;
+      const first = job.words + 1;
       job.call(
         id,
         ...args.map((x, i) => {

@@ -1,0 +1,85 @@
+/**
+ * The worker pool's jobs: `splitJob` cuts work into consecutive non-empty ranges covering every
+ * unit once; `runJob` runs every chunk exactly once, on 1 or 2 threads, and a job run again
+ * reads its (packed) records as rewritten in place; a sealed job takes no more calls.
+ */
+import { afterAll, describe, expect, it } from "vitest";
+import { numThreads, setNumThreads } from "../../../src/backend/threads/config.js";
+import { Job, runJob, splitJob, threadsSupported, waitForThreads } from "../../../src/backend/threads/pool.js";
+import { kernelId } from "../../../src/backend/threads/kernel_memory.js";
+import { allocateResident, releaseResident, residentAddress } from "../../../src/backend/resident_storage.js";
+import { RECORD } from "../../../src/backend/threads/worker_source.js";
+import "../../../src/backend/kernels/wasm/elementwise_wasm.js";
+
+const initial = numThreads();
+afterAll(() => setNumThreads(initial));
+
+describe("splitJob", () => {
+  it("cuts parts into at most four chunks per thread, consecutive, non-empty, covering each part once", () => {
+    for (const [parts, threads] of [[1, 2], [3, 2], [8, 2], [75, 2], [1000, 2], [7, 1], [5, 4]] as const) {
+      const ranges: [number, number][] = [];
+      const job = splitJob(parts, threads, (j, p0, p1) => {
+        ranges.push([p0, p1]);
+        j.call(0, p0, p1);
+      });
+      expect(ranges.length).toBe(Math.min(parts, 4 * threads));
+      expect(job.starts.length).toBe(ranges.length);
+      let next = 0;
+      for (const [p0, p1] of ranges) {
+        expect(p0).toBe(next);
+        expect(p1).toBeGreaterThan(p0);
+        next = p1;
+      }
+      expect(next).toBe(parts);
+    }
+  });
+});
+
+describe("Job", () => {
+  it("packs its records once read, then refuses more calls", () => {
+    const job = new Job();
+    job.call(3, 1, 2);
+    job.chunk();
+    job.call(4, 5);
+    expect(job.words).toBe(2 * RECORD);
+    const r = job.records;
+    expect(r).toBeInstanceOf(Int32Array);
+    expect(Array.from(r)).toEqual([3, 1, 2, 0, 0, 0, 0, 0, 0, 4, 5, 0, 0, 0, 0, 0, 0, 0]);
+    expect(job.records).toBe(r);
+    expect(() => job.call(1)).toThrow(/sealed/);
+  });
+});
+
+describe.skipIf(!threadsSupported())("runJob", () => {
+  it("runs every chunk exactly once on 1 and 2 threads, and a rerun reads records rewritten in place", () => {
+    const tiles = 64;
+    const floats = 256; // one tile: 64 vectors of 4
+    const src = allocateResident(Float32Array, tiles * floats)!;
+    const dst = allocateResident(Float32Array, tiles * floats)!;
+    const other = allocateResident(Float32Array, tiles * floats)!;
+    try {
+      const copy = kernelId("elementwise", "copy");
+      // Each tile copies itself and adds nothing: `copy(dst, src, 0, 0, vectors)`.
+      const job = splitJob(tiles, 2, (j, t0, t1) => {
+        for (let t = t0; t < t1; t++) j.call(copy, residentAddress(dst) + t * floats * 4, residentAddress(src) + t * floats * 4, 0, 0, floats / 4);
+      });
+      for (const threads of [1, 2]) {
+        setNumThreads(threads);
+        expect(waitForThreads()).toBe(threads);
+        src.forEach((_, i) => (src[i] = i * threads + 0.5));
+        dst.fill(-1);
+        runJob(job);
+        expect(dst.every((v, i) => v === i * threads + 0.5)).toBe(true);
+      }
+      // Point every call's source at `other`, in place, and run the same job again.
+      const r = job.records;
+      const shift = residentAddress(other) - residentAddress(src);
+      for (let q = 0; q < r.length; q += RECORD) r[q + 2]! += shift;
+      other.forEach((_, i) => (other[i] = -i));
+      runJob(job);
+      expect(dst.every((v, i) => v === -i)).toBe(true);
+    } finally {
+      for (const a of [src, dst, other]) releaseResident(a);
+    }
+  });
+});
