@@ -1,15 +1,20 @@
 /**
  * The `threads` suite: what the worker pool and the Wasm SIMD matmul kernels give.
- * - float32 `np.matmul` at the MNIST LeNet-300-100 layer shapes (batch 100) and square shapes,
- *   on 1 thread and on `numThreads()` threads, against NumPy+OpenBLAS forced to one thread
- *   (`OPENBLAS_NUM_THREADS=1`; `OPENBLAS_CORETYPE`/`OPENBLAS_L2_SIZE` unset for that child only),
- *   reported in ms per product with GFLOP/s in the note;
+ * - float32 matrix products at the MNIST LeNet-300-100 layer shapes (batch 100) and square
+ *   shapes, on 1 thread and on `numThreads()` threads, against NumPy+OpenBLAS forced to one
+ *   thread (`OPENBLAS_NUM_THREADS=1`; `OPENBLAS_CORETYPE`/`OPENBLAS_L2_SIZE` unset for that
+ *   child only), in ms per product with GFLOP/s in the note. Two rows of ours per shape and
+ *   count: the kernel as a jitted step runs it (operands and result in the kernel memory, the
+ *   result's block reused from call to call), and eager `np.matmul` (ordinary operands copied
+ *   in, a new ordinary result per call, as `a @ b` makes a new array in NumPy);
  * - the jitted DenseMLP training step on 1 thread and on `numThreads()` threads (the parallel
  *   speed-up is the inverse of the ratio).
  * Rounds alternate between the variants (1 thread, N threads, NumPy) so they see the same load.
  */
 import { spawnSync } from "node:child_process";
 import { np, numThreads, setNumThreads, type Tensor } from "@connex/core";
+import { allocateResident, releaseResident } from "../packages/core/src/backend/resident_storage.js";
+import { matmulWasmF32Into, wasmMatmulAvailable } from "../packages/core/src/backend/kernels/wasm/matmul_wasm.js";
 import { withRatio, type ResultRow, type Skipped } from "./lib/report.js";
 import type { Suite } from "./lib/suite.js";
 import { median, timeOnce } from "./lib/timing.js";
@@ -65,9 +70,27 @@ export const threadsSuite: Suite = {
 
     // Matmul: per round, each shape at 1 thread, then at N threads, then NumPy for all shapes.
     const ours: number[][][] = SHAPES.map(() => [[], []]);
+    const kernel: number[][][] = SHAPES.map(() => [[], []]);
     const theirs: number[][] = SHAPES.map(() => []);
     let numpySkip: string | null = null;
     const cases = SHAPES.map(operands);
+    // The kernel as a jitted step calls it: operands and result are blocks of the kernel memory
+    // (`resident_storage.ts`), the result's block the same from call to call.
+    const resident = (t: Tensor): Float32Array => {
+      const src = t.toTypedArray() as Float32Array;
+      const r = allocateResident(Float32Array, src.length) ?? new Float32Array(src.length);
+      r.set(src);
+      return r;
+    };
+    const kernelCases = wasmMatmulAvailable()
+      ? SHAPES.map(([m, k, n], s) => {
+          const [a, b] = cases[s]!;
+          const out = allocateResident(Float32Array, m! * n!, false) ?? new Float32Array(m! * n!);
+          const A = { data: resident(a), offset: 0, rowStride: k!, colStride: 1 };
+          const B = { data: resident(b), offset: 0, rowStride: n!, colStride: 1 };
+          return { run: () => matmulWasmF32Into(A, B, m!, k!, n!, out), arrays: [A.data, B.data, out] };
+        })
+      : null;
     // V8 compiles Wasm with its baseline tier first and swaps in optimised code only after a
     // function has run a while (no on-stack replacement): time the optimised kernels, on every
     // thread, as a training loop sees them.
@@ -77,6 +100,10 @@ export const threadsSuite: Suite = {
         const end = performance.now() + (ctx.quick ? 50 : 200);
         while (performance.now() < end) np.matmul(a, b);
       }
+      for (const c of kernelCases ?? []) {
+        const end = performance.now() + (ctx.quick ? 50 : 200);
+        while (performance.now() < end) c.run();
+      }
     }
     for (let r = 0; r < rounds; r++) {
       for (const [v, t] of [1, threads].entries()) {
@@ -84,6 +111,11 @@ export const threadsSuite: Suite = {
         cases.forEach(([a, b], s) => {
           np.matmul(a, b);
           ours[s]![v]!.push(timeOnce(() => void np.matmul(a, b), reps));
+          const c = kernelCases?.[s];
+          if (c) {
+            c.run();
+            kernel[s]![v]!.push(timeOnce(c.run, reps));
+          }
         });
       }
       if (numpySkip === null) {
@@ -97,15 +129,19 @@ export const threadsSuite: Suite = {
       const flop = 2 * shape[0]! * shape[1]! * shape[2]!;
       const gf = (ms: number) => (flop / ms / 1e6).toFixed(1);
       const row = (variant: string, ms: number[]): ResultRow => ({ suite: "threads", variant, median: median(ms), unit: "ms/product", rounds: ms, note: `${gf(median(ms))} GFLOP/s` });
-      const one = row(`matmul f32 ${label(shape)}, 1 thread`, ours[s]![0]!);
-      const many = row(`matmul f32 ${label(shape)}, ${threads} threads`, ours[s]![1]!);
-      if (numpySkip === null) {
-        const ref = row(`numpy+openblas f32 ${label(shape)}, 1 thread`, theirs[s]!);
-        rows.push(ref, withRatio(one, ref), withRatio(withRatio(many, one, { label: "1 thread" }), ref));
-      } else {
-        rows.push(one, withRatio(many, one, { label: "1 thread" }));
+      const ref = numpySkip === null ? row(`numpy+openblas f32 ${label(shape)}, 1 thread`, theirs[s]!) : null;
+      const vsNumpy = (r: ResultRow) => (ref === null ? r : withRatio(r, ref));
+      if (ref !== null) rows.push(ref);
+      if (kernelCases !== null) {
+        const one = row(`matmul kernel f32 ${label(shape)}, 1 thread`, kernel[s]![0]!);
+        const many = row(`matmul kernel f32 ${label(shape)}, ${threads} threads`, kernel[s]![1]!);
+        rows.push(vsNumpy(one), vsNumpy(withRatio(many, one, { label: "1 thread" })));
       }
+      const one = row(`np.matmul f32 ${label(shape)} (eager), 1 thread`, ours[s]![0]!);
+      const many = row(`np.matmul f32 ${label(shape)} (eager), ${threads} threads`, ours[s]![1]!);
+      rows.push(vsNumpy(one), vsNumpy(withRatio(many, one, { label: "1 thread" })));
     });
+    for (const c of kernelCases ?? []) for (const a of c.arrays) releaseResident(a);
 
     // The DenseMLP jitted step, 1 vs N threads, interleaved rounds.
     const trainer = new Trainer(denseNetwork(), { compiled: true, donate: true });
