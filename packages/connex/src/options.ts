@@ -40,7 +40,7 @@ export interface NetworkOptions {
   init?: WeightInitializer;
   /**
    * How each topological batch stores and multiplies its weights, chosen per batch from its
-   * density (edges / block entries): `"auto"` (default: batches at most 80 % dense take the
+   * density (edges / block entries): `"auto"` (default: batches at most 50 % dense take the
    * sparse product, and those of them with at least 512 block entries store one weight per
    * edge), `"dense"` (masked blocks everywhere), `"sparse"` (sparse product and per-edge
    * weights everywhere) or `{ maxSparseDensity, minEdgeStorageEntries? }`. Part of the

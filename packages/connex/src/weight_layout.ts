@@ -45,7 +45,7 @@ export interface WeightLayoutThresholds {
 /**
  * The `weightLayout` option of a network: how its topological batches store and multiply their
  * weights, decided per batch from its density.
- *  - `"auto"` (default): `{ maxSparseDensity: 0.8, minEdgeStorageEntries: 512 }`;
+ *  - `"auto"` (default): `{ maxSparseDensity: 0.5, minEdgeStorageEntries: 512 }`;
  *  - `"dense"`: every batch a masked `[size, width]` block and a dense product;
  *  - `"sparse"`: every batch the sparse product, its weights stored per edge;
  *  - `{ maxSparseDensity, minEdgeStorageEntries? }`: explicit thresholds.
@@ -54,13 +54,15 @@ export type WeightLayoutOption = "auto" | "dense" | "sparse" | WeightLayoutThres
 
 /**
  * `"auto"`'s density threshold. Measured on the 2-core AMD EPYC dev machine (Node 20, float32,
- * DenseMLP(1, 2, 128, 4) on 250 samples, jitted Adam step, each network run on the dense and
- * on the sparse product, medians of 7 interleaved rounds, 2026-11-27, features-major sparse
- * kernels and per-edge weight storage): density 1 (unpruned) 12.8 ms dense vs 13.7 ms sparse,
- * density 0.62 (pruned at |w| < 0.05) 14.0 vs 9.3 ms, density 0.32 (|w| < 0.1) 12.1 vs 6.1 ms.
- * The sparse product breaks even near full density; 0.8 keeps a margin.
+ * DenseMLP(1, 2, 128, 4) on 250 samples, jitted Adam step with donation, 2 threads, each
+ * network rebuilt with `fromWeightedGraph` on either product, medians of 5 interleaved rounds
+ * of 30 steps, two runs, 2026-12-06 ~02:13 UTC), dense vs sparse product: density 0.84
+ * (pruned at |w| < 0.02) 5.0-5.9 vs 6.0-6.6 ms, 0.62 (|w| < 0.05) 5.1-5.5 vs 5.2-5.8 ms,
+ * 0.45 (|w| < 0.075) 5.1-5.6 vs 4.6-5.4 ms, 0.32 (|w| < 0.1) 5.1-5.7 vs 3.9-4.5 ms. The
+ * products break even between 0.45 and 0.62. (On 2026-11-27, before the kernel memory and the
+ * Wasm kernels for small products, they broke even near full density and the threshold was 0.8.)
  */
-export const AUTO_MAX_SPARSE_DENSITY = 0.8;
+export const AUTO_MAX_SPARSE_DENSITY = 0.5;
 
 /**
  * `"auto"`'s (and the thresholds' default) smallest block stored per edge. Measured on the
