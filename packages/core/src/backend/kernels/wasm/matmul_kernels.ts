@@ -18,6 +18,11 @@ import { encodeModule, FunctionBuilder, type MemoryImport } from "./module_encod
  *   accumulators that live in registers for the whole `k` loop;
  * - `C` row-major with rows `crs` bytes apart.
  * The `k` loop is unrolled `unroll` times (a power of two) with a remainder loop.
+ *
+ * One call also runs several panels side by side (see {@link packWork}): `b` and `c` are then
+ * the first panel's, and the panels run from the last to the first, each over the same `blocks`
+ * tiles of `A`. A kernel call from JavaScript costs far more than a tile's loop setup, and a
+ * product of a hundred rows by 300 columns has 38 panels.
  */
 
 /** A floating-point element type as SIMD128 sees it. */
@@ -45,6 +50,22 @@ export interface KernelShape {
   readonly unroll: number;
 }
 
+/** Largest `blocks` one call takes (16 bits). */
+export const MAX_CALL_BLOCKS = 0xffff;
+/** Largest number of panels one call takes (14 bits). */
+export const MAX_CALL_PANELS = 0x3fff;
+
+/**
+ * A kernel call's last argument: `blocks` tiles down (`< 2^16`) in each of `panels` panels
+ * (`< 2^14`; 0 counts as 1), the panels `packed` (`k · NR` elements apart) or read in place
+ * (`NR` elements apart).
+ * Example: `packWork(25, 38, false)`.
+ */
+export function packWork(blocks: number, panels: number, packed: boolean): number {
+  if (!(blocks >= 0 && blocks <= MAX_CALL_BLOCKS && panels >= 0 && panels <= MAX_CALL_PANELS)) throw new RangeError(`packWork: ${blocks} blocks or ${panels} panels out of range`);
+  return blocks | (panels << 16) | (packed ? 1 << 30 : 0);
+}
+
 /** The export name of the kernel for a layout and tile height. Example: `kernelName("rows", 4)` is `"rows4"`. */
 export function kernelName(layout: ALayout, rows: number): string {
   return `${layout}${rows}`;
@@ -52,8 +73,9 @@ export function kernelName(layout: ALayout, rows: number): string {
 
 /**
  * The module binary with kernels `rows1..rows{mr}` and `cols1..cols{mr}` for one element type,
- * each `(a, aStride, b, bStride, c, crs, k, blocks) -> ()` with byte addresses and byte strides
- * (`aStride` is `ars` for `"rows"`, `acs` for `"cols"`).
+ * each `(a, aStride, b, bStride, c, crs, k, work) -> ()` with byte addresses and byte strides
+ * (`aStride` is `ars` for `"rows"`, `acs` for `"cols"`; `work` from {@link packWork}, or just a
+ * number of tiles for one panel).
  * Example: `new WebAssembly.Module(matmulModuleBytes(F32, { mr: 4, vectors: 2, unroll: 4 }, memoryImport))`.
  */
 export function matmulModuleBytes(type: SimdFloat, shape: KernelShape, memory: MemoryImport): Uint8Array {
@@ -79,7 +101,12 @@ function kernel(type: SimdFloat, layout: ALayout, rows: number, shape: KernelSha
   const c = f.param("i32");
   const crs = f.param("i32");
   const k = f.param("i32");
-  const blocks = f.param("i32");
+  const work = f.param("i32");
+  const blocks = f.local("i32");
+  const panels = f.local("i32");
+  const bPanel = f.local("i32");
+  const a0 = f.local("i32");
+  const c0 = f.local("i32");
   // "rows": one pointer per tile row, each walking its row; "cols": one pointer walking the columns.
   const aPtr = Array.from({ length: layout === "rows" ? rows : 1 }, () => f.local("i32"));
   const bPtr = f.local("i32");
@@ -130,6 +157,29 @@ function kernel(type: SimdFloat, layout: ALayout, rows: number, shape: KernelSha
     code.end().end();
   };
 
+  const nrBytes = vectors * type.lanes * eb;
+  // Decode `work`; point b and c at the last panel.
+  code.localGet(work).i32Const(16).i32ShrU().i32Const(MAX_CALL_PANELS).i32And().localSet(panels);
+  code.localGet(panels).i32Eqz();
+  code.if();
+  code.i32Const(1).localSet(panels);
+  code.end();
+  code.i32Const(nrBytes).localSet(bPanel);
+  code.localGet(work).i32Const(1 << 30).i32And();
+  code.if();
+  code.localGet(k).i32Const(nrBytes).i32Mul().localSet(bPanel);
+  code.end();
+  addTo(b, (x) => x.localGet(panels).i32Const(1).i32Sub().localGet(bPanel).i32Mul());
+  addTo(c, (x) => x.localGet(panels).i32Const(1).i32Sub().i32Const(nrBytes).i32Mul());
+  code.localGet(a).localSet(a0);
+  code.localGet(c).localSet(c0);
+  // Panels, last to first.
+  code.block().loop();
+  code.localGet(panels).i32Eqz().brIf(1);
+  code.localGet(a0).localSet(a);
+  code.localGet(c0).localSet(c);
+  code.localGet(work).i32Const(MAX_CALL_BLOCKS).i32And().localSet(blocks);
+  // Tiles, top to bottom.
   code.block().loop();
   code.localGet(blocks).i32Eqz().brIf(1);
   // Fresh accumulators and pointers for this tile.
@@ -166,6 +216,11 @@ function kernel(type: SimdFloat, layout: ALayout, rows: number, shape: KernelSha
   else addTo(a, (x) => x.i32Const(rows * eb));
   addTo(c, (x) => x.localGet(crs).i32Const(rows).i32Mul());
   code.localGet(blocks).i32Const(1).i32Sub().localSet(blocks).br(0);
+  code.end().end();
+  // Previous panel.
+  addTo(b, (x) => x.i32Const(0).localGet(bPanel).i32Sub());
+  addTo(c0, (x) => x.i32Const(-nrBytes));
+  code.localGet(panels).i32Const(1).i32Sub().localSet(panels).br(0);
   code.end().end();
   code.end();
   return f;

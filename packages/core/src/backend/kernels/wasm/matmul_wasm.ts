@@ -4,7 +4,7 @@ import { kernelFunction, kernelId, kernelRuntime, registerKernelModule } from ".
 import { heapBuffer, scratchArea } from "../../threads/kernel_heap.js";
 import { ownsResidentBlock, residentAddress } from "../../resident_storage.js";
 import { availableThreads, runJob, splitJob } from "../../threads/pool.js";
-import { F32, F64, kernelName, matmulModuleBytes, type ALayout, type KernelShape, type SimdFloat } from "./matmul_kernels.js";
+import { F32, F64, kernelName, matmulModuleBytes, MAX_CALL_BLOCKS, MAX_CALL_PANELS, packWork, type ALayout, type KernelShape, type SimdFloat } from "./matmul_kernels.js";
 // The sparse module's `transpose` packs transposed operands (and registers its module).
 import "./sparse_wasm.js";
 
@@ -33,7 +33,7 @@ const kernelNames = (shape: KernelShape) => (["rows", "cols"] as const).flatMap(
 
 for (const type of [F32, F64]) registerKernelModule(`matmul-${type.name}`, (memory) => matmulModuleBytes(type, SHAPES[type.name], memory), kernelNames(SHAPES[type.name]));
 
-type Kernel = (a: number, aStride: number, b: number, bStride: number, c: number, crs: number, k: number, blocks: number) => void;
+type Kernel = (a: number, aStride: number, b: number, bStride: number, c: number, crs: number, k: number, work: number) => void;
 
 /** The compiled kernels of one element type. */
 interface KernelSet {
@@ -282,8 +282,6 @@ function runKernels(rt: Runtime, set: KernelSet, a: MatrixView, b: MatrixView, m
   const bByte = bInPlace ? bHome + b.offset * eb : (base + bAt) * eb;
   const cElem = cDirect ? residentAddress(direct) / eb : base + cAt;
 
-  const blocks = Math.floor(m / mr);
-  const rest = m - blocks * mr;
   // Bytes from one tile row of A to the next.
   const rowStep = planned.layout === "rows" ? planned.stride : eb;
   const crs = cStride * eb;
@@ -292,19 +290,61 @@ function runKernels(rt: Runtime, set: KernelSet, a: MatrixView, b: MatrixView, m
     return { at: cElem, rowStride: cStride, direct: cDirect };
   }
   const kernels = set.kernels[planned.layout];
-  const full = kernels[mr]!;
   // Tiles are stored whole (nr columns), so a tile of the last, partial panel spills into the
-  // first columns of the next row. Computing that panel first, and every panel's rows top to
-  // bottom, makes each spill land where a later store overwrites it with the right value, so C
-  // needs no padding and leaves the memory as one contiguous m × n block.
-  const lastPanel = Math.floor((n - 1) / nr) * nr;
-  for (let j0 = lastPanel; j0 >= 0; j0 -= nr) {
-    const bAddr = bByte + (j0 / nr) * placedB.panelBytes;
-    const cAddr = (cElem + j0) * eb;
-    if (blocks > 0) full(aByte, planned.stride, bAddr, placedB.rowBytes, cAddr, crs, k, blocks);
-    if (rest > 0) kernels[rest]!(aByte + blocks * mr * rowStep, planned.stride, bAddr, placedB.rowBytes, cAddr + blocks * mr * crs, crs, k, 1);
-  }
+  // first columns of the next row. The kernels run each call's panels last to first, every
+  // panel's rows top to bottom, and the rows of the last `rest` after all others: each spill
+  // lands where a later store overwrites it with the right value, so C needs no padding and
+  // leaves the memory as one contiguous m × n block.
+  const g: TileGeometry = { k, aStride: planned.stride, bRowBytes: placedB.rowBytes, bPanelBytes: placedB.panelBytes, packed: !placedB.inPlace, crs, nrBytes: nr * eb, rowStep, mr };
+  tileCalls(g, aByte, bByte, cElem * eb, 0, m, 0, panels, (rows, a, aS, b, bS, c, cS, kk, work) => kernels[rows]!(a, aS, b, bS, c, cS, kk, work));
   return { at: cElem, rowStride: n, direct: cDirect };
+}
+
+/** What {@link tileCalls} needs of a product's placement. */
+interface TileGeometry {
+  k: number;
+  aStride: number;
+  bRowBytes: number;
+  bPanelBytes: number;
+  packed: boolean;
+  crs: number;
+  nrBytes: number;
+  /** Bytes from one row of A to the next as the kernel walks it. */
+  rowStep: number;
+  mr: number;
+}
+
+/**
+ * The kernel calls for rows `r0` up to `r1` of C and panels `q0` up to `q1`: the full tiles of
+ * those rows in every panel, then the remaining rows, each as few calls as the packed `work`
+ * argument allows (its ranges of panels last first, as the kernel runs panels, so spills keep
+ * landing on later stores). `emit(rows, ...)` makes one call of the `rows`-high kernel.
+ */
+function tileCalls(
+  g: TileGeometry,
+  aByte: number,
+  bByte: number,
+  cByte: number,
+  r0: number,
+  r1: number,
+  q0: number,
+  q1: number,
+  emit: (rows: number, a: number, aStride: number, b: number, bStride: number, c: number, crs: number, k: number, work: number) => void,
+): void {
+  const blocks = Math.floor((r1 - r0) / g.mr);
+  const rest = r1 - r0 - blocks * g.mr;
+  const run = (rows: number, firstRow: number, count: number) => {
+    for (let t0 = 0; t0 < count; t0 += MAX_CALL_BLOCKS) {
+      const t = Math.min(MAX_CALL_BLOCKS, count - t0);
+      const row = firstRow + t0 * rows;
+      for (let p1 = q1; p1 > q0; p1 -= MAX_CALL_PANELS) {
+        const p0 = Math.max(q0, p1 - MAX_CALL_PANELS);
+        emit(rows, aByte + row * g.rowStep, g.aStride, bByte + p0 * g.bPanelBytes, g.bRowBytes, cByte + row * g.crs + p0 * g.nrBytes, g.crs, g.k, packWork(t, p1 - p0, g.packed));
+      }
+    }
+  };
+  if (blocks > 0) run(g.mr, r0, blocks);
+  if (rest > 0) run(rest, r0 + blocks * g.mr, 1);
 }
 
 /**
@@ -327,20 +367,13 @@ function runSplit(
   const rowBlocks = Math.ceil(g.m / mr);
   const byRows = rowBlocks >= g.panels;
   const parts = byRows ? rowBlocks : g.panels;
+  const geometry: TileGeometry = { k: g.k, aStride: planned.stride, bRowBytes: placedB.rowBytes, bPanelBytes: placedB.panelBytes, packed: !placedB.inPlace, crs: g.crs, nrBytes: nr * eb, rowStep: g.rowStep, mr };
   const job = splitJob(parts, g.threads, (job, p0, p1) => {
     const r0 = byRows ? p0 * mr : 0;
     const r1 = byRows ? Math.min(g.m, p1 * mr) : g.m;
     const q0 = byRows ? 0 : p0;
     const q1 = byRows ? g.panels : p1;
-    const blocks = Math.floor((r1 - r0) / mr);
-    const rest = r1 - r0 - blocks * mr;
-    for (let q = q0; q < q1; q++) {
-      const bAddr = g.bByte + q * placedB.panelBytes;
-      const cAddr = g.cByte + q * nr * eb + r0 * g.crs;
-      const aAddr = g.aByte + r0 * g.rowStep;
-      if (blocks > 0) job.call(ids[mr]!, aAddr, planned.stride, bAddr, placedB.rowBytes, cAddr, g.crs, g.k, blocks);
-      if (rest > 0) job.call(ids[rest]!, aAddr + blocks * mr * g.rowStep, planned.stride, bAddr, placedB.rowBytes, cAddr + blocks * mr * g.crs, g.crs, g.k, 1);
-    }
+    tileCalls(geometry, g.aByte, g.bByte, g.cByte, r0, r1, q0, q1, (rows, ...args) => job.call(ids[rows]!, ...args));
   });
   runJob(job);
 }

@@ -1,9 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import type { MatrixView } from "../../../../src/backend/kernels/matmul.js";
-import { F32, F64, kernelName, matmulModuleBytes, type ALayout, type SimdFloat } from "../../../../src/backend/kernels/wasm/matmul_kernels.js";
+import { F32, F64, kernelName, MAX_CALL_BLOCKS, MAX_CALL_PANELS, matmulModuleBytes, packWork, type ALayout, type SimdFloat } from "../../../../src/backend/kernels/wasm/matmul_kernels.js";
 import { matmulWasm, matmulWasmF32Into, wasmMatmulAvailable } from "../../../../src/backend/kernels/wasm/matmul_wasm.js";
 import { webAssembly } from "../../../../src/backend/kernels/wasm/webassembly_api.js";
+import { numThreads, setNumThreads } from "../../../../src/backend/threads/config.js";
+
+const threadsBefore = numThreads();
 
 type Precision = "f32" | "f64";
 type Layout = "row" | "col" | "strided" | "broadcast" | "general" | "flipped";
@@ -158,6 +161,28 @@ describe("matmulWasm", () => {
     check("f64", "row", "col", 6, 7, 5);
   });
 
+  test("products with more tiles or panels than one kernel call takes are cut into several calls, on 1 and 2 threads", () => {
+    // 4 · 65,535 + 9 rows (f32 tiles are 4 rows): two calls of full tiles plus the rest; and
+    // 16,383 · 8 + 11 columns (f32 panels are 8 wide): two ranges of panels.
+    for (const [m, k, n] of [
+      [4 * MAX_CALL_BLOCKS + 9, 2, 3],
+      [2, 3, 8 * MAX_CALL_PANELS + 11],
+    ] as const) {
+      const a = operand("row", m, k, 7, "f32");
+      const b = operand("row", k, n, 8, "f32");
+      const { product } = reference(a, b, m, k, n);
+      for (const threads of [1, 2]) {
+        setNumThreads(threads);
+        const out = new Float32Array(m * n);
+        matmulWasmF32Into(a, b, m, k, n, out);
+        let worst = 0;
+        for (let t = 0; t < m * n; t++) worst = Math.max(worst, Math.abs(out[t]! - product[t]!));
+        expect(worst).toBeLessThan(1e-5);
+      }
+      setNumThreads(threadsBefore);
+    }
+  });
+
   test("zero-sized products leave the output untouched", () => {
     const a = operand("row", 2, 0, 1, "f32");
     const b = operand("row", 0, 3, 2, "f32");
@@ -224,6 +249,52 @@ describe("matmulModuleBytes", () => {
     ["f64", "rows", 4, 2, 1, 7],
   ] as const)("%s %s kernel, %i rows x %i vectors, k unrolled %i: B read in place with rows %i elements apart", (type, layout, mr, vectors, unroll, bRow) => {
     for (const k of [1, 5, 16]) runKernel(type === "f32" ? F32 : F64, layout, mr, vectors, unroll, 2, k, bRow);
+  });
+
+  test.each([
+    ["f32", "rows", true],
+    ["f32", "cols", false],
+    ["f64", "rows", false],
+    ["f64", "cols", true],
+  ] as const)("%s %s kernel runs several panels in one call (packed %s), last to first, each over the same tiles", (typeName, layout, packed) => {
+    const type = typeName === "f32" ? F32 : F64;
+    const mr = 3;
+    const vectors = 2;
+    const memory = new wasm.Memory({ initial: 4 });
+    const instance = new wasm.Instance(new wasm.Module(matmulModuleBytes(type, { mr, vectors, unroll: 2 }, { module: "env", name: "memory", minPages: 1 })), { env: { memory } });
+    const nr = vectors * type.lanes;
+    const [blocks, panels, k] = [2, 5, 7];
+    const m = blocks * mr;
+    const n = panels * nr;
+    const view = type === F32 ? new Float32Array(memory.buffer) : new Float64Array(memory.buffer);
+    const aVals = values(m * k, 5, "f32");
+    const bVals = values(k * n, 6, "f32");
+    const bAt = m * k + 4;
+    // Packed: panel q is k rows of nr at bAt + q·k·nr. In place: B row-major k × n, rows n apart.
+    for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) view[packed ? bAt + Math.floor(j / nr) * k * nr + p * nr + (j % nr) : bAt + p * n + j] = bVals[p * n + j]!;
+    const cAt = bAt + k * n + 8;
+    // C rows n + 3 apart, prefilled: the gaps must stay as they are.
+    const crs = n + 3;
+    view.fill(9, cAt, cAt + m * crs);
+    for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) view[layout === "rows" ? i * k + p : p * m + i] = aVals[i * k + p]!;
+    const stride = (layout === "rows" ? k : m) * type.bytes;
+    const run = instance.exports[kernelName(layout, mr)] as (...args: number[]) => void;
+    run(0, stride, bAt * type.bytes, (packed ? nr : n) * type.bytes, cAt * type.bytes, crs * type.bytes, k, packWork(blocks, panels, packed));
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let sum = 0;
+        for (let p = 0; p < k; p++) sum += aVals[i * k + p]! * bVals[p * n + j]!;
+        expect(view[cAt + i * crs + j]).toBeCloseTo(sum, 4);
+      }
+      for (let j = n; j < crs; j++) expect(view[cAt + i * crs + j]).toBe(9);
+    }
+  });
+
+  test("packWork packs tiles, panels and the layout of B, and rejects counts a call cannot hold", () => {
+    expect(packWork(25, 38, false)).toBe(25 | (38 << 16));
+    expect(packWork(MAX_CALL_BLOCKS, MAX_CALL_PANELS, true)).toBe(MAX_CALL_BLOCKS | (MAX_CALL_PANELS << 16) | (1 << 30));
+    expect(() => packWork(MAX_CALL_BLOCKS + 1, 1, false)).toThrow(RangeError);
+    expect(() => packWork(1, MAX_CALL_PANELS + 1, false)).toThrow(/packWork: 1 blocks or 16384 panels out of range/);
   });
 
   test("rejects a tile that is not positive or an unroll that is not a power of two", () => {
