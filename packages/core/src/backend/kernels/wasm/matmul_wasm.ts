@@ -4,7 +4,7 @@ import { kernelFunction, kernelId, kernelRuntime, registerKernelModule } from ".
 import { heapBuffer, scratchArea } from "../../threads/kernel_heap.js";
 import { ownsResidentBlock, residentAddress } from "../../resident_storage.js";
 import { availableThreads, runJob, splitJob } from "../../threads/pool.js";
-import { F32, F64, kernelName, matmulModuleBytes, MAX_CALL_BLOCKS, MAX_CALL_PANELS, packWork, type ALayout, type KernelShape, type SimdFloat } from "./matmul_kernels.js";
+import { DOT_COLS, DOT_ROWS, dotKernelName, F32, F64, kernelName, matmulModuleBytes, MAX_CALL_BLOCKS, MAX_CALL_PANELS, packWork, type ALayout, type KernelShape, type SimdFloat } from "./matmul_kernels.js";
 // The sparse module's `transpose` packs transposed operands (and registers its module).
 import "./sparse_wasm.js";
 
@@ -29,7 +29,10 @@ const SHAPES: Record<SimdFloat["name"], KernelShape> = {
 };
 
 /** Kernel exports of one element type: `rows1..rows{mr}` and `cols1..cols{mr}`. */
-const kernelNames = (shape: KernelShape) => (["rows", "cols"] as const).flatMap((layout) => Array.from({ length: shape.mr }, (_, r) => kernelName(layout, r + 1)));
+const kernelNames = (shape: KernelShape) => [
+  ...(["rows", "cols"] as const).flatMap((layout) => Array.from({ length: shape.mr }, (_, r) => kernelName(layout, r + 1))),
+  ...Array.from({ length: DOT_ROWS * DOT_COLS }, (_, i) => dotKernelName(Math.floor(i / DOT_COLS) + 1, (i % DOT_COLS) + 1)),
+];
 
 for (const type of [F32, F64]) registerKernelModule(`matmul-${type.name}`, (memory) => matmulModuleBytes(type, SHAPES[type.name], memory), kernelNames(SHAPES[type.name]));
 
@@ -45,6 +48,9 @@ interface KernelSet {
   kernels: Record<ALayout, Kernel[]>;
   /** The same kernels' ids for the pool's jobs. */
   ids: Record<ALayout, number[]>;
+  /** `dot[rows][cols]`: the dot-product kernels and their ids. */
+  dot: Kernel[][];
+  dotIds: number[][];
 }
 
 /** Shared state: the kernel memory, the kernel sets, and typed views recreated whenever the memory grows. */
@@ -69,6 +75,8 @@ function kernelSet(type: SimdFloat): KernelSet {
     nr: shape.vectors * type.lanes,
     kernels: { rows: pick("rows", kernelFunction<Kernel>), cols: pick("cols", kernelFunction<Kernel>) },
     ids: { rows: pick("rows", kernelId), cols: pick("cols", kernelId) },
+    dot: Array.from({ length: DOT_ROWS + 1 }, (_, r) => Array.from({ length: DOT_COLS + 1 }, (_, c) => (r > 0 && c > 0 ? kernelFunction<Kernel>(key, dotKernelName(r, c)) : (undefined as never)))),
+    dotIds: Array.from({ length: DOT_ROWS + 1 }, (_, r) => Array.from({ length: DOT_COLS + 1 }, (_, c) => (r > 0 && c > 0 ? kernelId(key, dotKernelName(r, c)) : -1))),
   };
 }
 
@@ -207,20 +215,35 @@ function packB(b: MatrixView, k: number, n: number, nr: number, dst: Float32Arra
 
 /**
  * Packs a `B` whose columns are contiguous (`rowStride` 1: a transposed view) into panels, in
- * WebAssembly: its span is copied to `from` as it is, then each panel is the transpose of its
- * `width` columns, zero-padded to `nr` (the sparse module's `transpose` kernel). Measured on
- * the 2-core machine, one thread: `W · xᵀ` for an MNIST batch (300 × 784 by 784 × 100) in
- * 1.03 ms against 1.13 ms with {@link packB}.
+ * WebAssembly: each panel is the transpose of its `width` columns, zero-padded to `nr` (the
+ * sparse module's `transpose` kernel), read where `B` is when it is resident (`bHome` its
+ * address, else -1: its span is first copied to `from`), the panels split across `threads`.
+ * Measured on the 2-core machine, one thread: `W · xᵀ` for an MNIST batch (300 × 784 by
+ * 784 × 100) in 1.03 ms against 1.13 ms with {@link packB} (copying the span first).
  */
-function packColumnsWasm(set: KernelSet, b: MatrixView, k: number, n: number, view: Float32Array | Float64Array, at: number, from: number): void {
+function packColumnsWasm(set: KernelSet, b: MatrixView, k: number, n: number, view: Float32Array | Float64Array, at: number, from: number, bHome: number, threads: number): void {
   const { nr } = set;
   const eb = set.type.bytes;
   const cs = b.colStride;
-  view.set(b.data.subarray(b.offset, b.offset + (n - 1) * cs + k), from);
+  let src = bHome + b.offset * eb;
+  if (bHome < 0) {
+    view.set(b.data.subarray(b.offset, b.offset + (n - 1) * cs + k), from);
+    src = from * eb;
+  }
   const panels = Math.ceil(n / nr);
+  const args = (q: number) => [src + q * nr * cs * eb, (at + q * k * nr) * eb, Math.min(nr, n - q * nr), k, cs * eb, nr * eb, nr] as const;
+  if (threads > 1 && panels > 1) {
+    const id = kernelId(`sparse-${set.type.name}`, "transpose");
+    runJob(
+      splitJob(panels, threads, (job, q0, q1) => {
+        for (let q = q0; q < q1; q++) job.call(id, ...args(q));
+      }),
+    );
+    return;
+  }
   type Transpose = (src: number, dst: number, n: number, w: number, srcRowBytes: number, dstRowBytes: number, padded: number) => void;
   const transpose = kernelFunction<Transpose>(`sparse-${set.type.name}`, "transpose");
-  for (let q = 0; q < panels; q++) transpose((from + q * nr * cs) * eb, (at + q * k * nr) * eb, Math.min(nr, n - q * nr), k, cs * eb, nr * eb, nr);
+  for (let q = 0; q < panels; q++) transpose(...args(q));
 }
 
 /**
@@ -247,6 +270,7 @@ interface Placed {
  * takes the last row's spill), unless a threaded split needs padded rows.
  */
 function runKernels(rt: Runtime, set: KernelSet, a: MatrixView, b: MatrixView, m: number, k: number, n: number, direct?: Float32Array): Placed {
+  if (dotLayout(a, b, m, k, n)) return runDot(rt, set, a, b, m, k, n, direct);
   const { nr } = set;
   const { mr } = set.shape;
   const eb = set.type.bytes;
@@ -270,13 +294,13 @@ function runKernels(rt: Runtime, set: KernelSet, a: MatrixView, b: MatrixView, m
   const columnsSpan = b.rowStride === 1 && b.colStride > 1 && !placedB.inPlace ? (n - 1) * b.colStride + k : 0;
   const packFrom = aligned(cAt + (cDirect ? 0 : m * cStride + nr), set.type);
   const useWasmPack = columnsSpan > 0 && columnsSpan <= 2 * k * n;
-  const base = scratchArea((useWasmPack ? packFrom + columnsSpan : packFrom) * eb) / eb;
+  const base = scratchArea((useWasmPack && bHome < 0 ? packFrom + columnsSpan : packFrom) * eb) / eb;
   const view = currentView(rt, set.type);
   if (!aInPlace) placeA(a, m, k, planned, view.subarray(base));
   if (bInPlace) {
     // Nothing to copy: the panels are read from B's rows where they are.
   } else if (placedB.inPlace) view.set(b.data.subarray(b.offset, b.offset + placedB.size - nr), base + bAt);
-  else if (useWasmPack) packColumnsWasm(set, b, k, n, view, base + bAt, base + packFrom);
+  else if (useWasmPack) packColumnsWasm(set, b, k, n, view, base + bAt, base + packFrom, bHome, threads);
   else packB(b, k, n, nr, view, base + bAt);
   const aByte = aInPlace ? aHome + a.offset * eb : base * eb;
   const bByte = bInPlace ? bHome + b.offset * eb : (base + bAt) * eb;
@@ -297,6 +321,87 @@ function runKernels(rt: Runtime, set: KernelSet, a: MatrixView, b: MatrixView, m
   // leaves the memory as one contiguous m × n block.
   const g: TileGeometry = { k, aStride: planned.stride, bRowBytes: placedB.rowBytes, bPanelBytes: placedB.panelBytes, packed: !placedB.inPlace, crs, nrBytes: nr * eb, rowStep, mr };
   tileCalls(g, aByte, bByte, cElem * eb, 0, m, 0, panels, (rows, a, aS, b, bS, c, cS, kk, work) => kernels[rows]!(a, aS, b, bS, c, cS, kk, work));
+  return { at: cElem, rowStride: n, direct: cDirect };
+}
+
+/**
+ * Smallest `k` for the dot-product kernels: each element ends with a sum across lanes and up to
+ * three single products, which a short `k` does not pay for.
+ */
+export const DOT_MIN_K = 16;
+
+/**
+ * Whether a product goes to the dot-product kernels: `A`'s rows and `B`'s columns contiguous
+ * (`B` a transposed view), neither spread over more than twice its elements, `k` at least
+ * {@link DOT_MIN_K}. Both are then read as they are (or as one copy of their span), where the
+ * panel kernels would transpose `B` into panels first.
+ */
+function dotLayout(a: MatrixView, b: MatrixView, m: number, k: number, n: number): boolean {
+  if (k < DOT_MIN_K) return false;
+  const aRows = a.colStride === 1 && (a.rowStride >= k || m === 1);
+  const bCols = b.rowStride === 1 && (b.colStride >= k || n === 1);
+  return aRows && bCols && (m - 1) * Math.max(a.rowStride, 0) + k <= 2 * m * k && (n - 1) * Math.max(b.colStride, 0) + k <= 2 * k * n;
+}
+
+/**
+ * `C = A · B` by the dot-product kernels (see `dotKernel` in `matmul_kernels.ts`): A's rows and
+ * B's columns read in place when resident, else as a copy of their span; C row-major with rows
+ * `n` apart, straight into `direct` when it owns its block (stored element by element: nothing
+ * spills, on any thread count). Split across threads over tiles of rows or groups of columns,
+ * never over `k`, so every element has the same bits on any thread count.
+ */
+function runDot(rt: Runtime, set: KernelSet, a: MatrixView, b: MatrixView, m: number, k: number, n: number, direct?: Float32Array): Placed {
+  const eb = set.type.bytes;
+  const threads = m * k * n >= PARALLEL_WORK ? availableThreads() : 1;
+  const aRow = m === 1 ? k : a.rowStride;
+  const bCol = n === 1 ? k : b.colStride;
+  const aSpan = (m - 1) * aRow + k;
+  const bSpan = (n - 1) * bCol + k;
+  const aHome = residentAddress(a.data);
+  const bHome = residentAddress(b.data);
+  const cDirect = direct !== undefined && ownsResidentBlock(direct);
+  const bAt = aligned(aHome >= 0 ? 0 : aSpan, set.type);
+  const cAt = aligned(bAt + (bHome >= 0 ? 0 : bSpan), set.type);
+  const base = scratchArea((cAt + (cDirect ? 0 : m * n)) * eb) / eb;
+  const view = currentView(rt, set.type);
+  if (aHome < 0) view.set(a.data.subarray(a.offset, a.offset + aSpan), base);
+  if (bHome < 0) view.set(b.data.subarray(b.offset, b.offset + bSpan), base + bAt);
+  const aByte = aHome >= 0 ? aHome + a.offset * eb : base * eb;
+  const bByte = bHome >= 0 ? bHome + b.offset * eb : (base + bAt) * eb;
+  const cElem = cDirect ? residentAddress(direct) / eb : base + cAt;
+  // Calls for rows r0..r1 and columns j0..j1 of C (r0, j0 on tile boundaries).
+  const calls = (r0: number, r1: number, j0: number, j1: number, emit: (rows: number, cols: number, ...args: number[]) => void) => {
+    const tilesDown = Math.floor((r1 - r0) / DOT_ROWS);
+    const groups = Math.floor((j1 - j0) / DOT_COLS);
+    const rowParts: [number, number, number][] = [[r0, tilesDown, DOT_ROWS], [r0 + tilesDown * DOT_ROWS, r1 - r0 - tilesDown * DOT_ROWS > 0 ? 1 : 0, r1 - r0 - tilesDown * DOT_ROWS]];
+    const colParts: [number, number, number][] = [[j0, groups, DOT_COLS], [j0 + groups * DOT_COLS, j1 - j0 - groups * DOT_COLS > 0 ? 1 : 0, j1 - j0 - groups * DOT_COLS]];
+    for (const [row, tiles, rows] of rowParts) {
+      for (const [col, count, cols] of colParts) {
+        if (tiles === 0 || count === 0) continue;
+        for (let t0 = 0; t0 < tiles; t0 += MAX_CALL_BLOCKS) {
+          for (let g0 = 0; g0 < count; g0 += MAX_CALL_PANELS) {
+            const i = row + t0 * rows;
+            const j = col + g0 * cols;
+            const work = packWork(Math.min(MAX_CALL_BLOCKS, tiles - t0), Math.min(MAX_CALL_PANELS, count - g0), false);
+            emit(rows, cols, aByte + i * aRow * eb, aRow * eb, bByte + j * bCol * eb, bCol * eb, (cElem + i * n + j) * eb, n * eb, k, work);
+          }
+        }
+      }
+    }
+  };
+  if (threads > 1) {
+    const rowTiles = Math.ceil(m / DOT_ROWS);
+    const colGroups = Math.ceil(n / DOT_COLS);
+    const byRows = rowTiles >= colGroups;
+    runJob(
+      splitJob(byRows ? rowTiles : colGroups, threads, (job, p0, p1) => {
+        const [r0, r1, j0, j1] = byRows ? [p0 * DOT_ROWS, Math.min(m, p1 * DOT_ROWS), 0, n] : [0, m, p0 * DOT_COLS, Math.min(n, p1 * DOT_COLS)];
+        calls(r0, r1, j0, j1, (rows, cols, ...args) => job.call(set.dotIds[rows]![cols]!, ...args));
+      }),
+    );
+  } else {
+    calls(0, m, 0, n, (rows, cols, ...args) => (set.dot[rows]![cols]! as (...x: number[]) => void)(...args));
+  }
   return { at: cElem, rowStride: n, direct: cDirect };
 }
 

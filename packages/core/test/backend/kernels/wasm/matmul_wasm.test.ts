@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import type { MatrixView } from "../../../../src/backend/kernels/matmul.js";
-import { F32, F64, kernelName, MAX_CALL_BLOCKS, MAX_CALL_PANELS, matmulModuleBytes, packWork, type ALayout, type SimdFloat } from "../../../../src/backend/kernels/wasm/matmul_kernels.js";
+import { DOT_COLS, DOT_ROWS, dotKernelName, F32, F64, kernelName, MAX_CALL_BLOCKS, MAX_CALL_PANELS, matmulModuleBytes, packWork, type ALayout, type SimdFloat } from "../../../../src/backend/kernels/wasm/matmul_kernels.js";
 import { matmulWasm, matmulWasmF32Into, wasmMatmulAvailable } from "../../../../src/backend/kernels/wasm/matmul_wasm.js";
 import { webAssembly } from "../../../../src/backend/kernels/wasm/webassembly_api.js";
 import { numThreads, setNumThreads } from "../../../../src/backend/threads/config.js";
@@ -287,6 +287,44 @@ describe("matmulModuleBytes", () => {
         expect(view[cAt + i * crs + j]).toBeCloseTo(sum, 4);
       }
       for (let j = n; j < crs; j++) expect(view[cAt + i * crs + j]).toBe(9);
+    }
+  });
+
+  test.each([["f32"], ["f64"]] as const)("%s dot-product kernels: rows of A by columns of B read in place, every tile size and k mod lanes, C's gaps untouched", (typeName) => {
+    const type = typeName === "f32" ? F32 : F64;
+    const memory = new wasm.Memory({ initial: 4 });
+    const instance = new wasm.Instance(new wasm.Module(matmulModuleBytes(type, { mr: 4, vectors: 2, unroll: 1 }, { module: "env", name: "memory", minPages: 1 })), { env: { memory } });
+    const view = type === F32 ? new Float32Array(memory.buffer) : new Float64Array(memory.buffer);
+    for (const k of [16, 17, 18, 19, 40]) {
+      for (let rows = 1; rows <= DOT_ROWS; rows++) {
+        for (let cols = 1; cols <= DOT_COLS; cols++) {
+          const [tiles, groups] = [3, 2];
+          const m = tiles * rows;
+          const n = groups * cols;
+          // A: m rows of k, rows k + 1 apart; Bᵀ: n rows of k (B's columns), k + 3 apart.
+          const aRow = k + 1;
+          const bCol = k + 3;
+          const aVals = values(m * k, 9 + k, "f32");
+          const bVals = values(n * k, 10 + k, "f32");
+          const bAt = m * aRow + 8;
+          const cAt = bAt + n * bCol + 8;
+          const crs = n + 2;
+          view.fill(0, 0, cAt);
+          view.fill(5, cAt, cAt + m * crs);
+          for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) view[i * aRow + p] = aVals[i * k + p]!;
+          for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) view[bAt + j * bCol + p] = bVals[j * k + p]!;
+          const run = instance.exports[dotKernelName(rows, cols)] as (...args: number[]) => void;
+          run(0, aRow * type.bytes, bAt * type.bytes, bCol * type.bytes, cAt * type.bytes, crs * type.bytes, k, packWork(tiles, groups, false));
+          for (let i = 0; i < m; i++) {
+            for (let j = 0; j < n; j++) {
+              let sum = 0;
+              for (let p = 0; p < k; p++) sum += aVals[i * k + p]! * bVals[j * k + p]!;
+              expect(view[cAt + i * crs + j]).toBeCloseTo(sum, 4);
+            }
+            for (let j = n; j < crs; j++) expect(view[cAt + i * crs + j]).toBe(5);
+          }
+        }
+      }
     }
   });
 
