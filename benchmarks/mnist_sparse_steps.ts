@@ -1,31 +1,57 @@
 /**
- * Profiling aid for the sparse LeNet-300-100 step (issue 15): where one jitted Adam step's time
- * goes, step by step of the compiled program (fused loops and single equations), on the pruned
- * network `mnist.bench.ts` times, measured inside the compiled executable.
+ * Profiling aid (issue 15): where one jitted Adam step's time goes, step by step of the
+ * compiled program (fused loops and single equations), measured inside the compiled executable.
+ * The step is the LeNet-300-100 MNIST step `mnist.bench.ts` times, on the network pruned to
+ * `keep` of its edges (1: dense), or with `densemlp` the DenseMLP(1, 2, 128, 4) step of the
+ * `dense` and `threads` suites. The inputs are first copied into the kernel memory, where a
+ * donating training loop has them after its first step.
  *
- *   cd benchmarks && node --import tsx mnist_sparse_steps.ts [keep=0.036] [repeats=500]
+ *   cd benchmarks && node --import tsx mnist_sparse_steps.ts [keep=0.036 | densemlp] [repeats=500]
  */
-import { np, random, tree, type Tensor, type ConcreteTensor } from "@connex/core";
+import { np, random, tree, filter, isInexactArray, type Tensor, type ConcreteTensor } from "@connex/core";
 import { compile, type Atom } from "@connex/core/internal";
+import { filterJit } from "@connex/autodiff";
 import { recycle } from "../packages/core/src/backend/buffers.js";
+import { setResidentPolicy } from "../packages/core/src/backend/resident_storage.js";
 import * as cnx from "connex";
 import { loadMnist } from "../examples/mnist/load_mnist.js";
 import { LENET_300_100, layeredNetwork } from "../examples/mnist/networks.js";
 import { initState, trainStep } from "../examples/mnist/training.js";
+import { adamTrainingStep, denseNetwork, sineCosineData } from "./lib/workloads.js";
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
-const keep = Number(args[0] ?? 0.036);
+const workload = args[0] ?? "0.036";
 const repeats = Number(args[1] ?? 500);
-const { train } = loadMnist({ trainSize: 200, testSize: 0 });
-const images = np.slice(train.images, 0, 100);
-const labels = np.slice(train.labels, 0, 100);
-const dense = layeredNetwork(LENET_300_100, { key: random.key(0) });
-const network = keep >= 1 ? dense : cnx.pruneByMagnitude(dense, { fraction: 1 - keep }, { scope: "batch" });
-const state = initState(network);
-const jaxpr = trainStep.lower({ images, labels }, network, state);
-// The traced leaves in jit's order: every array leaf of (batch, network, state). The executable
-// below is compiled without donation, so that it can run again on the same leaves.
-const leaves = tree.leaves([{ images, labels }, network, state]).filter((l): l is Tensor => l instanceof Object && "shape" in (l as object) && typeof (l as Tensor).dtype === "string") as ConcreteTensor[];
+
+/** The step's program, its input leaves in jit's order, and the network (for its edge count). */
+function setUp(): { jaxpr: ReturnType<typeof trainStep.lower>; inputs: unknown; network: cnx.NeuralNetwork; label: string } {
+  if (workload === "densemlp") {
+    const { step, optimizer } = adamTrainingStep();
+    const network = denseNetwork();
+    const state = optimizer.init(filter(network, isInexactArray));
+    const { x, y } = sineCosineData();
+    const f = filterJit((d: { x: Tensor; y: Tensor }, n: cnx.NeuralNetwork, s: unknown) => step(n, s, d.x, d.y));
+    return { jaxpr: f.lower({ x, y }, network, state), inputs: [{ x, y }, network, state], network, label: "DenseMLP(1, 2, 128, 4)" };
+  }
+  const keep = Number(workload);
+  const { train } = loadMnist({ trainSize: 200, testSize: 0 });
+  const images = np.slice(train.images, 0, 100);
+  const labels = np.slice(train.labels, 0, 100);
+  const dense = layeredNetwork(LENET_300_100, { key: random.key(0) });
+  const network = keep >= 1 ? dense : cnx.pruneByMagnitude(dense, { fraction: 1 - keep }, { scope: "batch" });
+  const state = initState(network);
+  return { jaxpr: trainStep.lower({ images, labels }, network, state), inputs: [{ images, labels }, network, state], network, label: "LeNet-300-100" };
+}
+
+const { jaxpr, inputs, network, label } = setUp();
+// The traced leaves in jit's order: every array leaf of the inputs, copied into the kernel
+// memory. The executable below is compiled without donation, so that it can run again on them.
+const policy = setResidentPolicy("grow");
+const leaves = tree
+  .leaves(inputs)
+  .filter((l): l is Tensor => l instanceof Object && "shape" in (l as object) && typeof (l as Tensor).dtype === "string")
+  .map((l) => np.array(l) as ConcreteTensor);
+setResidentPolicy(policy);
 if (leaves.length !== jaxpr.inVars.length) throw new Error(`${leaves.length} leaves for ${jaxpr.inVars.length} inputs`);
 // Time each step inside the real executable: equations through their primitive's impl (keyed
 // by the equation's params object), fused loops through their kernel's run.
@@ -77,7 +103,7 @@ for (let rep = 0; rep < repeats; rep++) {
 }
 const counted = repeats - Math.floor(repeats / 5) - 1;
 const total = times.reduce((a, b) => a + b, 0) / counted;
-console.log(`${network.numEdges} edges: ${run.steps.length} steps, ${(total * 1000).toFixed(0)} µs in the steps, ${((stepTotal / counted) * 1000).toFixed(0)} µs per call`);
+console.log(`${label}, ${network.numEdges} edges: ${run.steps.length} steps, ${(total * 1000).toFixed(0)} µs in the steps, ${((stepTotal / counted) * 1000).toFixed(0)} µs per call`);
 const describe = (k: number): string => {
   const s = run.steps[k]!;
   if (s.kind === "eqn") return `${s.eqn.prim.name} ${JSON.stringify(s.eqn.params).slice(0, 60)} -> [${s.eqn.outputs[0]!.aval.shape.join(",")}]`;
