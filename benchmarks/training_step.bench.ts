@@ -54,10 +54,12 @@ async function compareTrainingStep(ctx: BenchContext, c: StepComparison): Promis
   for (let r = 0; r < rounds; r++) {
     ctx.log(`${c.suite}: round ${r + 1}/${rounds} (peers, then connex jit)`);
     await recorder.round();
-    // The first steps after a peer's process has run both cores flat are slower for a while
-    // (measured: 0.30 ms per step in the round right after it, 0.22 in the next), whatever ran
-    // them: one untimed round lets the machine settle before the timed one.
-    for (let i = 0; i < jitSteps; i++) jitStep();
+    // The first steps after a peer's process has run both cores flat are slower for about a
+    // second (measured: 0.30 ms per step in the round right after it, 0.22 in the next; the
+    // DenseMLP step 9-15 ms in rounds settled by 30 steps, 5.5-6.5 ms in the pruned suite's),
+    // whatever ran them: untimed steps for at least a round and a second let the machine settle.
+    const settleEnd = performance.now() + (ctx.quick ? 100 : 1000);
+    for (let i = 0; i < jitSteps || performance.now() < settleEnd; i++) jitStep();
     collectGarbage();
     jitMs.push(timeOnce(jitStep, jitSteps));
   }
