@@ -90,6 +90,30 @@ export function matmulModuleBytes(type: SimdFloat, shape: KernelShape, memory: M
   return encodeModule(memory, functions);
 }
 
+/** Emits `into = ` the panel (or column group) count of a call's `work` argument, 0 counting as 1. */
+function decodePanels(code: Instructions, work: number, into: number): void {
+  code.localGet(work).i32Const(16).i32ShrU().i32Const(MAX_CALL_PANELS).i32And().localSet(into);
+  code.localGet(into).i32Eqz();
+  code.if();
+  code.i32Const(1).localSet(into);
+  code.end();
+}
+
+/**
+ * Emits the heads of a call's two loops: over `panels` (left open: the caller ends an
+ * iteration by stepping to the next panel, decrementing `panels` and branching back), each
+ * restarting `a` and `c` from `a0` and `c0`, and inside it over the `blocks` tiles of `work`.
+ */
+function openPanelAndTileLoops(code: Instructions, l: { work: number; panels: number; blocks: number; a: number; a0: number; c: number; c0: number }): void {
+  code.block().loop();
+  code.localGet(l.panels).i32Eqz().brIf(1);
+  code.localGet(l.a0).localSet(l.a);
+  code.localGet(l.c0).localSet(l.c);
+  code.localGet(l.work).i32Const(MAX_CALL_BLOCKS).i32And().localSet(l.blocks);
+  code.block().loop();
+  code.localGet(l.blocks).i32Eqz().brIf(1);
+}
+
 /**
  * Rows of A in a dot-product kernel's tile. With {@link DOT_COLS}: 2 × 4 accumulators, two rows
  * of A and four columns of B loaded per step (15 vector registers would be live with 4 × 3, and
@@ -158,23 +182,12 @@ function dotKernel(type: SimdFloat, rows: number, cols: number): FunctionBuilder
     code.i32Add().localSet(local);
   };
 
-  code.localGet(work).i32Const(16).i32ShrU().i32Const(MAX_CALL_PANELS).i32And().localSet(groups);
-  code.localGet(groups).i32Eqz();
-  code.if();
-  code.i32Const(1).localSet(groups);
-  code.end();
+  decodePanels(code, work, groups);
   code.localGet(k).i32Const(lanes - 1).i32And().localSet(tail);
   code.localGet(a).localSet(a0);
   code.localGet(c).localSet(c0);
-  // Column groups, left to right.
-  code.block().loop();
-  code.localGet(groups).i32Eqz().brIf(1);
-  code.localGet(a0).localSet(a);
-  code.localGet(c0).localSet(c);
-  code.localGet(work).i32Const(MAX_CALL_BLOCKS).i32And().localSet(blocks);
-  // Tiles, top to bottom.
-  code.block().loop();
-  code.localGet(blocks).i32Eqz().brIf(1);
+  // Column groups left to right; in each, tiles top to bottom.
+  openPanelAndTileLoops(code, { work, panels: groups, blocks, a, a0, c, c0 });
   for (const row of acc) for (const x of row) zero().localSet(x);
   for (let r = 0; r < rows; r++) {
     code.localGet(a);
@@ -329,11 +342,7 @@ function kernel(type: SimdFloat, layout: ALayout, rows: number, shape: KernelSha
 
   const nrBytes = vectors * type.lanes * eb;
   // Decode `work`; point b and c at the last panel.
-  code.localGet(work).i32Const(16).i32ShrU().i32Const(MAX_CALL_PANELS).i32And().localSet(panels);
-  code.localGet(panels).i32Eqz();
-  code.if();
-  code.i32Const(1).localSet(panels);
-  code.end();
+  decodePanels(code, work, panels);
   code.i32Const(nrBytes).localSet(bPanel);
   code.localGet(work).i32Const(1 << 30).i32And();
   code.if();
@@ -343,15 +352,8 @@ function kernel(type: SimdFloat, layout: ALayout, rows: number, shape: KernelSha
   addTo(c, (x) => x.localGet(panels).i32Const(1).i32Sub().i32Const(nrBytes).i32Mul());
   code.localGet(a).localSet(a0);
   code.localGet(c).localSet(c0);
-  // Panels, last to first.
-  code.block().loop();
-  code.localGet(panels).i32Eqz().brIf(1);
-  code.localGet(a0).localSet(a);
-  code.localGet(c0).localSet(c);
-  code.localGet(work).i32Const(MAX_CALL_BLOCKS).i32And().localSet(blocks);
-  // Tiles, top to bottom.
-  code.block().loop();
-  code.localGet(blocks).i32Eqz().brIf(1);
+  // Panels last to first; in each, tiles top to bottom.
+  openPanelAndTileLoops(code, { work, panels, blocks, a, a0, c, c0 });
   // Fresh accumulators and pointers for this tile.
   for (const row of acc) {
     for (const x of row) {
