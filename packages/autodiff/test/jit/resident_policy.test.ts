@@ -41,6 +41,24 @@ describe.skipIf(!heapAvailable())("the jit executor's use of the kernel memory",
     });
   }
 
+  for (const donate of [false, true]) {
+    it(`${donate ? "donating" : "not donating"}: eager operations between the calls do not take the call's memory, so the loop still takes none`, () => {
+      const f = jit(step, donate ? { donateArgnums: 0 } : {});
+      let { p, x } = start();
+      const eager = () => np.sum(np.multiply(np.add(x, 1), x));
+      for (let i = 0; i < 3; i++) {
+        [p] = f(p, x);
+        eager();
+      }
+      const top = heapStats().top;
+      for (let i = 0; i < 30; i++) {
+        [p] = f(p, x);
+        eager();
+      }
+      expect(heapStats().top).toBe(top);
+    });
+  }
+
   it("eager operations reuse freed kernel memory but never take new memory", () => {
     const a = random.normal(random.key(5), [N + 333]);
     const top = heapStats().top;

@@ -54,13 +54,14 @@ export function allocateUninitialized(dtype: DType, size: number): TypedArray {
  * `allocate` of the same dtype and size reuses its memory (zeroed) instead of a new backing
  * store; large arrays only, others are left to the garbage collector. The caller guarantees
  * that no tensor or view over `data` is still in use: jit's executor calls it for intermediates
- * after their last reader, as proven from the traced program.
+ * after their last reader, as proven from the traced program, with `keep` (see
+ * `releaseResident`).
  *
  * @example
  * const tmp = allocate("float64", 100_000);
  * // ... fill and read tmp, keep no reference to it ...
  * recycle(tmp);
  */
-export function recycle(data: TypedArray): void {
-  recycleTyped(data);
+export function recycle(data: TypedArray, keep = false): void {
+  recycleTyped(data, keep);
 }

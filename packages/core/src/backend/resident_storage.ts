@@ -81,15 +81,17 @@ export function allocateResident<T extends { fill(v: number): unknown }>(Ctor: V
 /**
  * Frees the block of a resident array now, if `array` owns one; returns whether it did. The
  * caller guarantees that nothing reads the array (or any view of it) any more. Releasing twice
- * does nothing the second time.
+ * does nothing the second time. With `keep` (the jit executor), the block is kept for
+ * allocations that may grow the heap (`"grow"`), so eager operations (`"reuse"`) between two
+ * calls do not take it and make the next call take new memory.
  * Example: `releaseResident(tmp)`.
  */
-export function releaseResident(array: object): boolean {
+export function releaseResident(array: object, keep = false): boolean {
   const at = owners.get(array);
   if (at === undefined) return false;
   owners.delete(array);
   registry.unregister(array);
-  freeBlock(at);
+  freeBlock(at, keep);
   return true;
 }
 

@@ -81,13 +81,15 @@ let recycledBytes = 0;
  * and deletes donated arguments). Only the memory is kept: it comes back as a new array object,
  * so marks on `array` (a deleted donated argument's storage) never reach its next user.
  *
+ * `keep`: see `releaseResident`.
+ *
  * @example
  * const tmp = allocateTyped(Float64Array, 100_000);
  * // ... use tmp, then drop every reference to it ...
  * recycleTyped(tmp);
  */
-export function recycleTyped(array: { buffer: ArrayBufferLike; byteOffset: number; byteLength: number; length: number; constructor: unknown }): void {
-  if (releaseResident(array)) return;
+export function recycleTyped(array: { buffer: ArrayBufferLike; byteOffset: number; byteLength: number; length: number; constructor: unknown }, keep = false): void {
+  if (releaseResident(array, keep)) return;
   const bytes = array.byteLength;
   if (bytes <= MAX_POOLED_BYTES || array.byteOffset !== 0 || array.buffer.byteLength !== bytes) return;
   if (!(array.buffer instanceof ArrayBuffer) || recycledBytes + bytes > MAX_RECYCLED_BYTES) return;

@@ -26,6 +26,9 @@ export interface PlannedStep {
   readonly outputs: readonly number[];
 }
 
+/** The executor hands its buffers back kept for its own next allocations (see `releaseResident`). */
+const recycleKept = (data: TypedArray): void => recycle(data, true);
+
 /** Generated executors, numbered so that each has a source text of its own (see fusion.ts). */
 let nextExecutorTag = 0;
 
@@ -94,7 +97,7 @@ export function straightLine(
   lines.push(`return [${outs.map(ref).join(", ")}];`);
   const body = `let r;\n${lines.join("\n")}\n// jit executor #${nextExecutorTag++}`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  const run = new Function("S", "C", "R", "P", `return function run(inputs, D) {\n${body}\n};`)(planned, constants, recycle, setResidentPolicy) as (
+  const run = new Function("S", "C", "R", "P", `return function run(inputs, D) {\n${body}\n};`)(planned, constants, recycleKept, setResidentPolicy) as (
     inputs: readonly ConcreteTensor[],
     D: readonly (TypedArray | null)[],
   ) => ConcreteTensor[];

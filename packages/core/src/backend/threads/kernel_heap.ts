@@ -66,6 +66,13 @@ let top = 0;
 const sizes = new Map<number, number>();
 /** Free blocks by exact size. */
 const freeBySize = new Map<number, number[]>();
+/**
+ * Free blocks the jit executor handed back (its intermediates, donated arguments), by exact
+ * size: kept for allocations that may grow the heap (the executor's own), so that eager
+ * operations between two calls, which only reuse, do not take them and make the next call
+ * take new memory.
+ */
+const keptBySize = new Map<number, number[]>();
 /** Addresses of the free blocks. */
 const freeSet = new Set<number>();
 let freeBytes = 0;
@@ -100,8 +107,8 @@ export function heapStats(): { used: number; free: number; top: number } {
   return { used: usedBytes, free: freeBytes, top };
 }
 
-function takeFree(size: number): number | undefined {
-  const list = freeBySize.get(size);
+function takeFree(size: number, lists = freeBySize): number | undefined {
+  const list = lists.get(size);
   if (list === undefined || list.length === 0) return undefined;
   freeBytes -= size;
   const at = list.pop()!;
@@ -109,9 +116,9 @@ function takeFree(size: number): number | undefined {
   return at;
 }
 
-function putFree(at: number, size: number): void {
-  let list = freeBySize.get(size);
-  if (list === undefined) freeBySize.set(size, (list = []));
+function putFree(at: number, size: number, lists = freeBySize): void {
+  let list = lists.get(size);
+  if (list === undefined) lists.set(size, (list = []));
   list.push(at);
   freeSet.add(at);
   freeBytes += size;
@@ -125,8 +132,9 @@ function putFree(at: number, size: number): void {
 function coalesceAndFit(size: number): number | undefined {
   freedSinceMerge = false;
   const free: [number, number][] = [];
-  for (const [s, list] of freeBySize) for (const at of list) free.push([at, s]);
+  for (const lists of [freeBySize, keptBySize]) for (const [s, list] of lists) for (const at of list) free.push([at, s]);
   freeBySize.clear();
+  keptBySize.clear();
   freeSet.clear();
   freeBytes = 0;
   free.sort((a, b) => a[0] - b[0]);
@@ -164,18 +172,23 @@ function coalesceAndFit(size: number): number | undefined {
 /**
  * A block of at least `bytes` bytes (plus its slack), as a byte address in the kernel memory,
  * the memory grown to hold it; `null` when the memory is not shared or the heap limit would be
- * passed. With `grow` false, only memory the heap has handed out before is reused (a free
- * block, or free neighbours merged), and `null` is returned rather than taking new memory: see
- * `resident_storage.ts` for why. Its contents are unspecified. Free it with {@link freeBlock}.
+ * passed. With `grow` false, only a free block of the same size is reused (not one the jit
+ * executor keeps, see {@link freeBlock}), and `null` is returned rather than taking new memory
+ * or merging free blocks: see `resident_storage.ts` for why. Its contents are unspecified.
+ * Free it with {@link freeBlock}.
  * Example: `const at = allocateBlock(4 * 1024); if (at !== null) new Float32Array(heapBuffer(), at, 1024)`.
  */
 export function allocateBlock(bytes: number, grow = true): number | null {
-  return heapAvailable() ? carve(bytes, grow ? limit : top) : null;
+  if (!heapAvailable()) return null;
+  if (grow) return carve(bytes, limit);
+  const at = takeFree(blockBytes(bytes));
+  if (at !== undefined) usedBytes += blockBytes(bytes);
+  return at ?? null;
 }
 
 function carve(bytes: number, max: number): number | null {
   const size = blockBytes(bytes);
-  let at = takeFree(size);
+  let at = takeFree(size, keptBySize) ?? takeFree(size);
   if (at === undefined) {
     if (top + size <= max) {
       at = top;
@@ -213,15 +226,16 @@ function carve(bytes: number, max: number): number | null {
 }
 
 /**
- * Returns a block to the heap. Throws on an address that is not a block in use: freeing twice
- * would hand the same memory to two owners.
+ * Returns a block to the heap; with `keep`, for allocations that may grow the heap only (the
+ * jit executor hands back its blocks so). Throws on an address that is not a block in use:
+ * freeing twice would hand the same memory to two owners.
  * Example: `freeBlock(at)`.
  */
-export function freeBlock(at: number): void {
+export function freeBlock(at: number, keep = false): void {
   const size = sizes.get(at);
   if (size === undefined || freeSet.has(at)) throw new Error(`freeBlock: ${at} is not a block in use`);
   usedBytes -= size;
-  putFree(at, size);
+  putFree(at, size, keep ? keptBySize : freeBySize);
   freedSinceMerge = true;
 }
 

@@ -48,27 +48,27 @@ describe.skipIf(!heapAvailable())("the kernel heap", () => {
     freeBlock(a);
   });
 
-  it("without growth, hands out only memory it has had back: a freed block, or free neighbours merged", () => {
+  it("without growth, hands out only a freed block of the same size, never one the executor keeps, and never merges", () => {
     const top = heapStats().top;
     expect(allocateBlock(heapStats().free + 4096, false)).toBeNull();
     expect(heapStats().top).toBe(top);
     const a = allocateBlock(77_777)!;
     const b = allocateBlock(77_777)!;
     freeBlock(a);
+    const used = heapStats().used;
     expect(allocateBlock(77_777, false)).toBe(a);
+    expect(heapStats().used).toBeGreaterThan(used);
     freeBlock(a);
     freeBlock(b);
-    // Two adjacent free blocks merge into one twice as large, below the old top, when the
-    // request fits nothing else; a request larger than everything freed still gets null.
-    const big = 2 * 77_777;
-    const before = heapStats().top;
-    const merged = allocateBlock(big, false);
-    expect(merged).not.toBeNull();
-    expect(merged!).toBeLessThanOrEqual(a);
-    expect(merged! + big).toBeLessThanOrEqual(before);
-    freeBlock(merged!);
-    expect(allocateBlock(before + 1, false)).toBeNull();
-    expect(heapStats().top).toBeLessThanOrEqual(before);
+    // Two adjacent free blocks: a request twice as large gets nothing without growth (no merging).
+    expect(allocateBlock(2 * 77_777, false)).toBeNull();
+    // A block freed with `keep` serves growing requests only.
+    const c = allocateBlock(55_555)!;
+    freeBlock(c, true);
+    expect(allocateBlock(55_555, false)).toBeNull();
+    expect(allocateBlock(55_555)).toBe(c);
+    freeBlock(c);
+    expect(heapStats().top).toBeGreaterThanOrEqual(top);
   });
 
   it("throws on freeing a block twice or an address that is no block, and stays usable", () => {
