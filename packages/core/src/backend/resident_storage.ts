@@ -16,7 +16,7 @@ import { allocateBlock, freeBlock, heapBuffer } from "./threads/kernel_heap.js";
 /**
  * Which large arrays {@link allocateTyped} (`slab_allocator.ts`) places in the kernel memory:
  * - `"grow"`: every one, taking new memory when no freed block fits;
- * - `"reuse"`: only into memory the heap has handed out before and got back (a freed block);
+ * - `"reuse"`: only into a freed block of the same size (not one the jit executor keeps for its next call: `releaseResident`);
  * - `"off"`: none (ordinary arrays).
  *
  * Taking new memory is only worth it for arrays whose end is known. The first write to a
