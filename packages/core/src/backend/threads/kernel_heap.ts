@@ -181,31 +181,31 @@ function coalesceAndFit(size: number): number | undefined {
 export function allocateBlock(bytes: number, grow = true): number | null {
   if (!heapAvailable()) return null;
   if (grow) return carve(bytes, limit);
-  const at = takeFree(blockBytes(bytes));
-  if (at !== undefined) usedBytes += blockBytes(bytes);
-  return at ?? null;
+  const size = blockBytes(bytes);
+  const at = takeFree(size);
+  if (at === undefined) return null;
+  usedBytes += size;
+  return at;
+}
+
+/** A new block of `size` bytes at the top, if the top stays within `max`. */
+function bump(size: number, max: number): number | undefined {
+  if (top + size > max) return undefined;
+  const at = top;
+  top += size;
+  sizes.set(at, size);
+  return at;
 }
 
 function carve(bytes: number, max: number): number | null {
   const size = blockBytes(bytes);
-  let at = takeFree(size, keptBySize) ?? takeFree(size);
-  if (at === undefined) {
-    if (top + size <= max) {
-      at = top;
-      top += size;
-      sizes.set(at, size);
-    } else {
-      // Merging is a sort of every free block: only worth it when enough is free and something
-      // was freed since the last merge (a full heap is asked again and again).
-      if (freeBytes >= size && freedSinceMerge) at = coalesceAndFit(size);
-      if (at === undefined && top + size <= max) {
-        at = top;
-        top += size;
-        sizes.set(at, size);
-      }
-      if (at === undefined) return null;
-    }
-  }
+  // A kept or free block of the size, else new memory at the top; when the top would pass
+  // `max`, merged free blocks (merging sorts every free block: only worth it when enough is
+  // free and something was freed since the last merge, as a full heap is asked again and
+  // again), or the top again (merging may have lowered it).
+  let at = takeFree(size, keptBySize) ?? takeFree(size) ?? bump(size, max);
+  if (at === undefined && freeBytes >= size && freedSinceMerge) at = coalesceAndFit(size) ?? bump(size, max);
+  if (at === undefined) return null;
   const memory = kernelRuntime()!.memory;
   const have = memory.buffer.byteLength;
   if (at + size > have) {

@@ -108,6 +108,8 @@ interface Layout {
   patches: Int32Array[];
   /** The region bases the jobs' records hold now. */
   applied: Int32Array;
+  /** The region bases of the call being made (filled by each call, compared with `applied`). */
+  bases: Int32Array;
 }
 
 /** An address argument of a kernel call: an offset in a region (see {@link Layout}). */
@@ -236,7 +238,7 @@ function layout(program: SimdProgram, scalars: number, size: number, chunks: num
     jobs.push(job);
     patches.push(Int32Array.from(triples));
   }
-  return { inAt, outAt, bytes: scratchAt + chunks * chunkBytes, jobs, patches, applied: new Int32Array(1 + nIn + program.outputs.length) };
+  return { inAt, outAt, bytes: scratchAt + chunks * chunkBytes, jobs, patches, applied: new Int32Array(1 + nIn + program.outputs.length), bases: new Int32Array(1 + nIn + program.outputs.length) };
 }
 
 /** Calls per tile of a program (an upper bound). */
@@ -317,7 +319,7 @@ export function runSimd(program: SimdProgram, inputs: readonly SimdOperand[], sc
   const base = scratchArea(plan.bytes);
   const v = viewsOf(heapBuffer());
   const nIn = program.inputs.length;
-  const bases = new Int32Array(1 + nIn + outs.length);
+  const bases = plan.bases;
   bases[0] = base;
   inputs.forEach((x, m) => {
     const at = base + plan.inAt[m]!;

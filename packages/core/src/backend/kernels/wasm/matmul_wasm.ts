@@ -306,11 +306,19 @@ function runKernels(rt: Runtime, set: KernelSet, a: MatrixView, b: MatrixView, m
   const bByte = bInPlace ? bHome + b.offset * eb : (base + bAt) * eb;
   const cElem = cDirect ? residentAddress(direct) / eb : base + cAt;
 
-  // Bytes from one tile row of A to the next.
-  const rowStep = planned.layout === "rows" ? planned.stride : eb;
-  const crs = cStride * eb;
+  const g: TileGeometry = {
+    k,
+    aStride: planned.stride,
+    bRowBytes: placedB.rowBytes,
+    bPanelBytes: placedB.panelBytes,
+    packed: !placedB.inPlace,
+    crs: cStride * eb,
+    nrBytes: nr * eb,
+    rowStep: planned.layout === "rows" ? planned.stride : eb,
+    mr,
+  };
   if (threads > 1) {
-    runSplit(set, planned, placedB, { m, k, panels, aByte, bByte, cByte: cElem * eb, crs, rowStep, threads });
+    runSplit(set.ids[planned.layout], g, { m, panels, aByte, bByte, cByte: cElem * eb, threads });
     return { at: cElem, rowStride: cStride, direct: cDirect };
   }
   const kernels = set.kernels[planned.layout];
@@ -319,7 +327,6 @@ function runKernels(rt: Runtime, set: KernelSet, a: MatrixView, b: MatrixView, m
   // panel's rows top to bottom, and the rows of the last `rest` after all others: each spill
   // lands where a later store overwrites it with the right value, so C needs no padding and
   // leaves the memory as one contiguous m × n block.
-  const g: TileGeometry = { k, aStride: planned.stride, bRowBytes: placedB.rowBytes, bPanelBytes: placedB.panelBytes, packed: !placedB.inPlace, crs, nrBytes: nr * eb, rowStep, mr };
   tileCalls(g, aByte, bByte, cElem * eb, 0, m, 0, panels, (rows, a, aS, b, bS, c, cS, kk, work) => kernels[rows]!(a, aS, b, bS, c, cS, kk, work));
   return { at: cElem, rowStride: n, direct: cDirect };
 }
@@ -459,20 +466,11 @@ function tileCalls(
  * bits are the same whatever the thread count (each row's accumulators are independent of the
  * tile height).
  */
-function runSplit(
-  set: KernelSet,
-  planned: PlacedA,
-  placedB: PlacedB,
-  g: { m: number; k: number; panels: number; aByte: number; bByte: number; cByte: number; crs: number; rowStep: number; threads: number },
-): void {
-  const { mr } = set.shape;
-  const { nr } = set;
-  const eb = set.type.bytes;
-  const ids = set.ids[planned.layout];
+function runSplit(ids: readonly number[], geometry: TileGeometry, g: { m: number; panels: number; aByte: number; bByte: number; cByte: number; threads: number }): void {
+  const { mr } = geometry;
   const rowBlocks = Math.ceil(g.m / mr);
   const byRows = rowBlocks >= g.panels;
   const parts = byRows ? rowBlocks : g.panels;
-  const geometry: TileGeometry = { k: g.k, aStride: planned.stride, bRowBytes: placedB.rowBytes, bPanelBytes: placedB.panelBytes, packed: !placedB.inPlace, crs: g.crs, nrBytes: nr * eb, rowStep: g.rowStep, mr };
   const job = splitJob(parts, g.threads, (job, p0, p1) => {
     const r0 = byRows ? p0 * mr : 0;
     const r1 = byRows ? Math.min(g.m, p1 * mr) : g.m;
