@@ -284,6 +284,16 @@ export class ConcreteTensor extends Tensor {
   }
 
   /**
+   * The storage buffer, for kernels that read the view where it is (at `offset`, by `stride`);
+   * callers must treat it as read-only. Throws `DeletedArrayError` (naming `what`) if this
+   * tensor was donated.
+   */
+  storage(what: string): TypedArray {
+    this.checkLive(what);
+    return this.nd.data;
+  }
+
+  /**
    * Row-major values. Returns the underlying buffer itself when the view is contiguous:
    * callers must treat the result as read-only.
    */

@@ -20,6 +20,7 @@ import {
   type ReduceParams,
 } from "./shape.js";
 import { padP, sliceP } from "./slicing.js";
+import { extremumLines, linesOf } from "../backend/kernels/reduce_lines.js";
 
 export { reduceSumP, type ReduceParams } from "./shape.js";
 
@@ -49,7 +50,7 @@ function highest(dtype: DType): number {
  * The chooser rules shared by max and min (JAX's): the derivative flows to the positions that
  * attain the extremum, split equally among ties.
  */
-function chooserPrimitive(name: "reduce_max" | "reduce_min", pick: (a: number, v: number) => number, identity: (d: DType) => number): Primitive<ReduceParams> {
+function chooserPrimitive(name: "reduce_max" | "reduce_min", kind: "max" | "min", pick: (a: number, v: number) => number, identity: (d: DType) => number): Primitive<ReduceParams> {
   const self: Primitive<ReduceParams> = definePrimitive<ReduceParams>({
     name,
     outputBuffers: "fresh",
@@ -57,7 +58,11 @@ function chooserPrimitive(name: "reduce_max" | "reduce_min", pick: (a: number, v
       return [{ shape: checkReduceAxes(name, x!, axes), dtype: x!.dtype, weakType: x!.weakType }];
     },
     impl([x], { axes }) {
-      return [reduceKernel(x!, axes, identity(x!.dtype), pick)];
+      const lines = linesOf(x!.shape, x!.stride, x!.offset, axes);
+      if (lines === null || axes.length === 0) return [reduceKernel(x!, axes, identity(x!.dtype), pick)];
+      const out = new (x!.nd.data.constructor as Float64ArrayConstructor)(lines.count);
+      extremumLines(kind, x!.storage(name), lines, identity(x!.dtype), out);
+      return [ConcreteTensor.fromData(out, checkReduceAxes(name, x!, axes), x!.dtype, x!.weakType)];
     },
     jvp([x], [t], params) {
       const out = bind1(self, [x!], params);
@@ -85,10 +90,10 @@ function locations(x: Tensor, out: Tensor, axes: readonly number[]): [Tensor, Te
 }
 
 /** Maximum over axes (lax.reduce_max); empty reductions give the dtype's lowest value. */
-export const reduceMaxP = chooserPrimitive("reduce_max", (a, v) => (v > a || Number.isNaN(v) ? v : a), lowest);
+export const reduceMaxP = chooserPrimitive("reduce_max", "max", (a, v) => (v > a || Number.isNaN(v) ? v : a), lowest);
 
 /** Minimum over axes (lax.reduce_min); empty reductions give the dtype's highest value. */
-export const reduceMinP = chooserPrimitive("reduce_min", (a, v) => (v < a || Number.isNaN(v) ? v : a), highest);
+export const reduceMinP = chooserPrimitive("reduce_min", "min", (a, v) => (v < a || Number.isNaN(v) ? v : a), highest);
 
 /**
  * Move the reduced axes of `x` to the front and flatten them: `[n, rest]`, with `rest` the kept

@@ -6,6 +6,7 @@ import { ConcreteTensor, sizeOf, type Tensor } from "../tensor.js";
 import type { DType } from "../dtype.js";
 import { bind1 } from "../trace.js";
 import { contiguousStrides } from "../backend/kernels/layout.js";
+import { linesOf, sumLines } from "../backend/kernels/reduce_lines.js";
 
 export interface BroadcastInDimParams {
   /** The output shape. */
@@ -246,43 +247,20 @@ export function reduceKernel(
 }
 
 /**
- * Fast path of reduce_sum when the reduced axes are one leading or one trailing block of a
- * row-major layout (the common cases: batch sums in gradients, sums over features). Sums
- * accumulate in float64 and are stored once in the output dtype. Returns null otherwise.
+ * Fast path of reduce_sum when the kept axes and the reduced axes each merge into one strided
+ * axis (`reduce_lines.ts`: a leading or trailing block of a row-major array, or a view such as a
+ * transpose, read where it is). Sums accumulate in float64 in row-major order of the reduced
+ * axes (the generic loop's order) and are stored once in the output dtype. Returns null otherwise.
  */
-function sumOverBlock(x: ConcreteTensor, axes: readonly number[]): ConcreteTensor | null {
-  const nd = x.shape.length;
+function sumOverLines(x: ConcreteTensor, axes: readonly number[]): ConcreteTensor | null {
   if (axes.length === 0 || x.dtype === "bool") return null;
-  const sorted = [...axes].sort((a, b) => a - b);
-  const leading = sorted.every((a, i) => a === i);
-  const trailing = sorted.every((a, i) => a === nd - sorted.length + i);
-  if (!leading && !trailing) return null;
-  const data = x.contiguousData();
+  const view = linesOf(x.shape, x.stride, x.offset, axes);
+  const lines = view ?? (x.isContiguous ? null : linesOf(x.shape, contiguousStrides(x.shape), 0, axes));
+  if (lines === null) return null;
+  const data = view !== null ? x.storage("reduce_sum") : x.contiguousData();
   const outShape = x.shape.filter((_, i) => !axes.includes(i));
-  const outSize = sizeOf(outShape);
-  const acc = allocateTyped(Float64Array, outSize);
-  if (trailing) {
-    const inner = outSize === 0 ? 0 : data.length / outSize;
-    for (let o = 0, p = 0; o < outSize; o++) {
-      let s = 0;
-      for (let k = 0; k < inner; k++) s += data[p++]!;
-      acc[o] = s;
-    }
-  } else if (outSize <= 16) {
-    // Few columns (a bias gradient over a batch): one column at a time, summed in a register,
-    // in the same order as the row-wise loop below (so the same result).
-    const outer = outSize === 0 ? 0 : data.length / outSize;
-    for (let i = 0; i < outSize; i++) {
-      let s = 0;
-      for (let o = 0, p = i; o < outer; o++, p += outSize) s += data[p]!;
-      acc[i] = s;
-    }
-  } else {
-    const outer = outSize === 0 ? 0 : data.length / outSize;
-    for (let o = 0, p = 0; o < outer; o++) for (let i = 0; i < outSize; i++) acc[i]! += data[p++]!;
-  }
-  const out = new (x.nd.data.constructor === Float64Array || x.dtype === "float64" ? Float64Array : typedArrayFor(x.dtype))(outSize);
-  out.set(acc);
+  const out = new (x.nd.data.constructor === Float64Array || x.dtype === "float64" ? Float64Array : typedArrayFor(x.dtype))(lines.count);
+  sumLines(data, lines, out);
   return ConcreteTensor.fromData(out, outShape, x.dtype, x.weakType);
 }
 
@@ -295,7 +273,7 @@ export const reduceSumP: Primitive<ReduceParams> = definePrimitive<ReduceParams>
     return [{ shape: checkReduceAxes("reduce_sum", x!, axes), dtype: x!.dtype, weakType: x!.weakType }];
   },
   impl([x], { axes }) {
-    const fast = sumOverBlock(x!, axes);
+    const fast = sumOverLines(x!, axes);
     if (fast) return [fast];
     if (x!.dtype === "float32") {
       // Accumulate float32 sums in float64, then round once: closer to NumPy's pairwise sums.

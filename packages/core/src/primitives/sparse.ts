@@ -1,5 +1,5 @@
 import { type DType } from "../dtype.js";
-import { allocate } from "../backend/buffers.js";
+import { allocateUninitialized } from "../backend/buffers.js";
 import { DTypeError, IndexError, ShapeError, ValueError } from "../errors.js";
 import { EdgeTable } from "../backend/kernels/edge_table.js";
 import { edgeDotAlongAxis, edgeDotRowsKernel, spmvAlongAxis, spmvRowsKernel, type Order } from "../backend/kernels/sparse.js";
@@ -116,7 +116,8 @@ export const spmvP: Primitive<SpmvParams> = definePrimitive<SpmvParams>({
   impl([x, values], { edges, numRows, axis }) {
     const a = axis ?? x!.ndim - 1;
     const { pre, post } = around(x!.shape, a);
-    const out = allocate(x!.dtype, pre * numRows * post);
+    // The kernels write every element (no zeroing pass over a large output first).
+    const out = allocateUninitialized(x!.dtype, pre * numRows * post);
     if (x!.ndim === 2 && a === 0 && post > 1) {
       const xs = rowsOperand(x!);
       spmvRowsKernel(xs.data, post, x!.shape[0]!, values!.contiguousData(), edges, numRows, out, xs.order);
@@ -188,7 +189,7 @@ export const edgeDotP: Primitive<EdgeDotParams> = definePrimitive<EdgeDotParams>
   impl([a, b], { edges, axis }) {
     const f = axis ?? a!.ndim - 1;
     const { pre, post } = around(a!.shape, f);
-    const out = allocate(a!.dtype, edges.size);
+    const out = allocateUninitialized(a!.dtype, edges.size);
     if (a!.ndim === 2 && f === 0 && post > 1) {
       const as = rowsOperand(a!);
       const bs = rowsOperand(b!);

@@ -159,11 +159,14 @@ describe("sparse kernels", () => {
     expect(useWasmSparse(250, 324, 512)).toBe(false);
   });
 
-  test("empty tables and zero samples leave the output untouched", () => {
+  test("empty tables give zero rows whatever the output held; zero samples write nothing", () => {
     const t = EdgeTable.of([], []);
-    const out = new Float64Array(6);
+    const out = new Float64Array(6).fill(NaN);
     spmvKernel(new Float64Array(6), 2, 3, new Float64Array(0), t, 3, out);
     expect(Array.from(out)).toEqual([0, 0, 0, 0, 0, 0]);
+    const rowsOut = new Float64Array(6).fill(7);
+    spmvRowsKernel(new Float64Array(6), 2, 3, new Float64Array(0), t, 3, rowsOut);
+    expect(Array.from(rowsOut)).toEqual([0, 0, 0, 0, 0, 0]);
     const dots = new Float64Array(0);
     edgeDotKernel(new Float64Array(4), new Float64Array(4), 2, 2, 2, t, dots);
     expect(dots.length).toBe(0);
@@ -205,6 +208,36 @@ describe("sparse kernels", () => {
         },
       ),
       { numRuns: 80 },
+    );
+  });
+
+  test("the dispatchers ignore what the output held: rows without entries become 0 on every path (property)", () => {
+    const same = (p: ArrayLike<number>, q: ArrayLike<number>) => Array.from(p).every((value, i) => Object.is(value, q[i]));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 0, max: 1000 }), fc.boolean(), (n, r, c, seed, f32) => {
+        // Sparse enough that some rows have no entries; small tables take the unrolled kernels, n < 8 the JS loops, the rest Wasm.
+        const t = randomTable(r, c, seed % 3 === 0 ? 0.15 : 0.6, seed, seed % 2 === 0);
+        const x = values(n * c, seed + 1, f32);
+        const v = values(t.size, seed + 2, f32);
+        const make = (fill: number) => (f32 ? new Float32Array(n * r) : new Float64Array(n * r)).fill(fill);
+        for (const kernel of [spmvKernel, spmvRowsKernel]) {
+          const clean = make(0);
+          const dirty = make(NaN);
+          kernel(x, n, c, v, t, r, clean);
+          kernel(x, n, c, v, t, r, dirty);
+          expect(same(dirty, clean)).toBe(true);
+        }
+        const dots = (fill: number) => (f32 ? new Float32Array(t.size) : new Float64Array(t.size)).fill(fill);
+        const a = values(n * r, seed + 3, f32);
+        for (const kernel of [edgeDotKernel, edgeDotRowsKernel]) {
+          const clean = dots(0);
+          const dirty = dots(NaN);
+          kernel(a, x, n, r, c, t, clean);
+          kernel(a, x, n, r, c, t, dirty);
+          expect(same(dirty, clean)).toBe(true);
+        }
+      }),
+      { numRuns: 120 },
     );
   });
 
@@ -342,6 +375,7 @@ describe("sparse kernels along a feature axis (features-major and general)", () 
     expect(useWasmSparseRows(250, 20000, 641)).toBe(true);
     expect(useWasmSparseRows(4, 20000, 641)).toBe(false);
     expect(useWasmSparseRows(250, 322, 512)).toBe(true);
-    expect(useWasmSparseRows(250, 100, 512)).toBe(false);
+    expect(useWasmSparseRows(100, 36, 110)).toBe(true);
+    expect(useWasmSparseRows(250, 20, 512)).toBe(false);
   });
 });

@@ -2,6 +2,7 @@ import type { EdgeTable } from "../edge_table.js";
 import { F32, F64, type SimdFloat } from "./matmul_kernels.js";
 import { DOT_VECTORS, sparseModuleBytes, SPMV_VECTORS } from "./sparse_kernels.js";
 import { heapBuffer, scratchArea } from "../../threads/kernel_heap.js";
+import { allocateResident, ownsResidentBlock, residentAddress } from "../../resident_storage.js";
 import { kernelFunction, kernelId, kernelRuntime, registerKernelModule } from "../../threads/kernel_memory.js";
 import { availableThreads, runJob, splitJob } from "../../threads/pool.js";
 
@@ -98,31 +99,77 @@ function typeOf(data: FloatArray): SimdFloat {
 /** How an operand sits in JS memory: samples-major (`[n][features]`, transposed on the way) or features-major (`[features][n]`, copied as one block). */
 export type Order = "samples-major" | "features-major";
 
+/**
+ * `values` in a block of the kernel memory that lives as long as the returned array (the
+ * tables' offsets, kept with the table so no call copies them in), or the values themselves
+ * where the memory is not shared or the heap is full (then each call copies them).
+ */
+function residentCopy(values: Int32Array): Int32Array {
+  const kept = allocateResident(Int32Array, values.length, false);
+  if (kept === undefined) return values;
+  kept.set(values);
+  return kept;
+}
+
 /** Each entry's column as a byte offset of its row (`cols[k] · rowBytes`, row-grouped order), cached per table and stride. */
 function colOffsets(table: EdgeTable, rowBytes: number): Int32Array {
   return table.memo(`spmv column offsets ${rowBytes}`, () => {
     const { cols } = table.byRow();
-    return Int32Array.from(cols.subarray(0, table.size), (c) => c * rowBytes);
+    return residentCopy(Int32Array.from(cols.subarray(0, table.size), (c) => c * rowBytes));
+  });
+}
+
+/** Each row's first entry (row-grouped order) for `numRows` rows, rows past the table's bound empty, cached per table and row count. */
+function rowStarts(table: EdgeTable, numRows: number): Int32Array {
+  return table.memo(`spmv row starts ${numRows}`, () => {
+    const starts = new Int32Array(numRows + 1).fill(table.size);
+    const bound = Math.min(table.rowBound, numRows);
+    starts.set(table.byRow().rowStart.subarray(0, bound + 1));
+    return residentCopy(starts);
   });
 }
 
 /** Each entry's row and column as byte offsets of their rows, cached per table and stride. */
 function edgeOffsets(table: EdgeTable, rowBytes: number): { rows: Int32Array; cols: Int32Array } {
   return table.memo(`edge_dot offsets ${rowBytes}`, () => ({
-    rows: Int32Array.from(table.rows, (r) => r * rowBytes),
-    cols: Int32Array.from(table.cols, (c) => c * rowBytes),
+    rows: residentCopy(Int32Array.from(table.rows, (r) => r * rowBytes)),
+    cols: residentCopy(Int32Array.from(table.cols, (c) => c * rowBytes)),
   }));
 }
 
 /**
+ * Where a kernel reads an array: its own address when it is in the kernel memory (read in
+ * place), else a region of `bytes` taken from the layout (copied there).
+ */
+class Placement {
+  readonly layout = new Layout();
+  private readonly regions: { home: number; rel: number }[] = [];
+  /** Registers an array (or a scratch region with `home` -1); returns its index for {@link at}. */
+  add(home: number, bytes: number): number {
+    this.regions.push({ home, rel: home >= 0 ? 0 : this.layout.take(bytes) });
+    return this.regions.length - 1;
+  }
+  /** The byte address of region `i` once the scratch area is at `base`. */
+  at(i: number, base: number): number {
+    const r = this.regions[i]!;
+    return r.home >= 0 ? r.home : base + r.rel;
+  }
+}
+
+/**
  * Places a samples-major operand (`n × w`, row-major) in the memory as `w` features-major rows
- * `rowBytes` apart, each zero-filled from `n` to `np` elements: one block copy to a staging
- * region at `stageAt`, then the Wasm transpose (a strided JavaScript loop cost ~3 ns per element).
+ * `rowBytes` apart, each zero-filled from `n` to `np` elements, with the Wasm transpose (a
+ * strided JavaScript loop cost ~3 ns per element): read where it is when it is in the kernel
+ * memory, else first copied as one block to a staging region at `stageAt`.
  */
 function transposeIn(set: KernelSet, fv: FloatArray, src: FloatArray, n: number, w: number, stageAt: number, at: number, rowBytes: number, np: number): void {
   const eb = fv.BYTES_PER_ELEMENT;
-  fv.set(src.subarray(0, n * w), stageAt / eb);
-  set.transpose(stageAt, at, n, w, w * eb, rowBytes, np);
+  let from = residentAddress(src);
+  if (from < 0) {
+    fv.set(src.subarray(0, n * w), stageAt / eb);
+    from = stageAt;
+  }
+  set.transpose(from, at, n, w, w * eb, rowBytes, np);
 }
 
 function spmvIn(xOrder: Order, outOrder: Order, x: FloatArray, n: number, w: number, values: FloatArray, table: EdgeTable, numRows: number, out: FloatArray): void {
@@ -136,37 +183,46 @@ function spmvIn(xOrder: Order, outOrder: Order, x: FloatArray, n: number, w: num
   // overwritten by that row's first tile later, and both regions have one tile of slack at the
   // end. Split across threads, every row is padded (a tile's spill must not reach another
   // thread's rows). Samples-major inputs are transposed into the same rows (see transposeIn).
+  // Arrays in the kernel memory are read (and a result that owns its block written) where they
+  // are: the one-tile over-read past x's end and the spill past out's end stay within their
+  // blocks' slack (`kernel_heap.ts`), and only reach lanes past `n`.
   const threads = threadsFor(table.size * n);
   const padded = outOrder === "samples-major" || threads > 1;
   const np = padded ? Math.ceil(n / tileLanes) * tileLanes : n;
-  const { order: edgeOrder, rowStart } = table.byRow();
+  const rowBytes = np * eb;
+  const { order: edgeOrder } = table.byRow();
   const e = table.size;
-  const mem = new Layout();
-  const sizes = [(w * np + tileLanes) * eb, e * 4, e * eb, (numRows + 1) * 4, (numRows * np + tileLanes) * eb, n * Math.max(xOrder === "samples-major" ? w : 0, outOrder === "samples-major" ? numRows : 0) * eb];
-  const rel = sizes.map((b) => mem.take(b));
-  const v = views(mem.bytes);
-  const [xAt, colAt, valAt, startAt, outAt, stageAt] = rel.map((r) => v.base + r) as [number, number, number, number, number, number];
+  const cols = colOffsets(table, rowBytes);
+  const starts = rowStarts(table, numRows);
+  const xInPlace = xOrder === "features-major" && !padded;
+  const xHome = xInPlace ? residentAddress(x) : -1;
+  const outHome = !padded && ownsResidentBlock(out) ? residentAddress(out) : -1;
+  const stage = xOrder === "samples-major" && residentAddress(x) < 0 ? n * w : 0;
+  const place = new Placement();
+  const xR = place.add(xHome, (w * np + tileLanes) * eb);
+  const colR = place.add(residentAddress(cols), e * 4);
+  const valR = place.add(edgeOrder === null ? residentAddress(values) : -1, e * eb);
+  const startR = place.add(residentAddress(starts), (numRows + 1) * 4);
+  const outR = place.add(outHome, (numRows * np + tileLanes) * eb);
+  const stageR = place.add(-1, Math.max(stage, outOrder === "samples-major" ? n * numRows : 0) * eb);
+  const v = views(place.layout.bytes);
+  const [xAt, colAt, valAt, startAt, outAt, stageAt] = [xR, colR, valR, startR, outR, stageR].map((r) => place.at(r, v.base)) as [number, number, number, number, number, number];
   const fv = type === F32 ? v.f32 : v.f64;
   const set = rt[type.name];
   const x0 = xAt / eb;
-  if (xOrder === "samples-major") transposeIn(set, fv, x, n, w, stageAt, xAt, np * eb, np);
+  if (xOrder === "samples-major") transposeIn(set, fv, x, n, w, stageAt, xAt, rowBytes, np);
   else if (padded) {
     for (let j = 0; j < w; j++) {
       fv.set(x.subarray(j * n, (j + 1) * n), x0 + j * np);
       fv.fill(0, x0 + j * np + n, x0 + (j + 1) * np);
     }
-  }
-  else fv.set(x.subarray(0, w * n), x0);
-  fv.fill(0, x0 + w * np, x0 + w * np + tileLanes);
-  const rowBytes = np * eb;
-  v.i32.set(colOffsets(table, rowBytes), colAt / 4);
+  } else if (xHome < 0) fv.set(x.subarray(0, w * n), x0);
+  if (xHome < 0) fv.fill(0, x0 + w * np, x0 + w * np + tileLanes);
+  if (residentAddress(cols) < 0) v.i32.set(cols, colAt / 4);
   const v0 = valAt / eb;
-  if (edgeOrder === null) fv.set(values.subarray(0, e), v0);
-  else for (let k = 0; k < e; k++) fv[v0 + k] = values[edgeOrder[k]!]!;
-  const s0 = startAt / 4;
-  const bound = Math.min(table.rowBound, numRows);
-  v.i32.set(rowStart.subarray(0, bound + 1), s0);
-  v.i32.fill(e, s0 + bound + 1, s0 + numRows + 1);
+  if (edgeOrder !== null) for (let k = 0; k < e; k++) fv[v0 + k] = values[edgeOrder[k]!]!;
+  else if (residentAddress(values) < 0) fv.set(values.subarray(0, e), v0);
+  if (residentAddress(starts) < 0) v.i32.set(starts, startAt / 4);
   const kernel = set.spmv;
   const full = Math.floor(np / tileLanes);
   if (threads > 1) {
@@ -177,6 +233,7 @@ function spmvIn(xOrder: Order, outOrder: Order, x: FloatArray, n: number, w: num
     if (full * tileLanes < np) kernel(xAt + tailAt, colAt, valAt, startAt, outAt + tailAt, numRows, rowBytes, 1);
     if (full > 0) kernel(xAt, colAt, valAt, startAt, outAt, numRows, rowBytes, full);
   }
+  if (outHome >= 0) return;
   const o0 = outAt / eb;
   if (!padded) {
     out.set(fv.subarray(o0, o0 + numRows * n));
@@ -220,26 +277,35 @@ function edgeDotIn(padded: boolean, aOrder: Order, bOrder: Order, a: FloatArray,
   const eb = type.bytes;
   const chunkLanes = DOT_VECTORS * type.lanes;
   // `padded` (the samples-major product): rows zero-padded to whole chunks. Otherwise rows hold
-  // the n samples (features-major operands copied as they are, samples-major ones transposed)
-  // and the kernel finishes each dot product's last samples one at a time, so the features-major
-  // product gives the same bits whatever the operands' order.
+  // the n samples (features-major operands copied as they are, or read where they are in the
+  // kernel memory; samples-major ones transposed) and the kernel finishes each dot product's
+  // last samples one at a time, so the features-major product gives the same bits whatever the
+  // operands' order, and reads nothing past a row.
   const np = padded ? Math.ceil(n / chunkLanes) * chunkLanes : n;
   const e = table.size;
-  const mem = new Layout();
-  const sizes = [numRows * np * eb, w * np * eb, e * 4, e * 4, e * eb, n * Math.max(aOrder === "samples-major" ? numRows : 0, bOrder === "samples-major" ? w : 0) * eb];
-  const rel = sizes.map((b) => mem.take(b));
-  const v = views(mem.bytes);
-  const [aAt, bAt, rowAt, colAt, outAt, stageAt] = rel.map((r) => v.base + r) as [number, number, number, number, number, number];
+  const rowBytes = np * eb;
+  const offsets = edgeOffsets(table, rowBytes);
+  const aHome = !padded && aOrder === "features-major" ? residentAddress(a) : -1;
+  const bHome = !padded && bOrder === "features-major" ? residentAddress(b) : -1;
+  const outHome = ownsResidentBlock(out) ? residentAddress(out) : -1;
+  const staged = (order: Order, x: FloatArray, rows: number) => (order === "samples-major" && residentAddress(x) < 0 ? n * rows : 0);
+  const place = new Placement();
+  const aR = place.add(aHome, numRows * np * eb);
+  const bR = place.add(bHome, w * np * eb);
+  const rowR = place.add(residentAddress(offsets.rows), e * 4);
+  const colR = place.add(residentAddress(offsets.cols), e * 4);
+  const outR = place.add(outHome, e * eb);
+  const stageR = place.add(-1, Math.max(staged(aOrder, a, numRows), staged(bOrder, b, w)) * eb);
+  const v = views(place.layout.bytes);
+  const [aAt, bAt, rowAt, colAt, outAt, stageAt] = [aR, bR, rowR, colR, outR, stageR].map((r) => place.at(r, v.base)) as [number, number, number, number, number, number];
   const fv = type === F32 ? v.f32 : v.f64;
   const set = rt[type.name];
-  const rowBytes = np * eb;
   if (aOrder === "samples-major") transposeIn(set, fv, a, n, numRows, stageAt, aAt, rowBytes, np);
-  else fv.set(a.subarray(0, numRows * n), aAt / eb);
+  else if (aHome < 0) fv.set(a.subarray(0, numRows * n), aAt / eb);
   if (bOrder === "samples-major") transposeIn(set, fv, b, n, w, stageAt, bAt, rowBytes, np);
-  else fv.set(b.subarray(0, w * n), bAt / eb);
-  const offsets = edgeOffsets(table, rowBytes);
-  v.i32.set(offsets.rows, rowAt / 4);
-  v.i32.set(offsets.cols, colAt / 4);
+  else if (bHome < 0) fv.set(b.subarray(0, w * n), bAt / eb);
+  if (residentAddress(offsets.rows) < 0) v.i32.set(offsets.rows, rowAt / 4);
+  if (residentAddress(offsets.cols) < 0) v.i32.set(offsets.cols, colAt / 4);
   const chunks = Math.floor(np / chunkLanes);
   const tail = np - chunks * chunkLanes;
   const threads = threadsFor(e * n);
@@ -249,7 +315,7 @@ function edgeDotIn(padded: boolean, aOrder: Order, bOrder: Order, a: FloatArray,
   } else {
     set.edgeDot(aAt, bAt, rowAt, colAt, outAt, e, chunks, tail);
   }
-  out.set(fv.subarray(outAt / eb, outAt / eb + e));
+  if (outHome < 0) out.set(fv.subarray(outAt / eb, outAt / eb + e));
 }
 
 /**

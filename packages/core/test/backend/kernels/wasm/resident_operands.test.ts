@@ -3,6 +3,8 @@ import { afterAll, describe, expect, test } from "vitest";
 import type { MatrixView } from "../../../../src/backend/kernels/matmul.js";
 import { matmulWasmF32Into } from "../../../../src/backend/kernels/wasm/matmul_wasm.js";
 import { runSimd, type SimdProgram } from "../../../../src/backend/kernels/wasm/elementwise_wasm.js";
+import { edgeDotRowsWasm, spmvRowsWasm } from "../../../../src/backend/kernels/wasm/sparse_wasm.js";
+import { EdgeTable } from "../../../../src/backend/kernels/edge_table.js";
 import { allocateResident, ownsResidentBlock, releaseResident, residentAddress } from "../../../../src/backend/resident_storage.js";
 import { numThreads, setNumThreads } from "../../../../src/backend/threads/config.js";
 import { BLOCK_SLACK, heapAvailable } from "../../../../src/backend/threads/kernel_heap.js";
@@ -157,6 +159,66 @@ describe.skipIf(!heapAvailable())("fused elementwise programs with operands in t
         ),
         { numRuns: 30 },
       );
+    });
+  }
+});
+
+describe.skipIf(!heapAvailable())("sparse products with operands in the kernel memory", () => {
+  /** A table of `e` entries over `numRows` rows and `w` columns, not row-sorted (so values are reordered on the way in). */
+  function table(e: number, numRows: number, w: number, seed: number): EdgeTable {
+    const pairs = new Set<number>();
+    let s = seed;
+    while (pairs.size < e) {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+      pairs.add((s >>> 8) % (numRows * w));
+    }
+    const flat = [...pairs];
+    return EdgeTable.of(flat.map((p) => Math.floor(p / w)), flat.map((p) => p % w));
+  }
+  /** Row-sorted: values are read where they are. */
+  function sorted(t: EdgeTable): EdgeTable {
+    const order = Array.from({ length: t.size }, (_, i) => i).sort((a, b) => t.rows[a]! - t.rows[b]! || a - b);
+    return EdgeTable.of(order.map((i) => t.rows[i]!), order.map((i) => t.cols[i]!));
+  }
+
+  // n = 100 leaves a partial tile (the over-read past x and the spill past out); 64 does not.
+  for (const threads of [1, 2]) {
+    test(`${threads} thread(s): spmv and edge_dot on resident operands (features- and samples-major) give the bits of copies, and write nothing past an output's block`, () => {
+      setNumThreads(threads);
+      waitForThreads();
+      for (const [n, w, numRows, e] of [
+        [100, 784, 300, 8468],
+        [64, 50, 40, 900],
+        [100, 30, 20, 60],
+      ] as const) {
+        for (const t of [table(e, numRows, w, n + e), sorted(table(e, numRows, w, n + e))]) {
+          const xData = values(w * n, 40 + n);
+          const vData = values(e, 50 + n);
+          const gData = values(numRows * n, 60 + n);
+          for (const order of ["features-major", "samples-major"] as const) {
+            const want = new Float32Array(numRows * n);
+            spmvRowsWasm(xData, n, w, vData, t, numRows, want, order);
+            const x = resident(xData);
+            const v = resident(vData);
+            const guarded = guardedOutput(numRows * n);
+            spmvRowsWasm(x, n, w, v, t, numRows, guarded.out, order);
+            expect(bitsEqual(guarded.out, want), `spmv ${n}x${w}->${numRows}, ${e} entries, ${order}`).toBe(true);
+            expect(guarded.intact(), "spmv: a write past the output's block").toBe(true);
+            expect(bitsEqual(x, xData) && bitsEqual(v, vData), "spmv changed an operand").toBe(true);
+            guarded.free();
+            const dots = new Float32Array(e);
+            edgeDotRowsWasm(gData, xData, n, numRows, w, t, dots, "features-major", order);
+            const g = resident(gData);
+            const guardedDots = guardedOutput(e);
+            edgeDotRowsWasm(g, x, n, numRows, w, t, guardedDots.out, "features-major", order);
+            expect(bitsEqual(guardedDots.out, dots), `edge_dot ${n}x${w}, ${e} entries, ${order}`).toBe(true);
+            expect(guardedDots.intact(), "edge_dot: a write past the output's block").toBe(true);
+            expect(bitsEqual(g, gData) && bitsEqual(x, xData), "edge_dot changed an operand").toBe(true);
+            guardedDots.free();
+            [x, v, g].forEach((a) => releaseResident(a));
+          }
+        }
+      }
     });
   }
 });

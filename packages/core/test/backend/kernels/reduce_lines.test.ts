@@ -1,0 +1,137 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { extremumLines, linesOf, sumLines } from "../../../src/backend/kernels/reduce_lines.js";
+import { contiguousStrides } from "../../../src/backend/kernels/layout.js";
+import { np, type Tensor } from "../../../src/index.js";
+
+/** Every index of `shape` in row-major order. */
+function* indices(shape: readonly number[]): Generator<number[]> {
+  const size = shape.reduce((a, b) => a * b, 1);
+  for (let i = 0; i < size; i++) {
+    const idx: number[] = [];
+    for (let a = shape.length - 1, r = i; a >= 0; a--) {
+      idx.unshift(r % shape[a]!);
+      r = Math.floor(r / shape[a]!);
+    }
+    yield idx;
+  }
+}
+
+/** The generic reduction of a view: one accumulator per output, elements in row-major order of the view. */
+function reference(data: Float32Array, shape: readonly number[], stride: readonly number[], offset: number, axes: readonly number[], init: number, combine: (a: number, v: number) => number): Float32Array {
+  const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  const outShape = kept.map((i) => shape[i]!);
+  const outStride = contiguousStrides(outShape);
+  const acc = new Array<number>(outShape.reduce((a, b) => a * b, 1)).fill(init);
+  for (const idx of indices(shape)) {
+    const o = kept.reduce((s, a, j) => s + idx[a]! * outStride[j]!, 0);
+    acc[o] = combine(acc[o]!, data[idx.reduce((s, v, a) => s + v * stride[a]!, offset)]!);
+  }
+  return Float32Array.from(acc);
+}
+
+const maxRule = (a: number, v: number) => (v > a || Number.isNaN(v) ? v : a);
+const minRule = (a: number, v: number) => (v < a || Number.isNaN(v) ? v : a);
+
+/** Same bits, element by element (NaN equals NaN, +0 differs from -0). */
+function expectSameBits(actual: Float32Array, expected: Float32Array): void {
+  expect(actual.length).toBe(expected.length);
+  expected.forEach((e, i) => expect(Object.is(actual[i], e), `element ${i}: ${actual[i]} vs ${e}`).toBe(true));
+}
+
+/** A view over random storage: a shape, a permutation of its row-major strides (a transpose), an offset. */
+const views = fc
+  .array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 4 })
+  .chain((shape) =>
+    fc.record({
+      shape: fc.constant(shape),
+      perm: fc.shuffledSubarray(shape.map((_, i) => i), { minLength: shape.length, maxLength: shape.length }),
+      axes: fc.subarray(shape.map((_, i) => i), { minLength: 1 }),
+      offset: fc.integer({ min: 0, max: 3 }),
+      values: fc.array(fc.oneof(fc.float({ noDefaultInfinity: false }), fc.constantFrom(0, -0, NaN, 1e30, -1e30, 3e-8)), { minLength: 200, maxLength: 200 }),
+    }),
+  );
+
+describe("linesOf", () => {
+  it("merges a contiguous array's trailing or leading block, and a transposed view", () => {
+    expect(linesOf([300, 100], [100, 1], 0, [1])).toEqual({ offset: 0, count: 300, stride: 100, length: 100, step: 1 });
+    expect(linesOf([100, 300], [300, 1], 0, [0])).toEqual({ offset: 0, count: 300, stride: 1, length: 100, step: 300 });
+    expect(linesOf([2, 3, 4], [12, 4, 1], 5, [1, 2])).toEqual({ offset: 5, count: 2, stride: 12, length: 12, step: 1 });
+    // The transpose of a [10, 100] array, reduced over its last axis: lines 1 apart, elements 100 apart.
+    expect(linesOf([100, 10], [1, 100], 0, [1])).toEqual({ offset: 0, count: 100, stride: 1, length: 10, step: 100 });
+  });
+
+  it("skips axes of length 1 and says null when axes do not merge", () => {
+    expect(linesOf([4, 1, 5], [5, 7, 1], 0, [1, 2])).toEqual({ offset: 0, count: 4, stride: 5, length: 5, step: 1 });
+    expect(linesOf([2, 3, 4], [12, 4, 1], 0, [0, 2])).toBeNull();
+    expect(linesOf([2, 3, 4], [1, 2, 8], 0, [0])).toBeNull();
+  });
+});
+
+describe("sumLines and extremumLines", () => {
+  it("give the generic loop's bits on every view whose axes merge (sums in float64, in order)", () => {
+    let merged = 0;
+    fc.assert(
+      fc.property(views, ({ shape, perm, axes, offset, values }) => {
+        const base = contiguousStrides(perm.map((a) => shape[a]!));
+        const stride = shape.map((_, a) => base[perm.indexOf(a)]!);
+        const size = shape.reduce((x, y) => x * y, 1);
+        const data = Float32Array.from({ length: size + offset }, (_, i) => values[i % values.length]!);
+        const lines = linesOf(shape, stride, offset, axes);
+        if (lines === null) return;
+        merged++;
+        const sum = new Float32Array(lines.count);
+        sumLines(data, lines, sum);
+        expectSameBits(sum, reference(data, shape, stride, offset, axes, 0, (a, v) => a + v));
+        const max = new Float32Array(lines.count);
+        extremumLines("max", data, lines, -Infinity, max);
+        expectSameBits(max, reference(data, shape, stride, offset, axes, -Infinity, maxRule));
+        const min = new Float32Array(lines.count);
+        extremumLines("min", data, lines, Infinity, min);
+        expectSameBits(min, reference(data, shape, stride, offset, axes, Infinity, minRule));
+      }),
+      { numRuns: 300 },
+    );
+    expect(merged).toBeGreaterThan(100);
+  });
+
+  it("keep the first of equal signed zeros and let a NaN win", () => {
+    const data = Float32Array.from([0, -0, 5, -0, 0, NaN, 1, NaN, NaN, 2, -Infinity, -Infinity]);
+    const lines = linesOf([3, 4], [4, 1], 0, [1])!;
+    const max = new Float32Array(3);
+    extremumLines("max", data, lines, -Infinity, max);
+    expectSameBits(max, Float32Array.from([5, NaN, NaN]));
+    const zeros = linesOf([2, 2], [2, 1], 0, [1])!;
+    const zmax = new Float32Array(2);
+    extremumLines("max", Float32Array.from([0, -0, -0, 0]), zeros, -Infinity, zmax);
+    expectSameBits(zmax, Float32Array.from([0, -0]));
+    const zmin = new Float32Array(2);
+    extremumLines("min", Float32Array.from([0, -0, -0, 0]), zeros, Infinity, zmin);
+    expectSameBits(zmin, Float32Array.from([0, -0]));
+  });
+
+  it("reduce int32 lines with int32 wrap-around on store, as the generic path does", () => {
+    const data = Int32Array.from([2147483647, 1, -5, 7]);
+    const out = new Int32Array(2);
+    sumLines(data, linesOf([2, 2], [2, 1], 0, [1])!, out);
+    expect(Array.from(out)).toEqual([-2147483648, 2]);
+  });
+});
+
+describe("reductions of views through np", () => {
+  const bits = (t: Tensor) => Array.from(t.toTypedArray() as Float32Array, (v) => (Object.is(v, -0) ? "-0" : String(v)));
+
+  it("sum, max and min of a transposed view equal those of its contiguous copy, bit for bit", () => {
+    const values = Float32Array.from({ length: 10 * 100 }, (_, i) => Math.sin(i * 1.7) * 10 ** ((i % 7) - 3));
+    values[17] = NaN;
+    values[230] = -0;
+    const x = np.array(values).reshape([10, 100]);
+    const view = np.transpose(x);
+    const copy = np.array(view.toTypedArray()).reshape([100, 10]);
+    for (const axis of [0, 1]) {
+      expect(bits(np.sum(view, axis))).toEqual(bits(np.sum(copy, axis)));
+      expect(bits(np.max(view, axis))).toEqual(bits(np.max(copy, axis)));
+      expect(bits(np.min(view, axis))).toEqual(bits(np.min(copy, axis)));
+    }
+  });
+});
