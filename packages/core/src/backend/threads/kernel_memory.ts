@@ -98,11 +98,59 @@ function compileAll(): Compiled | null {
       }
     }
     compiled = { memory, shared, import: memoryImport, bytes, modules: compiledModules, functions, ids };
+    firstAddedId = functions.length;
   } catch (err) {
     debugLog(`WebAssembly SIMD kernels are unavailable (${(err as Error).message}): JavaScript kernels only`);
     compiled = null;
   }
   return compiled;
+}
+
+/** Called with each module added after the first compilation ({@link addKernelModule}): the pool hands it to its workers. */
+type ModuleListener = (module: WasmModule, names: readonly string[]) => void;
+const listeners: ModuleListener[] = [];
+/** Ids below this belong to the modules registered at load time. */
+let firstAddedId = -1;
+
+/**
+ * Calls `listener` with every kernel module added from now on by {@link addKernelModule}.
+ * Example: `onKernelModuleAdded((module, names) => worker.postMessage({ module, names }))`.
+ */
+export function onKernelModuleAdded(listener: ModuleListener): void {
+  listeners.push(listener);
+}
+
+/**
+ * Adds a kernel module once kernels run (a module generated for one program, such as a fused
+ * elementwise loop): compiled and instantiated on the calling thread now, given ids after every
+ * other module's, and handed to the listeners (the pool's workers instantiate it before they
+ * run one of its functions). Returns `false` when this engine lacks WebAssembly SIMD.
+ * Example: `addKernelModule("fused-3", (m) => fusedProgramModuleBytes(program, 0, m), ["run"]); kernelId("fused-3", "run")`.
+ */
+export function addKernelModule(key: string, build: (memory: MemoryImport) => Uint8Array, names: readonly string[]): boolean {
+  const rt = compileAll();
+  if (rt === null) return false;
+  if (modules.some((m) => m.key === key) || rt.ids.has(`${key}/${names[0]}`)) throw new Error(`addKernelModule: ${key} added twice`);
+  const bytes = build(rt.import);
+  const module = new webAssembly!.Module(bytes);
+  const instance = new webAssembly!.Instance(module, { env: { memory: rt.memory } });
+  for (const name of names) {
+    rt.ids.set(`${key}/${name}`, rt.functions.length);
+    rt.functions.push(instance.exports[name] as (...args: number[]) => void);
+  }
+  rt.bytes.push(bytes);
+  rt.modules.push(module);
+  for (const listener of listeners) listener(module, names);
+  return true;
+}
+
+/**
+ * The first id of a module added by {@link addKernelModule} (every later id too), or -1 before
+ * the kernels are compiled.
+ * Example: `if (id >= firstAddedKernelId()) ...`.
+ */
+export function firstAddedKernelId(): number {
+  return firstAddedId;
 }
 
 /**

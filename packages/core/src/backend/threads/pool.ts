@@ -1,5 +1,5 @@
 import { debugLog, nodeProcess, numThreads, onNumThreadsChange } from "./config.js";
-import { kernelRuntime } from "./kernel_memory.js";
+import { firstAddedKernelId, kernelRuntime, onKernelModuleAdded } from "./kernel_memory.js";
 import { JOB, JOB_BYTES, MAX_CALLS, MAX_CHUNKS, RECORD, RECORDS, SLOT, SPIN_LOADS, WORKER_SOURCE } from "./worker_source.js";
 
 /**
@@ -18,10 +18,11 @@ import { JOB, JOB_BYTES, MAX_CALLS, MAX_CHUNKS, RECORD, RECORDS, SLOT, SPIN_LOAD
  * has no workers and every job runs on the calling thread (noted once with `debugLog`).
  */
 
-/** A started worker: its slot and how to stop it. */
+/** A started worker: its slot, how to stop it, and how to send it a kernel module added later. */
 interface PoolWorker {
   slot: Int32Array;
   stop: () => void;
+  post: (message: unknown) => void;
 }
 
 interface Pool {
@@ -29,13 +30,22 @@ interface Pool {
   workers: PoolWorker[];
 }
 
+/**
+ * Whether workers can take in a kernel module while they run a job: Node workers receive it
+ * synchronously (`receiveMessageOnPort`) when they meet one of its functions. A Web Worker
+ * receives messages only between tasks, and a pool worker's task never ends, so in browsers a
+ * job that calls a module added after the workers started runs on the calling thread.
+ */
+let workersTakeModules = false;
+
 let pool: Pool | null | undefined;
 
 /** How a worker is started on this platform, or `null` when none can be. */
-type Spawner = (init: Record<string, unknown>) => () => void;
+type Spawner = (init: Record<string, unknown>) => { stop: () => void; post: (message: unknown) => void };
 
 interface NodeWorker {
   unref(): void;
+  postMessage(message: unknown): void;
   terminate(): Promise<number>;
   on(event: string, listener: (...args: unknown[]) => void): void;
 }
@@ -49,12 +59,13 @@ function spawner(): Spawner | null {
       return null;
     }
     const NodeWorkerClass = wt.Worker;
+    workersTakeModules = true;
     return (init) => {
       const w = new NodeWorkerClass(WORKER_SOURCE, { eval: true, workerData: init });
       // Idle workers sleep in Atomics.wait; they must not keep the process alive.
       w.unref();
       w.on("error", (err) => debugLog(`a kernel worker failed: ${String(err)}`));
-      return () => void w.terminate();
+      return { stop: () => void w.terminate(), post: (message) => w.postMessage(message) };
     };
   }
   const g = globalThis as { Worker?: new (url: string) => { postMessage(m: unknown): void; terminate(): void }; Blob?: typeof Blob; URL?: typeof URL; crossOriginIsolated?: boolean };
@@ -67,7 +78,7 @@ function spawner(): Spawner | null {
   return (init) => {
     const w = new WebWorker(url);
     w.postMessage(init);
-    return () => w.terminate();
+    return { stop: () => w.terminate(), post: () => {} };
   };
 }
 
@@ -100,8 +111,8 @@ function resize(p: Pool, threads: number): void {
     const slot = new Int32Array(new SharedArrayBuffer(SLOT.WORDS * 4));
     const names = [...groupNames(rt.ids)];
     try {
-      const stop = spawn!({ memory: rt.memory, job: p.job.buffer, slot: slot.buffer, modules: rt.modules, names });
-      p.workers.push({ slot, stop });
+      const { stop, post } = spawn!({ memory: rt.memory, job: p.job.buffer, slot: slot.buffer, modules: rt.modules, names });
+      p.workers.push({ slot, stop, post });
     } catch (err) {
       debugLog(`a kernel worker could not start (${(err as Error).message}): using ${p.workers.length + 1} thread(s)`);
       return;
@@ -125,6 +136,12 @@ function* groupNames(ids: ReadonlyMap<string, number>): Generator<string[]> {
   }
   if (key !== null) yield names;
 }
+
+// A module added later goes to every running worker before any job can call it (a new worker
+// gets every module in its start-up data).
+onKernelModuleAdded((module, names) => {
+  for (const w of pool?.workers ?? []) w.post({ module, names });
+});
 
 onNumThreadsChange((n) => {
   const p = getPool();
@@ -183,6 +200,8 @@ export function waitForThreads(timeoutMs = 5000): number {
 export class Job {
   private readonly list: number[] = [];
   private packed: Int32Array | null = null;
+  /** The largest kernel id the job calls. */
+  maxId = -1;
   /** Chunk `c` is records `starts[c]` up to `starts[c + 1]` (or the end). */
   readonly starts: number[] = [];
   /** Words recorded so far (`RECORD` per call). */
@@ -202,6 +221,7 @@ export class Job {
     if (this.packed !== null) throw new Error("Job.call: the job is sealed (its records were read)");
     if (this.starts.length === 0) this.chunk();
     const r = this.list;
+    if (id > this.maxId) this.maxId = id;
     r.push(id);
     for (let i = 0; i < 8; i++) r.push(args[i] ?? 0);
   }
@@ -244,7 +264,8 @@ export function runJob(job: Job): void {
   const chunks = job.starts.length;
   const p = pool;
   const helpers = p ? p.workers.some((w) => Atomics.load(w.slot, SLOT.READY) === 1) : false;
-  if (!helpers || chunks < 2 || chunks > MAX_CHUNKS || calls > MAX_CALLS) {
+  const lateModule = !workersTakeModules && job.maxId >= firstAddedKernelId();
+  if (!helpers || chunks < 2 || chunks > MAX_CHUNKS || calls > MAX_CALLS || lateModule) {
     runLocal(fns, records, 0, calls);
     return;
   }

@@ -16,7 +16,10 @@
  *   in `Atomics.wait`;
  * - a worker counts itself in `job[ACTIVE]` while it takes chunks, and notifies `ACTIVE` when it
  *   leaves it at 0: the caller, once no chunk is left, waits for `ACTIVE` to be 0;
- * - a failing call sets `job[FAILED]`; `slot[QUIT] = 1` (then a `GEN` bump) ends the worker.
+ * - a failing call sets `job[FAILED]`; `slot[QUIT] = 1` (then a `GEN` bump) ends the worker;
+ * - kernel modules added after start-up (`addKernelModule`) are posted to Node workers as
+ *   `{ module, names }` before any job calls them; a worker meeting a kernel id it lacks takes
+ *   the pending modules with `receiveMessageOnPort` (synchronously, within the job).
  */
 
 /** Word indices in the pool's job buffer. */
@@ -40,12 +43,23 @@ export const SPIN_LOADS = 1 << 16;
 export const WORKER_SOURCE = `"use strict";
 const GEN = ${JOB.GEN}, NEXT = ${JOB.NEXT}, CHUNKS = ${JOB.CHUNKS}, ACTIVE = ${JOB.ACTIVE}, FAILED = ${JOB.FAILED}, TABLE = ${JOB.TABLE}, RECORDS = ${RECORDS};
 const READY = ${SLOT.READY}, QUIT = ${SLOT.QUIT}, RECORD = ${RECORD}, SPIN = ${SPIN_LOADS};
-function run(init) {
+function run(init, receive) {
   const fns = [];
-  for (let i = 0; i < init.modules.length; i++) {
-    const instance = new WebAssembly.Instance(init.modules[i], { env: { memory: init.memory } });
-    for (const name of init.names[i]) fns.push(instance.exports[name]);
-  }
+  const add = (module, names) => {
+    const instance = new WebAssembly.Instance(module, { env: { memory: init.memory } });
+    for (const name of names) fns.push(instance.exports[name]);
+  };
+  for (let i = 0; i < init.modules.length; i++) add(init.modules[i], init.names[i]);
+  // A kernel added after start-up: its module was posted before the job that calls it.
+  const late = (id) => {
+    for (let waited = 0; fns[id] === undefined; ) {
+      const message = receive === undefined ? undefined : receive();
+      if (message !== undefined) add(message.module, message.names);
+      else if (++waited > 10000) throw new Error("kernel " + id + " never arrived");
+      else Atomics.wait(s, QUIT, 0, 0.05);
+    }
+    return fns[id];
+  };
   const j = new Int32Array(init.job);
   const s = new Int32Array(init.slot);
   let seen = Atomics.load(j, GEN);
@@ -65,7 +79,7 @@ function run(init) {
         const c = Atomics.add(j, NEXT, 1);
         if (c >= Atomics.load(j, CHUNKS)) break;
         const end = RECORDS + j[TABLE + c + 1] * RECORD;
-        for (let p = RECORDS + j[TABLE + c] * RECORD; p < end; p += RECORD) fns[j[p]](j[p + 1], j[p + 2], j[p + 3], j[p + 4], j[p + 5], j[p + 6], j[p + 7], j[p + 8]);
+        for (let p = RECORDS + j[TABLE + c] * RECORD; p < end; p += RECORD) (fns[j[p]] ?? late(j[p]))(j[p + 1], j[p + 2], j[p + 3], j[p + 4], j[p + 5], j[p + 6], j[p + 7], j[p + 8]);
       }
     } catch (err) {
       Atomics.store(j, FAILED, 1);
@@ -74,8 +88,8 @@ function run(init) {
   }
 }
 if (typeof require === "function" && typeof process === "object") {
-  const { workerData } = require("node:worker_threads");
-  run(workerData);
+  const { workerData, parentPort, receiveMessageOnPort } = require("node:worker_threads");
+  run(workerData, () => receiveMessageOnPort(parentPort)?.message);
 } else {
   self.onmessage = (event) => { self.onmessage = null; run(event.data); };
 }

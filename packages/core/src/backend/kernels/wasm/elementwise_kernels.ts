@@ -105,7 +105,7 @@ const SINGLE: Partial<Record<SimdOp, (c: Instructions) => unknown>> = {
  * The vector computation of each operation over its operands (v128 locals, in the primitive's
  * operand order), leaving the result on the stack. `scratch` is a v128 local it may use.
  */
-function emitOp(op: SimdOp, c: Instructions, operands: readonly number[], scratch: number): void {
+export function emitOp(op: SimdOp, c: Instructions, operands: readonly number[], scratch: number): void {
   const single = SINGLE[op];
   if (single !== undefined) {
     for (const x of operands) c.localGet(x);

@@ -1,10 +1,11 @@
 import type { DType, TypedArray } from "../../../dtype.js";
-import { kernelId, kernelRuntime, registerKernelModule } from "../../threads/kernel_memory.js";
+import { addKernelModule, kernelId, kernelRuntime, registerKernelModule } from "../../threads/kernel_memory.js";
 import { heapBuffer, scratchArea } from "../../threads/kernel_heap.js";
 import { ownsResidentBlock, residentAddress } from "../../resident_storage.js";
 import { availableThreads, Job, runJob } from "../../threads/pool.js";
 import { MAX_CALLS } from "../../threads/worker_source.js";
 import { ELEMENTWISE_EXPORTS, elementwiseModuleBytes, SIMD_ARITY, SIMD_UNROLL, type SimdOp } from "./elementwise_kernels.js";
+import { fusedProgramModuleBytes } from "./fused_program_kernel.js";
 
 /**
  * Fused elementwise programs over float32 and bool run in WebAssembly SIMD (the operations of
@@ -307,6 +308,11 @@ function gather(x: SimdOperand, dst: Float32Array | Uint8Array, at: number): voi
 export function runSimd(program: SimdProgram, inputs: readonly SimdOperand[], scalars: number, size: number, outs: readonly TypedArray[]): boolean {
   const rt = kernelRuntime();
   if (rt === null || size === 0) return false;
+  const fused = fusedKernel(program, scalars);
+  if (fused !== null) {
+    runFused(fused, program, inputs, scalars, size, outs);
+    return true;
+  }
   if (callsPerTile(program) + program.inputs.length > MAX_CALLS) return false;
   const tiles = Math.ceil(size / TILE);
   const threads = size >= SIMD_PARALLEL_MIN ? availableThreads() : 1;
@@ -358,4 +364,132 @@ export function runSimd(program: SimdProgram, inputs: readonly SimdOperand[], sc
     else o.set(v.f32.subarray(at >> 2, (at >> 2) + size));
   });
   return true;
+}
+
+/**
+ * Programs compiled to one function each (`fused_program_kernel.ts`) at most: each is a module
+ * kept for the life of the process (in every worker too); later programs run on the building
+ * blocks, tile by tile.
+ */
+export const MAX_FUSED_KERNELS = 2048;
+
+/** Operations a program may have to get its own function (one local per register, four copies of the body). */
+export const MAX_FUSED_STEPS = 1024;
+
+let fusedEnabled = true;
+
+/**
+ * Whether programs get their own function (the default) or always run on the building blocks;
+ * returns the previous setting. For tests and benchmarks that compare the two paths.
+ * Example: `const saved = setFusedKernels(false); try { ... } finally { setFusedKernels(saved) }`.
+ */
+export function setFusedKernels(enabled: boolean): boolean {
+  const previous = fusedEnabled;
+  fusedEnabled = enabled;
+  return previous;
+}
+
+/** Each program's compiled function, per pattern of scalar inputs (`null`: none, use the building blocks). */
+const fusedKernels = new WeakMap<SimdProgram, Map<number, number | null>>();
+let fusedCount = 0;
+
+/** The kernel id of `program`'s own function with the inputs of `scalars` broadcast, compiled on first use; `null` past {@link MAX_FUSED_KERNELS}. */
+function fusedKernel(program: SimdProgram, scalars: number): number | null {
+  if (!fusedEnabled || program.steps.length > MAX_FUSED_STEPS) return null;
+  let byScalars = fusedKernels.get(program);
+  if (byScalars === undefined) fusedKernels.set(program, (byScalars = new Map()));
+  let id = byScalars.get(scalars);
+  if (id === undefined) {
+    id = null;
+    if (fusedCount < MAX_FUSED_KERNELS) {
+      const key = `fused-program-${fusedCount++}`;
+      if (addKernelModule(key, (memory) => fusedProgramModuleBytes(program, scalars, memory), ["run"])) id = kernelId(key, "run");
+    }
+    byScalars.set(scalars, id);
+  }
+  return id;
+}
+
+/**
+ * Runs a program's own function over `size` elements (same contract as {@link runSimd}): inputs
+ * in the kernel memory are read where they are, others copied (or gathered) into the scratch
+ * area, scalars written to cells; outputs that own a block are written in place, others copied
+ * out. Large programs are split into chunks of whole groups across threads, one call each, with
+ * the chunk's argument block (see `fused_program_kernel.ts`) in the scratch area.
+ */
+function runFused(id: number, program: SimdProgram, inputs: readonly SimdOperand[], scalars: number, size: number, outs: readonly TypedArray[]): void {
+  const nIn = program.inputs.length;
+  const nArgs = nIn + outs.length;
+  const groups = Math.ceil(size / GROUP);
+  const threads = size >= SIMD_PARALLEL_MIN ? availableThreads() : 1;
+  const chunks = Math.min(threads > 1 ? 4 * threads : 1, groups);
+  const isScalar = (m: number) => (scalars & (1 << m)) !== 0;
+  const outBytes = outs.map((o) => o.BYTES_PER_ELEMENT);
+  const inBytes = program.inputs.map(bytesOf);
+  const homes = inputs.map((x, m) => {
+    const home = isScalar(m) || x.rows !== undefined ? -1 : residentAddress(x.data);
+    return home < 0 ? -1 : home + x.offset * x.data.BYTES_PER_ELEMENT;
+  });
+  const inPlace = outs.map((o) => ownsResidentBlock(o));
+  // Scratch: the chunks' argument blocks, scalar cells, then copies of inputs and outputs that
+  // are not in the kernel memory (each with room for a rounded-up last group).
+  let bytes = align16(chunks * nArgs * 4) + 16 * nIn;
+  const copyAt = inputs.map((_, m) => {
+    if (isScalar(m) || homes[m]! >= 0) return -1;
+    const at = bytes;
+    bytes += align16(size * inBytes[m]!) + SLACK;
+    return at;
+  });
+  const outAt = outs.map((_, q) => {
+    if (inPlace[q]) return -1;
+    const at = bytes;
+    bytes += align16(size * outBytes[q]!) + SLACK;
+    return at;
+  });
+  const base = scratchArea(bytes);
+  const v = viewsOf(heapBuffer());
+  const cellAt = base + align16(chunks * nArgs * 4);
+  const start = inputs.map((x, m) => {
+    const bool = program.inputs[m] === "bool";
+    if (isScalar(m)) {
+      const at = cellAt + 16 * m;
+      if (bool) v.i32[at >> 2] = x.data[x.offset] !== 0 ? -1 : 0;
+      else v.f32[at >> 2] = x.data[x.offset]!;
+      return at;
+    }
+    if (homes[m]! >= 0) return homes[m]!;
+    const at = base + copyAt[m]!;
+    if (x.rows !== undefined) gather(x, bool ? v.u8 : v.f32, bool ? at : at >> 2);
+    else if (bool) v.u8.set(x.data.subarray(x.offset, x.offset + size), at);
+    else v.f32.set(x.data.subarray(x.offset, x.offset + size), at >> 2);
+    return at;
+  });
+  const outStart = outs.map((o, q) => (inPlace[q] ? residentAddress(o) : base + outAt[q]!));
+  const call = (c: number, g0: number, g1: number): [number, number] => {
+    const args = base + c * nArgs * 4;
+    const e0 = g0 * GROUP;
+    for (let m = 0; m < nIn; m++) v.i32[(args >> 2) + m] = isScalar(m) ? start[m]! : start[m]! + e0 * inBytes[m]!;
+    for (let q = 0; q < outs.length; q++) v.i32[(args >> 2) + nIn + q] = outStart[q]! + e0 * outBytes[q]!;
+    return [args, (g1 - g0) * SIMD_UNROLL];
+  };
+  if (chunks === 1) {
+    const [args, vectors] = call(0, 0, groups);
+    kernelRuntime()!.functions[id]!(args, vectors);
+  } else {
+    const job = new Job();
+    for (let c = 0; c < chunks; c++) {
+      const g0 = Math.floor((groups * c) / chunks);
+      const g1 = Math.floor((groups * (c + 1)) / chunks);
+      if (g1 === g0) continue;
+      job.chunk();
+      job.call(id, ...call(c, g0, g1));
+    }
+    runJob(job);
+  }
+  outs.forEach((o, q) => {
+    if (inPlace[q]) return;
+    const at = base + outAt[q]!;
+    if (o instanceof Uint8Array) o.set(v.u8.subarray(at, at + size));
+    else o.set(v.f32.subarray(at >> 2, (at >> 2) + size));
+  });
 }

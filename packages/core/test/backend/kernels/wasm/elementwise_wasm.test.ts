@@ -1,10 +1,10 @@
 import fc from "fast-check";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DType } from "../../../../src/dtype.js";
 import type { AbstractArray, Primitive } from "../../../../src/primitive.js";
 import { ConcreteTensor } from "../../../../src/tensor.js";
 import { elementwise, fusedKernel, SIMD_MIN_SIZE, type FusedOp } from "../../../../src/backend/kernels/fusion.js";
-import { runSimd, SIMD_PARALLEL_MIN, simdRunnable, wasmElementwiseAvailable } from "../../../../src/backend/kernels/wasm/elementwise_wasm.js";
+import { MAX_FUSED_STEPS, runSimd, setFusedKernels, SIMD_PARALLEL_MIN, simdRunnable, wasmElementwiseAvailable } from "../../../../src/backend/kernels/wasm/elementwise_wasm.js";
 import { numThreads, setNumThreads } from "../../../../src/backend/threads/config.js";
 import { waitForThreads } from "../../../../src/backend/threads/pool.js";
 import { absP, sqrtP } from "../../../../src/primitives/unary.js";
@@ -128,7 +128,16 @@ const caseArb: fc.Arbitrary<Case> = fc
     return { inputs: ins, ops, outputs, scalars };
   });
 
-describe.skipIf(!wasmElementwiseAvailable())("fused elementwise programs in WebAssembly SIMD", () => {
+// Every test runs twice: programs compiled to their own function, and on the building blocks tile by tile.
+for (const ownFunction of [true, false]) describe.skipIf(!wasmElementwiseAvailable())(`fused elementwise programs in WebAssembly SIMD (${ownFunction ? "each program its own function" : "building blocks, tile by tile"})`, () => {
+  let saved = true;
+  beforeAll(() => {
+    saved = setFusedKernels(ownFunction);
+  });
+  afterAll(() => {
+    setFusedKernels(saved);
+  });
+
   it("gives every primitive with a SIMD lowering exactly what its scalar kernel gives, on special values", () => {
     const size = SIMD_MIN_SIZE + 37;
     SPECS.forEach((spec, i) => {
