@@ -9,8 +9,8 @@
  * Every variant cycles through the same 60 batches of the first 6,000 training images (as the
  * tfjs peer does). Protocol of the training-step suites (benchmarks/README.md): each jitted
  * step warms up untimed for at least a second, rounds are interleaved with the peers' runs,
- * a second of untimed steps of every variant follows the peers' round, and a short untimed
- * settling round and a GC precede each timed round.
+ * a second of untimed steps of every variant follows the peers' round, and a GC then a
+ * quarter of a second of untimed steps precede each timed round.
  */
 import { np, numThreads, random, setNumThreads, type Tensor } from "@connex/core";
 import * as cnx from "connex";
@@ -20,7 +20,7 @@ import { initState, ownArrays, trainStep, type AdamState } from "../examples/mni
 import { PeerRecorder, preparePeerCopy, selectPeers } from "./peers.js";
 import { withRatio, type ResultRow } from "./lib/report.js";
 import type { Suite } from "./lib/suite.js";
-import { collectGarbage, median, timeOnce } from "./lib/timing.js";
+import { collectGarbageThenSettle, median, timeOnce } from "./lib/timing.js";
 
 /** The sparse levels timed against dense: fraction of the edges left. */
 export const SPARSE_LEVELS = [0.21, 0.07, 0.036] as const;
@@ -101,13 +101,11 @@ export const mnistSuite: Suite = {
       do for (const t of trainers) for (let s = 0; s < 5; s++) t.step();
       while (performance.now() < settleEnd);
       trainers.forEach((t, i) => {
-        for (let s = 0; s < Math.min(steps, 20); s++) t.step();
-        collectGarbage();
+        collectGarbageThenSettle(() => t.step(), ctx.quick ? 20 : 250);
         ms[i]!.push(timeOnce(() => void t.step(), steps));
       });
       onOneThread(() => {
-        for (let s = 0; s < Math.min(steps, 20); s++) oneThread.step();
-        collectGarbage();
+        collectGarbageThenSettle(() => oneThread.step(), ctx.quick ? 20 : 250);
         oneThreadMs.push(timeOnce(() => void oneThread.step(), steps));
       });
     }

@@ -7,7 +7,7 @@ import { nn } from "@connex/core";
 import { pruneSmallWeights } from "./lib/plasticity_api.js";
 import { withRatio, type ResultRow } from "./lib/report.js";
 import type { Suite } from "./lib/suite.js";
-import { collectGarbage, median, timeOnce } from "./lib/timing.js";
+import { collectGarbage, collectGarbageThenSettle, median, timeOnce } from "./lib/timing.js";
 import { checkCompiledMatchesEager, denseNetwork, Trainer } from "./lib/workloads.js";
 
 /** Weights below this magnitude are pruned. */
@@ -44,7 +44,7 @@ export const prunedStepSuite: Suite = {
     for (let r = 0; r < rounds; r++) {
       ctx.log(`${suite}: jit round ${r + 1}/${rounds}`);
       for (const name of ["denseJit", "prunedJit"] as const) {
-        collectGarbage();
+        collectGarbageThenSettle(() => trainers[name].step(), ctx.quick ? 20 : 250);
         ms[name].push(timeOnce(() => void trainers[name].step(), jitSteps));
       }
     }

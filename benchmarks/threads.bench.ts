@@ -17,7 +17,7 @@ import { allocateResident, releaseResident } from "../packages/core/src/backend/
 import { matmulWasmF32Into, wasmMatmulAvailable } from "../packages/core/src/backend/kernels/wasm/matmul_wasm.js";
 import { withRatio, type ResultRow, type Skipped } from "./lib/report.js";
 import type { Suite } from "./lib/suite.js";
-import { median, timeOnce } from "./lib/timing.js";
+import { collectGarbageThenSettle, median, timeOnce } from "./lib/timing.js";
 import { denseNetwork, Trainer } from "./lib/workloads.js";
 
 /** `[m, k, n]`: the LeNet-300-100 forward product, its weight gradient (`xᵀ·δ`), its input gradient, and squares. */
@@ -155,7 +155,7 @@ export const threadsSuite: Suite = {
     for (let r = 0; r < rounds; r++) {
       for (const [v, t] of [1, threads].entries()) {
         setNumThreads(t);
-        trainer.step();
+        collectGarbageThenSettle(() => trainer.step(), ctx.quick ? 20 : 250);
         stepMs[v]!.push(timeOnce(() => void trainer.step(), steps));
       }
     }

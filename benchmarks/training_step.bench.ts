@@ -12,7 +12,7 @@ import type * as cnx from "connex";
 import { PeerRecorder, preparePeerCopy, selectPeers, type PeerWorkloadKind } from "./peers.js";
 import { withRatio, type ResultRow, type SuiteOutcome } from "./lib/report.js";
 import type { BenchContext, Suite } from "./lib/suite.js";
-import { collectGarbage, median, timeOnce } from "./lib/timing.js";
+import { collectGarbage, collectGarbageThenSettle, median, timeOnce } from "./lib/timing.js";
 import { checkCompiledMatchesEager, denseNetwork, readmeNetwork, Trainer } from "./lib/workloads.js";
 
 /** How one training-step comparison is run. */
@@ -60,7 +60,7 @@ async function compareTrainingStep(ctx: BenchContext, c: StepComparison): Promis
     // whatever ran them: untimed steps for at least a round and a second let the machine settle.
     const settleEnd = performance.now() + (ctx.quick ? 100 : 1000);
     for (let i = 0; i < jitSteps || performance.now() < settleEnd; i++) jitStep();
-    collectGarbage();
+    collectGarbageThenSettle(jitStep, ctx.quick ? 20 : 250);
     jitMs.push(timeOnce(jitStep, jitSteps));
   }
   ctx.log(`${c.suite}: eager rounds`);

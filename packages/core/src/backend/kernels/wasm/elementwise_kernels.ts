@@ -70,7 +70,7 @@ export const SIMD_ARITY: Readonly<Record<SimdOp, 1 | 2 | 3>> = {
 };
 
 /** Exports that move data in and out of registers rather than compute: see each builder. */
-export const SIMD_MOVES = ["load_bool", "store_bool", "splat"] as const;
+export const SIMD_MOVES = ["load_bool", "store_bool", "splat", "fill_rows", "repeat_row"] as const;
 
 /** Every export of the module, in a fixed order (the pool addresses them by name). */
 export const ELEMENTWISE_EXPORTS: readonly string[] = [...(Object.keys(SIMD_ARITY) as SimdOp[]), ...SIMD_MOVES];
@@ -267,9 +267,83 @@ function splat(): FunctionBuilder {
 }
 
 /**
+ * `fill_rows(dst, src, rows, cols, srcStride)`: row `r` of the `rows × cols` float32 block at
+ * `dst` (rows `4 · cols` bytes apart) filled with the float32 at `src + r · srcStride`: an
+ * operand broadcast along its rows (a bias over a batch) laid out for a fused loop. Each row is
+ * written in whole vectors, so up to three elements spill into the next row (rewritten when that
+ * row is filled) and past the last row (the caller leaves 16 bytes of room).
+ */
+function fillRows(): FunctionBuilder {
+  const f = new FunctionBuilder("fill_rows");
+  const dst = f.param("i32");
+  const src = f.param("i32");
+  const rows = f.param("i32");
+  const cols = f.param("i32");
+  const srcStride = f.param("i32");
+  const p = f.local("i32");
+  const k = f.local("i32");
+  const v = f.local("v128");
+  const c = f.code;
+  c.block().loop();
+  c.localGet(rows).i32Const(0).i32LeS().brIf(1);
+  c.localGet(src).v128Load32Splat().localSet(v);
+  c.localGet(dst).localSet(p);
+  c.localGet(cols).i32Const(3).i32Add().i32Const(2).i32ShrU().localSet(k);
+  c.block().loop();
+  c.localGet(k).i32Const(0).i32LeS().brIf(1);
+  c.localGet(p).localGet(v).v128Store();
+  c.localGet(p).i32Const(16).i32Add().localSet(p);
+  c.localGet(k).i32Const(1).i32Sub().localSet(k);
+  c.br(0).end().end();
+  c.localGet(dst).localGet(cols).i32Const(2).i32Shl().i32Add().localSet(dst);
+  c.localGet(src).localGet(srcStride).i32Add().localSet(src);
+  c.localGet(rows).i32Const(1).i32Sub().localSet(rows);
+  c.br(0).end().end();
+  c.end();
+  return f;
+}
+
+/**
+ * `repeat_row(dst, rows, cols)`: rows 1 to `rows - 1` of the `rows × cols` float32 block at
+ * `dst` set to a copy of row 0: a row vector broadcast over every row. Copied in whole vectors
+ * in order, so a copy's spill past its row lands in the next row's first elements, which that
+ * row's copy rewrites (and past the last row: the caller leaves 16 bytes of room); a spill read
+ * past row 0 only feeds such spilled elements.
+ */
+function repeatRow(): FunctionBuilder {
+  const f = new FunctionBuilder("repeat_row");
+  const dst = f.param("i32");
+  const rows = f.param("i32");
+  const cols = f.param("i32");
+  const to = f.local("i32");
+  const from = f.local("i32");
+  const k = f.local("i32");
+  const inner = f.local("i32");
+  const c = f.code;
+  c.localGet(dst).localSet(to);
+  c.block().loop();
+  c.localGet(rows).i32Const(1).i32LeS().brIf(1);
+  c.localGet(to).localGet(cols).i32Const(2).i32Shl().i32Add().localSet(to);
+  c.localGet(dst).localSet(from);
+  c.localGet(cols).i32Const(3).i32Add().i32Const(2).i32ShrU().localSet(k);
+  c.localGet(to).localSet(inner);
+  c.block().loop();
+  c.localGet(k).i32Const(0).i32LeS().brIf(1);
+  c.localGet(inner).localGet(from).v128Load().v128Store();
+  c.localGet(inner).i32Const(16).i32Add().localSet(inner);
+  c.localGet(from).i32Const(16).i32Add().localSet(from);
+  c.localGet(k).i32Const(1).i32Sub().localSet(k);
+  c.br(0).end().end();
+  c.localGet(rows).i32Const(1).i32Sub().localSet(rows);
+  c.br(0).end().end();
+  c.end();
+  return f;
+}
+
+/**
  * The module binary with every export of {@link ELEMENTWISE_EXPORTS}.
  * Example: `new WebAssembly.Module(elementwiseModuleBytes({ module: "env", name: "memory", minPages: 1 }))`.
  */
 export function elementwiseModuleBytes(memory: MemoryImport): Uint8Array {
-  return encodeModule(memory, [...(Object.keys(SIMD_ARITY) as SimdOp[]).map(opKernel), loadBool(), storeBool(), splat()]);
+  return encodeModule(memory, [...(Object.keys(SIMD_ARITY) as SimdOp[]).map(opKernel), loadBool(), storeBool(), splat(), fillRows(), repeatRow()]);
 }
