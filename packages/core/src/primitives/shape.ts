@@ -7,6 +7,7 @@ import type { DType } from "../dtype.js";
 import { bind1 } from "../trace.js";
 import { contiguousStrides } from "../backend/kernels/layout.js";
 import { linesOf, sumLines } from "../backend/kernels/reduce_lines.js";
+import { sumLinesWasm, wasmSumPays } from "../backend/kernels/wasm/reduce_wasm.js";
 
 export interface BroadcastInDimParams {
   /** The output shape. */
@@ -260,7 +261,8 @@ function sumOverLines(x: ConcreteTensor, axes: readonly number[]): ConcreteTenso
   const data = view !== null ? x.storage("reduce_sum") : x.contiguousData();
   const outShape = x.shape.filter((_, i) => !axes.includes(i));
   const out = new (x.nd.data.constructor === Float64Array || x.dtype === "float64" ? Float64Array : typedArrayFor(x.dtype))(lines.count);
-  sumLines(data, lines, out);
+  const wasm = data instanceof Float32Array && out instanceof Float32Array && wasmSumPays(data, lines) && sumLinesWasm(data, lines, out);
+  if (!wasm) sumLines(data, lines, out);
   return ConcreteTensor.fromData(out, outShape, x.dtype, x.weakType);
 }
 

@@ -3,6 +3,8 @@ import fc from "fast-check";
 import { extremumLines, linesOf, sumLines } from "../../../src/backend/kernels/reduce_lines.js";
 import { contiguousStrides } from "../../../src/backend/kernels/layout.js";
 import { np, type Tensor } from "../../../src/index.js";
+import { sumLinesWasm } from "../../../src/backend/kernels/wasm/reduce_wasm.js";
+import { allocateResident, releaseResident } from "../../../src/backend/resident_storage.js";
 
 /** Every index of `shape` in row-major order. */
 function* indices(shape: readonly number[]): Generator<number[]> {
@@ -115,6 +117,46 @@ describe("sumLines and extremumLines", () => {
     const out = new Int32Array(2);
     sumLines(data, linesOf([2, 2], [2, 1], 0, [1])!, out);
     expect(Array.from(out)).toEqual([-2147483648, 2]);
+  });
+});
+
+describe("sumLinesWasm", () => {
+  it("gives sumLines' bits on any float32 lines, read in place (kernel memory) or copied (property)", () => {
+    fc.assert(
+      fc.property(views, ({ shape, perm, axes, offset, values }) => {
+        const base = contiguousStrides(perm.map((a) => shape[a]!));
+        const stride = shape.map((_, a) => base[perm.indexOf(a)]!);
+        const size = shape.reduce((x, y) => x * y, 1);
+        const data = Float32Array.from({ length: size + offset }, (_, i) => values[i % values.length]!);
+        const lines = linesOf(shape, stride, offset, axes);
+        if (lines === null) return;
+        const want = new Float32Array(lines.count);
+        sumLines(data, lines, want);
+        const copied = new Float32Array(lines.count).fill(7);
+        expect(sumLinesWasm(data, lines, copied)).toBe(true);
+        expectSameBits(copied, want);
+        const resident = allocateResident(Float32Array, data.length + 1);
+        if (resident === undefined) return;
+        resident.set(data);
+        const inPlace = new Float32Array(lines.count).fill(7);
+        expect(sumLinesWasm(resident, lines, inPlace)).toBe(true);
+        expectSameBits(inPlace, want);
+        releaseResident(resident);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("sums more lines than a group and long lines with the float64 accumulator's rounding", () => {
+    // 1e8 + 1 + ... : float32 accumulation would lose the ones; float64 keeps them until the final rounding.
+    const count = 19;
+    const length = 1000;
+    const data = new Float32Array(count * length).fill(1);
+    for (let l = 0; l < count; l++) data[l * length] = 1e8;
+    const lines = linesOf([count, length], [length, 1], 0, [1])!;
+    const out = new Float32Array(count);
+    expect(sumLinesWasm(data, lines, out)).toBe(true);
+    expect(Array.from(out)).toEqual(Array.from({ length: count }, () => Math.fround(1e8 + 999)));
   });
 });
 

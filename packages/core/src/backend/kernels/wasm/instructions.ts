@@ -44,6 +44,8 @@ const OP = {
   f32Mul: 0x94,
   f64Add: 0xa0,
   f64Mul: 0xa2,
+  f32DemoteF64: 0xb6,
+  f64PromoteF32: 0xbb,
   simd: 0xfd,
 } as const;
 
@@ -256,6 +258,14 @@ export class Instructions {
   }
   f64Mul(): this {
     return this.op(OP.f64Mul);
+  }
+  /** float64 to float32, rounded to nearest (ties to even). */
+  f32DemoteF64(): this {
+    return this.op(OP.f32DemoteF64);
+  }
+  /** float32 to float64 (exact). */
+  f64PromoteF32(): this {
+    return this.op(OP.f64PromoteF32);
   }
 
   v128Load(offset = 0): this {
