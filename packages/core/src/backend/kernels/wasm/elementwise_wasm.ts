@@ -280,6 +280,17 @@ export interface SimdOperand {
   readonly colStride?: number;
 }
 
+/**
+ * A gathered operand whose rows are contiguous and follow each other (a block of rows of a
+ * larger array: the slices a concatenation's gradient takes) as a plain stream from its first
+ * element, which a kernel reads where it is when it lives in the kernel memory.
+ */
+function contiguousAsStream(x: SimdOperand): SimdOperand {
+  const { rows = 1, cols = 0, rowStride = 0, colStride = 1 } = x;
+  if (x.rows === undefined || !(colStride === 1 || cols === 1) || !(rowStride === cols || rows === 1)) return x;
+  return { data: x.data, offset: x.offset };
+}
+
 /** Copies a gathered (`rows` given) operand into `dst` from element `at`, row-major. */
 function gather(x: SimdOperand, dst: Float32Array | Uint8Array, at: number): void {
   const { data, rows = 1, cols = 0, rowStride = 0, colStride = 1 } = x;
@@ -305,9 +316,10 @@ function gather(x: SimdOperand, dst: Float32Array | Uint8Array, at: number): voi
  * or the program has more operations than a job holds.
  * Example: `runSimd(program, [{ data: a, offset: 0 }], 0, a.length, [out])`.
  */
-export function runSimd(program: SimdProgram, inputs: readonly SimdOperand[], scalars: number, size: number, outs: readonly TypedArray[]): boolean {
+export function runSimd(program: SimdProgram, operands: readonly SimdOperand[], scalars: number, size: number, outs: readonly TypedArray[]): boolean {
   const rt = kernelRuntime();
   if (rt === null || size === 0) return false;
+  const inputs = operands.map(contiguousAsStream);
   const fused = fusedKernel(program, scalars);
   if (fused !== null) {
     runFused(fused, program, inputs, scalars, size, outs);
