@@ -75,10 +75,11 @@ function checkFloats(name: string, a: AbstractArray, b: AbstractArray, what: str
  * works (the Wasm path: no strided copy in JavaScript, which cost a 100 × 784 batch ~0.25 ms
  * per product); anything else as contiguous data.
  */
-function rowsOperand(t: ConcreteTensor): { data: TypedArray; order: Order } {
+function rowsOperand(t: ConcreteTensor): { data: TypedArray; order: Order; key?: object } {
   const [f, n] = t.shape as [number, number];
   if (!t.isContiguous && f > 1 && n > 1 && t.stride[0] === 1 && t.stride[1] === f) {
-    return { data: t.nd.data.subarray(t.offset, t.offset + f * n), order: "samples-major" };
+    // The view itself keys the kernels' transposed copy (reused by the next product of this view).
+    return { data: t.storage("sparse product").subarray(t.offset, t.offset + f * n), order: "samples-major", key: t };
   }
   return { data: t.contiguousData(), order: "features-major" };
 }
@@ -120,7 +121,7 @@ export const spmvP: Primitive<SpmvParams> = definePrimitive<SpmvParams>({
     const out = allocateUninitialized(x!.dtype, pre * numRows * post);
     if (x!.ndim === 2 && a === 0 && post > 1) {
       const xs = rowsOperand(x!);
-      spmvRowsKernel(xs.data, post, x!.shape[0]!, values!.contiguousData(), edges, numRows, out, xs.order);
+      spmvRowsKernel(xs.data, post, x!.shape[0]!, values!.contiguousData(), edges, numRows, out, xs.order, xs.key);
     } else spmvAlongAxis(x!.contiguousData(), pre, x!.shape[a]!, post, values!.contiguousData(), edges, numRows, out);
     return [ConcreteTensor.fromData(out, withAxis(x!.shape, a, numRows), x!.dtype, x!.weakType && values!.weakType)];
   },
@@ -193,7 +194,7 @@ export const edgeDotP: Primitive<EdgeDotParams> = definePrimitive<EdgeDotParams>
     if (a!.ndim === 2 && f === 0 && post > 1) {
       const as = rowsOperand(a!);
       const bs = rowsOperand(b!);
-      edgeDotRowsKernel(as.data, bs.data, post, a!.shape[0]!, b!.shape[0]!, edges, out, as.order, bs.order);
+      edgeDotRowsKernel(as.data, bs.data, post, a!.shape[0]!, b!.shape[0]!, edges, out, as.order, bs.order, as.key, bs.key);
     } else edgeDotAlongAxis(a!.contiguousData(), b!.contiguousData(), pre, a!.shape[f]!, b!.shape[f]!, post, edges, out);
     return [ConcreteTensor.fromData(out, [edges.size], a!.dtype, a!.weakType && b!.weakType)];
   },

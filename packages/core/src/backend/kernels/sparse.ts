@@ -77,14 +77,15 @@ export function spmvKernel(x: TypedArray, n: number, w: number, values: TypedArr
  * {@link spmvKernel}). With `xOrder`
  * `"samples-major"`, `x` holds the same operand transposed (`n × w`: an input batch that vmap
  * reads through a transpose), and the result is the same bit for bit (the same kernel runs on
- * the same values; only where they are read from differs).
+ * the same values; only where they are read from differs). `xKey` (the view the operand was
+ * read from) lets the Wasm path reuse its transposed rows for the next product of the same view.
  * Example: `spmvRowsKernel(x, 250, 3, values, table, 4, out)`.
  */
-export function spmvRowsKernel(x: TypedArray, n: number, w: number, values: TypedArray, table: EdgeTable, numRows: number, out: TypedArray, xOrder: Order = "features-major"): void {
+export function spmvRowsKernel(x: TypedArray, n: number, w: number, values: TypedArray, table: EdgeTable, numRows: number, out: TypedArray, xOrder: Order = "features-major", xKey?: object): void {
   const [xFeature, xSample] = xOrder === "features-major" ? [n, 1] : [1, w];
   if (n === 0 || numRows === 0 || table.size === 0) out.fill(0, 0, n * numRows);
   else if (table.size <= MAX_UNROLLED && table.rowBound <= numRows) unrolledSpmv(table)(x, values, out.fill(0, 0, n * numRows), n, xFeature, xSample, n, 1);
-  else if (sameFloats(x, values, out) && useWasmSparseRows(n, table.size, w + numRows) && wasmSparseAvailable()) spmvRowsWasm(x as FloatArray, n, w, values as FloatArray, table, numRows, out as FloatArray, xOrder);
+  else if (sameFloats(x, values, out) && useWasmSparseRows(n, table.size, w + numRows) && wasmSparseAvailable()) spmvRowsWasm(x as FloatArray, n, w, values as FloatArray, table, numRows, out as FloatArray, xOrder, xKey);
   else spmvStrided(x, xFeature, xSample, n, values, table, numRows, out.fill(0, 0, n * numRows), n, 1);
 }
 
@@ -155,12 +156,14 @@ export function edgeDotRowsKernel(
   out: TypedArray,
   aOrder: Order = "features-major",
   bOrder: Order = "features-major",
+  aKey?: object,
+  bKey?: object,
 ): void {
   if (table.size === 0) return;
   const [aFeature, aSample] = aOrder === "features-major" ? [n, 1] : [1, numRows];
   const [bFeature, bSample] = bOrder === "features-major" ? [n, 1] : [1, w];
   if (table.size <= MAX_UNROLLED) unrolledEdgeDot(table)(a, b, out, n, aFeature, aSample, bFeature, bSample);
-  else if (sameFloats(a, b, out) && useWasmSparseRows(n, table.size, numRows + w) && wasmSparseAvailable()) edgeDotRowsWasm(a as FloatArray, b as FloatArray, n, numRows, w, table, out as FloatArray, aOrder, bOrder);
+  else if (sameFloats(a, b, out) && useWasmSparseRows(n, table.size, numRows + w) && wasmSparseAvailable()) edgeDotRowsWasm(a as FloatArray, b as FloatArray, n, numRows, w, table, out as FloatArray, aOrder, bOrder, aKey, bKey);
   else edgeDotStrided(a, aFeature, aSample, b, bFeature, bSample, n, table, out);
 }
 

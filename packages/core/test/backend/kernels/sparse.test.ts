@@ -16,7 +16,9 @@ import {
   useWasmSparse,
   useWasmSparseRows,
 } from "../../../src/backend/kernels/sparse.js";
-import { edgeDotRowsWasm, edgeDotWasm, spmvRowsWasm, spmvWasm, wasmSparseAvailable } from "../../../src/backend/kernels/wasm/sparse_wasm.js";
+import { edgeDotRowsWasm, edgeDotWasm, SPARSE_PARALLEL_WORK, spmvRowsWasm, spmvWasm, wasmSparseAvailable } from "../../../src/backend/kernels/wasm/sparse_wasm.js";
+import { numThreads, setNumThreads } from "../../../src/backend/threads/config.js";
+import { waitForThreads } from "../../../src/backend/threads/pool.js";
 
 type Float = Float32Array | Float64Array;
 
@@ -369,6 +371,72 @@ describe("sparse kernels along a feature axis (features-major and general)", () 
       }),
       { numRuns: 150 },
     );
+  });
+
+  test("a samples-major operand given with a key is transposed once: the next product of the same key reads the kept rows", () => {
+    const [n, w, r] = [100, 60, 40];
+    const t = randomTable(r, w, 0.3, 5, true);
+    const x = values(n * w, 6, true) as Float32Array;
+    const v = values(t.size, 7, true) as Float32Array;
+    const g = values(n * r, 8, true) as Float32Array;
+    const plain = new Float32Array(n * r);
+    spmvRowsKernel(x, n, w, v, t, r, plain, "samples-major");
+    const dots = new Float32Array(t.size);
+    edgeDotRowsKernel(g, x, n, r, w, t, dots, "features-major", "samples-major");
+    const key = {};
+    const keyed = new Float32Array(n * r);
+    spmvRowsKernel(x, n, w, v, t, r, keyed, "samples-major", key);
+    expect(Array.from(keyed)).toEqual(Array.from(plain));
+    // The key promises that the values behind it do not change: a changed array under the same
+    // key is not read again (this is how the reuse shows), under a new key it is.
+    const changed = x.map((value) => value * 2);
+    const keyedDots = new Float32Array(t.size);
+    edgeDotRowsKernel(g, changed, n, r, w, t, keyedDots, "features-major", "samples-major", undefined, key);
+    expect(Array.from(keyedDots)).toEqual(Array.from(dots));
+    const fresh = new Float32Array(t.size);
+    edgeDotRowsKernel(g, changed, n, r, w, t, fresh, "features-major", "samples-major", undefined, {});
+    const want = new Float32Array(t.size);
+    edgeDotRowsKernel(g, changed, n, r, w, t, want, "features-major", "samples-major");
+    expect(Array.from(fresh)).toEqual(Array.from(want));
+    expect(Array.from(fresh)).not.toEqual(Array.from(dots));
+    // Both operands samples-major and keyed: the kept rows of one are never overwritten by the other's.
+    const gt = new Float32Array(n * r);
+    for (let i = 0; i < n; i++) for (let j = 0; j < r; j++) gt[i * r + j] = g[j * n + i]!;
+    const both = new Float32Array(t.size);
+    edgeDotRowsKernel(gt, x, n, r, w, t, both, "samples-major", "samples-major", {}, {});
+    expect(Array.from(both)).toEqual(Array.from(dots));
+  });
+
+  test("keyed samples-major operands of products split across threads (padded rows) give the unkeyed bits, read again or not", () => {
+    const initial = numThreads();
+    try {
+      for (const threads of [1, 2]) {
+        setNumThreads(threads);
+        waitForThreads();
+        // 300 x 784 at 4 %, 256 samples: past SPARSE_PARALLEL_WORK, so split (padded rows) on 2 threads.
+        const [n, w, r] = [256, 784, 300];
+        const t = randomTable(r, w, 0.04, 11, true);
+        expect(t.size * n).toBeGreaterThanOrEqual(SPARSE_PARALLEL_WORK);
+        const x = values(n * w, 12, true) as Float32Array;
+        const v = values(t.size, 13, true) as Float32Array;
+        const g = values(n * r, 14, true) as Float32Array;
+        const want = new Float32Array(n * r);
+        spmvRowsKernel(x, n, w, v, t, r, want, "samples-major");
+        const wantDots = new Float32Array(t.size);
+        edgeDotRowsKernel(g, x, n, r, w, t, wantDots, "features-major", "samples-major");
+        const key = {};
+        for (let k = 0; k < 2; k++) {
+          const got = new Float32Array(n * r);
+          spmvRowsKernel(x, n, w, v, t, r, got, "samples-major", key);
+          expect(Array.from(got)).toEqual(Array.from(want));
+          const dots = new Float32Array(t.size);
+          edgeDotRowsKernel(g, x, n, r, w, t, dots, "features-major", "samples-major", undefined, key);
+          expect(Array.from(dots)).toEqual(Array.from(wantDots));
+        }
+      }
+    } finally {
+      setNumThreads(initial);
+    }
   });
 
   test("features-major work goes to Wasm once lanes fill and there are edges for the copied rows", () => {

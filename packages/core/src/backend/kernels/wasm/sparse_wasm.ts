@@ -2,7 +2,7 @@ import type { EdgeTable } from "../edge_table.js";
 import { F32, F64, type SimdFloat } from "./matmul_kernels.js";
 import { DOT_VECTORS, sparseModuleBytes, SPMV_VECTORS } from "./sparse_kernels.js";
 import { heapBuffer, scratchArea } from "../../threads/kernel_heap.js";
-import { allocateResident, ownsResidentBlock, residentAddress } from "../../resident_storage.js";
+import { allocateResident, ownsResidentBlock, releaseResident, residentAddress } from "../../resident_storage.js";
 import { kernelFunction, kernelId, kernelRuntime, registerKernelModule } from "../../threads/kernel_memory.js";
 import { availableThreads, runJob, splitJob } from "../../threads/pool.js";
 
@@ -172,7 +172,49 @@ function transposeIn(set: KernelSet, fv: FloatArray, src: FloatArray, n: number,
   set.transpose(from, at, n, w, w * eb, rowBytes, np);
 }
 
-function spmvIn(xOrder: Order, outOrder: Order, x: FloatArray, n: number, w: number, values: FloatArray, table: EdgeTable, numRows: number, out: FloatArray): void {
+/**
+ * The last few samples-major operands given with a key (the view they were read from),
+ * transposed into features-major rows in blocks of the kernel memory, kept for the next product
+ * that reads the same view: an input batch feeds both a layer's forward product and its weight
+ * gradient (with other layers' products between them), and a tensor's values never change while
+ * it is alive. Keyed by weak references, so a later view (a new object) never matches an
+ * earlier one. Most recently used last.
+ */
+const transposed: { key: WeakRef<object>; n: number; w: number; np: number; type: SimdFloat; block: FloatArray }[] = [];
+/** Operands kept (each a block of the kernel memory for as long as it stays). */
+const TRANSPOSED_KEPT = 4;
+
+/**
+ * The byte address of `src` (`n × w`, samples-major) transposed into `w` rows of `np` elements
+ * (see {@link transposeIn}), from the kept ones when `key` matches, else transposed now into the
+ * least recently used one's block (or a new one); -1 without a key or where the memory is not
+ * shared. The block has a tile of room past the rows (the spmv kernel's over-read).
+ */
+function transposedOperand(set: KernelSet, type: SimdFloat, key: object | undefined, src: FloatArray, n: number, w: number, np: number): number {
+  if (key === undefined || typeof WeakRef !== "function") return -1;
+  const hit = transposed.findIndex((t) => t.key.deref() === key && t.n === n && t.w === w && t.np === np && t.type === type);
+  if (hit >= 0) {
+    const t = transposed.splice(hit, 1)[0]!;
+    transposed.push(t);
+    return residentAddress(t.block);
+  }
+  const length = w * np + SPMV_VECTORS * type.lanes;
+  const evicted = transposed.length >= TRANSPOSED_KEPT ? transposed.shift()! : null;
+  let block = evicted !== null && evicted.type === type && evicted.block.length >= length ? evicted.block : null;
+  if (block === null) {
+    if (evicted !== null) releaseResident(evicted.block);
+    block = (type === F32 ? allocateResident(Float32Array, length, false) : allocateResident(Float64Array, length, false)) ?? null;
+    if (block === null) return -1;
+  }
+  const at = residentAddress(block);
+  const stage = residentAddress(src) < 0 ? n * w * type.bytes : 0;
+  const v = views(stage);
+  transposeIn(set, type === F32 ? v.f32 : v.f64, src, n, w, v.base, at, np * type.bytes, np);
+  transposed.push({ key: new WeakRef(key), n, w, np, type, block });
+  return at;
+}
+
+function spmvIn(xOrder: Order, outOrder: Order, x: FloatArray, n: number, w: number, values: FloatArray, table: EdgeTable, numRows: number, out: FloatArray, xKey?: object): void {
   const rt = getRuntime();
   if (rt === null) throw new Error("spmvWasm: WebAssembly SIMD128 is not available in this engine");
   const type = typeOf(x);
@@ -194,10 +236,11 @@ function spmvIn(xOrder: Order, outOrder: Order, x: FloatArray, n: number, w: num
   const e = table.size;
   const cols = colOffsets(table, rowBytes);
   const starts = rowStarts(table, numRows);
-  const xInPlace = xOrder === "features-major" && !padded;
-  const xHome = xInPlace ? residentAddress(x) : -1;
+  const set = rt[type.name];
+  const cached = xOrder === "samples-major" ? transposedOperand(set, type, xKey, x, n, w, np) : -1;
+  const xHome = xOrder === "features-major" && !padded ? residentAddress(x) : cached;
   const outHome = !padded && ownsResidentBlock(out) ? residentAddress(out) : -1;
-  const stage = xOrder === "samples-major" && residentAddress(x) < 0 ? n * w : 0;
+  const stage = xOrder === "samples-major" && cached < 0 && residentAddress(x) < 0 ? n * w : 0;
   const place = new Placement();
   const xR = place.add(xHome, (w * np + tileLanes) * eb);
   const colR = place.add(residentAddress(cols), e * 4);
@@ -208,10 +251,10 @@ function spmvIn(xOrder: Order, outOrder: Order, x: FloatArray, n: number, w: num
   const v = views(place.layout.bytes);
   const [xAt, colAt, valAt, startAt, outAt, stageAt] = [xR, colR, valR, startR, outR, stageR].map((r) => place.at(r, v.base)) as [number, number, number, number, number, number];
   const fv = type === F32 ? v.f32 : v.f64;
-  const set = rt[type.name];
   const x0 = xAt / eb;
-  if (xOrder === "samples-major") transposeIn(set, fv, x, n, w, stageAt, xAt, rowBytes, np);
-  else if (padded) {
+  if (xOrder === "samples-major") {
+    if (cached < 0) transposeIn(set, fv, x, n, w, stageAt, xAt, rowBytes, np);
+  } else if (padded) {
     for (let j = 0; j < w; j++) {
       fv.set(x.subarray(j * n, (j + 1) * n), x0 + j * np);
       fv.fill(0, x0 + j * np + n, x0 + (j + 1) * np);
@@ -266,11 +309,11 @@ export function spmvWasm(x: FloatArray, n: number, w: number, values: FloatArray
  * bit for bit. Throws if WebAssembly SIMD is unavailable.
  * Example: `spmvRowsWasm(x, 250, 513, values, table, 128, out)`.
  */
-export function spmvRowsWasm(x: FloatArray, n: number, w: number, values: FloatArray, table: EdgeTable, numRows: number, out: FloatArray, xOrder: Order = "features-major"): void {
-  spmvIn(xOrder, "features-major", x, n, w, values, table, numRows, out);
+export function spmvRowsWasm(x: FloatArray, n: number, w: number, values: FloatArray, table: EdgeTable, numRows: number, out: FloatArray, xOrder: Order = "features-major", xKey?: object): void {
+  spmvIn(xOrder, "features-major", x, n, w, values, table, numRows, out, xKey);
 }
 
-function edgeDotIn(padded: boolean, aOrder: Order, bOrder: Order, a: FloatArray, b: FloatArray, n: number, numRows: number, w: number, table: EdgeTable, out: FloatArray): void {
+function edgeDotIn(padded: boolean, aOrder: Order, bOrder: Order, a: FloatArray, b: FloatArray, n: number, numRows: number, w: number, table: EdgeTable, out: FloatArray, aKey?: object, bKey?: object): void {
   const rt = getRuntime();
   if (rt === null) throw new Error("edgeDotWasm: WebAssembly SIMD128 is not available in this engine");
   const type = typeOf(a);
@@ -285,24 +328,30 @@ function edgeDotIn(padded: boolean, aOrder: Order, bOrder: Order, a: FloatArray,
   const e = table.size;
   const rowBytes = np * eb;
   const offsets = edgeOffsets(table, rowBytes);
-  const aHome = !padded && aOrder === "features-major" ? residentAddress(a) : -1;
-  const bHome = !padded && bOrder === "features-major" ? residentAddress(b) : -1;
+  const set = rt[type.name];
+  const home = (order: Order, x: FloatArray, rows: number, key: object | undefined) => {
+    if (padded) return -1;
+    return order === "features-major" ? residentAddress(x) : transposedOperand(set, type, key, x, n, rows, np);
+  };
+  // One operand at most from the kept ones (so b's transposition never takes a's block): b, the
+  // input batch of a weight gradient.
+  const bHome = home(bOrder, b, w, bKey);
+  const aHome = home(aOrder, a, numRows, bOrder === "samples-major" && bKey !== undefined ? undefined : aKey);
   const outHome = ownsResidentBlock(out) ? residentAddress(out) : -1;
-  const staged = (order: Order, x: FloatArray, rows: number) => (order === "samples-major" && residentAddress(x) < 0 ? n * rows : 0);
+  const staged = (order: Order, x: FloatArray, rows: number, placed: number) => (order === "samples-major" && placed < 0 && residentAddress(x) < 0 ? n * rows : 0);
   const place = new Placement();
   const aR = place.add(aHome, numRows * np * eb);
   const bR = place.add(bHome, w * np * eb);
   const rowR = place.add(residentAddress(offsets.rows), e * 4);
   const colR = place.add(residentAddress(offsets.cols), e * 4);
   const outR = place.add(outHome, e * eb);
-  const stageR = place.add(-1, Math.max(staged(aOrder, a, numRows), staged(bOrder, b, w)) * eb);
+  const stageR = place.add(-1, Math.max(staged(aOrder, a, numRows, aHome), staged(bOrder, b, w, bHome)) * eb);
   const v = views(place.layout.bytes);
   const [aAt, bAt, rowAt, colAt, outAt, stageAt] = [aR, bR, rowR, colR, outR, stageR].map((r) => place.at(r, v.base)) as [number, number, number, number, number, number];
   const fv = type === F32 ? v.f32 : v.f64;
-  const set = rt[type.name];
-  if (aOrder === "samples-major") transposeIn(set, fv, a, n, numRows, stageAt, aAt, rowBytes, np);
+  if (aHome < 0 && aOrder === "samples-major") transposeIn(set, fv, a, n, numRows, stageAt, aAt, rowBytes, np);
   else if (aHome < 0) fv.set(a.subarray(0, numRows * n), aAt / eb);
-  if (bOrder === "samples-major") transposeIn(set, fv, b, n, w, stageAt, bAt, rowBytes, np);
+  if (bHome < 0 && bOrder === "samples-major") transposeIn(set, fv, b, n, w, stageAt, bAt, rowBytes, np);
   else if (bHome < 0) fv.set(b.subarray(0, w * n), bAt / eb);
   if (residentAddress(offsets.rows) < 0) v.i32.set(offsets.rows, rowAt / 4);
   if (residentAddress(offsets.cols) < 0) v.i32.set(offsets.cols, colAt / 4);
@@ -335,6 +384,18 @@ export function edgeDotWasm(a: FloatArray, b: FloatArray, n: number, numRows: nu
  * WebAssembly SIMD is unavailable.
  * Example: `edgeDotRowsWasm(a, b, 250, 128, 513, table, out)`.
  */
-export function edgeDotRowsWasm(a: FloatArray, b: FloatArray, n: number, numRows: number, w: number, table: EdgeTable, out: FloatArray, aOrder: Order = "features-major", bOrder: Order = "features-major"): void {
-  edgeDotIn(false, aOrder, bOrder, a, b, n, numRows, w, table, out);
+export function edgeDotRowsWasm(
+  a: FloatArray,
+  b: FloatArray,
+  n: number,
+  numRows: number,
+  w: number,
+  table: EdgeTable,
+  out: FloatArray,
+  aOrder: Order = "features-major",
+  bOrder: Order = "features-major",
+  aKey?: object,
+  bKey?: object,
+): void {
+  edgeDotIn(false, aOrder, bOrder, a, b, n, numRows, w, table, out, aKey, bKey);
 }
