@@ -5,8 +5,8 @@ import { heapBuffer, scratchArea } from "../../threads/kernel_heap.js";
 import { ownsResidentBlock, residentAddress } from "../../resident_storage.js";
 import { availableThreads, runJob, splitJob } from "../../threads/pool.js";
 import { DOT_COLS, DOT_ROWS, dotKernelName, F32, F64, kernelName, matmulModuleBytes, MAX_CALL_BLOCKS, MAX_CALL_PANELS, packWork, type ALayout, type KernelShape, type SimdFloat } from "./matmul_kernels.js";
-// The sparse module's `transpose` packs transposed operands (and registers its module).
-import "./sparse_wasm.js";
+// The sparse module's `transpose` packs transposed operands.
+import { sparseModuleKey } from "./sparse_wasm.js";
 
 /**
  * The WebAssembly SIMD128 matrix product: operands are copied into one shared
@@ -233,7 +233,7 @@ function packColumnsWasm(set: KernelSet, b: MatrixView, k: number, n: number, vi
   const panels = Math.ceil(n / nr);
   const args = (q: number) => [src + q * nr * cs * eb, (at + q * k * nr) * eb, Math.min(nr, n - q * nr), k, cs * eb, nr * eb, nr] as const;
   if (threads > 1 && panels > 1) {
-    const id = kernelId(`sparse-${set.type.name}`, "transpose");
+    const id = kernelId(sparseModuleKey(set.type), "transpose");
     runJob(
       splitJob(panels, threads, (job, q0, q1) => {
         for (let q = q0; q < q1; q++) job.call(id, ...args(q));
@@ -242,7 +242,7 @@ function packColumnsWasm(set: KernelSet, b: MatrixView, k: number, n: number, vi
     return;
   }
   type Transpose = (src: number, dst: number, n: number, w: number, srcRowBytes: number, dstRowBytes: number, padded: number) => void;
-  const transpose = kernelFunction<Transpose>(`sparse-${set.type.name}`, "transpose");
+  const transpose = kernelFunction<Transpose>(sparseModuleKey(set.type), "transpose");
   for (let q = 0; q < panels; q++) transpose(...args(q));
 }
 

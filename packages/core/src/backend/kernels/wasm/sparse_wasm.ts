@@ -30,12 +30,21 @@ interface Runtime {
   f64: KernelSet;
 }
 
-for (const type of [F32, F64]) registerKernelModule(`sparse-${type.name}`, (memory) => sparseModuleBytes(type, memory), ["spmv", "edge_dot", "transpose"]);
+/**
+ * The key of the sparse kernels' module for an element type (the matrix product packs
+ * transposed operands with its `transpose`).
+ * Example: `kernelId(sparseModuleKey(F32), "transpose")`.
+ */
+export function sparseModuleKey(type: SimdFloat): string {
+  return `sparse-${type.name}`;
+}
+
+for (const type of [F32, F64]) registerKernelModule(sparseModuleKey(type), (memory) => sparseModuleBytes(type, memory), ["spmv", "edge_dot", "transpose"]);
 
 let runtime: Runtime | null | undefined;
 
 function kernelSet(type: SimdFloat): KernelSet {
-  const key = `sparse-${type.name}`;
+  const key = sparseModuleKey(type);
   return {
     spmv: kernelFunction<SpmvKernel>(key, "spmv"),
     edgeDot: kernelFunction<EdgeDotKernel>(key, "edge_dot"),
