@@ -54,6 +54,14 @@ const views = fc
     }),
   );
 
+/** A generated view's strides (its shape's row-major strides, permuted) and storage (the values repeated over its span). */
+function viewData(shape: readonly number[], perm: readonly number[], offset: number, values: readonly number[]): { stride: number[]; data: Float32Array } {
+  const base = contiguousStrides(perm.map((a) => shape[a]!));
+  const stride = shape.map((_, a) => base[perm.indexOf(a)]!);
+  const size = shape.reduce((x, y) => x * y, 1);
+  return { stride, data: Float32Array.from({ length: size + offset }, (_, i) => values[i % values.length]!) };
+}
+
 describe("linesOf", () => {
   it("merges a contiguous array's trailing or leading block, and a transposed view", () => {
     expect(linesOf([300, 100], [100, 1], 0, [1])).toEqual({ offset: 0, count: 300, stride: 100, length: 100, step: 1 });
@@ -75,10 +83,7 @@ describe("sumLines and extremumLines", () => {
     let merged = 0;
     fc.assert(
       fc.property(views, ({ shape, perm, axes, offset, values }) => {
-        const base = contiguousStrides(perm.map((a) => shape[a]!));
-        const stride = shape.map((_, a) => base[perm.indexOf(a)]!);
-        const size = shape.reduce((x, y) => x * y, 1);
-        const data = Float32Array.from({ length: size + offset }, (_, i) => values[i % values.length]!);
+        const { stride, data } = viewData(shape, perm, offset, values);
         const lines = linesOf(shape, stride, offset, axes);
         if (lines === null) return;
         merged++;
@@ -124,10 +129,7 @@ describe("sumLinesWasm", () => {
   it("gives sumLines' bits on any float32 lines, read in place (kernel memory) or copied (property)", () => {
     fc.assert(
       fc.property(views, ({ shape, perm, axes, offset, values }) => {
-        const base = contiguousStrides(perm.map((a) => shape[a]!));
-        const stride = shape.map((_, a) => base[perm.indexOf(a)]!);
-        const size = shape.reduce((x, y) => x * y, 1);
-        const data = Float32Array.from({ length: size + offset }, (_, i) => values[i % values.length]!);
+        const { stride, data } = viewData(shape, perm, offset, values);
         const lines = linesOf(shape, stride, offset, axes);
         if (lines === null) return;
         const want = new Float32Array(lines.count);
