@@ -54,7 +54,9 @@ export function recyclingPlan(steps: readonly Step[], jaxpr: Jaxpr, slotMap: Rea
   const rootsOf = (a: Atom): readonly number[] => (a.kind === "var" ? (roots.get(slotMap.get(a.v.id)!) ?? []) : []);
   steps.forEach((step, i) => {
     for (const a of step.kind === "eqn" ? step.eqn.inputs : step.inputs) for (const r of rootsOf(a)) lastUse.set(r, i);
-    if (step.kind !== "eqn") return; // fused loops write buffers of their own, never their operands'
+    // Fused loops write buffers of their own, or (compile.ts) a result into the storage of an
+    // operand this plan hands back right after the step, which the executor then keeps.
+    if (step.kind !== "eqn") return;
     const fresh = makesFreshBuffers(step);
     const inherited = fresh ? [] : [...new Set(step.eqn.inputs.flatMap(rootsOf))];
     for (const v of step.eqn.outputs) {

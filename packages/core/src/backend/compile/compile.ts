@@ -5,13 +5,15 @@
  * lowering facts (`buffer_plan.ts`), and the whole runs as one generated straight-line
  * function (`straight_line.ts`).
  */
-import type { TypedArray } from "../../dtype.js";
+import type { DType, TypedArray } from "../../dtype.js";
 import type { Atom, Jaxpr } from "../../jaxpr.js";
 import type { ConcreteTensor } from "../../tensor.js";
-import { allocate } from "../buffers.js";
+import { allocate, allocateUninitialized } from "../buffers.js";
+import { ownsResidentBlock } from "../resident_storage.js";
 import { escapingSlots, recyclingPlan } from "./buffer_plan.js";
 import { fuse, type Step } from "./fuse.js";
-import { straightLine, type Operand, type PlannedStep } from "./straight_line.js";
+import { claimForOutput, straightLine, type Operand, type PlannedStep } from "./straight_line.js";
+import type { FusedKernel } from "../kernels/fusion.js";
 
 /** Options of {@link compile}. */
 export interface CompileOptions {
@@ -52,7 +54,9 @@ export function compile(jaxpr: Jaxpr, options: CompileOptions = {}): Executable 
   /** Buffers reused across calls; an output found to share one is copied (belt and braces). */
   const reused = new Set<TypedArray>();
   const escaping = escapingSlots(steps, jaxpr, slotMap);
-  const planned = steps.map((step): PlannedStep => {
+  const donated = jaxpr.inVars.map((_, i) => i).filter((i) => options.donated?.[i] === true);
+  const recycleAfter = recyclingPlan(steps, jaxpr, slotMap, new Set(donated));
+  const planned = steps.map((step, i): PlannedStep => {
     if (step.kind === "eqn") {
       const e = step.eqn;
       const impl = e.prim.impl.bind(e.prim);
@@ -69,6 +73,9 @@ export function compile(jaxpr: Jaxpr, options: CompileOptions = {}): Executable 
     const reusable = outSlotsOfStep.every((slot) => !escaping.has(slot));
     let buffers: TypedArray[] | undefined;
     const size = shape.reduce((a, b) => a * b, 1);
+    // Results of the call may take the storage of inputs read last here (see inPlaceCandidates).
+    const escapes = outSlotsOfStep.map((slot) => escaping.has(slot));
+    const inPlace = reusable ? [] : inPlaceCandidates(step.inputs.map(operand), dtypes, escapes, shape, recycleAfter.get(i) ?? [], slotMap, step);
     const run = reusable
       ? (args: ConcreteTensor[]) => {
           if (!buffers) {
@@ -77,12 +84,89 @@ export function compile(jaxpr: Jaxpr, options: CompileOptions = {}): Executable 
           }
           return kernel.run(args, shape, dtypes, weak, buffers);
         }
-      : (args: ConcreteTensor[]) => kernel.run(args, shape, dtypes, weak);
+      : inPlace.length === 0
+        ? (args: ConcreteTensor[]) => kernel.run(args, shape, dtypes, weak)
+        : (args: ConcreteTensor[], recyclable?: readonly (TypedArray | null)[]) => kernel.run(args, shape, dtypes, weak, inPlaceBuffers(kernel, args, shape, dtypes, size, inPlace, recyclable));
     return { run, inputs: step.inputs.map(operand), outputs: outSlotsOfStep };
   });
   const outs = jaxpr.outs.map(operand);
-  const donated = jaxpr.inVars.map((_, i) => i).filter((i) => options.donated?.[i] === true);
-  const recycleAfter = recyclingPlan(steps, jaxpr, slotMap, new Set(donated));
   const run = straightLine(planned, outs, jaxpr.inVars.length, reused, recycleAfter, donated);
   return Object.assign(run, { steps });
+}
+
+/** An output of a fused step that may be written into the storage of one of its inputs. */
+interface InPlace {
+  /** The output's index. */
+  readonly output: number;
+  /** The input's index among the step's operands. */
+  readonly input: number;
+  /** The input's slot (a donated argument when below the number of inputs). */
+  readonly slot: number;
+}
+
+/**
+ * The outputs of a fused step that may take an input's storage (one input each): outputs that
+ * escape the call (an optimiser's new parameters and states), inputs whose buffers the plan
+ * hands back right after this step (`recycled`: their last reader, nothing escaping aliases
+ * them: a donated argument, or an intermediate) and whose aval is the output's. Whether it happens is decided per call
+ * ({@link inPlaceBuffers}).
+ */
+function inPlaceCandidates(
+  inputs: readonly Operand[],
+  dtypes: readonly DType[],
+  escapes: readonly boolean[],
+  shape: readonly number[],
+  recycled: readonly number[],
+  slotMap: ReadonlyMap<number, number>,
+  step: Step,
+): InPlace[] {
+  if (step.kind === "eqn") return [];
+  const taken = new Set<number>();
+  const found: InPlace[] = [];
+  dtypes.forEach((dtype, output) => {
+    // Only outputs that escape: an intermediate's buffer is not the plan's to hand back later.
+    if (!escapes[output]) return;
+    const input = step.inputs.findIndex((a, j) => {
+      if (a.kind !== "var" || taken.has(j)) return false;
+      const slot = slotMap.get(a.v.id)!;
+      return recycled.includes(slot) && a.v.aval.dtype === dtype && a.v.aval.shape.length === shape.length && a.v.aval.shape.every((n, k) => n === shape[k]);
+    });
+    if (input < 0) return;
+    taken.add(input);
+    found.push({ output, input, slot: inputs[input]!.slot });
+  });
+  return found;
+}
+
+/**
+ * The output buffers of one call of a fused step with in-place candidates: a candidate input's
+ * storage where this call allows it (the program runs as its own Wasm function, the input is
+ * contiguous from its first element and owns its block of the kernel memory, no other operand
+ * shares that storage, and a donated argument's buffer is recyclable in this call), new arrays
+ * otherwise. A storage taken is claimed ({@link claimForOutput}) so that the executor does not
+ * hand it back after the step.
+ */
+function inPlaceBuffers(
+  kernel: FusedKernel,
+  args: readonly ConcreteTensor[],
+  shape: readonly number[],
+  dtypes: readonly DType[],
+  size: number,
+  inPlace: readonly InPlace[],
+  recyclable: readonly (TypedArray | null)[] | undefined,
+): TypedArray[] | undefined {
+  if (!kernel.writesInPlace(args, shape)) return undefined;
+  let buffers: TypedArray[] | undefined;
+  for (const { output, input, slot } of inPlace) {
+    const t = args[input]!;
+    const data = t.nd.data;
+    if (!t.isContiguous || data.length !== size || !ownsResidentBlock(data)) continue;
+    if (slot < (recyclable?.length ?? 0) && recyclable![slot] !== data) continue;
+    if (args.some((x, k) => k !== input && x.nd.data === data)) continue;
+    buffers ??= dtypes.map(() => null as unknown as TypedArray);
+    buffers[output] = data;
+    claimForOutput(data);
+  }
+  if (buffers === undefined) return undefined;
+  return buffers.map((b, q) => b ?? allocateUninitialized(dtypes[q]!, size));
 }

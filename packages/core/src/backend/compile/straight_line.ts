@@ -21,13 +21,29 @@ export interface Operand {
 
 /** One planned step: its runner, operands and output slots. */
 export interface PlannedStep {
-  run(args: ConcreteTensor[]): ConcreteTensor[];
+  /** `recyclable`: per input slot, the donated argument's storage this call may hand back, or null (see `donation.ts`). */
+  run(args: ConcreteTensor[], recyclable?: readonly (TypedArray | null)[]): ConcreteTensor[];
   readonly inputs: readonly Operand[];
   readonly outputs: readonly number[];
 }
 
-/** The executor hands its buffers back kept for its own next allocations (see `releaseResident`). */
-const recycleKept = (data: TypedArray): void => recycle(data, true);
+/** Storage a step took for one of its outputs (an input's, read last by that step), which the executor must not hand back after it. */
+const claimed = new Set<TypedArray>();
+
+/**
+ * Marks an input's storage as taken by the running step for one of its outputs: the recycling
+ * that follows the step skips it once.
+ * Example: `claimForOutput(donated.nd.data)` before writing the step's result into it.
+ */
+export function claimForOutput(data: TypedArray): void {
+  claimed.add(data);
+}
+
+/** The executor hands its buffers back kept for its own next allocations (see `releaseResident`), except storage a step took for an output. */
+const recycleKept = (data: TypedArray): void => {
+  if (claimed.delete(data)) return;
+  recycle(data, true);
+};
 
 /** Generated executors, numbered so that each has a source text of its own (see fusion.ts). */
 let nextExecutorTag = 0;
@@ -82,7 +98,7 @@ export function straightLine(
   planned.forEach((s, i) => {
     const stepPolicy = s.outputs.some((slot) => outSlots.has(slot)) ? resultPolicy : "grow";
     if (stepPolicy !== policy) lines.push(`P("${(policy = stepPolicy)}");`);
-    const call = `S[${i}].run([${s.inputs.map(ref).join(", ")}])`;
+    const call = `S[${i}].run([${s.inputs.map(ref).join(", ")}], D)`;
     if (s.outputs.length === 1) lines.push(`let v${s.outputs[0]} = ${call}[0];`);
     else {
       lines.push(`r = ${call};`);
@@ -119,6 +135,7 @@ export function straightLine(
       deleteDonated(inputs, donated, results);
       return results;
     } finally {
+      claimed.clear();
       setResidentPolicy(callerPolicy);
     }
   };

@@ -12,7 +12,7 @@ import { allocate, allocateUninitialized } from "../buffers.js";
 import { ConcreteTensor } from "../../tensor.js";
 import { contiguousStrides } from "./layout.js";
 import type { SimdOp } from "./wasm/elementwise_kernels.js";
-import { runSimd, simdRunnable, type SimdOperand, type SimdProgram } from "./wasm/elementwise_wasm.js";
+import { runsAsOwnFunction, runSimd, simdRunnable, type SimdOperand, type SimdProgram } from "./wasm/elementwise_wasm.js";
 
 /** The scalar function of an elementwise operation: input elements in, one output element out. */
 export type ScalarKernel = (...args: number[]) => number;
@@ -213,6 +213,14 @@ export interface FusedKernel {
    * for intermediates that never escape.
    */
   run(inputs: readonly ConcreteTensor[], shape: readonly number[], outDtypes: readonly DType[], weakTypes?: readonly boolean[], buffers?: readonly TypedArray[]): ConcreteTensor[];
+  /**
+   * Whether a run over these inputs may write an output into the storage of an input it reads
+   * at the same positions (contiguous, from its first element): true when the program runs as
+   * its own Wasm function, which reads every input of a group of lanes before it stores any
+   * output. The building blocks and the JavaScript loops may store an output before a later
+   * operation reads the same position of an input, so they must not.
+   */
+  writesInPlace(inputs: readonly ConcreteTensor[], shape: readonly number[]): boolean;
 }
 
 interface CompiledProgram {
@@ -274,20 +282,11 @@ function runCompiled(
     const n = inputs.length;
     const data = new Array<TypedArray>(n);
     const offsets = new Array<number>(n);
-    // Inputs broadcast along every axis (a bitmask; programs with more inputs than it holds
-    // run the general loop without it), and whether every input is contiguous or such a scalar.
-    const masked = n <= MAX_MASKED_INPUTS;
-    let scalars = 0;
-    let allFlat = masked;
     for (let i = 0; i < n; i++) {
-      const x = inputs[i]!;
-      data[i] = x.nd.data;
-      offsets[i] = x.nd.offset;
-      if (!masked) continue;
-      if (x.stride.every((st) => st === 0)) scalars |= 1 << i;
-      else if (!x.isContiguous) allFlat = false;
+      data[i] = inputs[i]!.nd.data;
+      offsets[i] = inputs[i]!.nd.offset;
     }
-    const simd = c.simd !== null && (size >= SIMD_MIN_SIZE || size * c.program.ops.length >= SIMD_MIN_WORK) && (allFlat || shape.length <= 2);
+    const { scalars, allFlat, simd } = simdPlan(c, inputs, shape, size);
     if (simd && runSimd(c.simd!, allFlat ? inputs.map((x) => x.nd) : inputs.map((x) => matrixOperand(x, shape)), scalars, size, outs)) {
       // Done in WebAssembly, bit for bit what the loops below compute.
     } else if (allFlat) {
@@ -304,6 +303,35 @@ function runCompiled(
     }
   }
   return outs.map((o, q) => ConcreteTensor.fromData(o, shape, outDtypes[q]!, weakTypes?.[q] ?? false));
+}
+
+/**
+ * How a run over `inputs` goes: which inputs are broadcast along every axis (a bitmask;
+ * programs with more inputs than it holds run the general loop without it), whether every
+ * input is contiguous or such a scalar, and whether the program runs in WebAssembly.
+ */
+function simdPlan(c: CompiledProgram, inputs: readonly ConcreteTensor[], shape: readonly number[], size: number): { scalars: number; allFlat: boolean; simd: boolean } {
+  const masked = inputs.length <= MAX_MASKED_INPUTS;
+  let scalars = 0;
+  let allFlat = masked;
+  if (masked) {
+    for (let i = 0; i < inputs.length; i++) {
+      const x = inputs[i]!;
+      if (x.stride.every((st) => st === 0)) scalars |= 1 << i;
+      else if (!x.isContiguous) allFlat = false;
+    }
+  }
+  const simd = c.simd !== null && (size >= SIMD_MIN_SIZE || size * c.program.ops.length >= SIMD_MIN_WORK) && (allFlat || shape.length <= 2);
+  return { scalars, allFlat, simd };
+}
+
+/** See {@link FusedKernel.writesInPlace}. */
+function writesInPlace(c: CompiledProgram, inputs: readonly ConcreteTensor[], shape: readonly number[]): boolean {
+  let size = 1;
+  for (const n of shape) size *= n;
+  if (size === 0) return false;
+  const { scalars, simd } = simdPlan(c, inputs, shape, size);
+  return simd && runsAsOwnFunction(c.simd!, scalars);
 }
 
 /**
@@ -324,7 +352,10 @@ export function fusedKernel(program: FusedProgram): FusedKernel {
   let c = cache.get(key);
   if (!c) cache.set(key, (c = compileProgram(program)));
   const compiled = c;
-  return { run: (inputs, shape, outDtypes, weakTypes, buffers) => runCompiled(compiled, inputs, shape, outDtypes, weakTypes, buffers) };
+  return {
+    run: (inputs, shape, outDtypes, weakTypes, buffers) => runCompiled(compiled, inputs, shape, outDtypes, weakTypes, buffers),
+    writesInPlace: (inputs, shape) => writesInPlace(compiled, inputs, shape),
+  };
 }
 
 /** One-op programs of the eager path, by kernel and operand/output dtypes. */

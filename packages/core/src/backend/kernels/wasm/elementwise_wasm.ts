@@ -429,6 +429,16 @@ export function setFusedKernels(enabled: boolean): boolean {
   return previous;
 }
 
+/**
+ * Whether {@link runSimd} runs `program` (with the inputs of `scalars` broadcast) as its own
+ * function, compiling it now if needed: that function reads every input of a group of lanes
+ * before it stores any output, so an output may share an input's storage at the same positions.
+ * Example: `if (runsAsOwnFunction(program, 0)) outs[0] = inputArray`.
+ */
+export function runsAsOwnFunction(program: SimdProgram, scalars: number): boolean {
+  return kernelRuntime() !== null && fusedKernel(program, scalars) !== null;
+}
+
 /** Each program's compiled function, per pattern of scalar inputs (`null`: none, use the building blocks). */
 const fusedKernels = new WeakMap<SimdProgram, Map<number, number | null>>();
 let fusedCount = 0;

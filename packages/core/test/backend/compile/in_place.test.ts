@@ -1,0 +1,99 @@
+/**
+ * A fused loop writes a result of the call into the storage of an input it reads last (a
+ * donated argument, or an intermediate handed back after it), where its program runs as its
+ * own Wasm function: the bits are the undonated call's, the donated argument is deleted, the
+ * result stays valid, and a loop of calls takes no new memory.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { compile } from "../../../src/backend/compile/compile.js";
+import type { Atom, Eqn, Jaxpr, Var } from "../../../src/jaxpr.js";
+import type { Primitive } from "../../../src/primitive.js";
+import { addP, mulP } from "../../../src/primitives/arithmetic.js";
+import { reshapeP } from "../../../src/primitives/shape.js";
+import { ConcreteTensor } from "../../../src/tensor.js";
+import { residentAddress } from "../../../src/backend/resident_storage.js";
+import { heapAvailable, heapStats } from "../../../src/backend/threads/kernel_heap.js";
+import { setFusedKernels } from "../../../src/backend/kernels/wasm/elementwise_wasm.js";
+import { DeletedArrayError } from "../../../src/errors.js";
+import "../../../src/np/index.js";
+
+const N = 100_000;
+let nextId = 0;
+const newVar = (shape: number[]): Var => ({ id: nextId++, aval: { shape, dtype: "float32", weakType: false } });
+const v = (x: Var): Atom => ({ kind: "var", v: x });
+const eqn = (prim: Primitive, inputs: Var[], out: Var, params: unknown = {}): Eqn => ({ prim, params, inputs: inputs.map(v), outputs: [out] });
+
+/** `x · w + x` over `[N]` (one fused loop of mul and add). */
+function update(): Jaxpr {
+  const [x, w, p, q] = [newVar([N]), newVar([N]), newVar([N]), newVar([N])];
+  return { inVars: [x, w], eqns: [eqn(mulP, [x, w], p), eqn(addP, [p, x], q)], outs: [v(q)] };
+}
+
+function values(seed: number): ConcreteTensor {
+  const data = new Float32Array(N);
+  for (let i = 0; i < N; i++) data[i] = Math.sin(i * 0.37 + seed) * 3;
+  return ConcreteTensor.fromData(data, [N], "float32");
+}
+
+const bits = (t: ConcreteTensor) => Buffer.from(t.toTypedArray().buffer).toString("base64");
+
+afterEach(() => {
+  setFusedKernels(true);
+});
+
+describe.skipIf(!heapAvailable())("fused results in the storage of inputs read last", () => {
+  it("writes the result into the donated argument's block, with the undonated call's bits", () => {
+    const plain = compile(update());
+    const donating = compile(update(), { donated: [true, false] });
+    const w = values(1);
+    // The argument goes into the kernel memory the way a donating loop's results do: a first call.
+    let x = donating([values(0), w])[0]!;
+    for (let i = 0; i < 5; i++) {
+      const want = bits(plain([x, w])[0]!);
+      const at = residentAddress(x.nd.data);
+      expect(at).toBeGreaterThanOrEqual(0);
+      const [y] = donating([x, w]);
+      expect(residentAddress(y!.nd.data)).toBe(at);
+      expect(bits(y!)).toBe(want);
+      expect(() => x.toTypedArray()).toThrow(DeletedArrayError);
+      x = y!;
+    }
+  });
+
+  it("takes no new memory in a loop of calls", () => {
+    const donating = compile(update(), { donated: [true, false] });
+    const w = values(2);
+    let x = donating([values(3), w])[0]!;
+    x = donating([x, w])[0]!;
+    const before = heapStats();
+    for (let i = 0; i < 30; i++) x = donating([x, w])[0]!;
+    expect(heapStats().top).toBe(before.top);
+    expect(heapStats().used).toBe(before.used);
+  });
+
+  it("writes a new block on the building blocks (no own function), with the same bits", () => {
+    const plain = compile(update());
+    const donating = compile(update(), { donated: [true, false] });
+    const w = values(4);
+    const x = donating([values(5), w])[0]!;
+    const want = bits(plain([x, w])[0]!);
+    const at = residentAddress(x.nd.data);
+    setFusedKernels(false);
+    const [y] = donating([x, w]);
+    expect(residentAddress(y!.nd.data)).not.toBe(at);
+    expect(bits(y!)).toBe(want);
+  });
+
+  it("does not write over a donated argument that another operand of the loop views", () => {
+    // q = x · view(x): the view shares x's storage, so writing q there would change what it reads.
+    const [x, xv, q] = [newVar([N]), newVar([N]), newVar([N])];
+    const jaxpr: Jaxpr = { inVars: [x], eqns: [eqn(reshapeP, [x], xv, { newShape: [N] }), eqn(mulP, [x, xv], q)], outs: [v(q)] };
+    const donating = compile(jaxpr, { donated: [true] });
+    const seed = donating([values(6)])[0]!;
+    const expected = Float32Array.from(seed.toTypedArray() as Float32Array, (t) => Math.fround(t * t));
+    const at = residentAddress(seed.nd.data);
+    const [y] = donating([seed]);
+    expect(residentAddress(y!.nd.data)).not.toBe(at);
+    expect(Array.from(y!.toTypedArray() as Float32Array)).toEqual(Array.from(expected));
+  });
+});
