@@ -55,6 +55,7 @@ const SIMD = {
   v128Load32Splat: 0x09,
   v128Load64Splat: 0x0a,
   v128Store: 0x0b,
+  i8x16Shuffle: 0x0d,
   f32x4Splat: 0x13,
   f64x2Splat: 0x14,
   f32x4ExtractLane: 0x1f,
@@ -266,6 +267,19 @@ export class Instructions {
   /** float32 to float64 (exact). */
   f64PromoteF32(): this {
     return this.op(OP.f64PromoteF32);
+  }
+
+  /**
+   * Lane-wise selection from two vectors: byte `i` of the result is byte `lanes[i]` of the
+   * 32-byte concatenation of the operands (0-15 the first, 16-31 the second).
+   */
+  i8x16Shuffle(lanes: readonly number[]): this {
+    if (lanes.length !== 16 || lanes.some((l) => !Number.isInteger(l) || l < 0 || l > 31)) throw new Error(`i8x16Shuffle: 16 lane indices from 0 to 31 expected, got ${lanes.join(",")}`);
+    return this.simd(SIMD.i8x16Shuffle, [...lanes]);
+  }
+  /** {@link i8x16Shuffle} by 32-bit lanes: lane `i` is lane `lanes[i]` of the operands (0-3 the first, 4-7 the second). */
+  i32x4Shuffle(lanes: readonly [number, number, number, number]): this {
+    return this.i8x16Shuffle(lanes.flatMap((l) => [4 * l, 4 * l + 1, 4 * l + 2, 4 * l + 3]));
   }
 
   v128Load(offset = 0): this {

@@ -146,3 +146,19 @@ describe("encodeModule", () => {
     expect(wasm.validate(encodeModule(MEMORY, [f]))).toBe(false);
   });
 });
+
+describe("i8x16Shuffle / i32x4Shuffle", () => {
+  test("select lanes of two vectors, and reject lane indices outside 0-31", () => {
+    // f(a, b) = i32x4 lanes [a1, b0, a3, b2] of two splats stored at address 0, read back as i32.
+    const f = new FunctionBuilder("shuffle");
+    const c = f.code;
+    c.i32Const(0).i32Const(7).i32x4Splat().i32Const(9).i32x4Splat().i32x4Shuffle([1, 4, 3, 6]).v128Store();
+    c.end();
+    const memory = new webAssembly!.Memory({ initial: 1 });
+    const instance = new webAssembly!.Instance(new webAssembly!.Module(encodeModule({ module: "env", name: "memory", minPages: 1 }, [f])), { env: { memory } });
+    (instance.exports["shuffle"] as () => void)();
+    expect(Array.from(new Int32Array(memory.buffer, 0, 4))).toEqual([7, 9, 7, 9]);
+    expect(() => new FunctionBuilder("bad").code.i8x16Shuffle([32, ...new Array<number>(15).fill(0)])).toThrow(/0 to 31/);
+    expect(() => new FunctionBuilder("bad").code.i8x16Shuffle([0, 1])).toThrow(/16 lane indices/);
+  });
+});
