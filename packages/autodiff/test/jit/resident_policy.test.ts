@@ -25,6 +25,18 @@ const start = (): { p: Params; x: Tensor } => ({ p: { w: random.normal(random.ke
 const address = (t: Tensor) => residentAddress((t as ConcreteTensor).nd.data);
 
 describe.skipIf(!heapAvailable())("the jit executor's use of the kernel memory", () => {
+  it("hands back a fused loop's intermediate made beside a result: a synchronous donating loop takes no new memory", () => {
+    // w · 2 (a result) and w · 3 (read by the matmul only) come out of one fused loop.
+    const f = jit((w: Tensor, x: Tensor) => [np.multiply(w, 2), np.sum(np.matmul(np.multiply(w, 3), x))], { donateArgnums: 0 });
+    let w = random.normal(random.key(1), [300, 300]);
+    const x = random.normal(random.key(2), [300, 4]);
+    for (let i = 0; i < 3; i++) w = f(w, x)[0]!;
+    const before = heapStats();
+    for (let i = 0; i < 30; i++) w = f(w, x)[0]!;
+    expect(heapStats().top).toBe(before.top);
+    expect(heapStats().used).toBe(before.used);
+  });
+
   for (const donate of [false, true]) {
     it(`${donate ? "donating" : "not donating"}: a synchronous loop takes no new memory after its first calls; results are ${donate ? "blocks of the kernel memory" : "ordinary arrays"}`, () => {
       const f = jit(step, donate ? { donateArgnums: 0 } : {});

@@ -38,12 +38,22 @@ export function escapingSlots(steps: readonly Step[], jaxpr: Jaxpr, slotMap: Rea
  * it. Big intermediates (a pruned DenseMLP step makes dozens of `[128, 250]` and larger) then
  * reuse memory across calls instead of paying for new backing stores.
  *
+ * `freshFused`: outputs of fused loops that are new buffers on every call (the intermediates of
+ * a loop that also makes a result of the call; a loop making only intermediates reuses its
+ * buffers across calls instead), roots as a fresh equation's outputs are.
+ *
  * Donated input slots (`donated`, slots `< numIn`) are roots too, produced before the first
  * step: each goes back after the last step reading it or a view of it (step -1 when nothing
  * reads it), unless an output may alias it. Whether a donated argument's buffer may really be
  * handed back (it is whole, not shared with another argument) is decided per call.
  */
-export function recyclingPlan(steps: readonly Step[], jaxpr: Jaxpr, slotMap: ReadonlyMap<number, number>, donated: ReadonlySet<number> = new Set()): Map<number, number[]> {
+export function recyclingPlan(
+  steps: readonly Step[],
+  jaxpr: Jaxpr,
+  slotMap: ReadonlyMap<number, number>,
+  donated: ReadonlySet<number> = new Set(),
+  freshFused: ReadonlySet<number> = new Set(),
+): Map<number, number[]> {
   const roots = new Map<number, readonly number[]>();
   const producedAt = new Map<number, number>();
   const lastUse = new Map<number, number>();
@@ -55,8 +65,18 @@ export function recyclingPlan(steps: readonly Step[], jaxpr: Jaxpr, slotMap: Rea
   steps.forEach((step, i) => {
     for (const a of step.kind === "eqn" ? step.eqn.inputs : step.inputs) for (const r of rootsOf(a)) lastUse.set(r, i);
     // Fused loops write buffers of their own, or (compile.ts) a result into the storage of an
-    // operand this plan hands back right after the step, which the executor then keeps.
-    if (step.kind !== "eqn") return;
+    // operand this plan hands back right after the step, which the executor then keeps. The
+    // intermediates of a loop that also makes a result (`freshFused`) are new buffers on every
+    // call: roots, handed back after their last reader like a fresh equation's.
+    if (step.kind !== "eqn") {
+      for (const v of step.outputs) {
+        const slot = slotMap.get(v.id)!;
+        if (!freshFused.has(slot)) continue;
+        roots.set(slot, [slot]);
+        producedAt.set(slot, i);
+      }
+      return;
+    }
     const fresh = makesFreshBuffers(step);
     const inherited = fresh ? [] : [...new Set(step.eqn.inputs.flatMap(rootsOf))];
     for (const v of step.eqn.outputs) {

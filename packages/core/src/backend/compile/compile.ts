@@ -55,7 +55,15 @@ export function compile(jaxpr: Jaxpr, options: CompileOptions = {}): Executable 
   const reused = new Set<TypedArray>();
   const escaping = escapingSlots(steps, jaxpr, slotMap);
   const donated = jaxpr.inVars.map((_, i) => i).filter((i) => options.donated?.[i] === true);
-  const recycleAfter = recyclingPlan(steps, jaxpr, slotMap, new Set(donated));
+  // A fused loop with a result of the call makes new buffers on every call, its intermediates too.
+  const freshFused = new Set<number>();
+  for (const step of steps) {
+    if (step.kind === "eqn") continue;
+    const outSlots = step.outputs.map((o) => slotMap.get(o.id)!);
+    if (outSlots.every((slot) => !escaping.has(slot))) continue;
+    for (const slot of outSlots) if (!escaping.has(slot)) freshFused.add(slot);
+  }
+  const recycleAfter = recyclingPlan(steps, jaxpr, slotMap, new Set(donated), freshFused);
   const planned = steps.map((step, i): PlannedStep => {
     if (step.kind === "eqn") {
       const e = step.eqn;
