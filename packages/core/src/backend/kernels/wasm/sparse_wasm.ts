@@ -2,7 +2,7 @@ import type { EdgeTable } from "../edge_table.js";
 import { F32, F64, type SimdFloat } from "./matmul_kernels.js";
 import { DOT_VECTORS, sparseModuleBytes, SPMV_VECTORS } from "./sparse_kernels.js";
 import { heapBuffer, scratchArea } from "../../threads/kernel_heap.js";
-import { allocateResident, ownsResidentBlock, releaseResident, residentAddress } from "../../resident_storage.js";
+import { allocateResident, ownsResidentBlock, releaseResident, residentAddress, residentPolicy } from "../../resident_storage.js";
 import { kernelFunction, kernelId, kernelRuntime, registerKernelModule } from "../../threads/kernel_memory.js";
 import { availableThreads, runJob, splitJob } from "../../threads/pool.js";
 
@@ -113,10 +113,13 @@ export type Order = "samples-major" | "features-major";
 /**
  * `values` in a block of the kernel memory that lives as long as the returned array (the
  * tables' offsets, kept with the table so no call copies them in), or the values themselves
- * where the memory is not shared or the heap is full (then each call copies them).
+ * where the memory is not shared or the heap is full (then each call copies them). New memory
+ * is taken only under the `"grow"` policy (a jitted step); elsewhere only a freed block of the
+ * size (a synchronous loop that rewires a network makes new tables every iteration, and their
+ * blocks come back only when the garbage collector runs between tasks).
  */
 function residentCopy(values: Int32Array): Int32Array {
-  const kept = allocateResident(Int32Array, values.length, false);
+  const kept = allocateResident(Int32Array, values.length, false, residentPolicy() === "grow");
   if (kept === undefined) return values;
   kept.set(values);
   return kept;
