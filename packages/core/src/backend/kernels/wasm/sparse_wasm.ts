@@ -125,30 +125,45 @@ function residentCopy(values: Int32Array): Int32Array {
   return kept;
 }
 
+/** A table's offsets, kept in the kernel memory once a call may take memory for them (see {@link residentCopy}). */
+class KeptOffsets {
+  constructor(private values: Int32Array) {}
+  /** The offsets, moved into the kernel memory now if they are not there yet and the policy allows it. */
+  get(): Int32Array {
+    if (residentAddress(this.values) < 0 && residentPolicy() === "grow") this.values = residentCopy(this.values);
+    return this.values;
+  }
+}
+
 /** Each entry's column as a byte offset of its row (`cols[k] · rowBytes`, row-grouped order), cached per table and stride. */
 function colOffsets(table: EdgeTable, rowBytes: number): Int32Array {
-  return table.memo(`spmv column offsets ${rowBytes}`, () => {
-    const { cols } = table.byRow();
-    return residentCopy(Int32Array.from(cols.subarray(0, table.size), (c) => c * rowBytes));
-  });
+  return table
+    .memo(`spmv column offsets ${rowBytes}`, () => {
+      const { cols } = table.byRow();
+      return new KeptOffsets(residentCopy(Int32Array.from(cols.subarray(0, table.size), (c) => c * rowBytes)));
+    })
+    .get();
 }
 
 /** Each row's first entry (row-grouped order) for `numRows` rows, rows past the table's bound empty, cached per table and row count. */
 function rowStarts(table: EdgeTable, numRows: number): Int32Array {
-  return table.memo(`spmv row starts ${numRows}`, () => {
-    const starts = new Int32Array(numRows + 1).fill(table.size);
-    const bound = Math.min(table.rowBound, numRows);
-    starts.set(table.byRow().rowStart.subarray(0, bound + 1));
-    return residentCopy(starts);
-  });
+  return table
+    .memo(`spmv row starts ${numRows}`, () => {
+      const starts = new Int32Array(numRows + 1).fill(table.size);
+      const bound = Math.min(table.rowBound, numRows);
+      starts.set(table.byRow().rowStart.subarray(0, bound + 1));
+      return new KeptOffsets(residentCopy(starts));
+    })
+    .get();
 }
 
 /** Each entry's row and column as byte offsets of their rows, cached per table and stride. */
 function edgeOffsets(table: EdgeTable, rowBytes: number): { rows: Int32Array; cols: Int32Array } {
-  return table.memo(`edge_dot offsets ${rowBytes}`, () => ({
-    rows: residentCopy(Int32Array.from(table.rows, (r) => r * rowBytes)),
-    cols: residentCopy(Int32Array.from(table.cols, (c) => c * rowBytes)),
+  const kept = table.memo(`edge_dot offsets ${rowBytes}`, () => ({
+    rows: new KeptOffsets(residentCopy(Int32Array.from(table.rows, (r) => r * rowBytes))),
+    cols: new KeptOffsets(residentCopy(Int32Array.from(table.cols, (c) => c * rowBytes))),
   }));
+  return { rows: kept.rows.get(), cols: kept.cols.get() };
 }
 
 /**
