@@ -214,15 +214,15 @@ function edgeDotKernel(type: SimdFloat): FunctionBuilder {
   return f;
 }
 
+/** The parameters of both transpose kernels, declared in their order: `(src, dst, n, w, srcRowBytes, dstRowBytes, padded)`. */
+function transposeParams(f: FunctionBuilder) {
+  const names = ["src", "dst", "n", "w", "srcRowBytes", "dstRowBytes", "padded"] as const;
+  return Object.fromEntries(names.map((name) => [name, f.param("i32")])) as Record<(typeof names)[number], number>;
+}
+
 function transposeKernel(type: SimdFloat, name = "transpose"): FunctionBuilder {
   const f = new FunctionBuilder(name);
-  const src = f.param("i32");
-  const dst = f.param("i32");
-  const n = f.param("i32");
-  const w = f.param("i32");
-  const srcRowBytes = f.param("i32");
-  const dstRowBytes = f.param("i32");
-  const padded = f.param("i32");
+  const { src, dst, n, w, srcRowBytes, dstRowBytes, padded } = transposeParams(f);
   const srcCol = f.local("i32");
   const ps = f.local("i32");
   const pd = f.local("i32");
@@ -276,13 +276,7 @@ function transposeKernel(type: SimdFloat, name = "transpose"): FunctionBuilder {
 function transposeBlocksKernel(type: SimdFloat): FunctionBuilder {
   if (type.name !== "f32") return transposeKernel(type, "transpose_blocks");
   const f = new FunctionBuilder("transpose_blocks");
-  const src = f.param("i32");
-  const dst = f.param("i32");
-  const n = f.param("i32");
-  const w = f.param("i32");
-  const srcRowBytes = f.param("i32");
-  const dstRowBytes = f.param("i32");
-  const padded = f.param("i32");
+  const { src, dst, n, w, srcRowBytes, dstRowBytes, padded } = transposeParams(f);
   const j = f.local("i32");
   const i = f.local("i32");
   const ps = f.local("i32");
