@@ -19,6 +19,9 @@ import {
 import { edgeDotRowsWasm, edgeDotWasm, SPARSE_PARALLEL_WORK, spmvRowsWasm, spmvWasm, wasmSparseAvailable } from "../../../src/backend/kernels/wasm/sparse_wasm.js";
 import { numThreads, setNumThreads } from "../../../src/backend/threads/config.js";
 import { waitForThreads } from "../../../src/backend/threads/pool.js";
+import { kernelFunction } from "../../../src/backend/threads/kernel_memory.js";
+import { heapAvailable } from "../../../src/backend/threads/kernel_heap.js";
+import { allocateResident, releaseResident, residentAddress } from "../../../src/backend/resident_storage.js";
 
 type Float = Float32Array | Float64Array;
 
@@ -445,5 +448,42 @@ describe("sparse kernels along a feature axis (features-major and general)", () 
     expect(useWasmSparseRows(250, 322, 512)).toBe(true);
     expect(useWasmSparseRows(100, 36, 110)).toBe(true);
     expect(useWasmSparseRows(250, 20, 512)).toBe(false);
+  });
+});
+
+describe("edge_dot_grouped", () => {
+  type EdgeDot = (a: number, b: number, rowOff: number, colOff: number, out: number, numEdges: number, chunks: number, tail: number) => void;
+  test("gives edge_dot's bits, edge by edge, for runs of any length of one row (f32 and f64, any tail)", () => {
+    if (!heapAvailable()) return;
+    for (const [type, Ctor, lanes] of [["f32", Float32Array, 4], ["f64", Float64Array, 2]] as const) {
+      const single = kernelFunction<EdgeDot>(`sparse-${type}`, "edge_dot");
+      const grouped = kernelFunction<EdgeDot>(`sparse-${type}`, "edge_dot_grouped");
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 70 }), fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 12 }), fc.integer({ min: 0, max: 1000 }), (n, runs, seed) => {
+          // Rows 0, 1, ... with `runs[r]` edges each; columns drawn from 6 rows of b.
+          const rows = runs.flatMap((k, r) => new Array<number>(k).fill(r));
+          const cols = rows.map((_, k) => (k * 5 + seed) % 6);
+          const eb = Ctor.BYTES_PER_ELEMENT;
+          const chunk = 2 * lanes;
+          const chunks = Math.floor(n / chunk);
+          const a = allocateResident(Ctor as Float64ArrayConstructor, runs.length * n)!;
+          const b = allocateResident(Ctor as Float64ArrayConstructor, 6 * n)!;
+          a.set(values(runs.length * n, seed + 1, type === "f32"));
+          b.set(values(6 * n, seed + 2, type === "f32"));
+          const rowOff = allocateResident(Int32Array, rows.length)!;
+          const colOff = allocateResident(Int32Array, rows.length)!;
+          rowOff.set(rows.map((r) => r * n * eb));
+          colOff.set(cols.map((c) => c * n * eb));
+          const want = allocateResident(Ctor as Float64ArrayConstructor, rows.length)!;
+          const got = allocateResident(Ctor as Float64ArrayConstructor, rows.length)!;
+          const args = [residentAddress(a), residentAddress(b), residentAddress(rowOff), residentAddress(colOff)] as const;
+          single(...args, residentAddress(want), rows.length, chunks, n - chunks * chunk);
+          grouped(...args, residentAddress(got), rows.length, chunks, n - chunks * chunk);
+          expect(Array.from(got).every((v, i) => Object.is(v, want[i]))).toBe(true);
+          for (const x of [a, b, rowOff, colOff, want, got]) releaseResident(x);
+        }),
+        { numRuns: 60 },
+      );
+    }
   });
 });

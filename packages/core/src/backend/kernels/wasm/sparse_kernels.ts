@@ -38,7 +38,7 @@ export const DOT_VECTORS = 2;
  * Example: `new WebAssembly.Module(sparseModuleBytes(F32, { module: "env", name: "memory", minPages: 1 }))`.
  */
 export function sparseModuleBytes(type: SimdFloat, memory: MemoryImport): Uint8Array {
-  return encodeModule(memory, [spmvKernel(type), edgeDotKernel(type), transposeKernel(type), transposeBlocksKernel(type)]);
+  return encodeModule(memory, [spmvKernel(type), edgeDotKernel(type), transposeKernel(type), transposeBlocksKernel(type), edgeDotGroupedKernel(type)]);
 }
 
 /** The element-type-specific instructions. */
@@ -54,7 +54,7 @@ function ops(type: SimdFloat, code: Instructions) {
     sMul: () => (f32 ? code.f32Mul() : code.f64Mul()),
     extract: (lane: number) => (f32 ? code.f32x4ExtractLane(lane) : code.f64x2ExtractLane(lane)),
     sAdd: () => (f32 ? code.f32Add() : code.f64Add()),
-    sStore: () => (f32 ? code.f32Store() : code.f64Store()),
+    sStore: (offset = 0) => (f32 ? code.f32Store(offset) : code.f64Store(offset)),
   };
 }
 
@@ -338,6 +338,127 @@ function transposeBlocksKernel(type: SimdFloat): FunctionBuilder {
   code.br(0);
   code.end().end();
   code.localGet(j).i32Const(1).i32Add().localSet(j);
+  code.br(0);
+  code.end().end();
+  code.end();
+  return f;
+}
+
+/**
+ * `edge_dot_grouped(a, b, rowOff, colOff, out, numEdges, chunks, tail)`: what `edge_dot` does
+ * (same arguments, the same bits), taking {@link DOT_GROUP} consecutive edges of the same row
+ * together: each chunk of that row of `a` is loaded once for the group instead of once per
+ * edge. Each edge's sum runs in `edge_dot`'s order (the same chunks, accumulators, tail and final
+ * additions); runs of fewer edges of one row go one at a time. Row-grouped tables (the forward
+ * table of a layer) have such runs: 28 edges per row on average in the 3.6 % MNIST network's
+ * first layer.
+ */
+export const DOT_GROUP = 4;
+
+function edgeDotGroupedKernel(type: SimdFloat): FunctionBuilder {
+  const f = new FunctionBuilder("edge_dot_grouped");
+  const a = f.param("i32");
+  const b = f.param("i32");
+  const rowOff = f.param("i32");
+  const colOff = f.param("i32");
+  const out = f.param("i32");
+  const numEdges = f.param("i32");
+  const chunks = f.param("i32");
+  const tail = f.param("i32");
+  const pa = f.local("i32");
+  const pb = Array.from({ length: DOT_GROUP }, () => f.local("i32"));
+  const left = f.local("i32");
+  const acc = Array.from({ length: DOT_GROUP }, () => Array.from({ length: DOT_VECTORS }, () => f.local("v128")));
+  const av = Array.from({ length: DOT_VECTORS }, () => f.local("v128"));
+  const rest = Array.from({ length: DOT_GROUP }, () => f.local(type.name === "f32" ? "f32" : "f64"));
+  const as = f.local(type.name === "f32" ? "f32" : "f64");
+  const code = f.code;
+  const o = ops(type, code);
+
+  /** The sums of `g` edges starting at the current one (`g` consecutive entries of rowOff/colOff, the first row for all). */
+  const edges = (g: number) => {
+    code.localGet(a).localGet(rowOff).i32Load(0).i32Add().localSet(pa);
+    for (let k = 0; k < g; k++) code.localGet(b).localGet(colOff).i32Load(4 * k).i32Add().localSet(pb[k]!);
+    code.localGet(chunks).localSet(left);
+    for (let k = 0; k < g; k++) {
+      for (const x of acc[k]!) {
+        o.zero();
+        code.localSet(x);
+      }
+    }
+    code.block().loop();
+    code.localGet(left).i32Eqz().brIf(1);
+    av.forEach((x, v) => code.localGet(pa).v128Load(16 * v).localSet(x));
+    for (let k = 0; k < g; k++) {
+      acc[k]!.forEach((x, v) => {
+        code.localGet(x).localGet(av[v]!).localGet(pb[k]!).v128Load(16 * v);
+        o.vMul();
+        o.vAdd();
+        code.localSet(x);
+      });
+      code.localGet(pb[k]!).i32Const(16 * DOT_VECTORS).i32Add().localSet(pb[k]!);
+    }
+    code.localGet(pa).i32Const(16 * DOT_VECTORS).i32Add().localSet(pa);
+    code.localGet(left).i32Const(1).i32Sub().localSet(left);
+    code.br(0);
+    code.end().end();
+    for (let k = 0; k < g; k++) {
+      o.sZero();
+      code.localSet(rest[k]!);
+    }
+    code.localGet(tail).localSet(left);
+    code.block().loop();
+    code.localGet(left).i32Eqz().brIf(1);
+    code.localGet(pa);
+    o.sLoad();
+    code.localSet(as);
+    for (let k = 0; k < g; k++) {
+      code.localGet(rest[k]!).localGet(as).localGet(pb[k]!);
+      o.sLoad();
+      o.sMul();
+      o.sAdd();
+      code.localSet(rest[k]!);
+      code.localGet(pb[k]!).i32Const(type.bytes).i32Add().localSet(pb[k]!);
+    }
+    code.localGet(pa).i32Const(type.bytes).i32Add().localSet(pa);
+    code.localGet(left).i32Const(1).i32Sub().localSet(left);
+    code.br(0);
+    code.end().end();
+    for (let k = 0; k < g; k++) {
+      const x = acc[k]!;
+      code.localGet(out).localGet(x[0]!);
+      for (let v = 1; v < DOT_VECTORS; v++) {
+        code.localGet(x[v]!);
+        o.vAdd();
+      }
+      code.localSet(x[0]!);
+      code.localGet(x[0]!);
+      o.extract(0);
+      for (let lane = 1; lane < type.lanes; lane++) {
+        code.localGet(x[0]!);
+        o.extract(lane);
+        o.sAdd();
+      }
+      code.localGet(rest[k]!);
+      o.sAdd();
+      o.sStore(type.bytes * k);
+    }
+    code.localGet(out).i32Const(type.bytes * g).i32Add().localSet(out);
+    code.localGet(rowOff).i32Const(4 * g).i32Add().localSet(rowOff);
+    code.localGet(colOff).i32Const(4 * g).i32Add().localSet(colOff);
+    code.localGet(numEdges).i32Const(g).i32Sub().localSet(numEdges);
+  };
+
+  code.block().loop(); // edges
+  code.localGet(numEdges).i32Eqz().brIf(1);
+  // A group when DOT_GROUP edges remain and they share the first one's row.
+  code.localGet(numEdges).i32Const(DOT_GROUP).i32GeS();
+  for (let k = 1; k < DOT_GROUP; k++) code.localGet(rowOff).i32Load(0).localGet(rowOff).i32Load(4 * k).i32Eq().i32And();
+  code.if();
+  edges(DOT_GROUP);
+  code.else();
+  edges(1);
+  code.end();
   code.br(0);
   code.end().end();
   code.end();

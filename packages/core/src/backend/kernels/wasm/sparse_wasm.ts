@@ -20,10 +20,12 @@ type EdgeDotKernel = (a: number, b: number, rowOff: number, colOff: number, out:
 interface KernelSet {
   spmv: SpmvKernel;
   edgeDot: EdgeDotKernel;
+  edgeDotGrouped: EdgeDotKernel;
   transpose: TransposeKernel;
   transposeBlocks: TransposeKernel;
   spmvId: number;
   edgeDotId: number;
+  edgeDotGroupedId: number;
 }
 
 interface Runtime {
@@ -40,7 +42,7 @@ export function sparseModuleKey(type: SimdFloat): string {
   return `sparse-${type.name}`;
 }
 
-for (const type of [F32, F64]) registerKernelModule(sparseModuleKey(type), (memory) => sparseModuleBytes(type, memory), ["spmv", "edge_dot", "transpose", "transpose_blocks"]);
+for (const type of [F32, F64]) registerKernelModule(sparseModuleKey(type), (memory) => sparseModuleBytes(type, memory), ["spmv", "edge_dot", "transpose", "transpose_blocks", "edge_dot_grouped"]);
 
 let runtime: Runtime | null | undefined;
 
@@ -49,10 +51,12 @@ function kernelSet(type: SimdFloat): KernelSet {
   return {
     spmv: kernelFunction<SpmvKernel>(key, "spmv"),
     edgeDot: kernelFunction<EdgeDotKernel>(key, "edge_dot"),
+    edgeDotGrouped: kernelFunction<EdgeDotKernel>(key, "edge_dot_grouped"),
     transpose: kernelFunction<TransposeKernel>(key, "transpose"),
     transposeBlocks: kernelFunction<TransposeKernel>(key, "transpose_blocks"),
     spmvId: kernelId(key, "spmv"),
     edgeDotId: kernelId(key, "edge_dot"),
+    edgeDotGroupedId: kernelId(key, "edge_dot_grouped"),
   };
 }
 
@@ -392,9 +396,9 @@ function edgeDotIn(padded: boolean, aOrder: Order, bOrder: Order, a: FloatArray,
   const threads = threadsFor(e * n);
   if (threads > 1) {
     // Chunks of edges: each edge's dot product is computed as on one thread.
-    runJob(splitJob(e, threads, (job, e0, e1) => job.call(set.edgeDotId, aAt, bAt, rowAt + e0 * 4, colAt + e0 * 4, outAt + e0 * eb, e1 - e0, chunks, tail)));
+    runJob(splitJob(e, threads, (job, e0, e1) => job.call(set.edgeDotGroupedId, aAt, bAt, rowAt + e0 * 4, colAt + e0 * 4, outAt + e0 * eb, e1 - e0, chunks, tail)));
   } else {
-    set.edgeDot(aAt, bAt, rowAt, colAt, outAt, e, chunks, tail);
+    set.edgeDotGrouped(aAt, bAt, rowAt, colAt, outAt, e, chunks, tail);
   }
   if (outHome < 0) out.set(fv.subarray(outAt / eb, outAt / eb + e));
 }
