@@ -83,7 +83,7 @@ export function compile(jaxpr: Jaxpr, options: CompileOptions = {}): Executable 
     const size = shape.reduce((a, b) => a * b, 1);
     // Results of the call may take the storage of inputs read last here (see inPlaceCandidates).
     const escapes = outSlotsOfStep.map((slot) => escaping.has(slot));
-    const inPlace = reusable ? [] : inPlaceCandidates(step.inputs.map(operand), dtypes, escapes, shape, recycleAfter.get(i) ?? [], slotMap, step);
+    const inPlace = reusable ? [] : inPlaceCandidates(dtypes, escapes, shape, recycleAfter.get(i) ?? [], slotMap, step);
     const run = reusable
       ? (args: ConcreteTensor[]) => {
           if (!buffers) {
@@ -116,11 +116,10 @@ interface InPlace {
  * The outputs of a fused step that may take an input's storage (one input each): outputs that
  * escape the call (an optimiser's new parameters and states), inputs whose buffers the plan
  * hands back right after this step (`recycled`: their last reader, nothing escaping aliases
- * them: a donated argument, or an intermediate) and whose aval is the output's. Whether it happens is decided per call
- * ({@link inPlaceBuffers}).
+ * them: a donated argument, or an intermediate) and whose aval is the output's. Whether it
+ * happens is decided per call ({@link inPlaceBuffers}).
  */
 function inPlaceCandidates(
-  inputs: readonly Operand[],
   dtypes: readonly DType[],
   escapes: readonly boolean[],
   shape: readonly number[],
@@ -136,12 +135,12 @@ function inPlaceCandidates(
     if (!escapes[output]) return;
     const input = step.inputs.findIndex((a, j) => {
       if (a.kind !== "var" || taken.has(j)) return false;
-      const slot = slotMap.get(a.v.id)!;
-      return recycled.includes(slot) && a.v.aval.dtype === dtype && a.v.aval.shape.length === shape.length && a.v.aval.shape.every((n, k) => n === shape[k]);
+      return recycled.includes(slotMap.get(a.v.id)!) && a.v.aval.dtype === dtype && a.v.aval.shape.length === shape.length && a.v.aval.shape.every((n, k) => n === shape[k]);
     });
     if (input < 0) return;
     taken.add(input);
-    found.push({ output, input, slot: inputs[input]!.slot });
+    const a = step.inputs[input]!;
+    found.push({ output, input, slot: a.kind === "var" ? slotMap.get(a.v.id)! : -1 });
   });
   return found;
 }

@@ -263,6 +263,9 @@ function compileProgram(program: FusedProgram): CompiledProgram {
 /** A rank-1 or rank-2 operand as the SIMD backend gathers it: rows of `cols` elements, any strides (0 for broadcast). */
 function matrixOperand(x: ConcreteTensor, shape: readonly number[]): SimdOperand {
   const [rows, cols, rowStride, colStride] = shape.length === 2 ? [shape[0]!, shape[1]!, x.stride[0]!, x.stride[1]!] : [1, shape[0] ?? 1, 0, x.stride[0] ?? 0];
+  // Rows that are contiguous and follow each other (a block of rows of a larger array: the
+  // slices a concatenation's gradient takes) are one stream, read in place when resident.
+  if ((colStride === 1 || cols === 1) && (rowStride === cols || rows === 1)) return { data: x.nd.data, offset: x.nd.offset };
   return { data: x.nd.data, offset: x.nd.offset, rows, cols, rowStride, colStride };
 }
 

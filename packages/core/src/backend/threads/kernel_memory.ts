@@ -31,8 +31,6 @@ interface Compiled {
   memory: WasmMemory;
   shared: boolean;
   import: MemoryImport;
-  /** Module bytes, in registration order. */
-  bytes: Uint8Array[];
   /**
    * The compiled modules, in registration order: what workers instantiate. A compiled module
    * sent to a worker shares its machine code, so code the engine optimises on one thread (V8
@@ -73,6 +71,16 @@ function createMemory(): { memory: WasmMemory; shared: boolean } {
   return { memory: new wasm.Memory({ initial: 1 }), shared: false };
 }
 
+/** Instantiates a compiled module over the memory and gives its exports `names` the next global ids. */
+function instantiate(rt: Compiled, key: string, module: WasmModule, names: readonly string[]): void {
+  const instance = new webAssembly!.Instance(module, { env: { memory: rt.memory } });
+  for (const name of names) {
+    rt.ids.set(`${key}/${name}`, rt.functions.length);
+    rt.functions.push(instance.exports[name] as (...args: number[]) => void);
+  }
+  rt.modules.push(module);
+}
+
 /** Builds and compiles every registered module over the memory; `null` when WebAssembly SIMD is unavailable. */
 function compileAll(): Compiled | null {
   if (compiled !== undefined) return compiled;
@@ -82,23 +90,10 @@ function compileAll(): Compiled | null {
     const memoryImport: MemoryImport = shared
       ? { module: "env", name: "memory", minPages: 1, maxPages: MAX_PAGES, shared: true }
       : { module: "env", name: "memory", minPages: 1 };
-    const bytes: Uint8Array[] = [];
-    const compiledModules: WasmModule[] = [];
-    const functions: ((...args: number[]) => void)[] = [];
-    const ids = new Map<string, number>();
-    for (const m of modules) {
-      const b = m.build(memoryImport);
-      bytes.push(b);
-      const module = new webAssembly.Module(b);
-      compiledModules.push(module);
-      const instance = new webAssembly.Instance(module, { env: { memory } });
-      for (const name of m.names) {
-        ids.set(`${m.key}/${name}`, functions.length);
-        functions.push(instance.exports[name] as (...args: number[]) => void);
-      }
-    }
-    compiled = { memory, shared, import: memoryImport, bytes, modules: compiledModules, functions, ids };
-    firstAddedId = functions.length;
+    const rt: Compiled = { memory, shared, import: memoryImport, modules: [], functions: [], ids: new Map() };
+    for (const m of modules) instantiate(rt, m.key, new webAssembly.Module(m.build(memoryImport)), m.names);
+    compiled = rt;
+    firstAddedId = rt.functions.length;
   } catch (err) {
     debugLog(`WebAssembly SIMD kernels are unavailable (${(err as Error).message}): JavaScript kernels only`);
     compiled = null;
@@ -131,15 +126,8 @@ export function addKernelModule(key: string, build: (memory: MemoryImport) => Ui
   const rt = compileAll();
   if (rt === null) return false;
   if (modules.some((m) => m.key === key) || rt.ids.has(`${key}/${names[0]}`)) throw new Error(`addKernelModule: ${key} added twice`);
-  const bytes = build(rt.import);
-  const module = new webAssembly!.Module(bytes);
-  const instance = new webAssembly!.Instance(module, { env: { memory: rt.memory } });
-  for (const name of names) {
-    rt.ids.set(`${key}/${name}`, rt.functions.length);
-    rt.functions.push(instance.exports[name] as (...args: number[]) => void);
-  }
-  rt.bytes.push(bytes);
-  rt.modules.push(module);
+  const module = new webAssembly!.Module(build(rt.import));
+  instantiate(rt, key, module, names);
   for (const listener of listeners) listener(module, names);
   return true;
 }

@@ -280,17 +280,6 @@ export interface SimdOperand {
   readonly colStride?: number;
 }
 
-/**
- * A gathered operand whose rows are contiguous and follow each other (a block of rows of a
- * larger array: the slices a concatenation's gradient takes) as a plain stream from its first
- * element, which a kernel reads where it is when it lives in the kernel memory.
- */
-function contiguousAsStream(x: SimdOperand): SimdOperand {
-  const { rows = 1, cols = 0, rowStride = 0, colStride = 1 } = x;
-  if (x.rows === undefined || !(colStride === 1 || cols === 1) || !(rowStride === cols || rows === 1)) return x;
-  return { data: x.data, offset: x.offset };
-}
-
 /** Copies a gathered (`rows` given) operand into `dst` from element `at`, row-major. */
 function gather(x: SimdOperand, dst: Float32Array | Uint8Array, at: number): void {
   const { data, rows = 1, cols = 0, rowStride = 0, colStride = 1 } = x;
@@ -309,6 +298,42 @@ function gather(x: SimdOperand, dst: Float32Array | Uint8Array, at: number): voi
   }
 }
 
+type Views = ReturnType<typeof viewsOf>;
+
+/** Where an operand's elements start in the kernel memory when it is read in place (a contiguous resident array), else -1. */
+function residentHome(x: SimdOperand): number {
+  const home = x.rows === undefined ? residentAddress(x.data) : -1;
+  return home < 0 ? -1 : home + x.offset * x.data.BYTES_PER_ELEMENT;
+}
+
+/** Writes a broadcast operand's one value into its cell at byte `at`: a float32, or a bool as an i32 mask (-1 or 0). */
+function writeScalar(x: SimdOperand, bool: boolean, v: Views, at: number): void {
+  if (bool) v.i32[at >> 2] = x.data[x.offset] !== 0 ? -1 : 0;
+  else v.f32[at >> 2] = x.data[x.offset]!;
+}
+
+/**
+ * Copies an operand that is not read in place to byte `at` of the scratch area: contiguous
+ * ones as one block, broadcast float32 rows by the Wasm kernels when `stageAt` gives room for
+ * its row values (see {@link broadcastInWasm}), other strided ones gathered.
+ */
+function copyIn(x: SimdOperand, bool: boolean, size: number, v: Views, at: number, stageAt = -1): void {
+  if (x.rows !== undefined && !bool && stageAt >= 0 && broadcastInWasm(x, v.f32, at, stageAt)) return;
+  if (x.rows !== undefined) gather(x, bool ? v.u8 : v.f32, bool ? at : at >> 2);
+  else if (bool) v.u8.set(x.data.subarray(x.offset, x.offset + size), at);
+  else v.f32.set(x.data.subarray(x.offset, x.offset + size), at >> 2);
+}
+
+/** Copies the outputs not written in place out of the scratch area (output `q` at byte `outAt(q)`). */
+function copyOut(outs: readonly TypedArray[], inPlace: readonly boolean[], size: number, v: Views, outAt: (q: number) => number): void {
+  outs.forEach((o, q) => {
+    if (inPlace[q]) return;
+    const at = outAt(q);
+    if (o instanceof Uint8Array) o.set(v.u8.subarray(at, at + size));
+    else o.set(v.f32.subarray(at >> 2, (at >> 2) + size));
+  });
+}
+
 /**
  * Runs `program` over `size` elements: `inputs[m]` contiguous from its offset, gathered by its
  * rows and strides, or (bit `m` of `scalars` set) one value broadcast; fills `outs` (one typed array per output, of the output's
@@ -316,10 +341,9 @@ function gather(x: SimdOperand, dst: Float32Array | Uint8Array, at: number): voi
  * or the program has more operations than a job holds.
  * Example: `runSimd(program, [{ data: a, offset: 0 }], 0, a.length, [out])`.
  */
-export function runSimd(program: SimdProgram, operands: readonly SimdOperand[], scalars: number, size: number, outs: readonly TypedArray[]): boolean {
+export function runSimd(program: SimdProgram, inputs: readonly SimdOperand[], scalars: number, size: number, outs: readonly TypedArray[]): boolean {
   const rt = kernelRuntime();
   if (rt === null || size === 0) return false;
-  const inputs = operands.map(contiguousAsStream);
   const fused = fusedKernel(program, scalars);
   if (fused !== null) {
     runFused(fused, program, inputs, scalars, size, outs);
@@ -343,16 +367,10 @@ export function runSimd(program: SimdProgram, operands: readonly SimdOperand[], 
     const at = base + plan.inAt[m]!;
     const bool = program.inputs[m] === "bool";
     bases[1 + m] = at;
-    if ((scalars & (1 << m)) !== 0) {
-      if (bool) v.i32[at >> 2] = x.data[x.offset] !== 0 ? -1 : 0;
-      else v.f32[at >> 2] = x.data[x.offset]!;
-      return;
-    }
-    const home = x.rows === undefined ? residentAddress(x.data) : -1;
-    if (home >= 0) bases[1 + m] = home + x.offset * x.data.BYTES_PER_ELEMENT;
-    else if (x.rows !== undefined) gather(x, bool ? v.u8 : v.f32, bool ? at : at >> 2);
-    else if (bool) v.u8.set(x.data.subarray(x.offset, x.offset + size), at);
-    else v.f32.set(x.data.subarray(x.offset, x.offset + size), at >> 2);
+    if ((scalars & (1 << m)) !== 0) return writeScalar(x, bool, v, at);
+    const home = residentHome(x);
+    if (home >= 0) bases[1 + m] = home;
+    else copyIn(x, bool, size, v, at);
   });
   // Outputs that own a block of the kernel memory are written in place (their slack takes a
   // rounded-up last group); others are copied out of the scratch area.
@@ -369,12 +387,7 @@ export function runSimd(program: SimdProgram, operands: readonly SimdOperand[], 
     plan.applied.set(bases);
   }
   for (const job of plan.jobs) runJob(job);
-  outs.forEach((o, q) => {
-    if (inPlace[q]) return;
-    const at = base + plan.outAt[q]!;
-    if (o instanceof Uint8Array) o.set(v.u8.subarray(at, at + size));
-    else o.set(v.f32.subarray(at >> 2, (at >> 2) + size));
-  });
+  copyOut(outs, inPlace, size, v, (q) => base + plan.outAt[q]!);
   return true;
 }
 
@@ -436,7 +449,7 @@ export function setFusedKernels(enabled: boolean): boolean {
  * Example: `if (runsAsOwnFunction(program, 0)) outs[0] = inputArray`.
  */
 export function runsAsOwnFunction(program: SimdProgram, scalars: number): boolean {
-  return kernelRuntime() !== null && fusedKernel(program, scalars) !== null;
+  return fusedKernel(program, scalars) !== null;
 }
 
 /** Each program's compiled function, per pattern of scalar inputs (`null`: none, use the building blocks). */
@@ -476,10 +489,7 @@ function runFused(id: number, program: SimdProgram, inputs: readonly SimdOperand
   const isScalar = (m: number) => (scalars & (1 << m)) !== 0;
   const outBytes = outs.map((o) => o.BYTES_PER_ELEMENT);
   const inBytes = program.inputs.map(bytesOf);
-  const homes = inputs.map((x, m) => {
-    const home = isScalar(m) || x.rows !== undefined ? -1 : residentAddress(x.data);
-    return home < 0 ? -1 : home + x.offset * x.data.BYTES_PER_ELEMENT;
-  });
+  const homes = inputs.map((x, m) => (isScalar(m) ? -1 : residentHome(x)));
   const inPlace = outs.map((o) => ownsResidentBlock(o));
   // Scratch: the chunks' argument blocks, scalar cells, then copies of inputs and outputs that
   // are not in the kernel memory (each with room for a rounded-up last group).
@@ -509,18 +519,12 @@ function runFused(id: number, program: SimdProgram, inputs: readonly SimdOperand
   const start = inputs.map((x, m) => {
     const bool = program.inputs[m] === "bool";
     if (isScalar(m)) {
-      const at = cellAt + 16 * m;
-      if (bool) v.i32[at >> 2] = x.data[x.offset] !== 0 ? -1 : 0;
-      else v.f32[at >> 2] = x.data[x.offset]!;
-      return at;
+      writeScalar(x, bool, v, cellAt + 16 * m);
+      return cellAt + 16 * m;
     }
     if (homes[m]! >= 0) return homes[m]!;
-    const at = base + copyAt[m]!;
-    if (x.rows !== undefined && !bool && broadcastInWasm(x, v.f32, at, base + stageAt[m]!)) return at;
-    if (x.rows !== undefined) gather(x, bool ? v.u8 : v.f32, bool ? at : at >> 2);
-    else if (bool) v.u8.set(x.data.subarray(x.offset, x.offset + size), at);
-    else v.f32.set(x.data.subarray(x.offset, x.offset + size), at >> 2);
-    return at;
+    copyIn(x, bool, size, v, base + copyAt[m]!, stageAt[m]! >= 0 ? base + stageAt[m]! : -1);
+    return base + copyAt[m]!;
   });
   const outStart = outs.map((o, q) => (inPlace[q] ? residentAddress(o) : base + outAt[q]!));
   const call = (c: number, g0: number, g1: number): [number, number] => {
@@ -544,10 +548,5 @@ function runFused(id: number, program: SimdProgram, inputs: readonly SimdOperand
     }
     runJob(job);
   }
-  outs.forEach((o, q) => {
-    if (inPlace[q]) return;
-    const at = base + outAt[q]!;
-    if (o instanceof Uint8Array) o.set(v.u8.subarray(at, at + size));
-    else o.set(v.f32.subarray(at >> 2, (at >> 2) + size));
-  });
+  copyOut(outs, inPlace, size, v, (q) => base + outAt[q]!);
 }

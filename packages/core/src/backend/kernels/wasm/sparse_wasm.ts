@@ -19,12 +19,10 @@ type EdgeDotKernel = (a: number, b: number, rowOff: number, colOff: number, out:
 
 interface KernelSet {
   spmv: SpmvKernel;
-  edgeDot: EdgeDotKernel;
   edgeDotGrouped: EdgeDotKernel;
   transpose: TransposeKernel;
   transposeBlocks: TransposeKernel;
   spmvId: number;
-  edgeDotId: number;
   edgeDotGroupedId: number;
 }
 
@@ -50,12 +48,10 @@ function kernelSet(type: SimdFloat): KernelSet {
   const key = sparseModuleKey(type);
   return {
     spmv: kernelFunction<SpmvKernel>(key, "spmv"),
-    edgeDot: kernelFunction<EdgeDotKernel>(key, "edge_dot"),
     edgeDotGrouped: kernelFunction<EdgeDotKernel>(key, "edge_dot_grouped"),
     transpose: kernelFunction<TransposeKernel>(key, "transpose"),
     transposeBlocks: kernelFunction<TransposeKernel>(key, "transpose_blocks"),
     spmvId: kernelId(key, "spmv"),
-    edgeDotId: kernelId(key, "edge_dot"),
     edgeDotGroupedId: kernelId(key, "edge_dot_grouped"),
   };
 }
@@ -115,26 +111,23 @@ function typeOf(data: FloatArray): SimdFloat {
 export type Order = "samples-major" | "features-major";
 
 /**
- * `values` in a block of the kernel memory that lives as long as the returned array (the
- * tables' offsets, kept with the table so no call copies them in), or the values themselves
- * where the memory is not shared or the heap is full (then each call copies them). New memory
- * is taken only under the `"grow"` policy (a jitted step); elsewhere only a freed block of the
- * size (a synchronous loop that rewires a network makes new tables every iteration, and their
- * blocks come back only when the garbage collector runs between tasks).
+ * A table's offsets, moved into a block of the kernel memory (kept with the table, so no call
+ * copies them in) at the first call that runs under the `"grow"` policy (a jitted step); until
+ * then, and where the memory is not shared or the heap is full, an ordinary array each call
+ * copies in. Only jitted steps take memory for them: a synchronous loop that rewires a network
+ * makes new tables every iteration, and their blocks come back only when the garbage collector
+ * runs between tasks.
  */
-function residentCopy(values: Int32Array): Int32Array {
-  const kept = allocateResident(Int32Array, values.length, false, residentPolicy() === "grow");
-  if (kept === undefined) return values;
-  kept.set(values);
-  return kept;
-}
-
-/** A table's offsets, kept in the kernel memory once a call may take memory for them (see {@link residentCopy}). */
 class KeptOffsets {
   constructor(private values: Int32Array) {}
   /** The offsets, moved into the kernel memory now if they are not there yet and the policy allows it. */
   get(): Int32Array {
-    if (residentAddress(this.values) < 0 && residentPolicy() === "grow") this.values = residentCopy(this.values);
+    if (residentAddress(this.values) >= 0 || residentPolicy() !== "grow") return this.values;
+    const kept = allocateResident(Int32Array, this.values.length, false);
+    if (kept !== undefined) {
+      kept.set(this.values);
+      this.values = kept;
+    }
     return this.values;
   }
 }
@@ -144,7 +137,7 @@ function colOffsets(table: EdgeTable, rowBytes: number): Int32Array {
   return table
     .memo(`spmv column offsets ${rowBytes}`, () => {
       const { cols } = table.byRow();
-      return new KeptOffsets(residentCopy(Int32Array.from(cols.subarray(0, table.size), (c) => c * rowBytes)));
+      return new KeptOffsets(Int32Array.from(cols.subarray(0, table.size), (c) => c * rowBytes));
     })
     .get();
 }
@@ -156,7 +149,7 @@ function rowStarts(table: EdgeTable, numRows: number): Int32Array {
       const starts = new Int32Array(numRows + 1).fill(table.size);
       const bound = Math.min(table.rowBound, numRows);
       starts.set(table.byRow().rowStart.subarray(0, bound + 1));
-      return new KeptOffsets(residentCopy(starts));
+      return new KeptOffsets(starts);
     })
     .get();
 }
@@ -164,8 +157,8 @@ function rowStarts(table: EdgeTable, numRows: number): Int32Array {
 /** Each entry's row and column as byte offsets of their rows, cached per table and stride. */
 function edgeOffsets(table: EdgeTable, rowBytes: number): { rows: Int32Array; cols: Int32Array } {
   const kept = table.memo(`edge_dot offsets ${rowBytes}`, () => ({
-    rows: new KeptOffsets(residentCopy(Int32Array.from(table.rows, (r) => r * rowBytes))),
-    cols: new KeptOffsets(residentCopy(Int32Array.from(table.cols, (c) => c * rowBytes))),
+    rows: new KeptOffsets(Int32Array.from(table.rows, (r) => r * rowBytes)),
+    cols: new KeptOffsets(Int32Array.from(table.cols, (c) => c * rowBytes)),
   }));
   return { rows: kept.rows.get(), cols: kept.cols.get() };
 }
@@ -279,9 +272,12 @@ function spmvIn(xOrder: Order, outOrder: Order, x: FloatArray, n: number, w: num
   const stage = xOrder === "samples-major" && cached < 0 && residentAddress(x) < 0 ? n * w : 0;
   const place = new Placement();
   const xR = place.add(xHome, (w * np + tileLanes) * eb);
-  const colR = place.add(residentAddress(cols), e * 4);
-  const valR = place.add(edgeOrder === null ? residentAddress(values) : -1, e * eb);
-  const startR = place.add(residentAddress(starts), (numRows + 1) * 4);
+  const colHome = residentAddress(cols);
+  const valHome = edgeOrder === null ? residentAddress(values) : -1;
+  const startHome = residentAddress(starts);
+  const colR = place.add(colHome, e * 4);
+  const valR = place.add(valHome, e * eb);
+  const startR = place.add(startHome, (numRows + 1) * 4);
   const outR = place.add(outHome, (numRows * np + tileLanes) * eb);
   const stageR = place.add(-1, Math.max(stage, outOrder === "samples-major" ? n * numRows : 0) * eb);
   const v = views(place.layout.bytes);
@@ -297,11 +293,11 @@ function spmvIn(xOrder: Order, outOrder: Order, x: FloatArray, n: number, w: num
     }
   } else if (xHome < 0) fv.set(x.subarray(0, w * n), x0);
   if (xHome < 0) fv.fill(0, x0 + w * np, x0 + w * np + tileLanes);
-  if (residentAddress(cols) < 0) v.i32.set(cols, colAt / 4);
+  if (colHome < 0) v.i32.set(cols, colAt / 4);
   const v0 = valAt / eb;
   if (edgeOrder !== null) for (let k = 0; k < e; k++) fv[v0 + k] = values[edgeOrder[k]!]!;
-  else if (residentAddress(values) < 0) fv.set(values.subarray(0, e), v0);
-  if (residentAddress(starts) < 0) v.i32.set(starts, startAt / 4);
+  else if (valHome < 0) fv.set(values.subarray(0, e), v0);
+  if (startHome < 0) v.i32.set(starts, startAt / 4);
   const kernel = set.spmv;
   const full = Math.floor(np / tileLanes);
   if (threads > 1) {
@@ -378,8 +374,10 @@ function edgeDotIn(padded: boolean, aOrder: Order, bOrder: Order, a: FloatArray,
   const place = new Placement();
   const aR = place.add(aHome, numRows * np * eb);
   const bR = place.add(bHome, w * np * eb);
-  const rowR = place.add(residentAddress(offsets.rows), e * 4);
-  const colR = place.add(residentAddress(offsets.cols), e * 4);
+  const rowHome = residentAddress(offsets.rows);
+  const colHome = residentAddress(offsets.cols);
+  const rowR = place.add(rowHome, e * 4);
+  const colR = place.add(colHome, e * 4);
   const outR = place.add(outHome, e * eb);
   const stageR = place.add(-1, Math.max(staged(aOrder, a, numRows, aHome), staged(bOrder, b, w, bHome)) * eb);
   const v = views(place.layout.bytes);
@@ -389,8 +387,8 @@ function edgeDotIn(padded: boolean, aOrder: Order, bOrder: Order, a: FloatArray,
   else if (aHome < 0) fv.set(a.subarray(0, numRows * n), aAt / eb);
   if (bHome < 0 && bOrder === "samples-major") transposeIn(set, fv, b, n, w, stageAt, bAt, rowBytes, np);
   else if (bHome < 0) fv.set(b.subarray(0, w * n), bAt / eb);
-  if (residentAddress(offsets.rows) < 0) v.i32.set(offsets.rows, rowAt / 4);
-  if (residentAddress(offsets.cols) < 0) v.i32.set(offsets.cols, colAt / 4);
+  if (rowHome < 0) v.i32.set(offsets.rows, rowAt / 4);
+  if (colHome < 0) v.i32.set(offsets.cols, colAt / 4);
   const chunks = Math.floor(np / chunkLanes);
   const tail = np - chunks * chunkLanes;
   const threads = threadsFor(e * n);
