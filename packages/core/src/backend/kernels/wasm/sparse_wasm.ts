@@ -1,6 +1,6 @@
 import type { EdgeTable } from "../edge_table.js";
 import { F32, F64, type SimdFloat } from "./matmul_kernels.js";
-import { DOT_VECTORS, sparseModuleBytes, SPMV_VECTORS } from "./sparse_kernels.js";
+import { DOT_VECTORS, sparseModuleBytes, spmvNarrowName, SPMV_VECTORS } from "./sparse_kernels.js";
 import { heapBuffer, scratchArea } from "../../threads/kernel_heap.js";
 import { allocateResident, ownsResidentBlock, releaseResident, residentAddress, residentPolicy } from "../../resident_storage.js";
 import { kernelFunction, kernelId, kernelRuntime, registerKernelModule } from "../../threads/kernel_memory.js";
@@ -23,8 +23,12 @@ interface KernelSet {
   transpose: TransposeKernel;
   transposeBlocks: TransposeKernel;
   spmvId: number;
+  /** Index `v` (1 up to `SPMV_VECTORS`): the spmv kernel with `v` vectors per tile (`SPMV_VECTORS`: `spmv` itself). */
+  spmvNarrowId: number[];
   edgeDotGroupedId: number;
 }
+
+const NARROW_NAMES = Array.from({ length: SPMV_VECTORS - 1 }, (_, v) => spmvNarrowName(v + 1));
 
 interface Runtime {
   f32: KernelSet;
@@ -40,7 +44,7 @@ export function sparseModuleKey(type: SimdFloat): string {
   return `sparse-${type.name}`;
 }
 
-for (const type of [F32, F64]) registerKernelModule(sparseModuleKey(type), (memory) => sparseModuleBytes(type, memory), ["spmv", "edge_dot", "transpose", "transpose_blocks", "edge_dot_grouped"]);
+for (const type of [F32, F64]) registerKernelModule(sparseModuleKey(type), (memory) => sparseModuleBytes(type, memory), ["spmv", "edge_dot", "transpose", "transpose_blocks", "edge_dot_grouped", ...NARROW_NAMES]);
 
 let runtime: Runtime | null | undefined;
 
@@ -52,6 +56,7 @@ function kernelSet(type: SimdFloat): KernelSet {
     transpose: kernelFunction<TransposeKernel>(key, "transpose"),
     transposeBlocks: kernelFunction<TransposeKernel>(key, "transpose_blocks"),
     spmvId: kernelId(key, "spmv"),
+    spmvNarrowId: [-1, ...NARROW_NAMES.map((name) => kernelId(key, name)), kernelId(key, "spmv")],
     edgeDotGroupedId: kernelId(key, "edge_dot_grouped"),
   };
 }
@@ -252,13 +257,16 @@ function spmvIn(xOrder: Order, outOrder: Order, x: FloatArray, n: number, w: num
   // Rows written out samples-major are padded to whole tiles. Features-major output rows are
   // unpadded: the last, partial tile is computed first, its spill into the next row is
   // overwritten by that row's first tile later, and both regions have one tile of slack at the
-  // end. Split across threads, every row is padded (a tile's spill must not reach another
-  // thread's rows). Samples-major inputs are transposed into the same rows (see transposeIn).
+  // end. Split across threads, features-major products are split by tiles of samples: the chunk
+  // that computes the first tile of every row computes the partial tile first, so its spill is
+  // overwritten by the same chunk; no other chunk writes those lanes. Samples-major outputs
+  // are split by rows, every row padded. Samples-major inputs are transposed into the same rows
+  // (see transposeIn).
   // Arrays in the kernel memory are read (and a result that owns its block written) where they
   // are: the one-tile over-read past x's end and the spill past out's end stay within their
   // blocks' slack (`kernel_heap.ts`), and only reach lanes past `n`.
   const threads = threadsFor(table.size * n);
-  const padded = outOrder === "samples-major" || threads > 1;
+  const padded = outOrder === "samples-major";
   const np = padded ? Math.ceil(n / tileLanes) * tileLanes : n;
   const rowBytes = np * eb;
   const { order: edgeOrder } = table.byRow();
@@ -300,22 +308,30 @@ function spmvIn(xOrder: Order, outOrder: Order, x: FloatArray, n: number, w: num
   if (startHome < 0) v.i32.set(starts, startAt / 4);
   const kernel = set.spmv;
   const full = Math.floor(np / tileLanes);
-  if (threads > 1) {
+  const tailAt = full * tileLanes * eb;
+  const hasTail = full * tileLanes < np;
+  // The partial tile, over the vectors it needs (its spill into the next row is under a vector).
+  const tailId = set.spmvNarrowId[Math.ceil((np - full * tileLanes) / type.lanes)]!;
+  if (threads > 1 && padded) {
     // Padded rows: `full` tiles cover every sample; chunks of output rows.
     runJob(splitJob(numRows, threads, (job, r0, r1) => job.call(set.spmvId, xAt, colAt, valAt, startAt + r0 * 4, outAt + r0 * rowBytes, r1 - r0, rowBytes, full)));
+  } else if (threads > 1 && full > 1) {
+    // Chunks of tiles; the partial tile runs first in the chunk of tile 0 (see above).
+    const tileBytes = tileLanes * eb;
+    runJob(
+      splitJob(full, threads, (job, t0, t1) => {
+        if (t0 === 0 && hasTail) job.call(tailId, xAt + tailAt, colAt, valAt, startAt, outAt + tailAt, numRows, rowBytes, 1);
+        job.call(set.spmvId, xAt + t0 * tileBytes, colAt, valAt, startAt, outAt + t0 * tileBytes, numRows, rowBytes, t1 - t0);
+      }),
+    );
   } else {
-    const tailAt = full * tileLanes * eb;
-    if (full * tileLanes < np) kernel(xAt + tailAt, colAt, valAt, startAt, outAt + tailAt, numRows, rowBytes, 1);
+    if (hasTail) kernelRuntime()!.functions[tailId]!(xAt + tailAt, colAt, valAt, startAt, outAt + tailAt, numRows, rowBytes, 1);
     if (full > 0) kernel(xAt, colAt, valAt, startAt, outAt, numRows, rowBytes, full);
   }
   if (outHome >= 0) return;
   const o0 = outAt / eb;
   if (!padded) {
     out.set(fv.subarray(o0, o0 + numRows * n));
-    return;
-  }
-  if (outOrder === "features-major") {
-    for (let r = 0; r < numRows; r++) out.set(fv.subarray(o0 + r * np, o0 + r * np + n), r * n);
     return;
   }
   // Samples-major output: the rows' first n samples transposed to `n × numRows`, then one copy.

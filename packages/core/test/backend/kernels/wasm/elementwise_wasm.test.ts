@@ -7,6 +7,7 @@ import { elementwise, fusedKernel, SIMD_MIN_SIZE, type FusedOp } from "../../../
 import { MAX_FUSED_STEPS, runSimd, setFusedKernels, SIMD_PARALLEL_MIN, simdRunnable, wasmElementwiseAvailable } from "../../../../src/backend/kernels/wasm/elementwise_wasm.js";
 import { numThreads, setNumThreads } from "../../../../src/backend/threads/config.js";
 import { waitForThreads } from "../../../../src/backend/threads/pool.js";
+import { allocateResident, releaseResident } from "../../../../src/backend/resident_storage.js";
 import { absP, sqrtP } from "../../../../src/primitives/unary.js";
 import { addP, divP, maxP, minP, mulP, negP, subP } from "../../../../src/primitives/arithmetic.js";
 import { eqP, geP, gtP, leP, ltP, neP } from "../../../../src/primitives/compare.js";
@@ -87,6 +88,35 @@ function runBoth(c: Case, size: number, offset = 0): [number[][], number[][]] {
   return [run(true), run(false)];
 }
 
+/** A copy of `data` in a block of the kernel memory. */
+function resident(data: Float32Array | Uint8Array): Float32Array | Uint8Array {
+  const r = data instanceof Float32Array ? allocateResident(Float32Array, data.length, false)! : allocateResident(Uint8Array, data.length, false)!;
+  r.set(data);
+  return r;
+}
+
+/**
+ * {@link runBoth} with every input's data and every output in the kernel memory (as a jitted
+ * step's intermediates are): the WebAssembly run reads the inputs and writes the outputs (filled
+ * with NaN, or 7 for bool, beforehand) where they are.
+ */
+function runBothResident(c: Case, size: number, offset = 0): [number[][], number[][]] {
+  const inputs = c.inputs.map((d, m) => operand(resident(inputData(d, size + offset, m + 1)), d, size, c.scalars[m]!, offset));
+  const types = [...c.inputs, ...c.ops.map((o) => SPECS[o.spec]!.gives)];
+  const outDtypes = c.outputs.map((r) => types[r]!);
+  const run = (simd: boolean) => {
+    const buffers = outDtypes.map((d) => resident(d === "bool" ? new Uint8Array(size).fill(7) : new Float32Array(size).fill(Number.NaN)));
+    const results = fusedKernel({ inputs: c.inputs, ops: c.ops.map((o) => fusedOp(SPECS[o.spec]!, o.args, simd)), outputs: c.outputs })
+      .run(inputs, [size], outDtypes, undefined, buffers)
+      .map((t) => Array.from(t.nd.data as ArrayLike<number>).slice(0, size));
+    buffers.forEach((b) => releaseResident(b));
+    return results;
+  };
+  const both: [number[][], number[][]] = [run(true), run(false)];
+  inputs.forEach((x) => releaseResident(x.nd.data));
+  return both;
+}
+
 /** Element-wise equality where NaN equals NaN and 0 differs from -0. */
 function expectSame(a: number[][], b: number[][]): void {
   expect(a.length).toBe(b.length);
@@ -152,6 +182,16 @@ for (const ownFunction of [true, false]) describe.skipIf(!wasmElementwiseAvailab
     fc.assert(
       fc.property(caseArb, fc.integer({ min: SIMD_MIN_SIZE, max: SIMD_MIN_SIZE + 5000 }), fc.nat(7), (c, size, offset) => {
         const [simd, js] = runBoth(c, size, offset);
+        expectSame(simd, js);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it("reads inputs and writes outputs in the kernel memory where they are, with broadcast scalars, bit for bit as the JavaScript loops", () => {
+    fc.assert(
+      fc.property(caseArb, fc.integer({ min: SIMD_MIN_SIZE, max: SIMD_MIN_SIZE + 3000 }), fc.nat(7), (c, size, offset) => {
+        const [simd, js] = runBothResident(c, size, offset);
         expectSame(simd, js);
       }),
       { numRuns: 60 },
