@@ -63,6 +63,12 @@ function isRowMajor(shape: readonly number[], stride: readonly number[], offset:
   return offset === 0 && length === expected;
 }
 
+/**
+ * The row-major strides of frozen shapes, made once: jit hands every output of a compiled step
+ * its program's frozen shape, call after call.
+ */
+const frozenShapeStrides = new WeakMap<readonly number[], readonly number[]>();
+
 type NdFactory = (data: TypedArray, shape: readonly number[], stride: readonly number[], offset: number) => NdArray<TypedArray>;
 const ndFactories = new Map<unknown, NdFactory[]>();
 
@@ -235,7 +241,7 @@ export class ConcreteTensor extends Tensor {
   /** True when the view is the whole buffer in row-major order. */
   readonly isContiguous: boolean;
 
-  private constructor(data: TypedArray, shape: readonly number[], stride: readonly number[], offset: number, dtype: DType, weakType: boolean) {
+  private constructor(data: TypedArray, shape: readonly number[], stride: readonly number[], offset: number, dtype: DType, weakType: boolean, rowMajor = false) {
     super();
     // A frozen array cannot change, so it is shared rather than copied (jit passes the frozen
     // shapes of its compiled program; a tensor's own shape and stride are frozen).
@@ -245,7 +251,7 @@ export class ConcreteTensor extends Tensor {
     this.nd = ndView(data, this.shape, this.stride, offset);
     this.dtype = dtype;
     this.weakType = weakType;
-    this.isContiguous = isRowMajor(this.shape, this.stride, offset, data.length);
+    this.isContiguous = rowMajor || isRowMajor(this.shape, this.stride, offset, data.length);
     Object.freeze(this);
   }
 
@@ -254,7 +260,12 @@ export class ConcreteTensor extends Tensor {
     if (data.length !== sizeOf(shape)) {
       throw new ValueError(`data of length ${data.length} does not fill shape [${shape.join(", ")}]`);
     }
-    return new ConcreteTensor(data, shape, Object.freeze(contiguousStrides(shape)), 0, dtype, weakType);
+    let stride = Object.isFrozen(shape) ? frozenShapeStrides.get(shape) : undefined;
+    if (stride === undefined) {
+      stride = Object.freeze(contiguousStrides(shape));
+      if (Object.isFrozen(shape)) frozenShapeStrides.set(shape, stride);
+    }
+    return new ConcreteTensor(data, shape, stride, 0, dtype, weakType, true);
   }
 
   /** A view with explicit strides and offset over another tensor's buffer. */

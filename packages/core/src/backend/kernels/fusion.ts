@@ -282,6 +282,11 @@ function runCompiled(
   // Every program writes every element of its outputs: they need no zeroing.
   const outs = buffers ? (buffers as TypedArray[]) : outDtypes.map((d) => allocateUninitialized(d, size));
   if (size > 0) {
+    const { scalars, allFlat, simd } = simdPlan(c, inputs, shape, size);
+    if (simd && runSimd(c.simd!, allFlat ? inputs.map((x) => x.nd) : inputs.map((x) => matrixOperand(x, shape)), scalars, size, outs)) {
+      // Done in WebAssembly, bit for bit what the loops below compute.
+      return wrapOutputs(outs, shape, outDtypes, weakTypes);
+    }
     const n = inputs.length;
     const data = new Array<TypedArray>(n);
     const offsets = new Array<number>(n);
@@ -289,10 +294,7 @@ function runCompiled(
       data[i] = inputs[i]!.nd.data;
       offsets[i] = inputs[i]!.nd.offset;
     }
-    const { scalars, allFlat, simd } = simdPlan(c, inputs, shape, size);
-    if (simd && runSimd(c.simd!, allFlat ? inputs.map((x) => x.nd) : inputs.map((x) => matrixOperand(x, shape)), scalars, size, outs)) {
-      // Done in WebAssembly, bit for bit what the loops below compute.
-    } else if (allFlat) {
+    if (allFlat) {
       let fn = c.flat.get(scalars);
       if (!fn) c.flat.set(scalars, (fn = generateFlat(c.program, scalars)));
       fn(c.kernels, data, NO_STRIDES, offsets, [size], outs);
@@ -305,7 +307,20 @@ function runCompiled(
       fn(c.kernels, data, inputs.map((x) => x.stride), offsets, shape, outs, contiguousStrides(shape));
     }
   }
-  return outs.map((o, q) => ConcreteTensor.fromData(o, shape, outDtypes[q]!, weakTypes?.[q] ?? false));
+  return wrapOutputs(outs, shape, outDtypes, weakTypes);
+}
+
+/** The output tensors over the filled buffers. */
+function wrapOutputs(outs: readonly TypedArray[], shape: readonly number[], outDtypes: readonly DType[], weakTypes?: readonly boolean[]): ConcreteTensor[] {
+  const result = new Array<ConcreteTensor>(outs.length);
+  for (let q = 0; q < outs.length; q++) result[q] = ConcreteTensor.fromData(outs[q]!, shape, outDtypes[q]!, weakTypes?.[q] ?? false);
+  return result;
+}
+
+/** Whether every stride is 0 (a value broadcast along every axis). */
+function broadcastScalar(stride: readonly number[]): boolean {
+  for (let d = 0; d < stride.length; d++) if (stride[d] !== 0) return false;
+  return true;
 }
 
 /**
@@ -320,7 +335,7 @@ function simdPlan(c: CompiledProgram, inputs: readonly ConcreteTensor[], shape: 
   if (masked) {
     for (let i = 0; i < inputs.length; i++) {
       const x = inputs[i]!;
-      if (x.stride.every((st) => st === 0)) scalars |= 1 << i;
+      if (broadcastScalar(x.stride)) scalars |= 1 << i;
       else if (!x.isContiguous) allFlat = false;
     }
   }
