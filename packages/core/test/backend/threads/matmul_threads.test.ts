@@ -3,7 +3,7 @@ import type { MatrixView } from "../../../src/backend/kernels/matmul.js";
 import { matmulWasm, matmulWasmF32Into } from "../../../src/backend/kernels/wasm/matmul_wasm.js";
 import { numThreads, setNumThreads } from "../../../src/backend/threads/config.js";
 import { threadsSupported, waitForThreads } from "../../../src/backend/threads/pool.js";
-import { allocateResident, releaseResident } from "../../../src/backend/resident_storage.js";
+import { residentResultsOnThreads } from "./resident_results.js";
 
 const initial = numThreads();
 afterAll(() => setNumThreads(initial));
@@ -103,16 +103,7 @@ describe("matmul split across threads", () => {
       for (const [la, lb] of [["row", "row"], ["col", "row"], ["row", "col"]] as const) {
         const a = operand(la, m, k, 3, true);
         const b = operand(lb, k, n, 4, true);
-        const results = [1, 2, 3].map((threads) => {
-          setNumThreads(threads);
-          waitForThreads();
-          const out = allocateResident(Float32Array, m * n, false)!;
-          out.fill(Number.NaN);
-          matmulWasmF32Into(a, b, m, k, n, out);
-          const copy = Float32Array.from(out);
-          releaseResident(out);
-          return copy;
-        });
+        const results = residentResultsOnThreads(m * n, (out) => matmulWasmF32Into(a, b, m, k, n, out));
         expect(results[0]!.every(Number.isFinite)).toBe(true);
         expect(results[1]).toEqual(results[0]);
         expect(results[2]).toEqual(results[0]);

@@ -4,6 +4,7 @@ import { edgeDotRowsWasm, edgeDotWasm, SPARSE_PARALLEL_WORK, spmvRowsWasm, spmvW
 import { numThreads, setNumThreads } from "../../../src/backend/threads/config.js";
 import { waitForThreads } from "../../../src/backend/threads/pool.js";
 import { allocateResident, releaseResident } from "../../../src/backend/resident_storage.js";
+import { residentResultsOnThreads } from "./resident_results.js";
 
 const initial = numThreads();
 afterAll(() => setNumThreads(initial));
@@ -99,16 +100,7 @@ describe("sparse products split across threads", () => {
       };
       const x = resident(filled(true, w * n, 31));
       const vals = resident(filled(true, t.size, 37));
-      const results = [1, 2, 3].map((threads) => {
-        setNumThreads(threads);
-        waitForThreads();
-        const out = allocateResident(Float32Array, numRows * n, false)!;
-        out.fill(Number.NaN);
-        spmvRowsWasm(x, n, w, vals, t, numRows, out);
-        const copy = Float32Array.from(out);
-        releaseResident(out);
-        return copy;
-      });
+      const results = residentResultsOnThreads(numRows * n, (out) => spmvRowsWasm(x, n, w, vals, t, numRows, out));
       expect(results[0]!.every(Number.isFinite)).toBe(true);
       expect(results[1]).toEqual(results[0]);
       expect(results[2]).toEqual(results[0]);
