@@ -260,10 +260,11 @@ export class ConcreteTensor extends Tensor {
     if (data.length !== sizeOf(shape)) {
       throw new ValueError(`data of length ${data.length} does not fill shape [${shape.join(", ")}]`);
     }
-    let stride = Object.isFrozen(shape) ? frozenShapeStrides.get(shape) : undefined;
+    const frozen = Object.isFrozen(shape);
+    let stride = frozen ? frozenShapeStrides.get(shape) : undefined;
     if (stride === undefined) {
       stride = Object.freeze(contiguousStrides(shape));
-      if (Object.isFrozen(shape)) frozenShapeStrides.set(shape, stride);
+      if (frozen) frozenShapeStrides.set(shape, stride);
     }
     return new ConcreteTensor(data, shape, stride, 0, dtype, weakType, true);
   }

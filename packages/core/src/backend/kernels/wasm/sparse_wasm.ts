@@ -275,7 +275,9 @@ function spmvIn(xOrder: Order, outOrder: Order, x: FloatArray, n: number, w: num
   const starts = rowStarts(table, numRows);
   const set = rt[type.name];
   const cached = xOrder === "samples-major" ? transposedOperand(set, type, xKey, x, n, w, np) : -1;
-  const xHome = xOrder === "features-major" && !padded ? residentAddress(x) : cached;
+  // A features-major operand only comes with a features-major result (spmvRowsWasm), whose rows
+  // are unpadded: it is read where it is, or copied in as one block.
+  const xHome = xOrder === "features-major" ? residentAddress(x) : cached;
   const outHome = !padded && ownsResidentBlock(out) ? residentAddress(out) : -1;
   const stage = xOrder === "samples-major" && cached < 0 && residentAddress(x) < 0 ? n * w : 0;
   const place = new Placement();
@@ -294,11 +296,6 @@ function spmvIn(xOrder: Order, outOrder: Order, x: FloatArray, n: number, w: num
   const x0 = xAt / eb;
   if (xOrder === "samples-major") {
     if (cached < 0) transposeIn(set, fv, x, n, w, stageAt, xAt, rowBytes, np);
-  } else if (padded) {
-    for (let j = 0; j < w; j++) {
-      fv.set(x.subarray(j * n, (j + 1) * n), x0 + j * np);
-      fv.fill(0, x0 + j * np + n, x0 + (j + 1) * np);
-    }
   } else if (xHome < 0) fv.set(x.subarray(0, w * n), x0);
   if (xHome < 0) fv.fill(0, x0 + w * np, x0 + w * np + tileLanes);
   if (colHome < 0) v.i32.set(cols, colAt / 4);
