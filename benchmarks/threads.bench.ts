@@ -8,7 +8,9 @@
  *   result's block reused from call to call), and eager `np.matmul` (ordinary operands copied
  *   in, a new ordinary result per call, as `a @ b` makes a new array in NumPy);
  * - the jitted DenseMLP training step on 1 thread and on `numThreads()` threads (the parallel
- *   speed-up is the inverse of the ratio).
+ *   speed-up is the inverse of the ratio), beside NumPy's same step (`np_dense.py`) on every core
+ *   and on one, and the machine's ceiling for any 2-thread ratio at the time
+ *   (`lib/parallel_ceiling.ts`).
  * Rounds alternate between the variants (1 thread, N threads, NumPy) so they see the same load.
  */
 import { spawnSync } from "node:child_process";
@@ -19,6 +21,8 @@ import { withRatio, type ResultRow, type Skipped } from "./lib/report.js";
 import type { Suite } from "./lib/suite.js";
 import { collectGarbageThenSettle, median, timeOnce } from "./lib/timing.js";
 import { denseNetwork, Trainer } from "./lib/workloads.js";
+import { parallelCeilingRows, ParallelCeilingRecorder } from "./lib/parallel_ceiling.js";
+import { PeerRecorder, preparePeerCopy, selectPeers } from "./peers.js";
 
 /** `[m, k, n]`: the LeNet-300-100 forward product, its weight gradient (`xᵀ·δ`), its input gradient, and squares. */
 const SHAPES: readonly (readonly [number, number, number])[] = [
@@ -143,7 +147,11 @@ export const threadsSuite: Suite = {
     });
     for (const c of kernelCases ?? []) for (const a of c.arrays) releaseResident(a);
 
-    // The DenseMLP jitted step, 1 vs N threads, interleaved rounds.
+    // The DenseMLP jitted step, 1 vs N threads, interleaved rounds; in each round also NumPy's
+    // same step on every core and on one (its own parallel speed-up) and the machine's ceiling.
+    preparePeerCopy();
+    const numpy = new PeerRecorder(selectPeers("dense", ["numpy-dense", "numpy-dense-1thread"]), ctx.quick);
+    const ceiling = threads > 1 ? new ParallelCeilingRecorder(threads, ctx.quick) : null;
     const trainer = new Trainer(denseNetwork(), { compiled: true, donate: true });
     const stepMs: number[][] = [[], []];
     const steps = ctx.quick ? 5 : 20;
@@ -153,6 +161,14 @@ export const threadsSuite: Suite = {
       while (performance.now() - start < (ctx.quick ? 300 : 1000)) trainer.step();
     }
     for (let r = 0; r < rounds; r++) {
+      await numpy.round();
+      await ceiling?.round();
+      // Untimed steps first: the first steps after another process ran are slower (mnist.bench.ts).
+      for (const t of [1, threads]) {
+        setNumThreads(t);
+        const settleEnd = performance.now() + (ctx.quick ? 50 : 500);
+        while (performance.now() < settleEnd) trainer.step();
+      }
       for (const [v, t] of [1, threads].entries()) {
         setNumThreads(t);
         collectGarbageThenSettle(() => trainer.step(), ctx.quick ? 20 : 250);
@@ -162,6 +178,11 @@ export const threadsSuite: Suite = {
     const one: ResultRow = { suite: "threads", variant: "DenseMLP jit step, 1 thread", median: median(stepMs[0]!), unit: "ms/step", rounds: stepMs[0]! };
     const many: ResultRow = { suite: "threads", variant: `DenseMLP jit step, ${threads} threads`, median: median(stepMs[1]!), unit: "ms/step", rounds: stepMs[1]! };
     rows.push(one, withRatio(many, one, { label: "1 thread", max: 1 / 1.7 }));
+    const numpyRows = numpy.rows("threads").map((r) => ({ ...r, variant: `DenseMLP step, ${r.variant}` }));
+    const numpyOne = numpyRows.find((r) => r.variant.endsWith(", 1 thread"));
+    for (const r of numpyRows) rows.push(numpyOne && r !== numpyOne ? withRatio(r, numpyOne, { label: "numpy 1 thread" }) : r);
+    skipped.push(...numpy.skipped("threads"));
+    if (ceiling) rows.push(...parallelCeilingRows("threads", ceiling));
     setNumThreads(threads);
     ctx.log(`threads: ${threads}`);
     return { rows, skipped };
