@@ -7,10 +7,15 @@ import type { Primitive } from "../primitive.js";
 import type { SimdOp } from "../backend/kernels/wasm/elementwise_kernels.js";
 import { ALL_DTYPES, binaryAbstractEval, defineDiscreteElementwise } from "./elementwise.js";
 
-/** Define a comparison primitive from its scalar predicate. */
-function defineComparison(name: SimdOp, test: (a: number, b: number) => boolean): Primitive {
+/**
+ * Define a comparison primitive from its scalar predicate. Its WebAssembly SIMD lowering is the
+ * float32 comparison `name`, or for int32 operands the signed integer one (`eq_i32` …): both
+ * give the predicate's answer exactly (the backend declines other dtypes).
+ */
+function defineComparison(name: "eq" | "ne" | "lt" | "le" | "gt" | "ge", test: (a: number, b: number) => boolean): Primitive {
   const scalar = (a: number, b: number) => (test(a, b) ? 1 : 0);
-  return defineDiscreteElementwise(name, binaryAbstractEval(name, ALL_DTYPES, "bool"), () => scalar, name);
+  const onInt32: SimdOp = `${name}_i32`;
+  return defineDiscreteElementwise(name, binaryAbstractEval(name, ALL_DTYPES, "bool"), () => scalar, (inputs) => (inputs[0]?.dtype === "int32" ? onInt32 : name));
 }
 
 /** `x == y` (lax.eq). */

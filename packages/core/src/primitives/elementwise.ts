@@ -79,25 +79,27 @@ export function elementwiseBatch(prim: () => Primitive) {
  * Define a piecewise-constant elementwise primitive (comparisons, bitwise ops, `not`,
  * `is_finite`): its result depends on its operands only through discrete values, so its
  * tangents and cotangents are symbolic zeros. Output dtype and weak type come from
- * `abstractEval`; `kernel` picks the scalar function for the operand types.
+ * `abstractEval`; `kernel` picks the scalar function for the operand types, `simd` the
+ * WebAssembly SIMD operation (one for every operand type, or one per operand types).
  * @example defineDiscreteElementwise("eq", binaryAbstractEval("eq", ALL_DTYPES, "bool"), () => eqScalar)
  */
 export function defineDiscreteElementwise(
   name: string,
   abstractEval: (inputs: AbstractArray[]) => AbstractArray[],
   kernel: (inputs: readonly AbstractArray[]) => ScalarKernel,
-  simd?: SimdOp,
+  simd?: SimdOp | ((inputs: readonly AbstractArray[]) => SimdOp | undefined),
 ): Primitive {
+  const simdFor = typeof simd === "function" ? simd : () => simd;
   const prim: Primitive = definePrimitive({
     name,
     outputBuffers: "fresh",
-    ...(simd ? { simdLowering: () => simd } : {}),
+    ...(simd ? { simdLowering: (inputs: AbstractArray[]) => simdFor(inputs) } : {}),
     nonDifferentiable: true,
     abstractEval,
     scalarKernel: (inputs) => kernel(inputs),
     impl(xs) {
       const [out] = abstractEval(xs);
-      return [elementwise(kernel(xs), xs, out!.dtype, out!.weakType, simd)];
+      return [elementwise(kernel(xs), xs, out!.dtype, out!.weakType, simdFor(xs))];
     },
     jvp(xs) {
       return [[bind1(prim, xs)], [null]];

@@ -2,10 +2,10 @@ import { encodeModule, FunctionBuilder, type MemoryImport } from "./module_encod
 import type { Instructions } from "./instructions.js";
 
 /**
- * The WebAssembly SIMD128 building blocks of fused elementwise programs over float32 and bool
- * (`elementwise_wasm.ts` strings them together). Each export applies one operation to
- * `vectors` groups of four lanes: float32 values, or bool *masks* (all ones for true, zero for
- * false, one 32-bit lane per element, so `select` is a bit select). Addresses are byte
+ * The WebAssembly SIMD128 building blocks of fused elementwise programs over float32, int32 and
+ * bool (`elementwise_wasm.ts` strings them together). Each export applies one operation to
+ * `vectors` groups of four lanes: float32 or int32 values, or bool *masks* (all ones for true,
+ * zero for false, one 32-bit lane per element, so `select` is a bit select). Addresses are byte
  * addresses in the kernel memory. Every operation rounds exactly as the JavaScript scalar
  * kernels do after `Math.fround` (IEEE single-precision add, sub, mul, div and sqrt are
  * correctly rounded, and rounding the exact double result to float32 gives the same value), so
@@ -14,8 +14,9 @@ import type { Instructions } from "./instructions.js";
 
 /**
  * An elementwise operation the SIMD backend runs exactly like its primitive's scalar kernel:
- * float32 arithmetic (`add` … `sqrt`), comparisons of float32 giving masks, bool logic on
- * masks, `select(mask, a, b)`, and the casts between float32 and bool.
+ * float32 arithmetic (`add` … `sqrt`), comparisons of float32 (`eq` … `ge`) and of int32
+ * (`eq_i32` … `ge_i32`, signed) giving masks, bool logic on masks, `select(mask, a, b)`, and the
+ * casts between float32 and bool.
  */
 export type SimdOp =
   | "add"
@@ -30,6 +31,12 @@ export type SimdOp =
   | "le"
   | "gt"
   | "ge"
+  | "eq_i32"
+  | "ne_i32"
+  | "lt_i32"
+  | "le_i32"
+  | "gt_i32"
+  | "ge_i32"
   | "and"
   | "or"
   | "xor"
@@ -56,6 +63,12 @@ export const SIMD_ARITY: Readonly<Record<SimdOp, 1 | 2 | 3>> = {
   le: 2,
   gt: 2,
   ge: 2,
+  eq_i32: 2,
+  ne_i32: 2,
+  lt_i32: 2,
+  le_i32: 2,
+  gt_i32: 2,
+  ge_i32: 2,
   and: 2,
   or: 2,
   xor: 2,
@@ -70,7 +83,7 @@ export const SIMD_ARITY: Readonly<Record<SimdOp, 1 | 2 | 3>> = {
 };
 
 /** Exports that move data in and out of registers rather than compute: see each builder. */
-export const SIMD_MOVES = ["load_bool", "store_bool", "splat", "fill_rows", "repeat_row"] as const;
+export const SIMD_MOVES = ["load_bool", "store_bool", "splat", "fill_rows", "repeat_row", "gather_rows"] as const;
 
 /** Every export of the module, in a fixed order (the pool addresses them by name). */
 export const ELEMENTWISE_EXPORTS: readonly string[] = [...(Object.keys(SIMD_ARITY) as SimdOp[]), ...SIMD_MOVES];
@@ -91,6 +104,12 @@ const SINGLE: Partial<Record<SimdOp, (c: Instructions) => unknown>> = {
   le: (c) => c.f32x4Le(),
   gt: (c) => c.f32x4Gt(),
   ge: (c) => c.f32x4Ge(),
+  eq_i32: (c) => c.i32x4Eq(),
+  ne_i32: (c) => c.i32x4Ne(),
+  lt_i32: (c) => c.i32x4LtS(),
+  le_i32: (c) => c.i32x4LeS(),
+  gt_i32: (c) => c.i32x4GtS(),
+  ge_i32: (c) => c.i32x4GeS(),
   and: (c) => c.v128And(),
   or: (c) => c.v128Or(),
   xor: (c) => c.v128Xor(),
@@ -341,9 +360,44 @@ function repeatRow(): FunctionBuilder {
 }
 
 /**
+ * `gather_rows(dst, src, rows, cols, rowStride, colStride)`: the `rows × cols` block at `dst`
+ * (row-major, 32-bit elements) filled from `src` read with byte strides `rowStride` between rows
+ * and `colStride` between columns: an operand of any layout (a transposed view) laid out for a
+ * fused loop, one 32-bit element at a time (the bits copied, float32 or int32 alike).
+ */
+function gatherRows(): FunctionBuilder {
+  const f = new FunctionBuilder("gather_rows");
+  const dst = f.param("i32");
+  const src = f.param("i32");
+  const rows = f.param("i32");
+  const cols = f.param("i32");
+  const rowStride = f.param("i32");
+  const colStride = f.param("i32");
+  const p = f.local("i32");
+  const k = f.local("i32");
+  const c = f.code;
+  c.block().loop();
+  c.localGet(rows).i32Const(0).i32LeS().brIf(1);
+  c.localGet(src).localSet(p);
+  c.localGet(cols).localSet(k);
+  c.block().loop();
+  c.localGet(k).i32Const(0).i32LeS().brIf(1);
+  c.localGet(dst).localGet(p).i32Load().i32Store();
+  c.localGet(dst).i32Const(4).i32Add().localSet(dst);
+  c.localGet(p).localGet(colStride).i32Add().localSet(p);
+  c.localGet(k).i32Const(1).i32Sub().localSet(k);
+  c.br(0).end().end();
+  c.localGet(src).localGet(rowStride).i32Add().localSet(src);
+  c.localGet(rows).i32Const(1).i32Sub().localSet(rows);
+  c.br(0).end().end();
+  c.end();
+  return f;
+}
+
+/**
  * The module binary with every export of {@link ELEMENTWISE_EXPORTS}.
  * Example: `new WebAssembly.Module(elementwiseModuleBytes({ module: "env", name: "memory", minPages: 1 }))`.
  */
 export function elementwiseModuleBytes(memory: MemoryImport): Uint8Array {
-  return encodeModule(memory, [...(Object.keys(SIMD_ARITY) as SimdOp[]).map(opKernel), loadBool(), storeBool(), splat(), fillRows(), repeatRow()]);
+  return encodeModule(memory, [...(Object.keys(SIMD_ARITY) as SimdOp[]).map(opKernel), loadBool(), storeBool(), splat(), fillRows(), repeatRow(), gatherRows()]);
 }

@@ -8,7 +8,7 @@ import { ELEMENTWISE_EXPORTS, elementwiseModuleBytes, SIMD_ARITY, SIMD_UNROLL, t
 import { fusedProgramModuleBytes } from "./fused_program_kernel.js";
 
 /**
- * Fused elementwise programs over float32 and bool run in WebAssembly SIMD (the operations of
+ * Fused elementwise programs over float32, int32 and bool run in WebAssembly SIMD (the operations of
  * `elementwise_kernels.ts`), split across the worker pool's threads.
  *
  * The operands are copied into the kernel memory, the program runs tile by tile (a tile is
@@ -38,7 +38,7 @@ export interface SimdProgram {
   readonly outputs: readonly number[];
 }
 
-/** Which dtypes each operation takes and gives (registers hold float32 values or bool masks). */
+/** Which dtypes each operation takes and gives (registers hold float32 or int32 values, or bool masks). */
 function typesOk(step: SimdStep, types: readonly DType[]): boolean {
   const [x, y, z] = step.args.map((a) => types[a]);
   switch (step.op) {
@@ -49,6 +49,13 @@ function typesOk(step: SimdStep, types: readonly DType[]): boolean {
     case "gt":
     case "ge":
       return x === "float32" && y === "float32" && step.dtype === "bool";
+    case "eq_i32":
+    case "ne_i32":
+    case "lt_i32":
+    case "le_i32":
+    case "gt_i32":
+    case "ge_i32":
+      return x === "int32" && y === "int32" && step.dtype === "bool";
     case "and":
     case "or":
     case "xor":
@@ -68,14 +75,17 @@ function typesOk(step: SimdStep, types: readonly DType[]): boolean {
   }
 }
 
+/** The dtypes a register of a SIMD program may hold (int32: only as compared, copied or selected; see `typesOk`). */
+const SIMD_DTYPES: ReadonlySet<DType> = new Set<DType>(["float32", "int32", "bool"]);
+
 /**
- * Whether the SIMD backend can run this program: float32 and bool registers only, and every
- * operation's operand types what its kernel takes.
+ * Whether the SIMD backend can run this program: float32, int32 and bool registers only, and
+ * every operation's operand types what its kernel takes.
  * Example: `simdRunnable({ inputs: ["float32"], steps: [{ op: "neg", args: [0], dtype: "float32" }], outputs: [1] })` is `true`.
  */
 export function simdRunnable(program: SimdProgram): boolean {
   const types: DType[] = [...program.inputs];
-  if (program.inputs.some((t) => t !== "float32" && t !== "bool")) return false;
+  if (program.inputs.some((t) => !SIMD_DTYPES.has(t))) return false;
   for (const step of program.steps) {
     if (step.args.length !== SIMD_ARITY[step.op] || !typesOk(step, types)) return false;
     types.push(step.dtype);
@@ -280,8 +290,13 @@ export interface SimdOperand {
   readonly colStride?: number;
 }
 
+/** The view of the kernel memory that holds elements of `dtype` as the kernels read them (bool: bytes, 0 or 1). */
+function viewFor(v: Views, dtype: DType): Float32Array | Int32Array | Uint8Array {
+  return dtype === "bool" ? v.u8 : dtype === "int32" ? v.i32 : v.f32;
+}
+
 /** Copies a gathered (`rows` given) operand into `dst` from element `at`, row-major. */
-function gather(x: SimdOperand, dst: Float32Array | Uint8Array, at: number): void {
+function gather(x: SimdOperand, dst: Float32Array | Int32Array | Uint8Array, at: number): void {
   const { data, rows = 1, cols = 0, rowStride = 0, colStride = 1 } = x;
   if (colStride === 1 && (rowStride === cols || rows === 1)) {
     dst.set(data.subarray(x.offset, x.offset + rows * cols), at);
@@ -306,22 +321,27 @@ function residentHome(x: SimdOperand): number {
   return home < 0 ? -1 : home + x.offset * x.data.BYTES_PER_ELEMENT;
 }
 
-/** Writes a broadcast operand's one value into its cell at byte `at`: a float32, or a bool as an i32 mask (-1 or 0). */
-function writeScalar(x: SimdOperand, bool: boolean, v: Views, at: number): void {
-  if (bool) v.i32[at >> 2] = x.data[x.offset] !== 0 ? -1 : 0;
+/** Writes a broadcast operand's one value into its cell at byte `at`: a float32, an int32, or a bool as an i32 mask (-1 or 0). */
+function writeScalar(x: SimdOperand, dtype: DType, v: Views, at: number): void {
+  if (dtype === "bool") v.i32[at >> 2] = x.data[x.offset] !== 0 ? -1 : 0;
+  else if (dtype === "int32") v.i32[at >> 2] = x.data[x.offset]!;
   else v.f32[at >> 2] = x.data[x.offset]!;
 }
 
 /**
  * Copies an operand that is not read in place to byte `at` of the scratch area: contiguous
- * ones as one block, broadcast float32 rows by the Wasm kernels when `stageAt` gives room for
- * its row values (see {@link broadcastInWasm}), other strided ones gathered.
+ * ones as one block, broadcast 32-bit rows and columns by the Wasm kernels (a value per row
+ * when `stageAt` gives room for the row values; see {@link broadcastInWasm}), other strided
+ * 32-bit ones read from the kernel memory by the Wasm gather ({@link gatherInWasm}), the rest
+ * gathered in JavaScript.
  */
-function copyIn(x: SimdOperand, bool: boolean, size: number, v: Views, at: number, stageAt = -1): void {
-  if (x.rows !== undefined && !bool && stageAt >= 0 && broadcastInWasm(x, v.f32, at, stageAt)) return;
-  if (x.rows !== undefined) gather(x, bool ? v.u8 : v.f32, bool ? at : at >> 2);
-  else if (bool) v.u8.set(x.data.subarray(x.offset, x.offset + size), at);
-  else v.f32.set(x.data.subarray(x.offset, x.offset + size), at >> 2);
+function copyIn(x: SimdOperand, dtype: DType, size: number, v: Views, at: number, stageAt = -1): void {
+  const view = viewFor(v, dtype);
+  const first = dtype === "bool" ? at : at >> 2;
+  if (x.rows !== undefined && dtype !== "bool" && broadcastInWasm(x, view as Float32Array | Int32Array, at, stageAt)) return;
+  if (x.rows !== undefined && dtype !== "bool" && gatherInWasm(x, at)) return;
+  if (x.rows !== undefined) gather(x, view, first);
+  else view.set(x.data.subarray(x.offset, x.offset + size), first);
 }
 
 /** Copies the outputs not written in place out of the scratch area (output `q` at byte `outAt(q)`). */
@@ -330,6 +350,7 @@ function copyOut(outs: readonly TypedArray[], inPlace: readonly boolean[], size:
     if (inPlace[q]) return;
     const at = outAt(q);
     if (o instanceof Uint8Array) o.set(v.u8.subarray(at, at + size));
+    else if (o instanceof Int32Array) o.set(v.i32.subarray(at >> 2, (at >> 2) + size));
     else o.set(v.f32.subarray(at >> 2, (at >> 2) + size));
   });
 }
@@ -365,12 +386,12 @@ export function runSimd(program: SimdProgram, inputs: readonly SimdOperand[], sc
   bases[0] = base;
   inputs.forEach((x, m) => {
     const at = base + plan.inAt[m]!;
-    const bool = program.inputs[m] === "bool";
+    const dtype = program.inputs[m]!;
     bases[1 + m] = at;
-    if ((scalars & (1 << m)) !== 0) return writeScalar(x, bool, v, at);
+    if ((scalars & (1 << m)) !== 0) return writeScalar(x, dtype, v, at);
     const home = residentHome(x);
     if (home >= 0) bases[1 + m] = home;
-    else copyIn(x, bool, size, v, at);
+    else copyIn(x, dtype, size, v, at);
   });
   // Outputs that own a block of the kernel memory are written in place (their slack takes a
   // rounded-up last group); others are copied out of the scratch area.
@@ -392,31 +413,51 @@ export function runSimd(program: SimdProgram, inputs: readonly SimdOperand[], sc
 }
 
 /**
- * Lays out a float32 operand broadcast over a 2-D block with the Wasm kernels (`fill_rows`,
+ * Lays out a float32 or int32 operand (`lanes`: the kernel memory's view of its type; the
+ * kernels copy 32-bit lanes) broadcast over a 2-D block with the Wasm kernels (`fill_rows`,
  * `repeat_row`) at byte address `at`: a value per row (`colStride` 0: a bias over a batch, its
- * row values first staged at `stageAt`), or one row on every row (`rowStride` 0, contiguous).
+ * row values first staged at `stageAt`, when the caller gave room there), or one row on every
+ * row (`rowStride` 0, contiguous).
  * JavaScript's `fill` per row of a 300 × 100 block took ~25 µs on shared memory, a
  * store loop ~45 µs (Node 20, 2026-12-06). Returns `false`, writing nothing, for other layouts.
  */
-function broadcastInWasm(x: SimdOperand, f32: Float32Array, at: number, stageAt: number): boolean {
+function broadcastInWasm(x: SimdOperand, lanes: Float32Array | Int32Array, at: number, stageAt: number): boolean {
   const { data, rows = 1, cols = 0, rowStride = 0, colStride = 1 } = x;
   const ids = broadcastKernels();
   if (colStride === 0) {
-    for (let r = 0, s = x.offset; r < rows; r++, s += rowStride) f32[(stageAt >> 2) + r] = data[s]!;
+    if (stageAt < 0) return false;
+    for (let r = 0, s = x.offset; r < rows; r++, s += rowStride) lanes[(stageAt >> 2) + r] = data[s]!;
     kernelRuntime()!.functions[ids.fillRows]!(at, stageAt, rows, cols, 4);
     return true;
   }
   if (rowStride === 0 && colStride === 1) {
-    f32.set(data.subarray(x.offset, x.offset + cols), at >> 2);
+    lanes.set(data.subarray(x.offset, x.offset + cols), at >> 2);
     kernelRuntime()!.functions[ids.repeatRow]!(at, rows, cols);
     return true;
   }
   return false;
 }
 
-let broadcastIds: { fillRows: number; repeatRow: number } | null = null;
-function broadcastKernels(): { fillRows: number; repeatRow: number } {
-  return (broadcastIds ??= { fillRows: kernelId("elementwise", "fill_rows"), repeatRow: kernelId("elementwise", "repeat_row") });
+let broadcastIds: { fillRows: number; repeatRow: number; gatherRows: number } | null = null;
+function broadcastKernels(): { fillRows: number; repeatRow: number; gatherRows: number } {
+  return (broadcastIds ??= { fillRows: kernelId("elementwise", "fill_rows"), repeatRow: kernelId("elementwise", "repeat_row"), gatherRows: kernelId("elementwise", "gather_rows") });
+}
+
+/**
+ * Lays out a 32-bit operand of a 2-D block read with non-negative strides from a block of the
+ * kernel memory (a transposed view of a jitted step's intermediate) at byte address `at`, with
+ * the Wasm kernel `gather_rows`. The JavaScript gather of a transposed `[100, 10]` view took
+ * ~8 µs (Node 20, AMD EPYC, 2026-12-06). Returns `false`, writing nothing, when the storage is
+ * not in the kernel memory or a stride is negative.
+ */
+function gatherInWasm(x: SimdOperand, at: number): boolean {
+  const { data, rows = 1, cols = 0, rowStride = 0, colStride = 1 } = x;
+  if (rowStride < 0 || colStride < 0) return false;
+  const home = residentAddress(data);
+  if (home < 0) return false;
+  const eb = data.BYTES_PER_ELEMENT;
+  kernelRuntime()!.functions[broadcastKernels().gatherRows]!(at, home + x.offset * eb, rows, cols, rowStride * eb, colStride * eb);
+  return true;
 }
 
 /**
@@ -473,33 +514,76 @@ function fusedKernel(program: SimdProgram, scalars: number): number | null {
   return id;
 }
 
+/** Per input, its address in the kernel memory while a single call is being set up (see {@link runFusedOnce}). */
+let onceHomes = new Int32Array(64);
+
 /**
- * {@link runFused} on one thread when every input is a broadcast scalar or read where it is in
- * the kernel memory and every output owns its block (a jitted step's intermediates): the
- * argument block and scalar cells are the only writes before the call, with no array or
- * closure made. The 3.6 % MNIST step took 0.988x the time without it (median of 30 paired
- * 200-step blocks in one process, 2-core AMD EPYC, 2026-12-06). Returns `false`, having written
- * nothing, otherwise.
+ * {@link runFused} as one call on the calling thread (programs under {@link SIMD_PARALLEL_MIN}
+ * elements, or one thread): one pass over the operands writes the argument block, the scalar
+ * cells and the copies of operands that are not in the kernel memory, then the call, then the
+ * copies out; no arrays or closures are made. The 3.6 % MNIST step has ~25 such programs, most
+ * over 1,000 to 30,000 elements.
  */
-function runFusedInPlace(id: number, program: SimdProgram, inputs: readonly SimdOperand[], scalars: number, groups: number, outs: readonly TypedArray[]): boolean {
+function runFusedOnce(id: number, program: SimdProgram, inputs: readonly SimdOperand[], scalars: number, size: number, outs: readonly TypedArray[]): void {
   const nIn = inputs.length;
-  for (let m = 0; m < nIn; m++) if ((scalars & (1 << m)) === 0 && residentHome(inputs[m]!) < 0) return false;
-  for (let q = 0; q < outs.length; q++) if (!ownsResidentBlock(outs[q]!)) return false;
-  const args = scratchArea(align16((nIn + outs.length) * 4) + 16 * nIn);
-  const v = viewsOf(heapBuffer());
-  const cells = args + align16((nIn + outs.length) * 4);
-  const a = args >> 2;
+  const nOut = outs.length;
+  if (onceHomes.length < nIn) onceHomes = new Int32Array(2 * nIn);
+  const homes = onceHomes;
+  // Scratch: the argument block, the scalar cells, then the copies (each with room for a
+  // rounded-up last group; a float32/int32 operand broadcast along its rows also stages its row
+  // values after its copy).
+  let bytes = align16((nIn + nOut) * 4) + 16 * nIn;
   for (let m = 0; m < nIn; m++) {
     const x = inputs[m]!;
-    if ((scalars & (1 << m)) === 0) v.i32[a + m] = residentHome(x);
-    else {
-      writeScalar(x, program.inputs[m] === "bool", v, cells + 16 * m);
+    homes[m] = (scalars & (1 << m)) !== 0 ? -1 : residentHome(x);
+    if ((scalars & (1 << m)) !== 0 || homes[m]! >= 0) continue;
+    bytes += align16(size * bytesOf(program.inputs[m]!)) + SLACK;
+    if (x.rows !== undefined && x.colStride === 0) bytes += align16(4 * x.rows);
+  }
+  for (let q = 0; q < nOut; q++) if (!ownsResidentBlock(outs[q]!)) bytes += align16(size * outs[q]!.BYTES_PER_ELEMENT) + SLACK;
+  const base = scratchArea(bytes);
+  const v = viewsOf(heapBuffer());
+  const a = base >> 2;
+  const cells = base + align16((nIn + nOut) * 4);
+  let at = cells + 16 * nIn;
+  for (let m = 0; m < nIn; m++) {
+    const x = inputs[m]!;
+    const dtype = program.inputs[m]!;
+    if ((scalars & (1 << m)) !== 0) {
+      writeScalar(x, dtype, v, cells + 16 * m);
       v.i32[a + m] = cells + 16 * m;
+    } else if (homes[m]! >= 0) v.i32[a + m] = homes[m]!;
+    else {
+      const copy = at;
+      at += align16(size * bytesOf(dtype)) + SLACK;
+      let stage = -1;
+      if (x.rows !== undefined && x.colStride === 0) {
+        stage = at;
+        at += align16(4 * x.rows);
+      }
+      copyIn(x, dtype, size, v, copy, stage);
+      v.i32[a + m] = copy;
     }
   }
-  for (let q = 0; q < outs.length; q++) v.i32[a + nIn + q] = residentAddress(outs[q]!);
-  kernelRuntime()!.functions[id]!(args, groups * SIMD_UNROLL);
-  return true;
+  const outsAt = at;
+  for (let q = 0; q < nOut; q++) {
+    const o = outs[q]!;
+    if (ownsResidentBlock(o)) v.i32[a + nIn + q] = residentAddress(o);
+    else {
+      v.i32[a + nIn + q] = at;
+      at += align16(size * o.BYTES_PER_ELEMENT) + SLACK;
+    }
+  }
+  kernelRuntime()!.functions[id]!(base, Math.ceil(size / GROUP) * SIMD_UNROLL);
+  at = outsAt;
+  for (let q = 0; q < nOut; q++) {
+    const o = outs[q]!;
+    if (ownsResidentBlock(o)) continue;
+    if (o instanceof Uint8Array) o.set(v.u8.subarray(at, at + size));
+    else if (o instanceof Int32Array) o.set(v.i32.subarray(at >> 2, (at >> 2) + size));
+    else o.set(v.f32.subarray(at >> 2, (at >> 2) + size));
+    at += align16(size * o.BYTES_PER_ELEMENT) + SLACK;
+  }
 }
 
 /**
@@ -515,7 +599,7 @@ function runFused(id: number, program: SimdProgram, inputs: readonly SimdOperand
   const groups = Math.ceil(size / GROUP);
   const threads = size >= SIMD_PARALLEL_MIN ? availableThreads() : 1;
   const chunks = Math.min(threads > 1 ? 4 * threads : 1, groups);
-  if (chunks === 1 && runFusedInPlace(id, program, inputs, scalars, groups, outs)) return;
+  if (chunks === 1) return runFusedOnce(id, program, inputs, scalars, size, outs);
   const isScalar = (m: number) => (scalars & (1 << m)) !== 0;
   const outBytes = outs.map((o) => o.BYTES_PER_ELEMENT);
   const inBytes = program.inputs.map(bytesOf);
@@ -536,7 +620,7 @@ function runFused(id: number, program: SimdProgram, inputs: readonly SimdOperand
     bytes += align16(size * outBytes[q]!) + SLACK;
     return at;
   });
-  // A float32 operand broadcast along its rows has its row values staged here (broadcastInWasm).
+  // A float32 or int32 operand broadcast along its rows has its row values staged here (broadcastInWasm).
   const stageAt = inputs.map((x, m) => {
     if (copyAt[m]! < 0 || x.rows === undefined || x.colStride !== 0) return -1;
     const at = bytes;
@@ -547,13 +631,13 @@ function runFused(id: number, program: SimdProgram, inputs: readonly SimdOperand
   const v = viewsOf(heapBuffer());
   const cellAt = base + align16(chunks * nArgs * 4);
   const start = inputs.map((x, m) => {
-    const bool = program.inputs[m] === "bool";
+    const dtype = program.inputs[m]!;
     if (isScalar(m)) {
-      writeScalar(x, bool, v, cellAt + 16 * m);
+      writeScalar(x, dtype, v, cellAt + 16 * m);
       return cellAt + 16 * m;
     }
     if (homes[m]! >= 0) return homes[m]!;
-    copyIn(x, bool, size, v, base + copyAt[m]!, stageAt[m]! >= 0 ? base + stageAt[m]! : -1);
+    copyIn(x, dtype, size, v, base + copyAt[m]!, stageAt[m]! >= 0 ? base + stageAt[m]! : -1);
     return base + copyAt[m]!;
   });
   const outStart = outs.map((o, q) => (inPlace[q] ? residentAddress(o) : base + outAt[q]!));

@@ -80,6 +80,12 @@ const SIMD = {
   f64x2Max: 0xf5,
   i32x4TruncSatF64x2SZero: 0xfc,
   i32x4Splat: 0x11,
+  i32x4Eq: 0x37,
+  i32x4Ne: 0x38,
+  i32x4LtS: 0x39,
+  i32x4GtS: 0x3b,
+  i32x4LeS: 0x3d,
+  i32x4GeS: 0x3f,
   f32x4Eq: 0x41,
   f32x4Ne: 0x42,
   f32x4Lt: 0x43,
@@ -392,6 +398,30 @@ export class Instructions {
   /** Lane-wise `a == b`: all ones where true (false where either is NaN). */
   f32x4Eq(): this {
     return this.simd(SIMD.f32x4Eq);
+  }
+  /** Lane-wise `a == b` of int32 lanes: all ones where true. */
+  i32x4Eq(): this {
+    return this.simd(SIMD.i32x4Eq);
+  }
+  /** Lane-wise `a != b` of int32 lanes. */
+  i32x4Ne(): this {
+    return this.simd(SIMD.i32x4Ne);
+  }
+  /** Lane-wise signed `a < b` of int32 lanes. */
+  i32x4LtS(): this {
+    return this.simd(SIMD.i32x4LtS);
+  }
+  /** Lane-wise signed `a > b` of int32 lanes. */
+  i32x4GtS(): this {
+    return this.simd(SIMD.i32x4GtS);
+  }
+  /** Lane-wise signed `a <= b` of int32 lanes. */
+  i32x4LeS(): this {
+    return this.simd(SIMD.i32x4LeS);
+  }
+  /** Lane-wise signed `a >= b` of int32 lanes. */
+  i32x4GeS(): this {
+    return this.simd(SIMD.i32x4GeS);
   }
   /** Lane-wise `a != b`: all ones where true (true where either is NaN). */
   f32x4Ne(): this {

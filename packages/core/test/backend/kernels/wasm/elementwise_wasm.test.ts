@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DType } from "../../../../src/dtype.js";
 import type { AbstractArray, Primitive } from "../../../../src/primitive.js";
 import { ConcreteTensor } from "../../../../src/tensor.js";
-import { elementwise, fusedKernel, SIMD_MIN_SIZE, type FusedOp } from "../../../../src/backend/kernels/fusion.js";
+import { elementwise, fusedKernel, SIMD_MIN_SIZE, SIMD_MIN_WORK, type FusedOp } from "../../../../src/backend/kernels/fusion.js";
 import { MAX_FUSED_STEPS, runSimd, setFusedKernels, SIMD_PARALLEL_MIN, simdRunnable, wasmElementwiseAvailable } from "../../../../src/backend/kernels/wasm/elementwise_wasm.js";
 import { numThreads, setNumThreads } from "../../../../src/backend/threads/config.js";
 import { waitForThreads } from "../../../../src/backend/threads/pool.js";
@@ -30,10 +30,14 @@ interface OpSpec {
 
 const F: DType = "float32";
 const B: DType = "bool";
+const I: DType = "int32";
 const SPECS: OpSpec[] = [
   ...[addP, subP, mulP, divP, maxP, minP].map((prim) => ({ prim, reads: [F, F], gives: F })),
   ...[negP, absP, sqrtP, stopGradientP].map((prim) => ({ prim, reads: [F], gives: F })),
   ...[eqP, neP, ltP, leP, gtP, geP].map((prim) => ({ prim, reads: [F, F], gives: B })),
+  ...[eqP, neP, ltP, leP, gtP, geP].map((prim) => ({ prim, reads: [I, I], gives: B })),
+  { prim: selectP, reads: [B, I, I], gives: I },
+  { prim: stopGradientP, reads: [I], gives: I },
   ...[andP, orP, xorP].map((prim) => ({ prim, reads: [B, B], gives: B })),
   { prim: notP, reads: [B], gives: B },
   { prim: selectP, reads: [B, F, F], gives: F },
@@ -55,16 +59,22 @@ function fusedOp(spec: OpSpec, args: number[], simd: boolean): FusedOp {
   return { kernel: spec.prim.scalarKernel!(avals, params), args, dtype: spec.gives, ...(simd && lowering ? { simd: lowering } : {}) };
 }
 
-/** Deterministic input data of `dtype`: special values first, then a pseudo-random mix. */
-function inputData(dtype: DType, size: number, seed: number): Float32Array | Uint8Array {
+/** Int32 values every comparison must agree on: the extremes (signed, not unsigned, order) around zero. */
+const SPECIAL_INT32 = [0, -1, 1, -(2 ** 31), 2 ** 31 - 1, -(2 ** 31) + 1, 2 ** 31 - 2, 2 ** 24 + 1, -(2 ** 24) - 1];
+
+type Data = Float32Array | Int32Array | Uint8Array;
+
+/** Deterministic input data of `dtype`: special values first, then a pseudo-random mix (int32: mostly small, so that equal pairs are common). */
+function inputData(dtype: DType, size: number, seed: number): Data {
   let s = seed * 2654435761;
   const next = () => ((s = (s * 1103515245 + 12345) >>> 0), s / 2 ** 32);
   if (dtype === "bool") return Uint8Array.from({ length: size }, () => (next() < 0.5 ? 1 : 0));
+  if (dtype === "int32") return Int32Array.from({ length: size }, (_, i) => (next() < 0.2 ? SPECIAL_INT32[(i + seed) % SPECIAL_INT32.length]! : Math.floor(next() * 7) - 3));
   return Float32Array.from({ length: size }, (_, i) => (next() < 0.2 ? SPECIAL[(i + seed) % SPECIAL.length]! : (next() - 0.5) * 8));
 }
 
 /** A tensor over `data`, or (scalar) one element of it broadcast to `size`. */
-function operand(data: Float32Array | Uint8Array, dtype: DType, size: number, scalar: boolean, offset: number): ConcreteTensor {
+function operand(data: Data, dtype: DType, size: number, scalar: boolean, offset: number): ConcreteTensor {
   const base = ConcreteTensor.fromData(data, [data.length], dtype);
   return scalar ? ConcreteTensor.view(base, [size], [0], offset % data.length) : ConcreteTensor.view(base, [size], [1], offset);
 }
@@ -89,8 +99,8 @@ function runBoth(c: Case, size: number, offset = 0): [number[][], number[][]] {
 }
 
 /** A copy of `data` in a block of the kernel memory. */
-function resident(data: Float32Array | Uint8Array): Float32Array | Uint8Array {
-  const r = data instanceof Float32Array ? allocateResident(Float32Array, data.length, false)! : allocateResident(Uint8Array, data.length, false)!;
+function resident(data: Data): Data {
+  const r = data instanceof Float32Array ? allocateResident(Float32Array, data.length, false)! : data instanceof Int32Array ? allocateResident(Int32Array, data.length, false)! : allocateResident(Uint8Array, data.length, false)!;
   r.set(data);
   return r;
 }
@@ -98,14 +108,14 @@ function resident(data: Float32Array | Uint8Array): Float32Array | Uint8Array {
 /**
  * {@link runBoth} with every input's data and every output in the kernel memory (as a jitted
  * step's intermediates are): the WebAssembly run reads the inputs and writes the outputs (filled
- * with NaN, or 7 for bool, beforehand) where they are.
+ * with NaN, 7 for bool, 0x7eadbeef for int32, beforehand) where they are.
  */
 function runBothResident(c: Case, size: number, offset = 0): [number[][], number[][]] {
   const inputs = c.inputs.map((d, m) => operand(resident(inputData(d, size + offset, m + 1)), d, size, c.scalars[m]!, offset));
   const types = [...c.inputs, ...c.ops.map((o) => SPECS[o.spec]!.gives)];
   const outDtypes = c.outputs.map((r) => types[r]!);
   const run = (simd: boolean) => {
-    const buffers = outDtypes.map((d) => resident(d === "bool" ? new Uint8Array(size).fill(7) : new Float32Array(size).fill(Number.NaN)));
+    const buffers = outDtypes.map((d) => resident(d === "bool" ? new Uint8Array(size).fill(7) : d === "int32" ? new Int32Array(size).fill(0x7eadbeef) : new Float32Array(size).fill(Number.NaN)));
     const results = fusedKernel({ inputs: c.inputs, ops: c.ops.map((o) => fusedOp(SPECS[o.spec]!, o.args, simd)), outputs: c.outputs })
       .run(inputs, [size], outDtypes, undefined, buffers)
       .map((t) => Array.from(t.nd.data as ArrayLike<number>).slice(0, size));
@@ -130,16 +140,15 @@ function expectSame(a: number[][], b: number[][]): void {
 /** A random well-typed program: each op reads registers of the dtypes it takes. */
 const caseArb: fc.Arbitrary<Case> = fc
   .record({
-    inputs: fc.array(fc.constantFrom<DType>(F, B), { minLength: 1, maxLength: 4 }),
+    inputs: fc.array(fc.constantFrom<DType>(F, B, I), { minLength: 1, maxLength: 4 }),
     picks: fc.array(fc.tuple(fc.nat(SPECS.length - 1), fc.array(fc.nat(100), { minLength: 3, maxLength: 3 })), { minLength: 1, maxLength: 10 }),
     outs: fc.array(fc.nat(100), { minLength: 1, maxLength: 3 }),
     scalarBits: fc.array(fc.boolean(), { minLength: 4, maxLength: 4 }),
   })
   .map(({ inputs, picks, outs, scalarBits }) => {
     const types = [...inputs];
-    // Make sure both dtypes exist as registers so every op can find operands.
-    if (!types.includes(F)) types.push(F);
-    if (!types.includes(B)) types.push(B);
+    // Make sure every dtype exists as a register so every op can find operands.
+    for (const d of [F, B, I]) if (!types.includes(d)) types.push(d);
     const ins = types.slice();
     const ops: Case["ops"] = [];
     for (const [spec, raw] of picks) {
@@ -198,14 +207,24 @@ for (const ownFunction of [true, false]) describe.skipIf(!wasmElementwiseAvailab
     );
   });
 
-  it("gathers rank-2 operands of any strides (a bias along rows, a row vector, a transposed view, bool masks) exactly as the JavaScript loops read them", () => {
+  it.each([
+    ["ordinary arrays", false],
+    ["blocks of the kernel memory (gathered there)", true],
+  ])("gathers rank-2 operands of any strides (a bias along rows, a row vector, a transposed view, bool masks) over %s exactly as the JavaScript loops read them", (_, inKernelMemory) => {
     const rows = 37;
     const cols = 61;
     const size = rows * cols;
+    const placed: Data[] = [];
+    const place = (data: Data): Data => {
+      if (!inKernelMemory) return data;
+      const r = resident(data);
+      placed.push(r);
+      return r;
+    };
     const views = (dtype: DType, seed: number): ConcreteTensor[] => {
-      const full = ConcreteTensor.fromData(inputData(dtype, size + 5, seed), [size + 5], dtype);
-      const column = ConcreteTensor.fromData(inputData(dtype, rows, seed + 1), [rows], dtype);
-      const row = ConcreteTensor.fromData(inputData(dtype, cols, seed + 2), [cols], dtype);
+      const full = ConcreteTensor.fromData(place(inputData(dtype, size + 5, seed)), [size + 5], dtype);
+      const column = ConcreteTensor.fromData(place(inputData(dtype, rows, seed + 1)), [rows], dtype);
+      const row = ConcreteTensor.fromData(place(inputData(dtype, cols, seed + 2)), [cols], dtype);
       return [
         ConcreteTensor.view(full, [rows, cols], [cols, 1], 5), // contiguous, offset
         ConcreteTensor.view(column, [rows, cols], [1, 0], 0), // per-row value (a bias)
@@ -236,6 +255,45 @@ for (const ownFunction of [true, false]) describe.skipIf(!wasmElementwiseAvailab
         }
       }
     }
+    placed.forEach((d) => releaseResident(d));
+  });
+
+  it("compares int32 class labels laid out along rows with a row of class indices (a classifier's one-hot mask), bit for bit as the JavaScript loops", () => {
+    // The softmax cross-entropy's `select(labels == iota, x - 1, x)` of a [100, 10] batch:
+    // labels broadcast along each row, the class indices broadcast down every row, x transposed.
+    const rows = 100;
+    const cols = 10;
+    const labels = ConcreteTensor.fromData(Int32Array.from({ length: rows }, (_, i) => (i * 7) % cols), [rows], I);
+    const iota = ConcreteTensor.fromData(Int32Array.from({ length: cols }, (_, j) => j), [cols], I);
+    const full = ConcreteTensor.fromData(inputData(F, rows * cols, 3), [rows * cols], F);
+    const one = ConcreteTensor.fromData(Float32Array.of(1), [1], F);
+    const args = [
+      ConcreteTensor.view(full, [rows, cols], [1, rows], 0),
+      ConcreteTensor.view(labels, [rows, cols], [1, 0], 0),
+      ConcreteTensor.view(iota, [rows, cols], [0, 1], 0),
+      ConcreteTensor.view(one, [rows, cols], [0, 0], 0),
+    ];
+    const eq = SPECS.findIndex((sp) => sp.prim === eqP && sp.reads[0] === I);
+    const sub = SPECS.findIndex((sp) => sp.prim === subP);
+    const sel = SPECS.findIndex((sp) => sp.prim === selectP && sp.gives === F);
+    const program = (simd: boolean) =>
+      fusedKernel({
+        inputs: [F, I, I, F],
+        ops: [fusedOp(SPECS[sub]!, [0, 3], simd), fusedOp(SPECS[eq]!, [1, 2], simd), fusedOp(SPECS[sel]!, [5, 4, 0], simd)],
+        outputs: [6, 5],
+      });
+    // Every operation has its lowering, and the backend takes the program (so `got` ran in WebAssembly).
+    const ops = [fusedOp(SPECS[sub]!, [0, 3], true), fusedOp(SPECS[eq]!, [1, 2], true), fusedOp(SPECS[sel]!, [5, 4, 0], true)];
+    expect(ops.map((o) => o.simd)).toEqual(["sub", "eq_i32", "select"]);
+    expect(simdRunnable({ inputs: [F, I, I, F], steps: ops.map((o) => ({ op: o.simd!, args: o.args, dtype: o.dtype })), outputs: [6, 5] })).toBe(true);
+    expect(rows * cols * ops.length).toBeGreaterThanOrEqual(SIMD_MIN_WORK);
+    const got = program(true).run(args, [rows, cols], [F, B]);
+    const want = program(false).run(args, [rows, cols], [F, B]);
+    const values = (ts: ConcreteTensor[]) => ts.map((t) => Array.from(t.nd.data as ArrayLike<number>));
+    expectSame(values(got), values(want));
+    // One true per row, in the label's column.
+    const mask = values(got)[1]!;
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) expect(mask[i * cols + j]).toBe(j === (i * 7) % cols ? 1 : 0);
   });
 
   it("runs eager elementwise operations with a lowering in WebAssembly, bit for bit as without it", () => {
@@ -275,9 +333,17 @@ for (const ownFunction of [true, false]) describe.skipIf(!wasmElementwiseAvailab
     expectSame(one[0], one[1]);
   });
 
-  it("takes float32 and bool registers only, with operand types each operation accepts", () => {
+  it("takes float32, int32 and bool registers only, with operand types each operation accepts", () => {
     expect(simdRunnable({ inputs: [F, F], steps: [{ op: "add", args: [0, 1], dtype: F }], outputs: [2] })).toBe(true);
+    // int32 registers are compared, copied and selected, never computed on.
+    expect(simdRunnable({ inputs: [I, I], steps: [{ op: "eq_i32", args: [0, 1], dtype: B }], outputs: [2] })).toBe(true);
+    expect(simdRunnable({ inputs: [B, I, I], steps: [{ op: "select", args: [0, 1, 2], dtype: I }], outputs: [3] })).toBe(true);
+    expect(simdRunnable({ inputs: [I], steps: [{ op: "copy", args: [0], dtype: I }], outputs: [1] })).toBe(true);
     expect(simdRunnable({ inputs: ["int32", "int32"], steps: [{ op: "add", args: [0, 1], dtype: "int32" }], outputs: [2] })).toBe(false);
+    expect(simdRunnable({ inputs: [I, I], steps: [{ op: "eq", args: [0, 1], dtype: B }], outputs: [2] })).toBe(false);
+    expect(simdRunnable({ inputs: [F, F], steps: [{ op: "lt_i32", args: [0, 1], dtype: B }], outputs: [2] })).toBe(false);
+    expect(simdRunnable({ inputs: ["uint32", "uint32"], steps: [{ op: "lt_i32", args: [0, 1], dtype: B }], outputs: [2] })).toBe(false);
+    expect(simdRunnable({ inputs: [I, F], steps: [{ op: "copy", args: [0], dtype: F }], outputs: [2] })).toBe(false);
     expect(simdRunnable({ inputs: ["float64"], steps: [{ op: "neg", args: [0], dtype: "float64" }], outputs: [1] })).toBe(false);
     expect(simdRunnable({ inputs: [B, B], steps: [{ op: "lt", args: [0, 1], dtype: B }], outputs: [2] })).toBe(false);
     expect(simdRunnable({ inputs: [F, F], steps: [{ op: "and", args: [0, 1], dtype: B }], outputs: [2] })).toBe(false);
