@@ -343,6 +343,39 @@ describe("matmulModuleBytes", () => {
   });
 });
 
+describe("matmulWasm with a small A in another layout and B's columns contiguous", () => {
+  test.each(["f32", "f64"] as const)("copies A row-major and takes the dot-product kernels: the same bits as with a row-major A (%s)", (precision) => {
+    // The DenseMLP output layer's weight gradient: δ (2 × 250, read from 250 × 2) · xᵀ (250 × 513).
+    for (const [m, k, n] of [
+      [2, 250, 513],
+      [3, 17, 9],
+      [8, 1024, 5],
+    ] as const) {
+      const data = values(m * k, 3, precision);
+      const rowMajor: MatrixView = { data, offset: 0, rowStride: k, colStride: 1 };
+      const transposedData = dense({ data, offset: 0, rowStride: k, colStride: 1 }, m, k);
+      // The same values held k × m, read transposed; and with every other element skipped.
+      const stored = precision === "f32" ? new Float32Array(m * k) : new Float64Array(m * k);
+      for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) stored[p * m + i] = transposedData[i * k + p]!;
+      const transposed: MatrixView = { data: stored, offset: 0, rowStride: 1, colStride: m };
+      const spaced = precision === "f32" ? new Float32Array(2 * m * k) : new Float64Array(2 * m * k);
+      for (let t = 0; t < m * k; t++) spaced[2 * t] = data[t]!;
+      const general: MatrixView = { data: spaced, offset: 0, rowStride: 2 * k, colStride: 2 };
+      const bData = values(k * n, 4, precision);
+      const b: MatrixView = { data: bData, offset: 0, rowStride: 1, colStride: k };
+      const run = (a: MatrixView) => {
+        const out = new Float64Array(m * n);
+        matmulWasm(precision, a, b, m, k, n, out, 0);
+        return out;
+      };
+      const want = run(rowMajor);
+      expect(unchanged(run(transposed), want)).toBe(true);
+      expect(unchanged(run(general), want)).toBe(true);
+      check(precision, "col", "col", m, k, n);
+    }
+  });
+});
+
 describe("matmulWasmF32Into", () => {
   test("gives matmulWasm's float32 bits, written straight into a float32 output, for any strides (property)", () => {
     fc.assert(
