@@ -1,5 +1,5 @@
 import type { Atom, Eqn, Jaxpr, Var } from "../../jaxpr.js";
-import { fusedKernel, type FusedKernel, type FusedOp } from "../kernels/fusion.js";
+import { fusedKernel, MAX_MASKED_INPUTS, type FusedKernel, type FusedOp } from "../kernels/fusion.js";
 
 /** A run of elementwise equations executed as one generated loop. */
 export interface FusedGroup {
@@ -52,9 +52,15 @@ export function fuse(jaxpr: Jaxpr): Step[] {
   for (const a of jaxpr.outs) if (a.kind === "var") returned.add(a.v.id);
 
   const steps: Step[] = [];
+  /** How a group's registers tell operands apart: a variable by id, a constant by identity. */
+  const atomKey = (a: Atom): number | object => (a.kind === "var" ? a.v.id : a.value);
   // One open group per shape: elementwise equations only read operands of their own shape,
   // so groups of different shapes never feed each other directly.
-  type Open = { eqns: Eqn[]; indices: Set<number>; produced: Set<number>; shape: readonly number[] };
+  // `external`: the operands read from outside the group so far (a program's inputs), kept
+  // within MAX_MASKED_INPUTS: the DenseMLP's four bias updates fused into one 60-operation
+  // program read 46, whose broadcast scalars then had to be gathered into full arrays (80 µs per
+  // step, ~08:20 UTC 2026-12-06); a group that would read more is emitted and a new one begun.
+  type Open = { eqns: Eqn[]; indices: Set<number>; produced: Set<number>; shape: readonly number[]; external: Set<number | object> };
   const open = new Map<string, Open>();
 
   const flush = (key: string) => {
@@ -108,7 +114,16 @@ export function fuse(jaxpr: Jaxpr): Step[] {
       const shape = e.outputs[0]!.aval.shape;
       const key = shape.join(",");
       let g = open.get(key);
-      if (!g) open.set(key, (g = { eqns: [], indices: new Set(), produced: new Set(), shape }));
+      if (g) {
+        let added = 0;
+        for (const a of e.inputs) if (!(a.kind === "var" && g.produced.has(a.v.id)) && !g.external.has(atomKey(a))) added++;
+        if (g.external.size + added > MAX_MASKED_INPUTS) {
+          flush(key);
+          g = undefined;
+        }
+      }
+      if (!g) open.set(key, (g = { eqns: [], indices: new Set(), produced: new Set(), shape, external: new Set() }));
+      for (const a of e.inputs) if (!(a.kind === "var" && g.produced.has(a.v.id))) g.external.add(atomKey(a));
       g.eqns.push(e);
       g.indices.add(i);
       g.produced.add(e.outputs[0]!.id);

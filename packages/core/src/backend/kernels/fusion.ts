@@ -236,8 +236,12 @@ interface CompiledProgram {
 
 const NO_STRIDES: readonly (readonly number[])[] = [];
 
-/** Inputs a program may have for its broadcast scalars to be tracked in a 31-bit mask. */
-const MAX_MASKED_INPUTS = 30;
+/**
+ * Inputs a program may have for its broadcast scalars to be tracked in a 31-bit mask (beyond
+ * it, every broadcast input is gathered into a full array first); jit's fusion keeps its
+ * programs within it (`compile/fuse.ts`).
+ */
+export const MAX_MASKED_INPUTS = 30;
 
 /**
  * A program with a SIMD lowering runs in WebAssembly from `SIMD_MIN_SIZE` elements, or from

@@ -12,6 +12,7 @@ import { matmulP } from "../../../src/primitives/matmul.js";
 import { reshapeP } from "../../../src/primitives/shape.js";
 import { sinP } from "../../../src/primitives/unary.js";
 import { ConcreteTensor } from "../../../src/tensor.js";
+import { MAX_MASKED_INPUTS } from "../../../src/backend/kernels/fusion.js";
 import "../../../src/np/index.js";
 
 let nextId = 0;
@@ -46,6 +47,36 @@ describe("compile(jaxpr)", () => {
     const expected = [0, 1, 2].map((t) => Math.fround(Math.fround(Math.fround(Math.sin(t)) ** 2) + t));
     expect(Array.from(out!.toTypedArray())).toEqual(expected);
     expect(out!.shape).toEqual([1, 3]);
+  });
+
+  it("keeps every fused loop within the inputs whose broadcast scalars it can track, splitting a chain that would read more", () => {
+    // acc = x0; acc = acc * x_i + x_i for i = 1..40: a chain of 80 elementwise steps reading 41 inputs.
+    const n = 40;
+    const xs = Array.from({ length: n + 1 }, () => newVar([3]));
+    const eqns: Eqn[] = [];
+    let acc = xs[0]!;
+    for (let i = 1; i <= n; i++) {
+      const p = newVar([3]);
+      const q = newVar([3]);
+      eqns.push(eqn(mulP, [acc, xs[i]!], p), eqn(addP, [p, xs[i]!], q));
+      acc = q;
+    }
+    const run = compile({ inVars: xs, eqns, outs: [v(acc)] });
+    const fused = run.steps.filter((s) => s.kind === "fused");
+    expect(fused.length).toBeGreaterThan(1);
+    for (const s of fused) expect(s.inputs.length).toBeLessThanOrEqual(MAX_MASKED_INPUTS);
+    expect(fused.reduce((count, s) => count + s.eqns.length, 0)).toBe(2 * n);
+    const inputs = xs.map((_, i) => ConcreteTensor.fromData(Float32Array.of(0.5 + i / 64, -1 + i / 32, 2 - i / 16), [3], "float32"));
+    const [out] = run(inputs);
+    const want = [0, 1, 2].map((j) => {
+      let r = inputs[0]!.toTypedArray()[j]!;
+      for (let i = 1; i <= n; i++) {
+        const x = inputs[i]!.toTypedArray()[j]!;
+        r = Math.fround(Math.fround(r * x) + x);
+      }
+      return r;
+    });
+    expect(Array.from(out!.toTypedArray())).toEqual(want);
   });
 
   it("runs an equation whose primitive asks for it (unfusedFor) outside fused loops", () => {
