@@ -40,8 +40,12 @@ function factorial(j: number): number {
   return f;
 }
 
-/** Adding and subtracting 1.5 · 2^52 rounds a double of magnitude below 2^51 to an integer, ties to even. */
-const ROUNDING = 6755399441055744;
+/**
+ * Adding and subtracting 1.5 · 2^52 rounds a double of magnitude below 2^51 to an integer, ties
+ * to even; the sum's bits are then those of 1.5 · 2^52 plus that integer (the WebAssembly kernel
+ * builds `2^k` from them).
+ */
+export const ROUNDING = 6755399441055744;
 
 /** 2^k for every k the clamped exponent can reach, indexed by k + 1022. */
 const POW2 = new Float64Array(2047);

@@ -1,4 +1,4 @@
-import { GELU_FAST } from "../gelu_fast.js";
+import { GELU_FAST, ROUNDING } from "../gelu_fast.js";
 import { encodeModule, FunctionBuilder, type MemoryImport } from "./module_encoder.js";
 
 /**
@@ -43,7 +43,10 @@ function geluKernel(name: string, derivative: boolean): FunctionBuilder {
   const log2e = constant(GELU_FAST.log2e);
   const ln2 = constant(GELU_FAST.ln2);
   const one = constant(1);
-  const bias = constant(1023);
+  const rounding = constant(ROUNDING);
+  // 1023 in both 64-bit lanes: the exponent bias.
+  const bias = vec();
+  c.i32Const(1023).i32x4Splat().i64x2ExtendLowI32x4S().localSet(bias);
   const taylor = GELU_FAST.taylor.map(constant);
   // GROUPS independent pairs per iteration, their operations interleaved: one pair is a chain
   // of ~45 dependent operations, and interleaving lets the CPU overlap the chains.
@@ -56,17 +59,21 @@ function geluKernel(name: string, derivative: boolean): FunctionBuilder {
   each((g, at) => c.localGet(src).v128Load64Zero(at).f64x2PromoteLowF32x4().localSet(g.v));
   each((g) => c.localGet(g.v).localGet(g.v).f64x2Mul().localSet(g.x2));
   each((g) => c.localGet(g.v).localGet(k1).localGet(k2).localGet(g.x2).f64x2Mul().f64x2Add().f64x2Mul().localSet(g.z));
-  // t = clamp(z)·log2e; k = nearest(t); fr = (t − k)·ln2
+  // t = clamp(z)·log2e; k = t rounded to an integer; fr = (t − k)·ln2
   each((g) => c.localGet(g.z).localGet(zMin).f64x2Max().localGet(zMax).f64x2Min().localGet(log2e).f64x2Mul().localSet(g.t));
-  each((g) => c.localGet(g.t).f64x2Nearest().localSet(g.k));
-  each((g) => c.localGet(g.t).localGet(g.k).f64x2Sub().localGet(ln2).f64x2Mul().localSet(g.fr));
+  // r = t + 1.5·2^52 (kept in g.k for now), k = r − 1.5·2^52: t rounded to an integer, ties to
+  // even, as the scalar code computes it.
+  each((g) => c.localGet(g.t).localGet(rounding).f64x2Add().localSet(g.k));
+  each((g) => c.localGet(g.k).localGet(rounding).f64x2Sub().localSet(g.fr));
+  each((g) => c.localGet(g.t).localGet(g.fr).f64x2Sub().localGet(ln2).f64x2Mul().localSet(g.fr));
   // p = Horner over 1/j!, from j = 10 down to 0
   each((g) => c.localGet(taylor[10]!).localSet(g.p));
   for (let j = 9; j >= 0; j--) each((g) => c.localGet(g.p).localGet(g.fr).f64x2Mul().localGet(taylor[j]!).f64x2Add().localSet(g.p));
-  // e = p · 2^k, the power of two built from its exponent bits: (k + 1023) << 52
+  // e = p · 2^k, the power of two built from its exponent bits: (k + 1023) << 52. r's bits are
+  // 1.5·2^52's plus k, and 1.5·2^52's low twelve bits are zero, so (bits(r) + 1023) << 52 is it.
   each((g) => {
     c.localGet(g.p);
-    c.localGet(g.k).localGet(bias).f64x2Add().i32x4TruncSatF64x2SZero().i64x2ExtendLowI32x4S().i32Const(52).i64x2Shl();
+    c.localGet(g.k).localGet(bias).i64x2Add().i32Const(52).i64x2Shl();
     c.f64x2Mul().localSet(g.e);
   });
   // s = 1 / (1 + e), zeroed where z > zMax

@@ -75,6 +75,7 @@ const SIMD = {
   f64x2Nearest: 0x94,
   i64x2ExtendLowI32x4S: 0xc7,
   i64x2Shl: 0xcb,
+  i64x2Add: 0xce,
   f64x2Div: 0xf3,
   f64x2Min: 0xf4,
   f64x2Max: 0xf5,
@@ -337,6 +338,10 @@ export class Instructions {
   /** Lane-wise shift left by an i32 count. */
   i64x2Shl(): this {
     return this.simd(SIMD.i64x2Shl);
+  }
+  /** Lane-wise 64-bit integer `a + b` (wrapping). */
+  i64x2Add(): this {
+    return this.simd(SIMD.i64x2Add);
   }
   f64x2Div(): this {
     return this.simd(SIMD.f64x2Div);
