@@ -179,6 +179,16 @@ function unrolledLoop(f: FunctionBuilder, vectors: number, steps: readonly (read
   c.br(0).end().end();
 }
 
+/** A loop run while the i32 local `counter` is above 0: `body()`, then `counter -= 1`. */
+function countedLoop(f: FunctionBuilder, counter: number, body: () => void): void {
+  const c = f.code;
+  c.block().loop();
+  c.localGet(counter).i32Const(0).i32LeS().brIf(1);
+  body();
+  c.localGet(counter).i32Const(1).i32Sub().localSet(counter);
+  c.br(0).end().end();
+}
+
 /** `op(dst, a, b, c, vectors)`: `dst[i] = op(a[i], b[i], c[i])` over `vectors` groups of four lanes. */
 function opKernel(op: SimdOp): FunctionBuilder {
   const f = new FunctionBuilder(op);
@@ -303,21 +313,17 @@ function fillRows(): FunctionBuilder {
   const k = f.local("i32");
   const v = f.local("v128");
   const c = f.code;
-  c.block().loop();
-  c.localGet(rows).i32Const(0).i32LeS().brIf(1);
-  c.localGet(src).v128Load32Splat().localSet(v);
-  c.localGet(dst).localSet(p);
-  c.localGet(cols).i32Const(3).i32Add().i32Const(2).i32ShrU().localSet(k);
-  c.block().loop();
-  c.localGet(k).i32Const(0).i32LeS().brIf(1);
-  c.localGet(p).localGet(v).v128Store();
-  c.localGet(p).i32Const(16).i32Add().localSet(p);
-  c.localGet(k).i32Const(1).i32Sub().localSet(k);
-  c.br(0).end().end();
-  c.localGet(dst).localGet(cols).i32Const(2).i32Shl().i32Add().localSet(dst);
-  c.localGet(src).localGet(srcStride).i32Add().localSet(src);
-  c.localGet(rows).i32Const(1).i32Sub().localSet(rows);
-  c.br(0).end().end();
+  countedLoop(f, rows, () => {
+    c.localGet(src).v128Load32Splat().localSet(v);
+    c.localGet(dst).localSet(p);
+    c.localGet(cols).i32Const(3).i32Add().i32Const(2).i32ShrU().localSet(k);
+    countedLoop(f, k, () => {
+      c.localGet(p).localGet(v).v128Store();
+      c.localGet(p).i32Const(16).i32Add().localSet(p);
+    });
+    c.localGet(dst).localGet(cols).i32Const(2).i32Shl().i32Add().localSet(dst);
+    c.localGet(src).localGet(srcStride).i32Add().localSet(src);
+  });
   c.end();
   return f;
 }
@@ -340,21 +346,19 @@ function repeatRow(): FunctionBuilder {
   const inner = f.local("i32");
   const c = f.code;
   c.localGet(dst).localSet(to);
-  c.block().loop();
-  c.localGet(rows).i32Const(1).i32LeS().brIf(1);
-  c.localGet(to).localGet(cols).i32Const(2).i32Shl().i32Add().localSet(to);
-  c.localGet(dst).localSet(from);
-  c.localGet(cols).i32Const(3).i32Add().i32Const(2).i32ShrU().localSet(k);
-  c.localGet(to).localSet(inner);
-  c.block().loop();
-  c.localGet(k).i32Const(0).i32LeS().brIf(1);
-  c.localGet(inner).localGet(from).v128Load().v128Store();
-  c.localGet(inner).i32Const(16).i32Add().localSet(inner);
-  c.localGet(from).i32Const(16).i32Add().localSet(from);
-  c.localGet(k).i32Const(1).i32Sub().localSet(k);
-  c.br(0).end().end();
+  // Rows 1 to rows - 1: one fewer than rows.
   c.localGet(rows).i32Const(1).i32Sub().localSet(rows);
-  c.br(0).end().end();
+  countedLoop(f, rows, () => {
+    c.localGet(to).localGet(cols).i32Const(2).i32Shl().i32Add().localSet(to);
+    c.localGet(dst).localSet(from);
+    c.localGet(cols).i32Const(3).i32Add().i32Const(2).i32ShrU().localSet(k);
+    c.localGet(to).localSet(inner);
+    countedLoop(f, k, () => {
+      c.localGet(inner).localGet(from).v128Load().v128Store();
+      c.localGet(inner).i32Const(16).i32Add().localSet(inner);
+      c.localGet(from).i32Const(16).i32Add().localSet(from);
+    });
+  });
   c.end();
   return f;
 }
@@ -376,20 +380,16 @@ function gatherRows(): FunctionBuilder {
   const p = f.local("i32");
   const k = f.local("i32");
   const c = f.code;
-  c.block().loop();
-  c.localGet(rows).i32Const(0).i32LeS().brIf(1);
-  c.localGet(src).localSet(p);
-  c.localGet(cols).localSet(k);
-  c.block().loop();
-  c.localGet(k).i32Const(0).i32LeS().brIf(1);
-  c.localGet(dst).localGet(p).i32Load().i32Store();
-  c.localGet(dst).i32Const(4).i32Add().localSet(dst);
-  c.localGet(p).localGet(colStride).i32Add().localSet(p);
-  c.localGet(k).i32Const(1).i32Sub().localSet(k);
-  c.br(0).end().end();
-  c.localGet(src).localGet(rowStride).i32Add().localSet(src);
-  c.localGet(rows).i32Const(1).i32Sub().localSet(rows);
-  c.br(0).end().end();
+  countedLoop(f, rows, () => {
+    c.localGet(src).localSet(p);
+    c.localGet(cols).localSet(k);
+    countedLoop(f, k, () => {
+      c.localGet(dst).localGet(p).i32Load().i32Store();
+      c.localGet(dst).i32Const(4).i32Add().localSet(dst);
+      c.localGet(p).localGet(colStride).i32Add().localSet(p);
+    });
+    c.localGet(src).localGet(rowStride).i32Add().localSet(src);
+  });
   c.end();
   return f;
 }
