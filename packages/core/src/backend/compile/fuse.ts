@@ -77,7 +77,7 @@ export function fuse(jaxpr: Jaxpr): Step[] {
     const inputs: Atom[] = [];
     const regOf = new Map<number | object, number>();
     const reg = (a: Atom): number => {
-      const k = a.kind === "var" ? a.v.id : a.value;
+      const k = atomKey(a);
       let r = regOf.get(k);
       if (r === undefined) {
         r = inputs.length;
@@ -92,7 +92,7 @@ export function fuse(jaxpr: Jaxpr): Step[] {
     const ops: FusedOp[] = [];
     const opReg = new Map<number, number>();
     g.eqns.forEach((e, k) => {
-      const args = e.inputs.map((a) => (a.kind === "var" && g.produced.has(a.v.id) ? opReg.get(a.v.id)! : regOf.get(a.kind === "var" ? a.v.id : a.value)!));
+      const args = e.inputs.map((a) => (a.kind === "var" && g.produced.has(a.v.id) ? opReg.get(a.v.id)! : regOf.get(atomKey(a))!));
       const inAvals = e.inputs.map((a) => (a.kind === "var" ? a.v.aval : a.value));
       const simd = e.prim.simdLowering?.(inAvals, e.params);
       ops.push({ kernel: e.prim.scalarKernel!(inAvals, e.params), args, dtype: e.outputs[0]!.aval.dtype, ...(simd ? { simd } : {}) });

@@ -370,8 +370,7 @@ export const DOT_PACK_MAX_A = 8192;
 function packedForDot(type: SimdFloat, a: MatrixView, b: MatrixView, m: number, k: number, n: number): MatrixView | null {
   if (m * k > DOT_PACK_MAX_A || !dotLayout({ data: a.data, offset: 0, rowStride: k, colStride: 1 }, b, m, k, n)) return null;
   const rows = type.name === "f32" ? new Float32Array(m * k) : new Float64Array(m * k);
-  const src = a.data;
-  for (let i = 0; i < m; i++) for (let p = 0, s = a.offset + i * a.rowStride; p < k; p++, s += a.colStride) rows[i * k + p] = src[s]!;
+  placeA(a, m, k, { layout: "rows", stride: k * type.bytes, size: m * k, copy: "pack" }, rows);
   return { data: rows, offset: 0, rowStride: k, colStride: 1 };
 }
 
