@@ -7,12 +7,17 @@
  * donating training loop has them after its first step.
  *
  *   cd benchmarks && node --import tsx mnist_sparse_steps.ts [keep=0.036 | densemlp] [repeats=500]
+ *
+ * With `THREADS_AB=n`, blocks alternate between 1 thread and `n` in one process, and each step's
+ * time is printed for both with their ratio.
  */
 import { np, random, tree, filter, isInexactArray, type Tensor, type ConcreteTensor } from "@connex/core";
 import { compile, type Atom } from "@connex/core/internal";
 import { filterJit } from "@connex/autodiff";
 import { recycle } from "../packages/core/src/backend/buffers.js";
 import { setResidentPolicy } from "../packages/core/src/backend/resident_storage.js";
+import { setNumThreads } from "../packages/core/src/backend/threads/config.js";
+import { waitForThreads } from "../packages/core/src/backend/threads/pool.js";
 import * as cnx from "connex";
 import { loadMnist } from "../examples/mnist/load_mnist.js";
 import { LENET_300_100, layeredNetwork } from "../examples/mnist/networks.js";
@@ -89,28 +94,73 @@ run.steps.forEach((step, k) => {
     };
   }
 });
-let stepTotal = 0;
-for (let rep = 0; rep < repeats; rep++) {
-  timing = rep > repeats / 5;
-  const t0 = performance.now();
-  const outs = run(leaves) as ConcreteTensor[];
-  if (timing) stepTotal += performance.now() - t0;
-  // The outputs are dropped: give their memory back, as a donating training loop does (large
-  // arrays are blocks of the kernel memory, which the garbage collector frees only between
-  // tasks; this loop never yields).
-  const inputs = new Set(leaves.map((l) => l.nd.data));
-  for (const o of outs) if (!inputs.has(o.nd.data)) recycle(o.nd.data);
+/**
+ * One block of `count` calls; with `timed`, each step's time is added to `into` and the
+ * calls' total returned (ms).
+ */
+function block(count: number, timed: boolean, into: number[]): number {
+  let total = 0;
+  for (let rep = 0; rep < count; rep++) {
+    timing = timed;
+    const t0 = performance.now();
+    const outs = run(leaves) as ConcreteTensor[];
+    if (timed) total += performance.now() - t0;
+    // The outputs are dropped: give their memory back, as a donating training loop does (large
+    // arrays are blocks of the kernel memory, which the garbage collector frees only between
+    // tasks; this loop never yields).
+    const inputs = new Set(leaves.map((l) => l.nd.data));
+    for (const o of outs) if (!inputs.has(o.nd.data)) recycle(o.nd.data);
+  }
+  timing = false;
+  for (let k = 0; k < times.length; k++) {
+    into[k]! += times[k]!;
+    times[k] = 0;
+  }
+  return total;
 }
-const counted = repeats - Math.floor(repeats / 5) - 1;
-const total = times.reduce((a, b) => a + b, 0) / counted;
-console.log(`${label}, ${network.numEdges} edges: ${run.steps.length} steps, ${(total * 1000).toFixed(0)} µs in the steps, ${((stepTotal / counted) * 1000).toFixed(0)} µs per call`);
 const describe = (k: number): string => {
   const s = run.steps[k]!;
   if (s.kind === "eqn") return `${s.eqn.prim.name} ${JSON.stringify(s.eqn.params).slice(0, 60)} -> [${s.eqn.outputs[0]!.aval.shape.join(",")}]`;
   return `fused ${s.eqns.length} (${[...new Set(s.eqns.map((e) => e.prim.name))].join(",")}) [${s.shape.join(",")}]`;
 };
+const top = Number(process.env.TOP ?? 30);
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+if (process.env.THREADS_AB !== undefined && process.env.ISOLATE === undefined) {
+  // THREADS_AB=n: blocks of `repeats / 10` calls alternating between 1 thread and n, in this
+  // process, so both columns see the same machine; each step's time on n threads over 1.
+  const n = Number(process.env.THREADS_AB);
+  const per: [number[], number[]] = [run.steps.map(() => 0), run.steps.map(() => 0)];
+  const calls: [number, number] = [0, 0];
+  const size = Math.max(1, Math.floor(repeats / 10));
+  block(size, false, run.steps.map(() => 0));
+  for (let b = 0; b < 20; b++) {
+    const side = (b % 2) as 0 | 1;
+    setNumThreads(side === 0 ? 1 : n);
+    waitForThreads();
+    block(Math.min(10, size), false, run.steps.map(() => 0));
+    calls[side] += block(size, true, per[side]!);
+  }
+  const reps = 10 * size;
+  console.log(`${label}: per call ${((calls[0]! / reps) * 1000).toFixed(0)} µs on 1 thread, ${((calls[1]! / reps) * 1000).toFixed(0)} µs on ${n} (${(calls[1]! / calls[0]!).toFixed(3)}x); in the steps ${((sum(per[0]!) / reps) * 1000).toFixed(0)} / ${((sum(per[1]!) / reps) * 1000).toFixed(0)} µs`);
+  const order = per[0]!.map((_, k) => k).sort((a, b) => per[0]![b]! + per[1]![b]! - per[0]![a]! - per[1]![a]!);
+  for (const k of order.slice(0, top)) {
+    const [one, many] = [per[0]![k]! / reps, per[1]![k]! / reps];
+    console.log(`${(one * 1000).toFixed(1).padStart(8)} ${(many * 1000).toFixed(1).padStart(8)} µs ${(many / one).toFixed(2).padStart(5)}x  #${k} ${describe(k)}`);
+  }
+  process.exit(0);
+}
+
+const counted = repeats - Math.floor(repeats / 5) - 1;
+const warm = run.steps.map(() => 0);
+block(Math.floor(repeats / 5) + 1, false, warm);
+const totals = run.steps.map(() => 0);
+const stepTotal = block(counted, true, totals);
+times.splice(0, times.length, ...totals);
+const total = sum(times) / counted;
+console.log(`${label}, ${network.numEdges} edges: ${run.steps.length} steps, ${(total * 1000).toFixed(0)} µs in the steps, ${((stepTotal / counted) * 1000).toFixed(0)} µs per call`);
 const order = times.map((t, k) => k).sort((a, b) => times[b]! - times[a]!);
-for (const k of order.slice(0, Number(process.env.TOP ?? 30))) console.log(`${((times[k]! / counted) * 1000).toFixed(1).padStart(8)} µs  #${k} ${describe(k)}`);
+for (const k of order.slice(0, top)) console.log(`${((times[k]! / counted) * 1000).toFixed(1).padStart(8)} µs  #${k} ${describe(k)}`);
 
 // With ISOLATE=k: step k alone, run 2,000 times on the inputs one call gave it (its cost
 // without the rest of the step around it: caches warm, no other work in between).
@@ -127,12 +177,22 @@ if (process.env.ISOLATE !== undefined) {
     const buffers = undefined;
     const saved = setResidentPolicy("grow");
     const reps = Number(process.env.REPS ?? 2000);
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) {
-      const outs = inner(captured!, step.shape, dtypes, undefined, buffers) as ConcreteTensor[];
-      for (const o of outs) recycle(o.nd.data, true);
+    // With THREADS_AB=n as well: alternating blocks on 1 thread and on n.
+    const counts = process.env.THREADS_AB === undefined ? [0] : [1, Number(process.env.THREADS_AB), 1, Number(process.env.THREADS_AB), 1, Number(process.env.THREADS_AB)];
+    const report: string[] = [];
+    for (const n of counts) {
+      if (n > 0) {
+        setNumThreads(n);
+        waitForThreads();
+      }
+      const t0 = performance.now();
+      for (let i = 0; i < reps; i++) {
+        const outs = inner(captured!, step.shape, dtypes, undefined, buffers) as ConcreteTensor[];
+        for (const o of outs) recycle(o.nd.data, true);
+      }
+      report.push(`${n > 0 ? `${n} thread(s) ` : ""}${(((performance.now() - t0) / reps) * 1000).toFixed(1)} µs`);
     }
     setResidentPolicy(saved);
-    console.log(`#${k} alone: ${(((performance.now() - t0) / reps) * 1000).toFixed(1)} µs (outputs handed back after each call); inputs ${captured!.map((t) => `[${t.shape.join(",")}] stride [${t.stride.join(",")}]`).join(" ")}`);
+    console.log(`#${k} alone: ${report.join(", ")} (outputs handed back after each call); inputs ${captured!.map((t) => `[${t.shape.join(",")}] stride [${t.stride.join(",")}]`).join(" ")}`);
   }
 }

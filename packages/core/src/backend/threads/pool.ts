@@ -40,6 +40,16 @@ let workersTakeModules = false;
 
 let pool: Pool | null | undefined;
 
+/**
+ * Whether a job may call kernels of a module added after the workers started and still run on
+ * every thread (Node); in browsers such a job runs on the calling thread alone.
+ * Example: `const kernels = threads > 1 && !lateModulesReachWorkers() ? general : specialised`.
+ */
+export function lateModulesReachWorkers(): boolean {
+  getPool();
+  return workersTakeModules;
+}
+
 /** How a worker is started on this platform, or `null` when none can be. */
 type Spawner = (init: Record<string, unknown>) => { stop: () => void; post: (message: unknown) => void };
 

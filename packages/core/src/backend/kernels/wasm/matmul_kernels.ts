@@ -90,6 +90,52 @@ export function matmulModuleBytes(type: SimdFloat, shape: KernelShape, memory: M
   return encodeModule(memory, functions);
 }
 
+/**
+ * Byte strides baked into a generated kernel as constants: `aRow` from one row of A to the next,
+ * `bCol` from one column of B to the next (see {@link dotModuleBytes}).
+ */
+export interface FixedStrides {
+  readonly aRow: number;
+  readonly bCol: number;
+}
+
+/**
+ * Largest fixed stride a kernel takes (256 MiB): the load offsets `r · aRow` and `j · bCol`
+ * (`r`, `j` < 8) are WebAssembly memory-argument constants, which must fit in 32 bits.
+ */
+export const MAX_FIXED_STRIDE = 1 << 28;
+
+/**
+ * A module of the dot-product kernels `dot1x1 … dot{DOT_ROWS}x{DOT_COLS}` for one pair of
+ * strides: each tile walks one pointer through A and one through B, reaching the other rows
+ * and columns at constant offsets, where the general kernels advance a pointer per row and
+ * per column at every step of `k` (the arguments `aRowBytes` and `bColBytes` are then
+ * ignored). Same products and sums in the same order, so the same bits.
+ * Example: `dotModuleBytes(F32, { aRow: 3136, bCol: 3136 }, memoryImport)`.
+ */
+export function dotModuleBytes(type: SimdFloat, fixed: FixedStrides, memory: MemoryImport): Uint8Array {
+  for (const [name, v] of Object.entries(fixed)) {
+    if (!Number.isInteger(v) || v < 0 || v > MAX_FIXED_STRIDE || v % type.bytes !== 0) throw new RangeError(`dotModuleBytes: stride ${name} = ${v} is not a whole number of ${type.name} elements within ${MAX_FIXED_STRIDE} bytes`);
+  }
+  const functions: FunctionBuilder[] = [];
+  for (let rows = 1; rows <= DOT_ROWS; rows++) for (let cols = 1; cols <= DOT_COLS; cols++) functions.push(dotKernel(type, rows, cols, fixed));
+  return encodeModule(memory, functions);
+}
+
+/**
+ * A module of the panel kernels `rows1 … rows{mr}` (layout `"rows"`) with the byte stride
+ * between A's rows baked in: a tile walks one pointer along its first row of A and loads the
+ * others at constant offsets, where the general kernels advance a pointer per row at every
+ * step of `k` (the `aStride` argument is then ignored). Same bits as the general kernels.
+ * Example: `rowsModuleBytes(F32, { mr: 4, vectors: 2, unroll: 1 }, 400, memoryImport)`.
+ */
+export function rowsModuleBytes(type: SimdFloat, shape: KernelShape, aRow: number, memory: MemoryImport): Uint8Array {
+  if (!Number.isInteger(aRow) || aRow < 0 || aRow > MAX_FIXED_STRIDE || shape.mr > 8 || aRow % type.bytes !== 0) throw new RangeError(`rowsModuleBytes: row stride ${aRow} is not a whole number of ${type.name} elements within ${MAX_FIXED_STRIDE} bytes`);
+  const functions: FunctionBuilder[] = [];
+  for (let rows = 1; rows <= shape.mr; rows++) functions.push(kernel(type, "rows", rows, shape, aRow));
+  return encodeModule(memory, functions);
+}
+
 /** Emits `into = ` the panel (or column group) count of a call's `work` argument, 0 counting as 1. */
 function decodePanels(code: Instructions, work: number, into: number): void {
   code.localGet(work).i32Const(16).i32ShrU().i32Const(MAX_CALL_PANELS).i32And().localSet(into);
@@ -143,7 +189,7 @@ export function dotKernelName(rows: number, cols: number): string {
  * groups (B advances `cols` columns, C `cols` elements); C is stored element by element, so
  * it needs no padding.
  */
-function dotKernel(type: SimdFloat, rows: number, cols: number): FunctionBuilder {
+function dotKernel(type: SimdFloat, rows: number, cols: number, fixed?: FixedStrides): FunctionBuilder {
   const eb = type.bytes;
   const lanes = type.lanes;
   const f = new FunctionBuilder(dotKernelName(rows, cols));
@@ -161,8 +207,14 @@ function dotKernel(type: SimdFloat, rows: number, cols: number): FunctionBuilder
   const c0 = f.local("i32");
   const count = f.local("i32");
   const tail = f.local("i32");
-  const aPtr = Array.from({ length: rows }, () => f.local("i32"));
-  const bPtr = Array.from({ length: cols }, () => f.local("i32"));
+  // One pointer per row of A and column of B, or (fixed strides) one for each, the others at
+  // constant offsets from it: `aPtr[r] + aOff[r]`, `bPtr[j] + bOff[j]`.
+  const aPtrs = Array.from({ length: fixed ? 1 : rows }, () => f.local("i32"));
+  const bPtrs = Array.from({ length: fixed ? 1 : cols }, () => f.local("i32"));
+  const aPtr = Array.from({ length: rows }, (_, r) => aPtrs[fixed ? 0 : r]!);
+  const bPtr = Array.from({ length: cols }, (_, j) => bPtrs[fixed ? 0 : j]!);
+  const aOff = Array.from({ length: rows }, (_, r) => (fixed ? r * fixed.aRow : 0));
+  const bOff = Array.from({ length: cols }, (_, j) => (fixed ? j * fixed.bCol : 0));
   const acc = Array.from({ length: rows }, () => Array.from({ length: cols }, () => f.local("v128")));
   const av = f.local("v128");
   const bv = Array.from({ length: cols }, () => f.local("v128"));
@@ -189,23 +241,23 @@ function dotKernel(type: SimdFloat, rows: number, cols: number): FunctionBuilder
   // Column groups left to right; in each, tiles top to bottom.
   openPanelAndTileLoops(code, { work, panels: groups, blocks, a, a0, c, c0 });
   for (const row of acc) for (const x of row) zero().localSet(x);
-  for (let r = 0; r < rows; r++) {
+  aPtrs.forEach((p, r) => {
     code.localGet(a);
     if (r > 0) code.localGet(aRow).i32Const(r).i32Mul().i32Add();
-    code.localSet(aPtr[r]!);
-  }
-  for (let j = 0; j < cols; j++) {
+    code.localSet(p);
+  });
+  bPtrs.forEach((p, j) => {
     code.localGet(b);
     if (j > 0) code.localGet(bCol).i32Const(j).i32Mul().i32Add();
-    code.localSet(bPtr[j]!);
-  }
+    code.localSet(p);
+  });
   // Whole vectors along k.
   code.localGet(k).i32Const(Math.log2(lanes)).i32ShrU().localSet(count);
   code.block().loop();
   code.localGet(count).i32Eqz().brIf(1);
-  for (let j = 0; j < cols; j++) code.localGet(bPtr[j]!).v128Load(0).localSet(bv[j]!);
+  for (let j = 0; j < cols; j++) code.localGet(bPtr[j]!).v128Load(bOff[j]!).localSet(bv[j]!);
   for (let r = 0; r < rows; r++) {
-    code.localGet(aPtr[r]!).v128Load(0).localSet(av);
+    code.localGet(aPtr[r]!).v128Load(aOff[r]!).localSet(av);
     for (let j = 0; j < cols; j++) {
       code.localGet(acc[r]![j]!).localGet(av).localGet(bv[j]!);
       vMul();
@@ -213,7 +265,7 @@ function dotKernel(type: SimdFloat, rows: number, cols: number): FunctionBuilder
       code.localSet(acc[r]![j]!);
     }
   }
-  for (const p of [...aPtr, ...bPtr]) addTo(p, (x) => x.i32Const(16));
+  for (const p of [...aPtrs, ...bPtrs]) addTo(p, (x) => x.i32Const(16));
   code.localGet(count).i32Const(1).i32Sub().localSet(count).br(0);
   code.end().end();
   // Each element: its lanes summed, then the last k mod lanes products, then stored.
@@ -244,9 +296,9 @@ function dotKernel(type: SimdFloat, rows: number, cols: number): FunctionBuilder
         code.localGet(tail).i32Const(t).i32GtS();
         code.if();
         code.localGet(sum).localGet(aPtr[r]!);
-        sLoad(t * eb);
+        sLoad(aOff[r]! + t * eb);
         code.localGet(bPtr[j]!);
-        sLoad(t * eb);
+        sLoad(bOff[j]! + t * eb);
         sMul();
         sAdd();
         code.localSet(sum);
@@ -259,12 +311,12 @@ function dotKernel(type: SimdFloat, rows: number, cols: number): FunctionBuilder
     }
   }
   // Next tile down.
-  addTo(a, (x) => x.localGet(aRow).i32Const(rows).i32Mul());
+  addTo(a, (x) => (fixed ? x.i32Const(rows * fixed.aRow) : x.localGet(aRow).i32Const(rows).i32Mul()));
   addTo(c, (x) => x.localGet(crs).i32Const(rows).i32Mul());
   code.localGet(blocks).i32Const(1).i32Sub().localSet(blocks).br(0);
   code.end().end();
   // Next column group.
-  addTo(b, (x) => x.localGet(bCol).i32Const(cols).i32Mul());
+  addTo(b, (x) => (fixed ? x.i32Const(cols * fixed.bCol) : x.localGet(bCol).i32Const(cols).i32Mul()));
   addTo(c0, (x) => x.i32Const(cols * eb));
   code.localGet(groups).i32Const(1).i32Sub().localSet(groups).br(0);
   code.end().end();
@@ -273,7 +325,7 @@ function dotKernel(type: SimdFloat, rows: number, cols: number): FunctionBuilder
 }
 
 /** One micro-kernel; see the module comment for its contract. */
-function kernel(type: SimdFloat, layout: ALayout, rows: number, shape: KernelShape): FunctionBuilder {
+function kernel(type: SimdFloat, layout: ALayout, rows: number, shape: KernelShape, fixedARow?: number): FunctionBuilder {
   const { vectors, unroll } = shape;
   const eb = type.bytes;
   const f = new FunctionBuilder(kernelName(layout, rows));
@@ -291,7 +343,10 @@ function kernel(type: SimdFloat, layout: ALayout, rows: number, shape: KernelSha
   const a0 = f.local("i32");
   const c0 = f.local("i32");
   // "rows": one pointer per tile row, each walking its row; "cols": one pointer walking the columns.
-  const aPtr = Array.from({ length: layout === "rows" ? rows : 1 }, () => f.local("i32"));
+  // (With a fixed row stride, one pointer for all rows: row `r` at `r · fixedARow` from it.)
+  const aPtrs = Array.from({ length: layout === "rows" && fixedARow === undefined ? rows : 1 }, () => f.local("i32"));
+  const aPtr = Array.from({ length: layout === "rows" ? rows : 1 }, (_, r) => aPtrs[Math.min(r, aPtrs.length - 1)]!);
+  const aOff = (r: number) => (layout === "rows" && fixedARow !== undefined ? r * fixedARow : 0);
   const bPtr = f.local("i32");
   const count = f.local("i32");
   const cRow = f.local("i32");
@@ -317,7 +372,7 @@ function kernel(type: SimdFloat, layout: ALayout, rows: number, shape: KernelSha
       for (let r = 0; r < rows; r++) {
         if (layout === "rows") code.localGet(aPtr[r]!);
         else code.localGet(aPtr[0]!);
-        splatLoad(layout === "rows" ? u * eb : r * eb).localSet(av);
+        splatLoad(layout === "rows" ? aOff(r) + u * eb : r * eb).localSet(av);
         for (let v = 0; v < vectors; v++) {
           code.localGet(acc[r]![v]!).localGet(av).localGet(bv[v]!);
           vMul();
@@ -327,7 +382,7 @@ function kernel(type: SimdFloat, layout: ALayout, rows: number, shape: KernelSha
       }
       if (layout === "cols") addTo(aPtr[0]!, (c) => c.localGet(aStride));
     }
-    if (layout === "rows") for (let r = 0; r < rows; r++) addTo(aPtr[r]!, (c) => c.i32Const(steps * eb));
+    if (layout === "rows") for (const p of aPtrs) addTo(p, (c) => c.i32Const(steps * eb));
   };
 
   /** A counted loop: `count` iterations of `body` (skipped when zero). */
@@ -362,11 +417,11 @@ function kernel(type: SimdFloat, layout: ALayout, rows: number, shape: KernelSha
     }
   }
   if (layout === "rows") {
-    for (let r = 0; r < rows; r++) {
+    aPtrs.forEach((p, r) => {
       code.localGet(a);
       if (r > 0) code.localGet(aStride).i32Const(r).i32Mul().i32Add();
-      code.localSet(aPtr[r]!);
-    }
+      code.localSet(p);
+    });
   } else {
     code.localGet(a).localSet(aPtr[0]!);
   }
@@ -384,7 +439,7 @@ function kernel(type: SimdFloat, layout: ALayout, rows: number, shape: KernelSha
     if (r + 1 < rows) addTo(cRow, (x) => x.localGet(crs));
   }
   // Next tile down.
-  if (layout === "rows") addTo(a, (x) => x.localGet(aStride).i32Const(rows).i32Mul());
+  if (layout === "rows") addTo(a, (x) => (fixedARow !== undefined ? x.i32Const(rows * fixedARow) : x.localGet(aStride).i32Const(rows).i32Mul()));
   else addTo(a, (x) => x.i32Const(rows * eb));
   addTo(c, (x) => x.localGet(crs).i32Const(rows).i32Mul());
   code.localGet(blocks).i32Const(1).i32Sub().localSet(blocks).br(0);

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import type { MatrixView } from "../../../../src/backend/kernels/matmul.js";
-import { DOT_COLS, DOT_ROWS, dotKernelName, F32, F64, kernelName, MAX_CALL_BLOCKS, MAX_CALL_PANELS, matmulModuleBytes, packWork, type ALayout, type SimdFloat } from "../../../../src/backend/kernels/wasm/matmul_kernels.js";
-import { matmulWasm, matmulWasmF32Into, wasmMatmulAvailable } from "../../../../src/backend/kernels/wasm/matmul_wasm.js";
+import { DOT_COLS, DOT_ROWS, dotKernelName, dotModuleBytes, F32, F64, kernelName, MAX_CALL_BLOCKS, MAX_CALL_PANELS, MAX_FIXED_STRIDE, matmulModuleBytes, packWork, rowsModuleBytes, type ALayout, type SimdFloat } from "../../../../src/backend/kernels/wasm/matmul_kernels.js";
+import { matmulWasm, matmulWasmF32Into, MAX_GENERATED_MODULES, wasmMatmulAvailable } from "../../../../src/backend/kernels/wasm/matmul_wasm.js";
 import { webAssembly } from "../../../../src/backend/kernels/wasm/webassembly_api.js";
 import { numThreads, setNumThreads } from "../../../../src/backend/threads/config.js";
 
@@ -340,6 +340,115 @@ describe("matmulModuleBytes", () => {
     expect(() => matmulModuleBytes(F32, { mr: 0, vectors: 2, unroll: 1 }, memory)).toThrow(/matmulModuleBytes: mr must be a positive integer, got 0/);
     expect(() => matmulModuleBytes(F32, { mr: 4, vectors: 1.5, unroll: 1 }, memory)).toThrow(/vectors must be a positive integer, got 1.5/);
     expect(() => matmulModuleBytes(F32, { mr: 4, vectors: 2, unroll: 3 }, memory)).toThrow(/unroll must be a power of two, got 3/);
+  });
+});
+
+describe("dotModuleBytes and rowsModuleBytes: kernels with the strides baked in", () => {
+  const wasm = webAssembly!;
+  const memoryImport = { module: "env", name: "memory", minPages: 1 };
+  /** Instances of the general module and of `fixed`'s module over one memory. */
+  function instances(type: SimdFloat, fixed: (memory: typeof memoryImport) => Uint8Array) {
+    const memory = new wasm.Memory({ initial: 8 });
+    const general = new wasm.Instance(new wasm.Module(matmulModuleBytes(type, { mr: 4, vectors: 2, unroll: 1 }, memoryImport)), { env: { memory } }).exports;
+    const baked = new wasm.Instance(new wasm.Module(fixed(memoryImport)), { env: { memory } }).exports;
+    return { view: type === F32 ? new Float32Array(memory.buffer) : new Float64Array(memory.buffer), general, baked };
+  }
+
+  test.each([["f32"], ["f64"]] as const)("%s dot kernels give the general kernels' bits, ignoring their stride arguments, every tile and k mod lanes, C's gaps untouched", (typeName) => {
+    const type = typeName === "f32" ? F32 : F64;
+    for (const k of [16, 17, 18, 19, 41]) {
+      // A: rows k + 1 apart; Bᵀ: B's columns k + 3 apart.
+      const [aRow, bCol] = [k + 1, k + 3];
+      const { view, general, baked } = instances(type, (m) => dotModuleBytes(type, { aRow: aRow * type.bytes, bCol: bCol * type.bytes }, m));
+      for (let rows = 1; rows <= DOT_ROWS; rows++) {
+        for (let cols = 1; cols <= DOT_COLS; cols++) {
+          const [tiles, groups] = [3, 2];
+          const [m, n] = [tiles * rows, groups * cols];
+          const bAt = m * aRow + 8;
+          const crs = n + 2;
+          const cAt = [bAt + n * bCol + 8, bAt + n * bCol + 8 + m * crs + 8];
+          view.fill(0, 0, cAt[1]! + m * crs);
+          view.set(values(m * aRow, 20 + k, "f32"), 0);
+          view.set(values(n * bCol, 21 + k, "f32"), bAt);
+          view.fill(5, cAt[0]!, cAt[1]! + m * crs);
+          const name = dotKernelName(rows, cols);
+          (general[name] as (...args: number[]) => void)(0, aRow * type.bytes, bAt * type.bytes, bCol * type.bytes, cAt[0]! * type.bytes, crs * type.bytes, k, packWork(tiles, groups, false));
+          // The stride arguments are garbage: the baked-in strides must be the ones used.
+          (baked[name] as (...args: number[]) => void)(0, 12345 * type.bytes, bAt * type.bytes, 0, cAt[1]! * type.bytes, crs * type.bytes, k, packWork(tiles, groups, false));
+          const [g, b] = cAt.map((at) => Array.from(view.subarray(at, at + m * crs)));
+          expect(b, `${typeName} ${name} k ${k}`).toEqual(g);
+          expect(g!.filter((x) => x === 5)).toHaveLength(m * (crs - n));
+        }
+      }
+    }
+  });
+
+  test.each([
+    ["f32", true],
+    ["f32", false],
+    ["f64", true],
+    ["f64", false],
+  ] as const)("%s rows kernels give the general kernels' bits over several panels (B packed: %s), every tile height, any k", (typeName, packed) => {
+    const type = typeName === "f32" ? F32 : F64;
+    const nr = 2 * type.lanes;
+    for (const k of [1, 7, 33]) {
+      const aRow = k + 5;
+      const { view, general, baked } = instances(type, (m) => rowsModuleBytes(type, { mr: 4, vectors: 2, unroll: 1 }, aRow * type.bytes, m));
+      for (let rows = 1; rows <= 4; rows++) {
+        const [blocks, panels] = [3, 4];
+        const m = blocks * rows;
+        const n = panels * nr;
+        const bAt = m * aRow + 8;
+        const bRow = packed ? nr : n + 1;
+        const crs = n + 3;
+        const cAt = [bAt + k * Math.max(bRow, n) * (packed ? panels : 1) + 16, 0];
+        cAt[1] = cAt[0]! + m * crs + 8;
+        view.fill(0, 0, cAt[1]! + m * crs + 8);
+        view.set(values(m * aRow, 30 + k, "f32"), 0);
+        view.set(values(k * Math.max(bRow, n) * (packed ? panels : 1), 31 + k, "f32"), bAt);
+        view.fill(9, cAt[0]!, cAt[1]! + m * crs);
+        const name = kernelName("rows", rows);
+        const args = (c: number, stride: number) => [0, stride, bAt * type.bytes, bRow * type.bytes, c * type.bytes, crs * type.bytes, k, packWork(blocks, panels, packed)];
+        (general[name] as (...args: number[]) => void)(...args(cAt[0]!, aRow * type.bytes));
+        (baked[name] as (...args: number[]) => void)(...args(cAt[1]!, 7 * type.bytes));
+        const [g, b] = cAt.map((at) => Array.from(view.subarray(at, at + m * crs)));
+        expect(b, `${typeName} ${name} k ${k}`).toEqual(g);
+        expect(g!.some((x) => x !== 9 && x !== 0)).toBe(true);
+      }
+    }
+  });
+
+  test("reject strides that are not whole elements or past MAX_FIXED_STRIDE, naming the stride", () => {
+    expect(() => dotModuleBytes(F32, { aRow: 6, bCol: 16 }, memoryImport)).toThrow(/dotModuleBytes: stride aRow = 6 is not a whole number of f32 elements/);
+    expect(() => dotModuleBytes(F64, { aRow: 16, bCol: 12 }, memoryImport)).toThrow(/stride bCol = 12 .* f64/);
+    expect(() => dotModuleBytes(F32, { aRow: 16, bCol: MAX_FIXED_STRIDE + 4 }, memoryImport)).toThrow(RangeError);
+    expect(() => rowsModuleBytes(F32, { mr: 4, vectors: 2, unroll: 1 }, 10, memoryImport)).toThrow(/rowsModuleBytes: row stride 10 is not a whole number of f32 elements/);
+    expect(() => rowsModuleBytes(F32, { mr: 4, vectors: 2, unroll: 1 }, MAX_FIXED_STRIDE + 4, memoryImport)).toThrow(RangeError);
+  });
+
+  test("more distinct strides than MAX_GENERATED_MODULES: the products past the bound take the general kernels, same values", () => {
+    for (const threads of [1, 2]) {
+      setNumThreads(threads);
+      for (let extra = 0; extra < MAX_GENERATED_MODULES / 2 + 4; extra++) {
+        // Dot-product layout (A rows, B columns contiguous) and panel layout, each with strides of their own.
+        const [m, k, n] = [5, 20, 6];
+        const a: MatrixView = { data: values(m * (k + extra), 40 + extra, "f32"), offset: 0, rowStride: k + extra, colStride: 1 };
+        const bt: MatrixView = { data: values(n * (k + extra + 1), 41 + extra, "f32"), offset: 0, rowStride: 1, colStride: k + extra + 1 };
+        const b: MatrixView = { data: values(k * n, 42 + extra, "f32"), offset: 0, rowStride: n, colStride: 1 };
+        for (const right of [bt, b]) {
+          const out = new Float64Array(m * n);
+          matmulWasm("f32", a, right, m, k, n, out, 0);
+          for (let i = 0; i < m; i++) {
+            for (let j = 0; j < n; j++) {
+              let s = 0;
+              for (let p = 0; p < k; p++) s += a.data[i * a.rowStride + p]! * right.data[p * right.rowStride + j * right.colStride]!;
+              expect(out[i * n + j]).toBeCloseTo(s, 4);
+            }
+          }
+        }
+      }
+    }
+    setNumThreads(threadsBefore);
   });
 });
 
