@@ -7,9 +7,9 @@ import { JOB, JOB_BYTES, MAX_CALLS, MAX_CHUNKS, RECORD, RECORDS, SLOT, SPIN_LOAD
  * kernel memory (`kernel_memory.ts`), synchronised with `Atomics` (see `worker_source.ts`).
  *
  * A kernel that splits its work builds a {@link Job}: chunks of kernel calls, each chunk writing
- * its own part of the output. {@link runJob} publishes the job; the calling thread and the
- * workers take chunks until none is left (so a descheduled worker delays nobody), and it returns
- * when all are done. Which thread computes a chunk never changes how it is computed, so results
+ * its own part of the output. {@link runJob} publishes the job; the calling thread (from the
+ * first chunk on) and the workers (from the last back) take chunks until none is left (so a
+ * descheduled worker delays nobody), and it returns when all are done. Which thread computes a chunk never changes how it is computed, so results
  * do not depend on the thread count.
  *
  * Workers come from `worker_threads` in Node, reached through `process.getBuiltinModule` (no
@@ -280,18 +280,22 @@ export function runJob(job: Job): void {
     return;
   }
   const j = p!.job;
-  // No straggler from the previous job may take a chunk while this one is being written.
-  Atomics.store(j, JOB.NEXT, MAX_CHUNKS + 1);
+  // No straggler from the previous job may reserve a chunk while this one is being written:
+  // reservations are closed, and any worker that entered before that has left.
+  Atomics.store(j, JOB.TAKEN, MAX_CHUNKS + 1);
+  waitForWorkers(j);
   j.set(records, RECORDS);
   for (let c = 0; c < chunks; c++) j[JOB.TABLE + c] = job.starts[c]!;
   j[JOB.TABLE + chunks] = calls;
   Atomics.store(j, JOB.CHUNKS, chunks);
   Atomics.store(j, JOB.NEXT, 0);
+  Atomics.store(j, JOB.BACK, 0);
+  Atomics.store(j, JOB.TAKEN, 0);
   Atomics.add(j, JOB.GEN, 1);
   Atomics.notify(j, JOB.GEN);
   for (;;) {
+    if (Atomics.add(j, JOB.TAKEN, 1) >= chunks) break;
     const c = Atomics.add(j, JOB.NEXT, 1);
-    if (c >= chunks) break;
     runLocal(fns, records, job.starts[c]!, c + 1 < chunks ? job.starts[c + 1]! : calls);
   }
   waitForWorkers(j);

@@ -7,11 +7,24 @@
  * Protocol (Int32Array words over SharedArrayBuffers): the pool's `job` buffer holds a job as
  * chunks of kernel calls (`job[CHUNKS]` chunks; chunk `c`'s records are `job[TABLE + c]` up to
  * `job[TABLE + c + 1]`, each `RECORD` words from `RECORDS`: a kernel id, then 8 i32 arguments).
- * Threads take chunks with `Atomics.add(job, NEXT, 1)` until none is left, so a worker that the
- * OS has descheduled (the machine is often shared) delays nobody: the caller takes its chunks.
+ * A thread reserves a chunk with `Atomics.add(job, TAKEN, 1)` (none left once it reaches
+ * `CHUNKS`), then takes the next one from its end: the caller from the first (`NEXT` counts
+ * up), workers from the last (`BACK` counts down from `CHUNKS - 1`); reservations never
+ * exceed the chunks, so the two ends never meet. A worker that the OS has descheduled (the
+ * machine is often shared) delays nobody: the caller takes its chunks. Taking from both ends
+ * keeps each part of an array on the same core from one operation to the next (a product's
+ * first rows and the elementwise loop over them on the caller, its last rows on the worker):
+ * with every thread taking from the front, the parts fell to either core by chance and their
+ * next reader often found them in the other core's cache. The jitted MNIST step took 1.11x,
+ * 1.05x and 1.05x as long that way on 2 threads, the DenseMLP step 1.01x, 1.04x and 1.02x
+ * (20 ABBA pairs of 20-call blocks in one process, paired medians; 2-core AMD EPYC,
+ * 2026-12-06 ~11:15).
  * - `slot[READY]` is set to 1 once the worker's kernels are compiled;
- * - the caller publishes a job by writing it, storing `NEXT = 0`, incrementing `job[GEN]` and
- *   notifying it; a worker spins on `GEN` for a while (a job every few microseconds is common
+ * - the caller publishes a job by storing `TAKEN` past every chunk and waiting until no worker
+ *   is active (a worker late for the last job, counted in `ACTIVE` before it reserves, then
+ *   reserves nothing and leaves), writing the job, storing `NEXT = BACK = 0`, then
+ *   `TAKEN = 0`, incrementing `job[GEN]` and notifying it. A worker reads `CHUNKS` after its
+ *   reservation, so one that arrives after `TAKEN = 0` sees this job's count; a worker spins on `GEN` for a while (a job every few microseconds is common
  *   in a training step, and waking a sleeping thread costs tens of microseconds), then sleeps
  *   in `Atomics.wait`;
  * - a worker counts itself in `job[ACTIVE]` while it takes chunks, and notifies `ACTIVE` when it
@@ -23,7 +36,7 @@
  */
 
 /** Word indices in the pool's job buffer. */
-export const JOB = { GEN: 0, NEXT: 1, CHUNKS: 2, ACTIVE: 3, FAILED: 4, TABLE: 8 } as const;
+export const JOB = { GEN: 0, NEXT: 1, CHUNKS: 2, ACTIVE: 3, FAILED: 4, TAKEN: 5, BACK: 6, TABLE: 8 } as const;
 /** Word indices in a worker's slot. */
 export const SLOT = { READY: 0, QUIT: 1, WORDS: 4 } as const;
 /** Words per call record: the kernel id and 8 i32 arguments. */
@@ -41,7 +54,7 @@ export const SPIN_LOADS = 1 << 16;
 
 /** The worker's code; see the module comment. */
 export const WORKER_SOURCE = `"use strict";
-const GEN = ${JOB.GEN}, NEXT = ${JOB.NEXT}, CHUNKS = ${JOB.CHUNKS}, ACTIVE = ${JOB.ACTIVE}, FAILED = ${JOB.FAILED}, TABLE = ${JOB.TABLE}, RECORDS = ${RECORDS};
+const GEN = ${JOB.GEN}, NEXT = ${JOB.NEXT}, CHUNKS = ${JOB.CHUNKS}, ACTIVE = ${JOB.ACTIVE}, FAILED = ${JOB.FAILED}, TAKEN = ${JOB.TAKEN}, BACK = ${JOB.BACK}, TABLE = ${JOB.TABLE}, RECORDS = ${RECORDS};
 const READY = ${SLOT.READY}, QUIT = ${SLOT.QUIT}, RECORD = ${RECORD}, SPIN = ${SPIN_LOADS};
 function run(init, receive) {
   const fns = [];
@@ -76,8 +89,10 @@ function run(init, receive) {
     Atomics.add(j, ACTIVE, 1);
     try {
       for (;;) {
-        const c = Atomics.add(j, NEXT, 1);
-        if (c >= Atomics.load(j, CHUNKS)) break;
+        const taken = Atomics.add(j, TAKEN, 1);
+        const chunks = Atomics.load(j, CHUNKS);
+        if (taken >= chunks) break;
+        const c = chunks - 1 - Atomics.add(j, BACK, 1);
         const end = RECORDS + j[TABLE + c + 1] * RECORD;
         for (let p = RECORDS + j[TABLE + c] * RECORD; p < end; p += RECORD) (fns[j[p]] ?? late(j[p]))(j[p + 1], j[p + 2], j[p + 3], j[p + 4], j[p + 5], j[p + 6], j[p + 7], j[p + 8]);
       }

@@ -8,7 +8,7 @@ import { numThreads, setNumThreads } from "../../../src/backend/threads/config.j
 import { Job, runJob, splitJob, threadsSupported, waitForThreads } from "../../../src/backend/threads/pool.js";
 import { kernelId } from "../../../src/backend/threads/kernel_memory.js";
 import { allocateResident, releaseResident, residentAddress } from "../../../src/backend/resident_storage.js";
-import { RECORD } from "../../../src/backend/threads/worker_source.js";
+import { MAX_CHUNKS, RECORD } from "../../../src/backend/threads/worker_source.js";
 import "../../../src/backend/kernels/wasm/elementwise_wasm.js";
 
 const initial = numThreads();
@@ -80,6 +80,39 @@ describe.skipIf(!threadsSupported())("runJob", () => {
       expect(dst.every((v, i) => v === -i)).toBe(true);
     } finally {
       for (const a of [src, dst, other]) releaseResident(a);
+    }
+  });
+
+  it("runs every chunk exactly once whatever the chunk count, with the caller taking chunks from the first and workers from the last", () => {
+    // Each chunk adds 1 to its own tiles in place (`add(dst, dst, ones)`): a chunk run twice
+    // leaves 2, a chunk skipped leaves 0.
+    const tiles = 1024;
+    const floats = 16; // one tile: one group of SIMD_UNROLL vectors, the add kernel's step
+    const dst = allocateResident(Float32Array, tiles * floats)!;
+    const ones = allocateResident(Float32Array, tiles * floats)!;
+    try {
+      ones.fill(1);
+      const add = kernelId("elementwise", "add");
+      setNumThreads(2);
+      expect(waitForThreads()).toBe(2);
+      for (const chunks of [2, 3, 5, 8, 64, 1000, MAX_CHUNKS]) {
+        const job = new Job();
+        for (let c = 0; c < chunks; c++) {
+          job.chunk();
+          const t0 = Math.floor((tiles * c) / chunks);
+          const t1 = Math.floor((tiles * (c + 1)) / chunks);
+          if (t1 > t0) job.call(add, residentAddress(dst) + t0 * floats * 4, residentAddress(dst) + t0 * floats * 4, residentAddress(ones) + t0 * floats * 4, 0, ((t1 - t0) * floats) / 4);
+        }
+        for (let rep = 0; rep < 20; rep++) {
+          dst.fill(0);
+          runJob(job);
+          const wrong = dst.findIndex((v) => v !== 1);
+          expect(wrong, `${chunks} chunks, run ${rep}: element ${wrong} is ${dst[wrong]}`).toBe(-1);
+        }
+      }
+    } finally {
+      setNumThreads(initial);
+      for (const a of [dst, ones]) releaseResident(a);
     }
   });
 });
