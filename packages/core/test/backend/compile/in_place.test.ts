@@ -11,7 +11,7 @@ import type { Primitive } from "../../../src/primitive.js";
 import { addP, mulP } from "../../../src/primitives/arithmetic.js";
 import { reshapeP } from "../../../src/primitives/shape.js";
 import { ConcreteTensor } from "../../../src/tensor.js";
-import { residentAddress } from "../../../src/backend/resident_storage.js";
+import { residentAddress, residentPolicy, setResidentPolicy, type ResidentPolicy } from "../../../src/backend/resident_storage.js";
 import { heapAvailable, heapStats } from "../../../src/backend/threads/kernel_heap.js";
 import { setFusedKernels } from "../../../src/backend/kernels/wasm/elementwise_wasm.js";
 import { DeletedArrayError } from "../../../src/errors.js";
@@ -58,6 +58,28 @@ describe.skipIf(!heapAvailable())("fused results in the storage of inputs read l
       expect(() => x.toTypedArray()).toThrow(DeletedArrayError);
       x = y!;
     }
+  });
+
+  it("a call that throws leaves the caller's resident policy as it was, donating or not", () => {
+    const plain = compile(update());
+    const donating = compile(update(), { donated: [true, false] });
+    const w = values(4);
+    // An argument with no storage: the call fails inside its first step (the executor does
+    // not validate its arguments; jit does, before calling it).
+    const broken = { shape: [N], dtype: "float32" } as unknown as ConcreteTensor;
+    for (const caller of ["off", "reuse", "grow"] as ResidentPolicy[]) {
+      for (const run of [plain, donating]) {
+        const before = setResidentPolicy(caller);
+        try {
+          expect(() => run([broken, w])).toThrow(TypeError);
+          expect(residentPolicy()).toBe(caller);
+        } finally {
+          setResidentPolicy(before);
+        }
+      }
+    }
+    // And the executables still work afterwards.
+    expect(bits(plain([values(6), w])[0]!)).toBe(bits(donating([values(6), w])[0]!));
   });
 
   it("takes no new memory in a loop of calls", () => {
