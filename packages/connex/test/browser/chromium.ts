@@ -107,9 +107,10 @@ export interface StaticServer {
 
 /**
  * Serve in-memory files (`{ "index.html": "...", "app.js": "..." }`) or a directory (a static
- * build) from localhost. Unknown paths answer 404; "/" is index.html.
+ * build) from localhost. Unknown paths answer 404; "/" is index.html. `headers` go on every
+ * file (e.g. `Cross-Origin-Opener-Policy` and `-Embedder-Policy` for a cross-origin isolated page).
  */
-export async function serveStatic(files: Readonly<Record<string, string | Uint8Array>> | string): Promise<StaticServer> {
+export async function serveStatic(files: Readonly<Record<string, string | Uint8Array>> | string, { headers = {} }: { headers?: Readonly<Record<string, string>> } = {}): Promise<StaticServer> {
   const read = (path: string): string | Uint8Array | undefined => {
     if (typeof files !== "string") return files[path];
     const full = resolve(files, normalize(path));
@@ -127,7 +128,7 @@ export async function serveStatic(files: Readonly<Record<string, string | Uint8A
       res.writeHead(404, { "content-type": "text/plain" }).end(`not found: ${path}`);
       return;
     }
-    res.writeHead(200, { "content-type": CONTENT_TYPES[extname(path)] ?? "application/octet-stream", "cache-control": "no-store" }).end(body);
+    res.writeHead(200, { "content-type": CONTENT_TYPES[extname(path)] ?? "application/octet-stream", "cache-control": "no-store", ...headers }).end(body);
   });
   await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
   const address = server.address();

@@ -26,11 +26,11 @@ afterAll(async () => {
 }, 60_000);
 
 /** Bundle `file`, serve it on localhost, open it and wait for `globalThis[resultName]` (or the page's error). */
-async function runPage<T>(file: string, resultName: string, errorName: string, { fromSources = false, screenshot }: { fromSources?: boolean; screenshot: string }) {
+async function runPage<T>(file: string, resultName: string, errorName: string, { fromSources = false, screenshot, headers }: { fromSources?: boolean; screenshot: string; headers?: Record<string, string> }) {
   const bundle = await bundleForBrowser({ file }, { fromSources });
   expect(bundle.errors, bundle.errors.join("\n")).toEqual([]);
   expect(describeBuiltins(bundle.builtinImports)).toBe("");
-  const server = await serveStatic({ "index.html": html(screenshot), "app.js": bundle.code });
+  const server = await serveStatic({ "index.html": html(screenshot), "app.js": bundle.code }, { headers });
   servers.push(server);
   const page = await browser.context.newPage();
   const log = watchPage(page);
@@ -83,5 +83,20 @@ describe("the packages in headless Chromium", () => {
     expect(result).toMatchObject({ matmul: true, gelu: true, sparse: true, matmulMatchesFloat64: true });
     // gelu(1) = 0.8411920, to float32.
     expect(result.geluAt1 as number).toBeCloseTo(0.841192, 6);
+  }, 180_000);
+
+  it("in a cross-origin isolated page, the worker pool runs kernels on a Web Worker (modules generated at run time too), with the 1-thread bits", async () => {
+    type PoolRun = { isolated: boolean; supported: boolean; threads: number; same: Record<string, boolean>; chunks: Record<string, { two: number; one: number }> };
+    const isolation = { "Cross-Origin-Opener-Policy": "same-origin", "Cross-Origin-Embedder-Policy": "require-corp" };
+    const { result, error, log } = await runPage<PoolRun>(join(here, "pool_page.ts"), "__poolResult", "__poolError", { fromSources: true, screenshot: "library-worker-pool", headers: isolation });
+    expect(error).toBeUndefined();
+    expect(log.errors).toEqual([]);
+    expect(result).toMatchObject({ isolated: true, supported: true, threads: 2, same: { matmul: true, fused: true, gelu: true } });
+    // Each workload's chunks reached the worker on 2 threads (the fused program's module and the
+    // matmul's stride-specific kernels through the module mailbox), none on 1.
+    for (const [name, { two, one }] of Object.entries(result.chunks)) {
+      expect(two, `${name}: worker chunks on 2 threads`).toBeGreaterThan(0);
+      expect(one, `${name}: worker chunks on 1 thread`).toBe(0);
+    }
   }, 180_000);
 });

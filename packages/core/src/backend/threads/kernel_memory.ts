@@ -102,13 +102,14 @@ function compileAll(): Compiled | null {
 }
 
 /** Called with each module added after the first compilation ({@link addKernelModule}): the pool hands it to its workers. */
-type ModuleListener = (module: WasmModule, names: readonly string[]) => void;
+type ModuleListener = (module: WasmModule, names: readonly string[], bytes: Uint8Array, firstId: number) => void;
 const listeners: ModuleListener[] = [];
 /** Ids below this belong to the modules registered at load time. */
 let firstAddedId = -1;
 
 /**
- * Calls `listener` with every kernel module added from now on by {@link addKernelModule}.
+ * Calls `listener` with every kernel module added from now on by {@link addKernelModule}: the
+ * compiled module, its export names, its bytes and the id of its first export.
  * Example: `onKernelModuleAdded((module, names) => worker.postMessage({ module, names }))`.
  */
 export function onKernelModuleAdded(listener: ModuleListener): void {
@@ -126,9 +127,11 @@ export function addKernelModule(key: string, build: (memory: MemoryImport) => Ui
   const rt = compileAll();
   if (rt === null) return false;
   if (modules.some((m) => m.key === key) || rt.ids.has(`${key}/${names[0]}`)) throw new Error(`addKernelModule: ${key} added twice`);
-  const module = new webAssembly!.Module(build(rt.import));
+  const bytes = build(rt.import);
+  const module = new webAssembly!.Module(bytes);
+  const firstId = rt.functions.length;
   instantiate(rt, key, module, names);
-  for (const listener of listeners) listener(module, names);
+  for (const listener of listeners) listener(module, names, bytes, firstId);
   return true;
 }
 

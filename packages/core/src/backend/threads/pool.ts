@@ -1,6 +1,7 @@
 import { debugLog, nodeProcess, numThreads, onNumThreadsChange } from "./config.js";
-import { firstAddedKernelId, kernelRuntime, onKernelModuleAdded } from "./kernel_memory.js";
+import { kernelRuntime, onKernelModuleAdded } from "./kernel_memory.js";
 import { JOB, JOB_BYTES, MAX_CALLS, MAX_CHUNKS, RECORD, RECORDS, SLOT, SPIN_LOADS, WORKER_SOURCE } from "./worker_source.js";
+import { createMailbox, mailboxCount, postModule, type ModuleMailbox } from "./module_mailbox.js";
 
 /**
  * The worker pool: `numThreads() - 1` workers that run generated Wasm kernels over the shared
@@ -28,21 +29,29 @@ interface PoolWorker {
 interface Pool {
   job: Int32Array;
   workers: PoolWorker[];
+  /** Web Workers' way to late modules (`module_mailbox.ts`); `null` in Node, where they are posted. */
+  mailbox: ModuleMailbox | null;
 }
 
 /**
- * Whether workers can take in a kernel module while they run a job: Node workers receive it
- * synchronously (`receiveMessageOnPort`) when they meet one of its functions. A Web Worker
- * receives messages only between tasks, and a pool worker's task never ends, so in browsers a
- * job that calls a module added after the workers started runs on the calling thread.
+ * Whether workers can take in a kernel module added from now on while they run a job: Node
+ * workers receive it synchronously (`receiveMessageOnPort`) when they meet one of its
+ * functions, Web Workers read it from the pool's mailbox, until that is full.
  */
 let workersTakeModules = false;
+
+/**
+ * The first kernel id the workers cannot get (a module the mailbox had no room for, and every
+ * later one): a job calling one runs on the calling thread. Past every id while all reach them.
+ */
+let workersLackFrom = Infinity;
 
 let pool: Pool | null | undefined;
 
 /**
- * Whether a job may call kernels of a module added after the workers started and still run on
- * every thread (Node); in browsers such a job runs on the calling thread alone.
+ * Whether a job may call kernels of a module added from now on and still run on every thread
+ * (Node, and browsers while the module mailbox has room); otherwise such a job runs on the
+ * calling thread alone.
  * Example: `const kernels = threads > 1 && !lateModulesReachWorkers() ? general : specialised`.
  */
 export function lateModulesReachWorkers(): boolean {
@@ -85,6 +94,7 @@ function spawner(): Spawner | null {
   }
   const url = g.URL.createObjectURL(new g.Blob([WORKER_SOURCE], { type: "text/javascript" }));
   const WebWorker = g.Worker;
+  workersTakeModules = true;
   return (init) => {
     const w = new WebWorker(url);
     w.postMessage(init);
@@ -103,7 +113,7 @@ function getPool(): Pool | null {
     return pool;
   }
   spawn = spawner();
-  pool = spawn === null ? null : { job: new Int32Array(new SharedArrayBuffer(JOB_BYTES)), workers: [] };
+  pool = spawn === null ? null : { job: new Int32Array(new SharedArrayBuffer(JOB_BYTES)), workers: [], mailbox: nodeProcess() === undefined ? createMailbox() : null };
   return pool;
 }
 
@@ -121,7 +131,9 @@ function resize(p: Pool, threads: number): void {
     const slot = new Int32Array(new SharedArrayBuffer(SLOT.WORDS * 4));
     const names = [...groupNames(rt.ids)];
     try {
-      const { stop, post } = spawn!({ memory: rt.memory, job: p.job.buffer, slot: slot.buffer, modules: rt.modules, names });
+      // Every module compiled so far goes in the start-up data; later ones through the mailbox from its current count.
+      const mail = p.mailbox === null ? {} : { mailbox: p.mailbox.buffer, mailboxStart: mailboxCount(p.mailbox) };
+      const { stop, post } = spawn!({ memory: rt.memory, job: p.job.buffer, slot: slot.buffer, modules: rt.modules, names, ...mail });
       p.workers.push({ slot, stop, post });
     } catch (err) {
       debugLog(`a kernel worker could not start (${(err as Error).message}): using ${p.workers.length + 1} thread(s)`);
@@ -148,9 +160,18 @@ function* groupNames(ids: ReadonlyMap<string, number>): Generator<string[]> {
 }
 
 // A module added later goes to every running worker before any job can call it (a new worker
-// gets every module in its start-up data).
-onKernelModuleAdded((module, names) => {
-  for (const w of pool?.workers ?? []) w.post({ module, names });
+// gets every module in its start-up data): posted to Node workers, into the mailbox for Web
+// Workers. Once a module finds no room there, no later one is written (ids must stay in order).
+onKernelModuleAdded((module, names, bytes, firstId) => {
+  const p = pool;
+  if (!p) return;
+  if (p.mailbox === null) {
+    for (const w of p.workers) w.post({ module, names });
+  } else if (workersLackFrom === Infinity && !postModule(p.mailbox, bytes, names)) {
+    workersLackFrom = firstId;
+    workersTakeModules = false;
+    debugLog(`the kernel module mailbox is full: jobs calling kernels from id ${firstId} on run on the calling thread`);
+  }
 });
 
 onNumThreadsChange((n) => {
@@ -176,6 +197,15 @@ export function availableThreads(): number {
   let ready = 1;
   for (const w of p.workers) if (Atomics.load(w.slot, SLOT.READY) === 1) ready++;
   return ready;
+}
+
+/**
+ * Chunks the workers have run since the pool started (diagnostics: whether a job's chunks
+ * reached other threads); 0 without a pool.
+ * Example: `const before = workerChunks(); runJob(job); workerChunks() - before`.
+ */
+export function workerChunks(): number {
+  return pool ? Atomics.load(pool.job, JOB.WORKED) : 0;
 }
 
 /**
@@ -274,7 +304,7 @@ export function runJob(job: Job): void {
   const chunks = job.starts.length;
   const p = pool;
   const helpers = p ? p.workers.some((w) => Atomics.load(w.slot, SLOT.READY) === 1) : false;
-  const lateModule = !workersTakeModules && job.maxId >= firstAddedKernelId();
+  const lateModule = job.maxId >= workersLackFrom;
   if (!helpers || chunks < 2 || chunks > MAX_CHUNKS || calls > MAX_CALLS || lateModule) {
     runLocal(fns, records, 0, calls);
     return;

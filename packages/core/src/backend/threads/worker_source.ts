@@ -32,11 +32,14 @@
  * - a failing call sets `job[FAILED]`; `slot[QUIT] = 1` (then a `GEN` bump) ends the worker;
  * - kernel modules added after start-up (`addKernelModule`) are posted to Node workers as
  *   `{ module, names }` before any job calls them; a worker meeting a kernel id it lacks takes
- *   the pending modules with `receiveMessageOnPort` (synchronously, within the job).
+ *   the pending modules with `receiveMessageOnPort` (synchronously, within the job). Web
+ *   Workers read them from the module mailbox (`module_mailbox.ts`) instead, compiling each.
  */
 
-/** Word indices in the pool's job buffer. */
-export const JOB = { GEN: 0, NEXT: 1, CHUNKS: 2, ACTIVE: 3, FAILED: 4, TAKEN: 5, BACK: 6, TABLE: 8 } as const;
+import { MAILBOX } from "./module_mailbox.js";
+
+/** Word indices in the pool's job buffer (`WORKED` counts the chunks workers have run, for diagnostics). */
+export const JOB = { GEN: 0, NEXT: 1, CHUNKS: 2, ACTIVE: 3, FAILED: 4, TAKEN: 5, BACK: 6, WORKED: 7, TABLE: 8 } as const;
 /** Word indices in a worker's slot. */
 export const SLOT = { READY: 0, QUIT: 1, WORDS: 4 } as const;
 /** Words per call record: the kernel id and 8 i32 arguments. */
@@ -54,6 +57,7 @@ export const SPIN_LOADS = 1 << 16;
 
 /** The worker's code; see the module comment. */
 export const WORKER_SOURCE = `"use strict";
+const MAILBOX_COUNT = ${MAILBOX.COUNT}, MAILBOX_INDEX = ${MAILBOX.INDEX};
 const GEN = ${JOB.GEN}, NEXT = ${JOB.NEXT}, CHUNKS = ${JOB.CHUNKS}, ACTIVE = ${JOB.ACTIVE}, FAILED = ${JOB.FAILED}, TAKEN = ${JOB.TAKEN}, BACK = ${JOB.BACK}, TABLE = ${JOB.TABLE}, RECORDS = ${RECORDS};
 const READY = ${SLOT.READY}, QUIT = ${SLOT.QUIT}, RECORD = ${RECORD}, SPIN = ${SPIN_LOADS};
 function run(init, receive) {
@@ -93,6 +97,7 @@ function run(init, receive) {
         const chunks = Atomics.load(j, CHUNKS);
         if (taken >= chunks) break;
         const c = chunks - 1 - Atomics.add(j, BACK, 1);
+        Atomics.add(j, ${JOB.WORKED}, 1);
         const end = RECORDS + j[TABLE + c + 1] * RECORD;
         for (let p = RECORDS + j[TABLE + c] * RECORD; p < end; p += RECORD) (fns[j[p]] ?? late(j[p]))(j[p + 1], j[p + 2], j[p + 3], j[p + 4], j[p + 5], j[p + 6], j[p + 7], j[p + 8]);
       }
@@ -106,6 +111,18 @@ if (typeof require === "function" && typeof process === "object") {
   const { workerData, parentPort, receiveMessageOnPort } = require("node:worker_threads");
   run(workerData, () => receiveMessageOnPort(parentPort)?.message);
 } else {
-  self.onmessage = (event) => { self.onmessage = null; run(event.data); };
+  // Late modules come through the mailbox (module_mailbox.ts): entries from mailboxStart on.
+  const mailReader = (init) => {
+    if (!init.mailbox) return undefined;
+    const words = new Int32Array(init.mailbox), bytes = new Uint8Array(init.mailbox);
+    let next = init.mailboxStart;
+    return () => {
+      if (next >= Atomics.load(words, MAILBOX_COUNT)) return undefined;
+      const e = MAILBOX_INDEX + 3 * next++;
+      const at = words[e], n = words[e + 1], m = words[e + 2];
+      return { module: new WebAssembly.Module(bytes.slice(at, at + n)), names: JSON.parse(new TextDecoder().decode(bytes.slice(at + n, at + n + m))) };
+    };
+  };
+  self.onmessage = (event) => { self.onmessage = null; run(event.data, mailReader(event.data)); };
 }
 `;
