@@ -8,8 +8,9 @@
  *
  *   cd benchmarks && node --import tsx mnist_sparse_steps.ts [keep=0.036 | densemlp] [repeats=500]
  *
- * With `THREADS_AB=n`, blocks alternate between 1 thread and `n` in one process, and each step's
- * time is printed for both with their ratio.
+ * With `THREADS_AB=n`, blocks run on 1 thread and on `n` in one process (ABBA order), and each
+ * step's time is printed for both with their ratio; `TOGGLE=name` compares `globalThis[name]`
+ * false and true the same way (for a temporary switch in the code under test).
  */
 import { np, random, tree, filter, isInexactArray, type Tensor, type ConcreteTensor } from "@connex/core";
 import { compile, type Atom } from "@connex/core/internal";
@@ -126,27 +127,54 @@ const describe = (k: number): string => {
 const top = Number(process.env.TOP ?? 30);
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
-if (process.env.THREADS_AB !== undefined && process.env.ISOLATE === undefined) {
-  // THREADS_AB=n: blocks of `repeats / 10` calls alternating between 1 thread and n, in this
-  // process, so both columns see the same machine; each step's time on n threads over 1.
-  const n = Number(process.env.THREADS_AB);
+/**
+ * Two variants compared in this process, so both see the same machine: `set(side)` switches to
+ * variant 0 or 1. 20 pairs of blocks of `repeats / 10` calls in ABBA order (neither variant
+ * always runs second: with plain alternation the second ran 5-10 % faster on 2 threads here),
+ * each block after a few untimed calls; prints the median of the per-pair ratios (1 over 0)
+ * with its quartiles, the totals, and each step's time under both.
+ */
+function compareVariants(names: [string, string], set: (side: 0 | 1) => void): void {
   const per: [number[], number[]] = [run.steps.map(() => 0), run.steps.map(() => 0)];
   const calls: [number, number] = [0, 0];
   const size = Math.max(1, Math.floor(repeats / 10));
+  const pairs = 20;
+  const ratios: number[] = [];
   block(size, false, run.steps.map(() => 0));
-  for (let b = 0; b < 20; b++) {
-    const side = (b % 2) as 0 | 1;
-    setNumThreads(side === 0 ? 1 : n);
-    waitForThreads();
-    block(Math.min(10, size), false, run.steps.map(() => 0));
-    calls[side] += block(size, true, per[side]!);
+  for (let p = 0; p < pairs; p++) {
+    const times: [number, number] = [0, 0];
+    for (const side of (p % 2 === 0 ? [0, 1] : [1, 0]) as (0 | 1)[]) {
+      set(side);
+      block(Math.min(10, size), false, run.steps.map(() => 0));
+      times[side] = block(size, true, per[side]!);
+      calls[side] += times[side];
+    }
+    ratios.push(times[1] / times[0]);
   }
-  const reps = 10 * size;
-  console.log(`${label}: per call ${((calls[0]! / reps) * 1000).toFixed(0)} µs on 1 thread, ${((calls[1]! / reps) * 1000).toFixed(0)} µs on ${n} (${(calls[1]! / calls[0]!).toFixed(3)}x); in the steps ${((sum(per[0]!) / reps) * 1000).toFixed(0)} / ${((sum(per[1]!) / reps) * 1000).toFixed(0)} µs`);
-  const order = per[0]!.map((_, k) => k).sort((a, b) => per[0]![b]! + per[1]![b]! - per[0]![a]! - per[1]![a]!);
+  ratios.sort((a, b) => a - b);
+  const reps = pairs * size;
+  const us = (ms: number) => ((ms / reps) * 1000).toFixed(0);
+  console.log(`${label}: ${names[1]} / ${names[0]}: paired median ${ratios[pairs >> 1]!.toFixed(3)}x (quartiles ${ratios[pairs >> 2]!.toFixed(3)}, ${ratios[(3 * pairs) >> 2]!.toFixed(3)}); per call ${us(calls[0])} µs (${names[0]}), ${us(calls[1])} µs (${names[1]}); in the steps ${us(sum(per[0]))} / ${us(sum(per[1]))} µs`);
+  const order = per[0].map((_, k) => k).sort((a, b) => per[0][b]! + per[1][b]! - per[0][a]! - per[1][a]!);
   for (const k of order.slice(0, top)) {
-    const [one, many] = [per[0]![k]! / reps, per[1]![k]! / reps];
-    console.log(`${(one * 1000).toFixed(1).padStart(8)} ${(many * 1000).toFixed(1).padStart(8)} µs ${(many / one).toFixed(2).padStart(5)}x  #${k} ${describe(k)}`);
+    const [zero, one] = [per[0][k]! / reps, per[1][k]! / reps];
+    console.log(`${(zero * 1000).toFixed(1).padStart(8)} ${(one * 1000).toFixed(1).padStart(8)} µs ${(one / zero).toFixed(2).padStart(5)}x  #${k} ${describe(k)}`);
+  }
+}
+
+if (process.env.ISOLATE === undefined && (process.env.THREADS_AB !== undefined || process.env.TOGGLE !== undefined)) {
+  if (process.env.THREADS_AB !== undefined) {
+    // THREADS_AB=n: 1 thread against n.
+    const n = Number(process.env.THREADS_AB);
+    compareVariants(["1 thread", `${n} threads`], (side) => {
+      setNumThreads(side === 0 ? 1 : n);
+      waitForThreads();
+    });
+  } else {
+    // TOGGLE=name: `globalThis[name]` false against true, for a switch the code reads at run time
+    // (a temporary one, while deciding between two versions of a kernel or a policy).
+    const name = process.env.TOGGLE!;
+    compareVariants([`${name} off`, `${name} on`], (side) => ((globalThis as Record<string, unknown>)[name] = side === 1));
   }
   process.exit(0);
 }
