@@ -72,8 +72,9 @@ export function kernelName(layout: ALayout, rows: number): string {
 }
 
 /**
- * The module binary with kernels `rows1..rows{mr}` and `cols1..cols{mr}` for one element type,
- * each `(a, aStride, b, bStride, c, crs, k, work) -> ()` with byte addresses and byte strides
+ * The module binary with kernels `rows1..rows{mr}`, `cols1..cols{mr}`, the dot-product kernels
+ * and {@link PACK_PANELS} for one element type, the panel kernels each
+ * `(a, aStride, b, bStride, c, crs, k, work) -> ()` with byte addresses and byte strides
  * (`aStride` is `ars` for `"rows"`, `acs` for `"cols"`; `work` from {@link packWork}, or just a
  * number of tiles for one panel).
  * Example: `new WebAssembly.Module(matmulModuleBytes(F32, { mr: 4, vectors: 2, unroll: 4 }, memoryImport))`.
@@ -87,7 +88,49 @@ export function matmulModuleBytes(type: SimdFloat, shape: KernelShape, memory: M
   const functions: FunctionBuilder[] = [];
   for (const layout of ["rows", "cols"] as const) for (let rows = 1; rows <= shape.mr; rows++) functions.push(kernel(type, layout, rows, shape));
   for (let rows = 1; rows <= DOT_ROWS; rows++) for (let cols = 1; cols <= DOT_COLS; cols++) functions.push(dotKernel(type, rows, cols));
+  functions.push(packPanelsKernel(shape.vectors));
   return encodeModule(memory, functions);
+}
+
+/** The export name of the kernel that packs a row-major `B` into panels (see {@link packPanelsKernel}). */
+export const PACK_PANELS = "pack_panels";
+
+/**
+ * `pack_panels(src, srcRowBytes, dst, k, panels)`: copies `panels` panels of a row-major `B`
+ * into the packed layout the kernels take: panel `q`'s row `p` (`vectors` v128, the panel
+ * width `NR` of either element type) is read at `src + q·NR + p·srcRowBytes` (bytes) and
+ * written at `dst + (q·k + p)·NR`. Every row is copied whole: the last panel's rows take
+ * whatever follows column `n` in `B` (the next row's first elements, or the slack after `B`),
+ * which reaches only output columns past `n`, as when `B` is read in place.
+ */
+function packPanelsKernel(vectors: number): FunctionBuilder {
+  const f = new FunctionBuilder(PACK_PANELS);
+  const src = f.param("i32");
+  const srcRow = f.param("i32");
+  const dst = f.param("i32");
+  const k = f.param("i32");
+  const panels = f.param("i32");
+  const from = f.local("i32");
+  const rows = f.local("i32");
+  const code = f.code;
+  const nrBytes = 16 * vectors;
+  // Panels, each k rows.
+  code.block().loop();
+  code.localGet(panels).i32Eqz().brIf(1);
+  code.localGet(src).localSet(from);
+  code.localGet(k).localSet(rows);
+  code.block().loop();
+  code.localGet(rows).i32Eqz().brIf(1);
+  for (let v = 0; v < vectors; v++) code.localGet(dst).localGet(from).v128Load(16 * v).v128Store(16 * v);
+  code.localGet(from).localGet(srcRow).i32Add().localSet(from);
+  code.localGet(dst).i32Const(nrBytes).i32Add().localSet(dst);
+  code.localGet(rows).i32Const(1).i32Sub().localSet(rows).br(0);
+  code.end().end();
+  code.localGet(src).i32Const(nrBytes).i32Add().localSet(src);
+  code.localGet(panels).i32Const(1).i32Sub().localSet(panels).br(0);
+  code.end().end();
+  code.end();
+  return f;
 }
 
 /**

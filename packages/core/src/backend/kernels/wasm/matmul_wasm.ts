@@ -4,7 +4,7 @@ import { addKernelModule, kernelFunction, kernelId, kernelRuntime, registerKerne
 import { heapBuffer, scratchArea } from "../../threads/kernel_heap.js";
 import { ownsResidentBlock, residentAddress } from "../../resident_storage.js";
 import { availableThreads, lateModulesReachWorkers, runJob, splitJob } from "../../threads/pool.js";
-import { DOT_COLS, DOT_ROWS, dotKernelName, dotModuleBytes, F32, F64, MAX_FIXED_STRIDE, rowsModuleBytes, kernelName, matmulModuleBytes, MAX_CALL_BLOCKS, MAX_CALL_PANELS, packWork, type ALayout, type KernelShape, type SimdFloat } from "./matmul_kernels.js";
+import { DOT_COLS, DOT_ROWS, dotKernelName, dotModuleBytes, F32, F64, MAX_FIXED_STRIDE, PACK_PANELS, rowsModuleBytes, kernelName, matmulModuleBytes, MAX_CALL_BLOCKS, MAX_CALL_PANELS, packWork, type ALayout, type KernelShape, type SimdFloat } from "./matmul_kernels.js";
 // The sparse module's `transpose` packs transposed operands.
 import { sparseModuleKey } from "./sparse_wasm.js";
 
@@ -39,6 +39,7 @@ const SHAPES: Record<SimdFloat["name"], KernelShape> = {
 const kernelNames = (shape: KernelShape) => [
   ...(["rows", "cols"] as const).flatMap((layout) => Array.from({ length: shape.mr }, (_, r) => kernelName(layout, r + 1))),
   ...Array.from({ length: DOT_ROWS * DOT_COLS }, (_, i) => dotKernelName(Math.floor(i / DOT_COLS) + 1, (i % DOT_COLS) + 1)),
+  PACK_PANELS,
 ];
 
 for (const type of [F32, F64]) registerKernelModule(`matmul-${type.name}`, (memory) => matmulModuleBytes(type, SHAPES[type.name], memory), kernelNames(SHAPES[type.name]));
@@ -58,7 +59,12 @@ interface KernelSet {
   /** `dot[rows][cols]`: the dot-product kernels and their ids. */
   dot: Kernel[][];
   dotIds: number[][];
+  /** The kernel packing a row-major B into panels, and its id. */
+  pack: PackPanels;
+  packId: number;
 }
+
+type PackPanels = (src: number, srcRowBytes: number, dst: number, k: number, panels: number) => void;
 
 /** Shared state: the kernel memory, the kernel sets, and typed views recreated whenever the memory grows. */
 interface Runtime {
@@ -84,6 +90,8 @@ function kernelSet(type: SimdFloat): KernelSet {
     ids: { rows: pick("rows", kernelId), cols: pick("cols", kernelId) },
     dot: Array.from({ length: DOT_ROWS + 1 }, (_, r) => Array.from({ length: DOT_COLS + 1 }, (_, c) => (r > 0 && c > 0 ? kernelFunction<Kernel>(key, dotKernelName(r, c)) : (undefined as never)))),
     dotIds: Array.from({ length: DOT_ROWS + 1 }, (_, r) => Array.from({ length: DOT_COLS + 1 }, (_, c) => (r > 0 && c > 0 ? kernelId(key, dotKernelName(r, c)) : -1))),
+    pack: kernelFunction<PackPanels>(key, PACK_PANELS),
+    packId: kernelId(key, PACK_PANELS),
   };
 }
 
@@ -254,6 +262,48 @@ function packColumnsWasm(set: KernelSet, b: MatrixView, k: number, n: number, vi
 }
 
 /**
+ * Rows of a row-major `B` (its `k`) above which the panel kernels read it packed rather than in
+ * place: a panel read in place spans `k` cache lines (its `NR` columns are 32 bytes of each
+ * 64-byte line), and past 256 rows those lines and a tile's rows of A no longer fit in the 32
+ * KiB L1 cache together. Measured (AMD EPYC, one thread, float32, operands in the kernel memory,
+ * `128 × k · k × 250`, in place, 2026-12-06 ~11:35): 41.7–42.5 GFLOP/s for k = 64 to 256, 35.2–35.9
+ * for k = 385 to 770; packed (the pass counted in) 41.4–42.4 for k = 385 to 770. Packing is one
+ * pass of {@link PACK_PANELS} over B (split across threads). In the DenseMLP step its forward
+ * `W · h` with k = 385 took 620 against 728 µs on 1 thread, 375 against 412 µs on 2; the whole
+ * step 0.995x and 0.980x (ABBA pairs in one process, paired medians, within the noise).
+ */
+export const PACK_B_MIN_K = 256;
+
+/**
+ * Rows of C (`m`) from which a long B is packed: the pass over B pays only when enough tiles of
+ * A read each panel (a sixth of the kernel time saved against ~0.15 ns per element copied).
+ */
+export const PACK_B_MIN_M = 32;
+
+/**
+ * Packs a row-major `B` (`k × n`, rows `b.rowStride` apart, columns contiguous) into panels at
+ * element `at` with the {@link PACK_PANELS} kernel, read where `B` is when it is resident
+ * (`bHome` its address, else -1: its `span` elements are first copied to `from`, with slack for
+ * the last panel's whole rows), the panels split across `threads`.
+ */
+function packRowsWasm(set: KernelSet, b: MatrixView, k: number, n: number, view: Float32Array | Float64Array, at: number, from: number, bHome: number, span: number, threads: number): void {
+  const { nr } = set;
+  const eb = set.type.bytes;
+  let src = bHome + b.offset * eb;
+  if (bHome < 0) {
+    view.set(b.data.subarray(b.offset, b.offset + span), from);
+    src = from * eb;
+  }
+  const panels = Math.ceil(n / nr);
+  const rowBytes = b.rowStride * eb;
+  if (threads > 1 && panels > 1) {
+    runJob(splitJob(panels, threads, (job, q0, q1) => job.call(set.packId, src + q0 * nr * eb, rowBytes, (at + q0 * k * nr) * eb, k, q1 - q0)));
+    return;
+  }
+  set.pack(src, rowBytes, at * eb, k, panels);
+}
+
+/**
  * Multiply-adds (`m·k·n`) from which a product is split across threads. Measured (2-core AMD
  * EPYC, Node 20, float32, `benchmarks/threads.bench.ts`): handing a worker its part and waiting
  * for it costs ~5-15 µs while it spins, so a product of ~2^18 multiply-adds (~10 µs of kernel
@@ -290,7 +340,10 @@ function runKernels(rt: Runtime, set: KernelSet, a: MatrixView, b: MatrixView, m
   const aHome = residentAddress(a.data);
   const bHome = residentAddress(b.data);
   const aInPlace = aHome >= 0 && planned.copy === "span";
-  const bInPlace = bHome >= 0 && placedB.inPlace;
+  // A row-major B with long columns is packed into panels by a Wasm kernel (see PACK_B_MIN_K).
+  const packRows = placedB.inPlace && k > PACK_B_MIN_K && m >= PACK_B_MIN_M;
+  const layoutB: PlacedB = packRows ? { inPlace: false, size: k * panels * nr, rowBytes: nr * eb, panelBytes: k * nr * eb } : placedB;
+  const bInPlace = bHome >= 0 && placedB.inPlace && !packRows;
   // Single-threaded, C is m × n row-major, plus `nr` elements of slack for the last row's spill
   // (see below). Split across threads, a result written straight into `direct` keeps that
   // layout when the split is over panels with the last, partial panel first in the chunk of
@@ -303,16 +356,19 @@ function runKernels(rt: Runtime, set: KernelSet, a: MatrixView, b: MatrixView, m
   // Scratch regions, in elements from the scratch base: A, B panels, C, then a transposed B's
   // staging copy (packed in WebAssembly); an operand read in place takes no room.
   const bAt = aligned(aInPlace ? 0 : planned.size, set.type);
-  const cAt = aligned(bAt + (bInPlace ? 0 : placedB.size), set.type);
+  const cAt = aligned(bAt + (bInPlace ? 0 : layoutB.size), set.type);
   const columnsSpan = b.rowStride === 1 && b.colStride > 1 && !placedB.inPlace ? (n - 1) * b.colStride + k : 0;
   const packFrom = aligned(cAt + (cDirect ? 0 : m * cStride + nr), set.type);
   const useWasmPack = columnsSpan > 0 && columnsSpan <= 2 * k * n;
-  const base = scratchArea((useWasmPack && bHome < 0 ? packFrom + columnsSpan : packFrom) * eb) / eb;
+  // Staging after C for a B not in the kernel memory that a Wasm kernel packs.
+  const staged = bHome >= 0 ? 0 : useWasmPack ? columnsSpan : packRows ? placedB.size : 0;
+  const base = scratchArea((packFrom + staged) * eb) / eb;
   const view = currentView(rt, set.type);
   if (!aInPlace) placeA(a, m, k, planned, view.subarray(base));
   if (bInPlace) {
     // Nothing to copy: the panels are read from B's rows where they are.
-  } else if (placedB.inPlace) view.set(b.data.subarray(b.offset, b.offset + placedB.size - nr), base + bAt);
+  } else if (packRows) packRowsWasm(set, b, k, n, view, base + bAt, base + packFrom, bHome, placedB.size - nr, threads);
+  else if (placedB.inPlace) view.set(b.data.subarray(b.offset, b.offset + placedB.size - nr), base + bAt);
   else if (useWasmPack) packColumnsWasm(set, b, k, n, view, base + bAt, base + packFrom, bHome, threads);
   else packB(b, k, n, nr, view, base + bAt);
   const aByte = aInPlace ? aHome + a.offset * eb : base * eb;
@@ -322,9 +378,9 @@ function runKernels(rt: Runtime, set: KernelSet, a: MatrixView, b: MatrixView, m
   const g: TileGeometry = {
     k,
     aStride: planned.stride,
-    bRowBytes: placedB.rowBytes,
-    bPanelBytes: placedB.panelBytes,
-    packed: !placedB.inPlace,
+    bRowBytes: layoutB.rowBytes,
+    bPanelBytes: layoutB.panelBytes,
+    packed: !layoutB.inPlace,
     crs: cStride * eb,
     nrBytes: nr * eb,
     rowStep: planned.layout === "rows" ? planned.stride : eb,

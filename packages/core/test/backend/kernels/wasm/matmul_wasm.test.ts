@@ -2,7 +2,8 @@ import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import type { MatrixView } from "../../../../src/backend/kernels/matmul.js";
 import { DOT_COLS, DOT_ROWS, dotKernelName, dotModuleBytes, F32, F64, kernelName, MAX_CALL_BLOCKS, MAX_CALL_PANELS, MAX_FIXED_STRIDE, matmulModuleBytes, packWork, rowsModuleBytes, type ALayout, type SimdFloat } from "../../../../src/backend/kernels/wasm/matmul_kernels.js";
-import { matmulWasm, matmulWasmF32Into, MAX_GENERATED_MODULES, wasmMatmulAvailable } from "../../../../src/backend/kernels/wasm/matmul_wasm.js";
+import { matmulWasm, matmulWasmF32Into, MAX_GENERATED_MODULES, PACK_B_MIN_K, PACK_B_MIN_M, wasmMatmulAvailable } from "../../../../src/backend/kernels/wasm/matmul_wasm.js";
+import { allocateResident, releaseResident } from "../../../../src/backend/resident_storage.js";
 import { webAssembly } from "../../../../src/backend/kernels/wasm/webassembly_api.js";
 import { numThreads, setNumThreads } from "../../../../src/backend/threads/config.js";
 
@@ -482,6 +483,44 @@ describe("matmulWasm with a small A in another layout and B's columns contiguous
       expect(unchanged(run(general), want)).toBe(true);
       check(precision, "col", "col", m, k, n);
     }
+  });
+});
+
+describe("a long row-major B packed into panels by the Wasm kernel", () => {
+  test("gives the bits of the same product with B packed in JavaScript, resident or not, f32 and f64, on 1 and 2 threads", () => {
+    const [m, k, n] = [PACK_B_MIN_M + 9, PACK_B_MIN_K + 45, 37]; // n: four whole panels and a partial one
+    for (const precision of ["f32", "f64"] as const) {
+      const a = operand("row", m, k, 51, precision);
+      const vals = values(k * n, 52, precision);
+      for (const resident of [false, true]) {
+        // Row-major B, contiguous: read by pack_panels (in place when resident, from a copy of its span when not).
+        let data: Float32Array | Float64Array = vals;
+        if (resident) {
+          data = precision === "f32" ? allocateResident(Float32Array, k * n + 2, false)! : allocateResident(Float64Array, k * n + 2, false)!;
+          data.set(vals, 2);
+        }
+        const packedInWasm: MatrixView = { data, offset: resident ? 2 : 0, rowStride: n, colStride: 1 };
+        // The same matrix with rows 3n apart: its span is past twice its size, so it is packed in JavaScript.
+        const spread = precision === "f32" ? new Float32Array(3 * n * k) : new Float64Array(3 * n * k);
+        for (let p = 0; p < k; p++) spread.set(vals.subarray(p * n, (p + 1) * n), 3 * n * p);
+        const packedInJs: MatrixView = { data: spread, offset: 0, rowStride: 3 * n, colStride: 1 };
+        for (const threads of [1, 2]) {
+          setNumThreads(threads);
+          const [x, y] = [new Float64Array(m * n), new Float64Array(m * n)];
+          matmulWasm(precision, a, packedInWasm, m, k, n, x, 0);
+          matmulWasm(precision, a, packedInJs, m, k, n, y, 0);
+          expect(Array.from(x), `${precision}, resident ${resident}, ${threads} thread(s)`).toEqual(Array.from(y));
+          // And the product itself, against float64 sums.
+          for (const [i, j] of [[0, 0], [m - 1, n - 1], [7, 33], [20, 36]] as const) {
+            let sum = 0;
+            for (let p = 0; p < k; p++) sum += a.data[i * k + p]! * vals[p * n + j]!;
+            expect(x[i * n + j]).toBeCloseTo(sum, precision === "f32" ? 3 : 9);
+          }
+        }
+        if (resident) releaseResident(data);
+      }
+    }
+    setNumThreads(threadsBefore);
   });
 });
 
