@@ -171,17 +171,13 @@ function placeA(a: MatrixView, m: number, k: number, plan: ReturnType<typeof pla
 }
 
 /**
- * Largest `k` for which a row-major `B` is read in place rather than packed: the copy is then
- * one `set` of its span instead of a scalar packing loop, and each panel row is `nr` elements
- * of a longer row (a panel spans `k` cache lines instead of `k · nr` contiguous elements, in L1
- * or L2 while the row blocks of `A` stream past). Measured (2-core AMD EPYC, Node 20, float32,
- * best of 9 interleaved rounds, `--no-wasm-dynamic-tiering`), packed vs in place:
- * 100x784·784x300 1.33 vs 1.00 ms on 1 thread, 1.00 vs 0.75 ms on 2; 300x100·100x784 1.15
- * vs 1.04-1.08 ms; 512³ 5.7 vs 5.9 ms (within the noise). Beyond 1024 rows it is unmeasured.
+ * How `B` goes into memory: read in place (a copy of its span) when its rows are contiguous
+ * and its span not much larger than the matrix, else packed into panels in JavaScript. A
+ * row-major `B` that is read in place here may still be packed by the Wasm kernel when long
+ * (see {@link PACK_B_MIN_K}). Earlier measurements against the JavaScript packing (2-core AMD
+ * EPYC, Node 20, float32, 2026-12-05): 100x784·784x300 1.33 ms packed against 1.00 ms in place
+ * on 1 thread, 300x100·100x784 1.15 against 1.04-1.08 ms.
  */
-export const IN_PLACE_MAX_K = 1024;
-
-/** How `B` goes into memory: read in place (a copy of its span) or packed into panels. */
 interface PlacedB {
   inPlace: boolean;
   /** Elements the copy occupies. */
@@ -194,7 +190,7 @@ interface PlacedB {
 
 function planB(b: MatrixView, k: number, n: number, nr: number, eb: number): PlacedB {
   const panels = Math.ceil(n / nr);
-  if ((b.colStride === 1 || n === 1) && b.rowStride >= n && k <= IN_PLACE_MAX_K) {
+  if ((b.colStride === 1 || n === 1) && b.rowStride >= n) {
     const span = (k - 1) * b.rowStride + n;
     // The last panel's rows run up to nr - 1 elements past the span: slack after it.
     if (span <= 2 * k * n) return { inPlace: true, size: span + nr, rowBytes: b.rowStride * eb, panelBytes: nr * eb };
