@@ -1,12 +1,16 @@
 import type { MatrixView } from "../matmul.js";
 import type { WasmMemory } from "./webassembly_api.js";
-import { addKernelModule, kernelFunction, kernelId, kernelRuntime, registerKernelModule } from "../../threads/kernel_memory.js";
+import { kernelRuntime } from "../../threads/kernel_memory.js";
 import { heapBuffer, scratchArea } from "../../threads/kernel_heap.js";
 import { ownsResidentBlock, residentAddress } from "../../resident_storage.js";
 import { availableThreads, lateModulesReachWorkers, runJob, splitJob } from "../../threads/pool.js";
-import { DOT_COLS, DOT_ROWS, dotKernelName, dotModuleBytes, F32, F64, MAX_FIXED_STRIDE, PACK_PANELS, rowsModuleBytes, kernelName, matmulModuleBytes, MAX_CALL_BLOCKS, MAX_CALL_PANELS, packWork, type ALayout, type KernelShape, type SimdFloat } from "./matmul_kernels.js";
-// The sparse module's `transpose` packs transposed operands.
-import { sparseModuleKey } from "./sparse_wasm.js";
+import { DOT_COLS, DOT_ROWS, F32, F64, MAX_CALL_BLOCKS, MAX_CALL_PANELS, packWork, type ALayout, type SimdFloat } from "./matmul_kernels.js";
+import { kernelSet, type KernelSet } from "./matmul_kernel_set.js";
+import { fixedDotKernels, fixedRowsKernels } from "./matmul_generated_kernels.js";
+import { packB, packColumnsWasm, packRowsWasm, PACK_B_MIN_K, PACK_B_MIN_M, planB, type PlacedB } from "./matmul_pack_b.js";
+
+export { MAX_GENERATED_MODULES } from "./matmul_generated_kernels.js";
+export { PACK_B_MIN_K, PACK_B_MIN_M } from "./matmul_pack_b.js";
 
 /**
  * The WebAssembly SIMD128 matrix product: operands are copied into one shared
@@ -16,55 +20,10 @@ import { sparseModuleKey } from "./sparse_wasm.js";
  * Memory layout during a call, in elements of the operand type, each region 16-byte aligned:
  * `[A as given (or packed row-major) | B panels | C (m × padded n)]`.
  *
- * Products whose A rows (and, for the dot-product kernels, B columns) are a given number of
- * bytes apart get kernels generated with those strides as constants (`dotModuleBytes`,
- * `rowsModuleBytes`), once per stride: one pointer per operand instead of one per row and
- * column. The jitted MNIST step took 0.93x and 0.92x as long with them (2 and 1 threads),
- * the DenseMLP step 1.00x and 0.97x (20 ABBA pairs of 20-call blocks in one process, paired
- * medians; 2-core AMD EPYC, 2026-12-06 ~11:05).
+ * The kernel modules and their compiled sets: `matmul_kernel_set.ts`; kernels generated for a
+ * product's strides: `matmul_generated_kernels.ts`; how `B` is placed or packed:
+ * `matmul_pack_b.ts`.
  */
-
-/**
- * Register tile per element type: `mr` rows × `vectors` v128 per row. Measured on the 2-core
- * AMD EPYC (Zen 5) dev machine, Node 20, float32 (GFLOP/s at 256², 512², 250x513·513x128):
- * 4×2 ≈ 38/42/40; 4×3 ≈ 28/32/30; 3×4 ≈ 27/28/28; 6×2 ≈ 22/21/22; 8×1 ≈ 9/15/14. Unrolling
- * the `k` loop made every shape slower (4×2 unrolled 4×: ≈ 25/28/27), so it is off.
- */
-const SHAPES: Record<SimdFloat["name"], KernelShape> = {
-  f32: { mr: 4, vectors: 2, unroll: 1 },
-  f64: { mr: 4, vectors: 2, unroll: 1 },
-};
-
-/** Kernel exports of one element type: `rows1..rows{mr}` and `cols1..cols{mr}`. */
-const kernelNames = (shape: KernelShape) => [
-  ...(["rows", "cols"] as const).flatMap((layout) => Array.from({ length: shape.mr }, (_, r) => kernelName(layout, r + 1))),
-  ...Array.from({ length: DOT_ROWS * DOT_COLS }, (_, i) => dotKernelName(Math.floor(i / DOT_COLS) + 1, (i % DOT_COLS) + 1)),
-  PACK_PANELS,
-];
-
-for (const type of [F32, F64]) registerKernelModule(`matmul-${type.name}`, (memory) => matmulModuleBytes(type, SHAPES[type.name], memory), kernelNames(SHAPES[type.name]));
-
-type Kernel = (a: number, aStride: number, b: number, bStride: number, c: number, crs: number, k: number, work: number) => void;
-
-/** The compiled kernels of one element type. */
-interface KernelSet {
-  type: SimdFloat;
-  shape: KernelShape;
-  /** Panel width `NR`. */
-  nr: number;
-  /** `kernels[layout][rows]`, rows in 1..mr. */
-  kernels: Record<ALayout, Kernel[]>;
-  /** The same kernels' ids for the pool's jobs. */
-  ids: Record<ALayout, number[]>;
-  /** `dot[rows][cols]`: the dot-product kernels and their ids. */
-  dot: Kernel[][];
-  dotIds: number[][];
-  /** The kernel packing a row-major B into panels, and its id. */
-  pack: PackPanels;
-  packId: number;
-}
-
-type PackPanels = (src: number, srcRowBytes: number, dst: number, k: number, panels: number) => void;
 
 /** Shared state: the kernel memory, the kernel sets, and typed views recreated whenever the memory grows. */
 interface Runtime {
@@ -76,24 +35,6 @@ interface Runtime {
 }
 
 let runtime: Runtime | null | undefined;
-
-function kernelSet(type: SimdFloat): KernelSet {
-  const shape = SHAPES[type.name];
-  const key = `matmul-${type.name}`;
-  const pick = <T>(layout: ALayout, get: (key: string, name: string) => T) =>
-    Array.from({ length: shape.mr + 1 }, (_, rows) => (rows === 0 ? undefined : get(key, kernelName(layout, rows)))) as T[];
-  return {
-    type,
-    shape,
-    nr: shape.vectors * type.lanes,
-    kernels: { rows: pick("rows", kernelFunction<Kernel>), cols: pick("cols", kernelFunction<Kernel>) },
-    ids: { rows: pick("rows", kernelId), cols: pick("cols", kernelId) },
-    dot: Array.from({ length: DOT_ROWS + 1 }, (_, r) => Array.from({ length: DOT_COLS + 1 }, (_, c) => (r > 0 && c > 0 ? kernelFunction<Kernel>(key, dotKernelName(r, c)) : (undefined as never)))),
-    dotIds: Array.from({ length: DOT_ROWS + 1 }, (_, r) => Array.from({ length: DOT_COLS + 1 }, (_, c) => (r > 0 && c > 0 ? kernelId(key, dotKernelName(r, c)) : -1))),
-    pack: kernelFunction<PackPanels>(key, PACK_PANELS),
-    packId: kernelId(key, PACK_PANELS),
-  };
-}
 
 /** The runtime, compiled on first use; `null` when this JavaScript engine lacks WebAssembly SIMD. */
 function getRuntime(): Runtime | null {
@@ -168,135 +109,6 @@ function placeA(a: MatrixView, m: number, k: number, plan: ReturnType<typeof pla
     const d = i * k;
     for (let p = 0; p < k; p++) dst[d + p] = src[s + p * a.colStride]!;
   }
-}
-
-/**
- * How `B` goes into memory: read in place (a copy of its span) when its rows are contiguous
- * and its span not much larger than the matrix, else packed into panels in JavaScript. A
- * row-major `B` that is read in place here may still be packed by the Wasm kernel when long
- * (see {@link PACK_B_MIN_K}). Earlier measurements against the JavaScript packing (2-core AMD
- * EPYC, Node 20, float32, 2026-12-05): 100x784·784x300 1.33 ms packed against 1.00 ms in place
- * on 1 thread, 300x100·100x784 1.15 against 1.04-1.08 ms.
- */
-interface PlacedB {
-  inPlace: boolean;
-  /** Elements the copy occupies. */
-  size: number;
-  /** Bytes from one row of a panel to the next. */
-  rowBytes: number;
-  /** Bytes from one panel to the next. */
-  panelBytes: number;
-}
-
-function planB(b: MatrixView, k: number, n: number, nr: number, eb: number): PlacedB {
-  const panels = Math.ceil(n / nr);
-  if ((b.colStride === 1 || n === 1) && b.rowStride >= n) {
-    const span = (k - 1) * b.rowStride + n;
-    // The last panel's rows run up to nr - 1 elements past the span: slack after it.
-    if (span <= 2 * k * n) return { inPlace: true, size: span + nr, rowBytes: b.rowStride * eb, panelBytes: nr * eb };
-  }
-  return { inPlace: false, size: k * panels * nr, rowBytes: nr * eb, panelBytes: k * nr * eb };
-}
-
-/** Packs `B` (`k × n`) into `⌈n / nr⌉` panels of `k` rows × `nr` columns, zero-padding the last. */
-function packB(b: MatrixView, k: number, n: number, nr: number, dst: Float32Array | Float64Array, at: number): void {
-  const src = b.data;
-  const brs = b.rowStride;
-  const bcs = b.colStride;
-  for (let j0 = 0, panel = at; j0 < n; j0 += nr, panel += k * nr) {
-    const w = Math.min(nr, n - j0);
-    if (bcs === 1 || brs !== 1) {
-      // Rows of the panel are (short) contiguous runs of B's rows.
-      for (let p = 0; p < k; p++) {
-        const s = b.offset + p * brs + j0 * bcs;
-        const d = panel + p * nr;
-        for (let jj = 0; jj < w; jj++) dst[d + jj] = src[s + jj * bcs]!;
-        for (let jj = w; jj < nr; jj++) dst[d + jj] = 0;
-      }
-    } else {
-      // A transposed view: B's columns are contiguous, so walk each column.
-      for (let jj = 0; jj < w; jj++) {
-        const s = b.offset + (j0 + jj) * bcs;
-        for (let p = 0, d = panel + jj; p < k; p++, d += nr) dst[d] = src[s + p]!;
-      }
-      for (let jj = w; jj < nr; jj++) for (let p = 0, d = panel + jj; p < k; p++, d += nr) dst[d] = 0;
-    }
-  }
-}
-
-/**
- * Packs a `B` whose columns are contiguous (`rowStride` 1: a transposed view) into panels, in
- * WebAssembly: each panel is the transpose of its `width` columns, zero-padded to `nr` (the
- * sparse module's `transpose` kernel), read where `B` is when it is resident (`bHome` its
- * address, else -1: its span is first copied to `from`), the panels split across `threads`.
- * Measured on the 2-core machine, one thread: `W · xᵀ` for an MNIST batch (300 × 784 by
- * 784 × 100) in 1.03 ms against 1.13 ms with {@link packB} (copying the span first).
- */
-function packColumnsWasm(set: KernelSet, b: MatrixView, k: number, n: number, view: Float32Array | Float64Array, at: number, from: number, bHome: number, threads: number): void {
-  const { nr } = set;
-  const eb = set.type.bytes;
-  const cs = b.colStride;
-  let src = bHome + b.offset * eb;
-  if (bHome < 0) {
-    view.set(b.data.subarray(b.offset, b.offset + (n - 1) * cs + k), from);
-    src = from * eb;
-  }
-  const panels = Math.ceil(n / nr);
-  const args = (q: number) => [src + q * nr * cs * eb, (at + q * k * nr) * eb, Math.min(nr, n - q * nr), k, cs * eb, nr * eb, nr] as const;
-  if (threads > 1 && panels > 1) {
-    const id = kernelId(sparseModuleKey(set.type), "transpose");
-    runJob(
-      splitJob(panels, threads, (job, q0, q1) => {
-        for (let q = q0; q < q1; q++) job.call(id, ...args(q));
-      }),
-    );
-    return;
-  }
-  type Transpose = (src: number, dst: number, n: number, w: number, srcRowBytes: number, dstRowBytes: number, padded: number) => void;
-  const transpose = kernelFunction<Transpose>(sparseModuleKey(set.type), "transpose");
-  for (let q = 0; q < panels; q++) transpose(...args(q));
-}
-
-/**
- * Rows of a row-major `B` (its `k`) above which the panel kernels read it packed rather than in
- * place: a panel read in place spans `k` cache lines (its `NR` columns are 32 bytes of each
- * 64-byte line), and past 256 rows those lines and a tile's rows of A no longer fit in the 32
- * KiB L1 cache together. Measured (AMD EPYC, one thread, float32, operands in the kernel memory,
- * `128 × k · k × 250`, in place, 2026-12-06 ~11:35): 41.7–42.5 GFLOP/s for k = 64 to 256, 35.2–35.9
- * for k = 385 to 770; packed (the pass counted in) 41.4–42.4 for k = 385 to 770. Packing is one
- * pass of {@link PACK_PANELS} over B (split across threads). In the DenseMLP step its forward
- * `W · h` with k = 385 took 620 against 728 µs on 1 thread, 375 against 412 µs on 2; the whole
- * step 0.995x and 0.980x (ABBA pairs in one process, paired medians, within the noise).
- */
-export const PACK_B_MIN_K = 256;
-
-/**
- * Rows of C (`m`) from which a long B is packed: the pass over B pays only when enough tiles of
- * A read each panel (a sixth of the kernel time saved against ~0.15 ns per element copied).
- */
-export const PACK_B_MIN_M = 32;
-
-/**
- * Packs a row-major `B` (`k × n`, rows `b.rowStride` apart, columns contiguous) into panels at
- * element `at` with the {@link PACK_PANELS} kernel, read where `B` is when it is resident
- * (`bHome` its address, else -1: its `span` elements are first copied to `from`, with slack for
- * the last panel's whole rows), the panels split across `threads`.
- */
-function packRowsWasm(set: KernelSet, b: MatrixView, k: number, n: number, view: Float32Array | Float64Array, at: number, from: number, bHome: number, span: number, threads: number): void {
-  const { nr } = set;
-  const eb = set.type.bytes;
-  let src = bHome + b.offset * eb;
-  if (bHome < 0) {
-    view.set(b.data.subarray(b.offset, b.offset + span), from);
-    src = from * eb;
-  }
-  const panels = Math.ceil(n / nr);
-  const rowBytes = b.rowStride * eb;
-  if (threads > 1 && panels > 1) {
-    runJob(splitJob(panels, threads, (job, q0, q1) => job.call(set.packId, src + q0 * nr * eb, rowBytes, (at + q0 * k * nr) * eb, k, q1 - q0)));
-    return;
-  }
-  set.pack(src, rowBytes, at * eb, k, panels);
 }
 
 /**
@@ -433,98 +245,6 @@ function packedForDot(type: SimdFloat, a: MatrixView, b: MatrixView, m: number, 
   const rows = type.name === "f32" ? new Float32Array(m * k) : new Float64Array(m * k);
   placeA(a, m, k, { layout: "rows", stride: k * type.bytes, size: m * k, copy: "pack" }, rows);
   return { data: rows, offset: 0, rowStride: k, colStride: 1 };
-}
-
-/** The kernels generated so far, in the form their caller uses, by module key (`null`: could not be made). */
-const generated = new Map<string, unknown>();
-
-/**
- * Modules of kernels generated for particular strides; products with other strides take the
- * general kernels. A training step has a handful of shapes; the bound keeps a program with
- * ever-changing shapes from compiling a module per call.
- */
-export const MAX_GENERATED_MODULES = 64;
-
-/**
- * The kernels of module `key` (exports `names`, bytes from `build`), generated and compiled on
- * first use and handed to `shape` (functions and pool ids in the order of `names`) once; `null`
- * past {@link MAX_GENERATED_MODULES} or where the engine cannot add modules.
- */
-function generatedKernels<T>(key: string, names: readonly string[], build: (memory: Parameters<typeof dotModuleBytes>[2]) => Uint8Array, shape: (fns: Kernel[], ids: number[]) => T): T | null {
-  const known = generated.get(key);
-  if (known !== undefined) return known as T | null;
-  if (generated.size >= MAX_GENERATED_MODULES) return null;
-  const made = addKernelModule(key, build, names)
-    ? shape(
-        names.map((name) => kernelFunction<Kernel>(key, name)),
-        names.map((name) => kernelId(key, name)),
-      )
-    : null;
-  generated.set(key, made);
-  return made;
-}
-
-/** Generated dot-product kernels by element type, then A's row stride, then B's column stride (bytes): no key string per call. */
-const fixedDotByStrides: Record<SimdFloat["name"], Map<number, Map<number, Pick<KernelSet, "dot" | "dotIds"> | null>>> = { f32: new Map(), f64: new Map() };
-
-/**
- * The dot-product kernels with `aRowBytes` and `bColBytes` baked in (`dotModuleBytes`), in
- * {@link KernelSet}'s `dot[rows][cols]` form, or `null` (see {@link generatedKernels}). One
- * pointer walks A and one walks B instead of one per row and column: 41-42 against 36 GFLOP/s
- * for `W · xᵀ` (300×784·784×100), 38.5 against 34.5 for `δ · hᵀ` (128×250·250×385), one
- * thread, resident operands, same bits (`tmp_mm.ts`, a throw-away script, 2-core AMD EPYC,
- * 2026-12-06 ~10:40).
- */
-function fixedDotKernels(type: SimdFloat, aRowBytes: number, bColBytes: number): Pick<KernelSet, "dot" | "dotIds"> | null {
-  let byB = fixedDotByStrides[type.name].get(aRowBytes);
-  if (byB === undefined) fixedDotByStrides[type.name].set(aRowBytes, (byB = new Map()));
-  const known = byB.get(bColBytes);
-  if (known !== undefined) return known;
-  let made: Pick<KernelSet, "dot" | "dotIds"> | null = null;
-  if (aRowBytes <= MAX_FIXED_STRIDE && bColBytes <= MAX_FIXED_STRIDE) {
-    const names = Array.from({ length: DOT_ROWS * DOT_COLS }, (_, i) => dotKernelName(Math.floor(i / DOT_COLS) + 1, (i % DOT_COLS) + 1));
-    const at = (r: number, c: number) => (r - 1) * DOT_COLS + (c - 1);
-    made = generatedKernels(
-      `matmul-dot-${type.name}-${aRowBytes}-${bColBytes}`,
-      names,
-      (memory) => dotModuleBytes(type, { aRow: aRowBytes, bCol: bColBytes }, memory),
-      (fns, ids) => ({
-        dot: Array.from({ length: DOT_ROWS + 1 }, (_, r) => Array.from({ length: DOT_COLS + 1 }, (_, c) => (r > 0 && c > 0 ? fns[at(r, c)]! : (undefined as never)))),
-        dotIds: Array.from({ length: DOT_ROWS + 1 }, (_, r) => Array.from({ length: DOT_COLS + 1 }, (_, c) => (r > 0 && c > 0 ? ids[at(r, c)]! : -1))),
-      }),
-    );
-  }
-  // Remembered either way (past the module bound too), so the next call with these strides decides at once.
-  byB.set(bColBytes, made);
-  return made;
-}
-
-/** Generated `"rows"` kernels by element type, then A's row stride (bytes). */
-const fixedRowsByStride: Record<SimdFloat["name"], Map<number, { kernels: Kernel[]; ids: number[] } | null>> = { f32: new Map(), f64: new Map() };
-
-/**
- * The `"rows"` panel kernels with A's row stride baked in (`rowsModuleBytes`), indexed by tile
- * height as in {@link KernelSet}'s `kernels.rows`, or `null` (see {@link generatedKernels}).
- * One pointer walks the tile's four rows of A: 40.3-41.2 against 36.2-36.9 GFLOP/s for
- * `δ · x` (300×100·100×784, B in place), no change for `W · h` (128×385·385×250, bound by B
- * read in place), measured as for {@link fixedDotKernels}.
- */
-function fixedRowsKernels(set: KernelSet, aRowBytes: number): { kernels: Kernel[]; ids: number[] } | null {
-  const byStride = fixedRowsByStride[set.type.name];
-  const known = byStride.get(aRowBytes);
-  if (known !== undefined) return known;
-  let made: { kernels: Kernel[]; ids: number[] } | null = null;
-  if (aRowBytes <= MAX_FIXED_STRIDE) {
-    const names = Array.from({ length: set.shape.mr }, (_, r) => kernelName("rows", r + 1));
-    made = generatedKernels(
-      `matmul-rows-${set.type.name}-${aRowBytes}`,
-      names,
-      (memory) => rowsModuleBytes(set.type, set.shape, aRowBytes, memory),
-      (fns, ids) => ({ kernels: [undefined as never, ...fns], ids: [-1, ...ids] }),
-    );
-  }
-  byStride.set(aRowBytes, made);
-  return made;
 }
 
 /**
