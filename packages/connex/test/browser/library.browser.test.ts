@@ -94,6 +94,7 @@ describe("the packages in headless Chromium", () => {
     expect(result).toMatchObject({ isolated: true, supported: true, threads: 2, same: { matmul: true, fused: true, gelu: true } });
     // Each workload's chunks reached the worker on 2 threads (the fused program's module and the
     // matmul's stride-specific kernels through the module mailbox), none on 1.
+    console.log(`worker chunks on 2 threads / 1 thread: ${Object.entries(result.chunks).map(([name, c]) => `${name} ${c.two} / ${c.one}`).join(", ")}`);
     for (const [name, { two, one }] of Object.entries(result.chunks)) {
       expect(two, `${name}: worker chunks on 2 threads`).toBeGreaterThan(0);
       expect(one, `${name}: worker chunks on 1 thread`).toBe(0);
