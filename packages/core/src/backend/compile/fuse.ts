@@ -114,16 +114,17 @@ export function fuse(jaxpr: Jaxpr): Step[] {
       const shape = e.outputs[0]!.aval.shape;
       const key = shape.join(",");
       let g = open.get(key);
+      /** The operands this equation reads from outside group `h`. */
+      const readsFrom = (h: Open) => new Set(e.inputs.filter((a) => !(a.kind === "var" && h.produced.has(a.v.id))).map(atomKey));
       if (g) {
-        let added = 0;
-        for (const a of e.inputs) if (!(a.kind === "var" && g.produced.has(a.v.id)) && !g.external.has(atomKey(a))) added++;
-        if (g.external.size + added > MAX_MASKED_INPUTS) {
+        const reads = readsFrom(g);
+        if (g.external.size + [...reads].filter((k) => !g!.external.has(k)).length > MAX_MASKED_INPUTS) {
           flush(key);
           g = undefined;
         }
       }
       if (!g) open.set(key, (g = { eqns: [], indices: new Set(), produced: new Set(), shape, external: new Set() }));
-      for (const a of e.inputs) if (!(a.kind === "var" && g.produced.has(a.v.id))) g.external.add(atomKey(a));
+      for (const k of readsFrom(g)) g.external.add(k);
       g.eqns.push(e);
       g.indices.add(i);
       g.produced.add(e.outputs[0]!.id);

@@ -93,7 +93,6 @@ function compileAll(): Compiled | null {
     const rt: Compiled = { memory, shared, import: memoryImport, modules: [], functions: [], ids: new Map() };
     for (const m of modules) instantiate(rt, m.key, new webAssembly.Module(m.build(memoryImport)), m.names);
     compiled = rt;
-    firstAddedId = rt.functions.length;
   } catch (err) {
     debugLog(`WebAssembly SIMD kernels are unavailable (${(err as Error).message}): JavaScript kernels only`);
     compiled = null;
@@ -104,8 +103,6 @@ function compileAll(): Compiled | null {
 /** Called with each module added after the first compilation ({@link addKernelModule}): the pool hands it to its workers. */
 type ModuleListener = (module: WasmModule, names: readonly string[], bytes: Uint8Array, firstId: number) => void;
 const listeners: ModuleListener[] = [];
-/** Ids below this belong to the modules registered at load time. */
-let firstAddedId = -1;
 
 /**
  * Calls `listener` with every kernel module added from now on by {@link addKernelModule}: the
@@ -133,15 +130,6 @@ export function addKernelModule(key: string, build: (memory: MemoryImport) => Ui
   instantiate(rt, key, module, names);
   for (const listener of listeners) listener(module, names, bytes, firstId);
   return true;
-}
-
-/**
- * The first id of a module added by {@link addKernelModule} (every later id too), or -1 before
- * the kernels are compiled.
- * Example: `if (id >= firstAddedKernelId()) ...`.
- */
-export function firstAddedKernelId(): number {
-  return firstAddedId;
 }
 
 /**

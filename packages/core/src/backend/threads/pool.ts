@@ -10,8 +10,8 @@ import { createMailbox, mailboxCount, postModule, type ModuleMailbox } from "./m
  * A kernel that splits its work builds a {@link Job}: chunks of kernel calls, each chunk writing
  * its own part of the output. {@link runJob} publishes the job; the calling thread (from the
  * first chunk on) and the workers (from the last back) take chunks until none is left (so a
- * descheduled worker delays nobody), and it returns when all are done. Which thread computes a chunk never changes how it is computed, so results
- * do not depend on the thread count.
+ * descheduled worker delays nobody), and it returns when all are done. Which thread computes a
+ * chunk never changes how it is computed, so results do not depend on the thread count.
  *
  * Workers come from `worker_threads` in Node, reached through `process.getBuiltinModule` (no
  * static or dynamic `import` of a Node built-in, so browser bundles stay clean), and from Web
@@ -34,15 +34,10 @@ interface Pool {
 }
 
 /**
- * Whether workers can take in a kernel module added from now on while they run a job: Node
- * workers receive it synchronously (`receiveMessageOnPort`) when they meet one of its
- * functions, Web Workers read it from the pool's mailbox, until that is full.
- */
-let workersTakeModules = false;
-
-/**
  * The first kernel id the workers cannot get (a module the mailbox had no room for, and every
- * later one): a job calling one runs on the calling thread. Past every id while all reach them.
+ * later one): a job calling one runs on the calling thread. Past every id while all reach them:
+ * Node workers receive a module added while they run synchronously (`receiveMessageOnPort`)
+ * when they meet one of its functions, Web Workers read it from the pool's mailbox.
  */
 let workersLackFrom = Infinity;
 
@@ -55,8 +50,7 @@ let pool: Pool | null | undefined;
  * Example: `const kernels = threads > 1 && !lateModulesReachWorkers() ? general : specialised`.
  */
 export function lateModulesReachWorkers(): boolean {
-  getPool();
-  return workersTakeModules;
+  return getPool() !== null && workersLackFrom === Infinity;
 }
 
 /** How a worker is started on this platform, or `null` when none can be. */
@@ -78,7 +72,6 @@ function spawner(): Spawner | null {
       return null;
     }
     const NodeWorkerClass = wt.Worker;
-    workersTakeModules = true;
     return (init) => {
       const w = new NodeWorkerClass(WORKER_SOURCE, { eval: true, workerData: init });
       // Idle workers sleep in Atomics.wait; they must not keep the process alive.
@@ -94,7 +87,6 @@ function spawner(): Spawner | null {
   }
   const url = g.URL.createObjectURL(new g.Blob([WORKER_SOURCE], { type: "text/javascript" }));
   const WebWorker = g.Worker;
-  workersTakeModules = true;
   return (init) => {
     const w = new WebWorker(url);
     w.postMessage(init);
@@ -169,7 +161,6 @@ onKernelModuleAdded((module, names, bytes, firstId) => {
     for (const w of p.workers) w.post({ module, names });
   } else if (workersLackFrom === Infinity && !postModule(p.mailbox, bytes, names)) {
     workersLackFrom = firstId;
-    workersTakeModules = false;
     debugLog(`the kernel module mailbox is full: jobs calling kernels from id ${firstId} on run on the calling thread`);
   }
 });

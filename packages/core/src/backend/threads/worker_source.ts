@@ -24,9 +24,9 @@
  *   is active (a worker late for the last job, counted in `ACTIVE` before it reserves, then
  *   reserves nothing and leaves), writing the job, storing `NEXT = BACK = 0`, then
  *   `TAKEN = 0`, incrementing `job[GEN]` and notifying it. A worker reads `CHUNKS` after its
- *   reservation, so one that arrives after `TAKEN = 0` sees this job's count; a worker spins on `GEN` for a while (a job every few microseconds is common
- *   in a training step, and waking a sleeping thread costs tens of microseconds), then sleeps
- *   in `Atomics.wait`;
+ *   reservation, so one that arrives after `TAKEN = 0` sees this job's count. A worker spins
+ *   on `GEN` for a while (a job every few microseconds is common in a training step, and
+ *   waking a sleeping thread costs tens of microseconds), then sleeps in `Atomics.wait`;
  * - a worker counts itself in `job[ACTIVE]` while it takes chunks, and notifies `ACTIVE` when it
  *   leaves it at 0: the caller, once no chunk is left, waits for `ACTIVE` to be 0;
  * - a failing call sets `job[FAILED]`; `slot[QUIT] = 1` (then a `GEN` bump) ends the worker;
@@ -58,7 +58,7 @@ export const SPIN_LOADS = 1 << 16;
 /** The worker's code; see the module comment. */
 export const WORKER_SOURCE = `"use strict";
 const MAILBOX_COUNT = ${MAILBOX.COUNT}, MAILBOX_INDEX = ${MAILBOX.INDEX};
-const GEN = ${JOB.GEN}, NEXT = ${JOB.NEXT}, CHUNKS = ${JOB.CHUNKS}, ACTIVE = ${JOB.ACTIVE}, FAILED = ${JOB.FAILED}, TAKEN = ${JOB.TAKEN}, BACK = ${JOB.BACK}, TABLE = ${JOB.TABLE}, RECORDS = ${RECORDS};
+const GEN = ${JOB.GEN}, NEXT = ${JOB.NEXT}, CHUNKS = ${JOB.CHUNKS}, ACTIVE = ${JOB.ACTIVE}, FAILED = ${JOB.FAILED}, TAKEN = ${JOB.TAKEN}, BACK = ${JOB.BACK}, WORKED = ${JOB.WORKED}, TABLE = ${JOB.TABLE}, RECORDS = ${RECORDS};
 const READY = ${SLOT.READY}, QUIT = ${SLOT.QUIT}, RECORD = ${RECORD}, SPIN = ${SPIN_LOADS};
 function run(init, receive) {
   const fns = [];
@@ -97,7 +97,7 @@ function run(init, receive) {
         const chunks = Atomics.load(j, CHUNKS);
         if (taken >= chunks) break;
         const c = chunks - 1 - Atomics.add(j, BACK, 1);
-        Atomics.add(j, ${JOB.WORKED}, 1);
+        Atomics.add(j, WORKED, 1);
         const end = RECORDS + j[TABLE + c + 1] * RECORD;
         for (let p = RECORDS + j[TABLE + c] * RECORD; p < end; p += RECORD) (fns[j[p]] ?? late(j[p]))(j[p + 1], j[p + 2], j[p + 3], j[p + 4], j[p + 5], j[p + 6], j[p + 7], j[p + 8]);
       }

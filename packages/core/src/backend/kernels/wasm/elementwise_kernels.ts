@@ -1,5 +1,6 @@
 import { encodeModule, FunctionBuilder, type MemoryImport } from "./module_encoder.js";
 import type { Instructions } from "./instructions.js";
+import { countedLoop } from "./counted_loop.js";
 
 /**
  * The WebAssembly SIMD128 building blocks of fused elementwise programs over float32, int32 and
@@ -176,16 +177,6 @@ function unrolledLoop(f: FunctionBuilder, vectors: number, steps: readonly (read
   for (let k = 0; k < SIMD_UNROLL; k++) body(k);
   for (const [p, bytes] of steps) c.localGet(p).i32Const(bytes).i32Add().localSet(p);
   c.localGet(vectors).i32Const(SIMD_UNROLL).i32Sub().localSet(vectors);
-  c.br(0).end().end();
-}
-
-/** A loop run while the i32 local `counter` is above 0: `body()`, then `counter -= 1`. */
-function countedLoop(f: FunctionBuilder, counter: number, body: () => void): void {
-  const c = f.code;
-  c.block().loop();
-  c.localGet(counter).i32Const(0).i32LeS().brIf(1);
-  body();
-  c.localGet(counter).i32Const(1).i32Sub().localSet(counter);
   c.br(0).end().end();
 }
 

@@ -18,12 +18,14 @@ const SHAPES: Record<SimdFloat["name"], KernelShape> = {
   f64: { mr: 4, vectors: 2, unroll: 1 },
 };
 
-/** Kernel exports of one element type: `rows1..rows{mr}` and `cols1..cols{mr}`. */
-const kernelNames = (shape: KernelShape) => [
-  ...(["rows", "cols"] as const).flatMap((layout) => Array.from({ length: shape.mr }, (_, r) => kernelName(layout, r + 1))),
-  ...Array.from({ length: DOT_ROWS * DOT_COLS }, (_, i) => dotKernelName(Math.floor(i / DOT_COLS) + 1, (i % DOT_COLS) + 1)),
-  PACK_PANELS,
-];
+/** The dot-product kernels' export names, tile by tile: `dot1x1 … dot{DOT_ROWS}x{DOT_COLS}`. */
+export const DOT_NAMES: readonly string[] = Array.from({ length: DOT_ROWS * DOT_COLS }, (_, i) => dotKernelName(Math.floor(i / DOT_COLS) + 1, (i % DOT_COLS) + 1));
+
+/** The panel kernels' export names of one layout, tile height 1 to `mr`. */
+export const panelNames = (layout: ALayout, mr: number): string[] => Array.from({ length: mr }, (_, r) => kernelName(layout, r + 1));
+
+/** Kernel exports of one element type: the panel kernels of both layouts, the dot-product kernels and `pack_panels`. */
+const kernelNames = (shape: KernelShape) => [...panelNames("rows", shape.mr), ...panelNames("cols", shape.mr), ...DOT_NAMES, PACK_PANELS];
 
 for (const type of [F32, F64]) registerKernelModule(`matmul-${type.name}`, (memory) => matmulModuleBytes(type, SHAPES[type.name], memory), kernelNames(SHAPES[type.name]));
 
@@ -49,19 +51,30 @@ export interface KernelSet {
 
 export type PackPanels = (src: number, srcRowBytes: number, dst: number, k: number, panels: number) => void;
 
+/** Module `key`'s panel kernels of one layout and their ids, indexed by tile height (1 to `mr`; index 0 unused). */
+export function panelKernels(key: string, layout: ALayout, mr: number): { kernels: Kernel[]; ids: number[] } {
+  const names = panelNames(layout, mr);
+  return { kernels: [undefined as never, ...names.map((name) => kernelFunction<Kernel>(key, name))], ids: [-1, ...names.map((name) => kernelId(key, name))] };
+}
+
+/** Module `key`'s dot-product kernels and their ids as `[rows][cols]` tables (index 0 unused). */
+export function dotKernels(key: string): Pick<KernelSet, "dot" | "dotIds"> {
+  const table = <T>(get: (name: string) => T, none: T): T[][] =>
+    Array.from({ length: DOT_ROWS + 1 }, (_, r) => Array.from({ length: DOT_COLS + 1 }, (_, c) => (r > 0 && c > 0 ? get(dotKernelName(r, c)) : none)));
+  return { dot: table((name) => kernelFunction<Kernel>(key, name), undefined as never), dotIds: table((name) => kernelId(key, name), -1) };
+}
+
 export function kernelSet(type: SimdFloat): KernelSet {
   const shape = SHAPES[type.name];
   const key = `matmul-${type.name}`;
-  const pick = <T>(layout: ALayout, get: (key: string, name: string) => T) =>
-    Array.from({ length: shape.mr + 1 }, (_, rows) => (rows === 0 ? undefined : get(key, kernelName(layout, rows)))) as T[];
+  const [rows, cols] = [panelKernels(key, "rows", shape.mr), panelKernels(key, "cols", shape.mr)];
   return {
     type,
     shape,
     nr: shape.vectors * type.lanes,
-    kernels: { rows: pick("rows", kernelFunction<Kernel>), cols: pick("cols", kernelFunction<Kernel>) },
-    ids: { rows: pick("rows", kernelId), cols: pick("cols", kernelId) },
-    dot: Array.from({ length: DOT_ROWS + 1 }, (_, r) => Array.from({ length: DOT_COLS + 1 }, (_, c) => (r > 0 && c > 0 ? kernelFunction<Kernel>(key, dotKernelName(r, c)) : (undefined as never)))),
-    dotIds: Array.from({ length: DOT_ROWS + 1 }, (_, r) => Array.from({ length: DOT_COLS + 1 }, (_, c) => (r > 0 && c > 0 ? kernelId(key, dotKernelName(r, c)) : -1))),
+    kernels: { rows: rows.kernels, cols: cols.kernels },
+    ids: { rows: rows.ids, cols: cols.ids },
+    ...dotKernels(key),
     pack: kernelFunction<PackPanels>(key, PACK_PANELS),
     packId: kernelId(key, PACK_PANELS),
   };

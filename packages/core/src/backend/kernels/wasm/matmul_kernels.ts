@@ -1,5 +1,6 @@
 import type { Instructions } from "./instructions.js";
 import { encodeModule, FunctionBuilder, type MemoryImport } from "./module_encoder.js";
+import { countedLoop } from "./counted_loop.js";
 
 /**
  * Generates the WebAssembly SIMD128 micro-kernels of the matrix product.
@@ -115,20 +116,16 @@ function packPanelsKernel(vectors: number): FunctionBuilder {
   const code = f.code;
   const nrBytes = 16 * vectors;
   // Panels, each k rows.
-  code.block().loop();
-  code.localGet(panels).i32Eqz().brIf(1);
-  code.localGet(src).localSet(from);
-  code.localGet(k).localSet(rows);
-  code.block().loop();
-  code.localGet(rows).i32Eqz().brIf(1);
-  for (let v = 0; v < vectors; v++) code.localGet(dst).localGet(from).v128Load(16 * v).v128Store(16 * v);
-  code.localGet(from).localGet(srcRow).i32Add().localSet(from);
-  code.localGet(dst).i32Const(nrBytes).i32Add().localSet(dst);
-  code.localGet(rows).i32Const(1).i32Sub().localSet(rows).br(0);
-  code.end().end();
-  code.localGet(src).i32Const(nrBytes).i32Add().localSet(src);
-  code.localGet(panels).i32Const(1).i32Sub().localSet(panels).br(0);
-  code.end().end();
+  countedLoop(f, panels, () => {
+    code.localGet(src).localSet(from);
+    code.localGet(k).localSet(rows);
+    countedLoop(f, rows, () => {
+      for (let v = 0; v < vectors; v++) code.localGet(dst).localGet(from).v128Load(16 * v).v128Store(16 * v);
+      code.localGet(from).localGet(srcRow).i32Add().localSet(from);
+      code.localGet(dst).i32Const(nrBytes).i32Add().localSet(dst);
+    });
+    code.localGet(src).i32Const(nrBytes).i32Add().localSet(src);
+  });
   code.end();
   return f;
 }
@@ -149,6 +146,16 @@ export interface FixedStrides {
 export const MAX_FIXED_STRIDE = 1 << 28;
 
 /**
+ * Throws a `RangeError` naming `fn` and the stride (`what`, then its value) unless `bytes` is a
+ * whole number of elements within {@link MAX_FIXED_STRIDE}.
+ */
+function checkFixedStride(fn: string, what: string, bytes: number, type: SimdFloat): void {
+  if (!Number.isInteger(bytes) || bytes < 0 || bytes > MAX_FIXED_STRIDE || bytes % type.bytes !== 0) {
+    throw new RangeError(`${fn}: ${what} ${bytes} is not a whole number of ${type.name} elements within ${MAX_FIXED_STRIDE} bytes`);
+  }
+}
+
+/**
  * A module of the dot-product kernels `dot1x1 … dot{DOT_ROWS}x{DOT_COLS}` for one pair of
  * strides: each tile walks one pointer through A and one through B, reaching the other rows
  * and columns at constant offsets, where the general kernels advance a pointer per row and
@@ -157,9 +164,8 @@ export const MAX_FIXED_STRIDE = 1 << 28;
  * Example: `dotModuleBytes(F32, { aRow: 3136, bCol: 3136 }, memoryImport)`.
  */
 export function dotModuleBytes(type: SimdFloat, fixed: FixedStrides, memory: MemoryImport): Uint8Array {
-  for (const [name, v] of Object.entries(fixed)) {
-    if (!Number.isInteger(v) || v < 0 || v > MAX_FIXED_STRIDE || v % type.bytes !== 0) throw new RangeError(`dotModuleBytes: stride ${name} = ${v} is not a whole number of ${type.name} elements within ${MAX_FIXED_STRIDE} bytes`);
-  }
+  checkFixedStride("dotModuleBytes", "stride aRow =", fixed.aRow, type);
+  checkFixedStride("dotModuleBytes", "stride bCol =", fixed.bCol, type);
   const functions: FunctionBuilder[] = [];
   for (let rows = 1; rows <= DOT_ROWS; rows++) for (let cols = 1; cols <= DOT_COLS; cols++) functions.push(dotKernel(type, rows, cols, fixed));
   return encodeModule(memory, functions);
@@ -173,7 +179,8 @@ export function dotModuleBytes(type: SimdFloat, fixed: FixedStrides, memory: Mem
  * Example: `rowsModuleBytes(F32, { mr: 4, vectors: 2, unroll: 1 }, 400, memoryImport)`.
  */
 export function rowsModuleBytes(type: SimdFloat, shape: KernelShape, aRow: number, memory: MemoryImport): Uint8Array {
-  if (!Number.isInteger(aRow) || aRow < 0 || aRow > MAX_FIXED_STRIDE || shape.mr > 8 || aRow % type.bytes !== 0) throw new RangeError(`rowsModuleBytes: row stride ${aRow} is not a whole number of ${type.name} elements within ${MAX_FIXED_STRIDE} bytes`);
+  checkFixedStride("rowsModuleBytes", "row stride", aRow, type);
+  if (shape.mr > 8) throw new RangeError(`rowsModuleBytes: tiles of at most 8 rows take a fixed stride, got ${shape.mr}`);
   const functions: FunctionBuilder[] = [];
   for (let rows = 1; rows <= shape.mr; rows++) functions.push(kernel(type, "rows", rows, shape, aRow));
   return encodeModule(memory, functions);

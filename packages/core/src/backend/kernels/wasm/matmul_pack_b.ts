@@ -12,31 +12,46 @@ import { sparseModuleKey } from "./sparse_wasm.js";
  */
 
 /**
- * How `B` goes into memory: read in place (a copy of its span) when its rows are contiguous
- * and its span not much larger than the matrix, else packed into panels in JavaScript. A
- * row-major `B` that is read in place here may still be packed by the Wasm kernel when long
- * (see {@link PACK_B_MIN_K}). Earlier measurements against the JavaScript packing (2-core AMD
- * EPYC, Node 20, float32, 2026-12-05): 100x784·784x300 1.33 ms packed against 1.00 ms in place
- * on 1 thread, 300x100·100x784 1.15 against 1.04-1.08 ms.
+ * How `B` goes into memory, decided by {@link planB}:
+ * - `"in place"`: its rows are contiguous and its span not much larger than the matrix, so the
+ *   kernels read the panels from its rows, where it is or in a copy of its span;
+ * - `"rows"`: the same, but long enough to be packed into panels by `pack_panels`
+ *   (see {@link PACK_B_MIN_K});
+ * - `"columns"`: its columns are contiguous (a transposed view), packed by the sparse module's
+ *   `transpose` ({@link packColumnsWasm});
+ * - `"js"`: any other layout, packed by {@link packB}.
+ * Earlier measurements against the JavaScript packing (2-core AMD EPYC, Node 20, float32,
+ * 2026-12-05): 100x784·784x300 1.33 ms packed against 1.00 ms in place on 1 thread,
+ * 300x100·100x784 1.15 against 1.04-1.08 ms.
  */
 export interface PlacedB {
-  inPlace: boolean;
-  /** Elements the copy occupies. */
+  how: "in place" | "rows" | "columns" | "js";
+  /** Elements B occupies in the scratch area unless read where it is: its span and slack, or its panels. */
   size: number;
+  /** Elements a Wasm packing stages after C when B is not in the kernel memory (its span, with slack for `"rows"`); 0 otherwise. */
+  staged: number;
   /** Bytes from one row of a panel to the next. */
   rowBytes: number;
   /** Bytes from one panel to the next. */
   panelBytes: number;
 }
 
-export function planB(b: MatrixView, k: number, n: number, nr: number, eb: number): PlacedB {
-  const panels = Math.ceil(n / nr);
+/** Decides how `B` (`k × n`, for a product with `m` rows) goes into memory (see {@link PlacedB}). */
+export function planB(b: MatrixView, m: number, k: number, n: number, nr: number, eb: number): PlacedB {
+  const packed = { size: k * Math.ceil(n / nr) * nr, rowBytes: nr * eb, panelBytes: k * nr * eb };
   if ((b.colStride === 1 || n === 1) && b.rowStride >= n) {
     const span = (k - 1) * b.rowStride + n;
     // The last panel's rows run up to nr - 1 elements past the span: slack after it.
-    if (span <= 2 * k * n) return { inPlace: true, size: span + nr, rowBytes: b.rowStride * eb, panelBytes: nr * eb };
+    if (span <= 2 * k * n) {
+      if (k > PACK_B_MIN_K && m >= PACK_B_MIN_M) return { how: "rows", ...packed, staged: span + nr };
+      return { how: "in place", size: span + nr, staged: 0, rowBytes: b.rowStride * eb, panelBytes: nr * eb };
+    }
   }
-  return { inPlace: false, size: k * panels * nr, rowBytes: nr * eb, panelBytes: k * nr * eb };
+  if (b.rowStride === 1 && b.colStride > 1) {
+    const span = (n - 1) * b.colStride + k;
+    if (span <= 2 * k * n) return { how: "columns", ...packed, staged: span };
+  }
+  return { how: "js", ...packed, staged: 0 };
 }
 
 /** Packs `B` (`k × n`) into `⌈n / nr⌉` panels of `k` rows × `nr` columns, zero-padding the last. */
@@ -120,15 +135,15 @@ export const PACK_B_MIN_M = 32;
 /**
  * Packs a row-major `B` (`k × n`, rows `b.rowStride` apart, columns contiguous) into panels at
  * element `at` with the {@link PACK_PANELS} kernel, read where `B` is when it is resident
- * (`bHome` its address, else -1: its `span` elements are first copied to `from`, with slack for
- * the last panel's whole rows), the panels split across `threads`.
+ * (`bHome` its address, else -1: its span is first copied to `from`, which has room after it
+ * for the last panel's whole rows), the panels split across `threads`.
  */
-export function packRowsWasm(set: KernelSet, b: MatrixView, k: number, n: number, view: Float32Array | Float64Array, at: number, from: number, bHome: number, span: number, threads: number): void {
+export function packRowsWasm(set: KernelSet, b: MatrixView, k: number, n: number, view: Float32Array | Float64Array, at: number, from: number, bHome: number, threads: number): void {
   const { nr } = set;
   const eb = set.type.bytes;
   let src = bHome + b.offset * eb;
   if (bHome < 0) {
-    view.set(b.data.subarray(b.offset, b.offset + span), from);
+    view.set(b.data.subarray(b.offset, b.offset + (k - 1) * b.rowStride + n), from);
     src = from * eb;
   }
   const panels = Math.ceil(n / nr);

@@ -7,7 +7,7 @@ import { availableThreads, lateModulesReachWorkers, runJob, splitJob } from "../
 import { DOT_COLS, DOT_ROWS, F32, F64, MAX_CALL_BLOCKS, MAX_CALL_PANELS, packWork, type ALayout, type SimdFloat } from "./matmul_kernels.js";
 import { kernelSet, type KernelSet } from "./matmul_kernel_set.js";
 import { fixedDotKernels, fixedRowsKernels } from "./matmul_generated_kernels.js";
-import { packB, packColumnsWasm, packRowsWasm, PACK_B_MIN_K, PACK_B_MIN_M, planB, type PlacedB } from "./matmul_pack_b.js";
+import { packB, packColumnsWasm, packRowsWasm, planB } from "./matmul_pack_b.js";
 
 export { MAX_GENERATED_MODULES } from "./matmul_generated_kernels.js";
 export { PACK_B_MIN_K, PACK_B_MIN_M } from "./matmul_pack_b.js";
@@ -143,15 +143,12 @@ function runKernels(rt: Runtime, set: KernelSet, a: MatrixView, b: MatrixView, m
   const eb = set.type.bytes;
   const threads = m * k * n >= PARALLEL_WORK ? availableThreads() : 1;
   const planned = planA(a, m, k, eb);
-  const placedB = planB(b, k, n, nr, eb);
+  const placedB = planB(b, m, k, n, nr, eb);
   const panels = Math.ceil(n / nr);
   const aHome = residentAddress(a.data);
   const bHome = residentAddress(b.data);
   const aInPlace = aHome >= 0 && planned.copy === "span";
-  // A row-major B with long columns is packed into panels by a Wasm kernel (see PACK_B_MIN_K).
-  const packRows = placedB.inPlace && k > PACK_B_MIN_K && m >= PACK_B_MIN_M;
-  const layoutB: PlacedB = packRows ? { inPlace: false, size: k * panels * nr, rowBytes: nr * eb, panelBytes: k * nr * eb } : placedB;
-  const bInPlace = bHome >= 0 && placedB.inPlace && !packRows;
+  const bInPlace = bHome >= 0 && placedB.how === "in place";
   // Single-threaded, C is m × n row-major, plus `nr` elements of slack for the last row's spill
   // (see below). Split across threads, a result written straight into `direct` keeps that
   // layout when the split is over panels with the last, partial panel first in the chunk of
@@ -161,23 +158,19 @@ function runKernels(rt: Runtime, set: KernelSet, a: MatrixView, b: MatrixView, m
   const spillFirst = threads > 1 && owned && n % nr !== 0 && panels > 2;
   const cStride = threads > 1 && !spillFirst ? panels * nr : n;
   const cDirect = owned && cStride === n;
-  // Scratch regions, in elements from the scratch base: A, B panels, C, then a transposed B's
-  // staging copy (packed in WebAssembly); an operand read in place takes no room.
+  // Scratch regions, in elements from the scratch base: A, B (its span or panels), C, then the
+  // staging copy of a B that a Wasm kernel packs; an operand read where it is takes no room.
   const bAt = aligned(aInPlace ? 0 : planned.size, set.type);
-  const cAt = aligned(bAt + (bInPlace ? 0 : layoutB.size), set.type);
-  const columnsSpan = b.rowStride === 1 && b.colStride > 1 && !placedB.inPlace ? (n - 1) * b.colStride + k : 0;
+  const cAt = aligned(bAt + (bInPlace ? 0 : placedB.size), set.type);
   const packFrom = aligned(cAt + (cDirect ? 0 : m * cStride + nr), set.type);
-  const useWasmPack = columnsSpan > 0 && columnsSpan <= 2 * k * n;
-  // Staging after C for a B not in the kernel memory that a Wasm kernel packs.
-  const staged = bHome >= 0 ? 0 : useWasmPack ? columnsSpan : packRows ? placedB.size : 0;
-  const base = scratchArea((packFrom + staged) * eb) / eb;
+  const base = scratchArea((packFrom + (bHome >= 0 ? 0 : placedB.staged)) * eb) / eb;
   const view = currentView(rt, set.type);
   if (!aInPlace) placeA(a, m, k, planned, view.subarray(base));
   if (bInPlace) {
     // Nothing to copy: the panels are read from B's rows where they are.
-  } else if (packRows) packRowsWasm(set, b, k, n, view, base + bAt, base + packFrom, bHome, placedB.size - nr, threads);
-  else if (placedB.inPlace) view.set(b.data.subarray(b.offset, b.offset + placedB.size - nr), base + bAt);
-  else if (useWasmPack) packColumnsWasm(set, b, k, n, view, base + bAt, base + packFrom, bHome, threads);
+  } else if (placedB.how === "in place") view.set(b.data.subarray(b.offset, b.offset + placedB.size - nr), base + bAt);
+  else if (placedB.how === "rows") packRowsWasm(set, b, k, n, view, base + bAt, base + packFrom, bHome, threads);
+  else if (placedB.how === "columns") packColumnsWasm(set, b, k, n, view, base + bAt, base + packFrom, bHome, threads);
   else packB(b, k, n, nr, view, base + bAt);
   const aByte = aInPlace ? aHome + a.offset * eb : base * eb;
   const bByte = bInPlace ? bHome + b.offset * eb : (base + bAt) * eb;
@@ -186,9 +179,9 @@ function runKernels(rt: Runtime, set: KernelSet, a: MatrixView, b: MatrixView, m
   const g: TileGeometry = {
     k,
     aStride: planned.stride,
-    bRowBytes: layoutB.rowBytes,
-    bPanelBytes: layoutB.panelBytes,
-    packed: !layoutB.inPlace,
+    bRowBytes: placedB.rowBytes,
+    bPanelBytes: placedB.panelBytes,
+    packed: placedB.how !== "in place",
     crs: cStride * eb,
     nrBytes: nr * eb,
     rowStep: planned.layout === "rows" ? planned.stride : eb,
