@@ -10,7 +10,8 @@
  *
  * With `THREADS_AB=n`, blocks run on 1 thread and on `n` in one process (ABBA order), and each
  * step's time is printed for both with their ratio; `TOGGLE=name` compares `globalThis[name]`
- * false and true the same way (for a temporary switch in the code under test).
+ * false and true the same way (for a temporary switch in the code under test). `DEPS=a-b` prints
+ * steps a to b with the step that wrote each operand.
  */
 import { np, random, tree, filter, isInexactArray, type Tensor, type ConcreteTensor } from "@connex/core";
 import { compile, type Atom } from "@connex/core/internal";
@@ -124,6 +125,20 @@ const describe = (k: number): string => {
   if (s.kind === "eqn") return `${s.eqn.prim.name} ${JSON.stringify(s.eqn.params).slice(0, 60)} -> [${s.eqn.outputs[0]!.aval.shape.join(",")}]`;
   return `fused ${s.eqns.length} (${[...new Set(s.eqns.map((e) => e.prim.name))].join(",")}) [${s.shape.join(",")}]`;
 };
+// With DEPS=a-b: steps a to b, each with the step that makes each of its operands (`#in`: an
+// input of the call) and their shapes, then exit (which data a step reads, and who wrote it).
+if (process.env.DEPS !== undefined) {
+  const producer = new Map<number, number>();
+  run.steps.forEach((s, k) => (s.kind === "eqn" ? s.eqn.outputs : s.outputs).forEach((v) => producer.set(v.id, k)));
+  const [from, to] = process.env.DEPS.split("-").map(Number);
+  for (let k = from!; k <= Math.min(to ?? from!, run.steps.length - 1); k++) {
+    const s = run.steps[k]!;
+    const operands = (s.kind === "eqn" ? s.eqn.inputs : s.inputs).map((x) => (x.kind === "var" ? `#${producer.get(x.v.id) ?? "in"}[${x.v.aval.shape.join(",")}]` : "constant"));
+    const ops = s.kind === "fused" ? ` :: ${s.eqns.map((e) => e.prim.name).join(" ")}` : "";
+    console.log(`#${k} ${describe(k)} <- ${operands.join(" ")}${ops}`);
+  }
+  process.exit(0);
+}
 const top = Number(process.env.TOP ?? 30);
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
