@@ -130,8 +130,11 @@ const describe = (k: number): string => {
 if (process.env.DEPS !== undefined) {
   const producer = new Map<number, number>();
   run.steps.forEach((s, k) => (s.kind === "eqn" ? s.eqn.outputs : s.outputs).forEach((v) => producer.set(v.id, k)));
-  const [from, to] = process.env.DEPS.split("-").map(Number);
-  for (let k = from!; k <= Math.min(to ?? from!, run.steps.length - 1); k++) {
+  const range = /^(\d+)(?:-(\d+))?$/.exec(process.env.DEPS);
+  if (range === null) throw new Error(`DEPS=${process.env.DEPS}: expected a step number or a range a-b (the program has steps 0-${run.steps.length - 1})`);
+  const from = Number(range[1]);
+  const to = Math.min(Number(range[2] ?? range[1]), run.steps.length - 1);
+  for (let k = from; k <= to; k++) {
     const s = run.steps[k]!;
     const operands = (s.kind === "eqn" ? s.eqn.inputs : s.inputs).map((x) => (x.kind === "var" ? `#${producer.get(x.v.id) ?? "in"}[${x.v.aval.shape.join(",")}]` : "constant"));
     const ops = s.kind === "fused" ? ` :: ${s.eqns.map((e) => e.prim.name).join(" ")}` : "";
