@@ -84,7 +84,7 @@ export const SIMD_ARITY: Readonly<Record<SimdOp, 1 | 2 | 3>> = {
 };
 
 /** Exports that move data in and out of registers rather than compute: see each builder. */
-export const SIMD_MOVES = ["load_bool", "store_bool", "splat", "fill_rows", "repeat_row", "gather_rows"] as const;
+export const SIMD_MOVES = ["load_bool", "store_bool", "splat", "fill_rows", "repeat_row", "gather_rows", "fill_span"] as const;
 
 /** Every export of the module, in a fixed order (the pool addresses them by name). */
 export const ELEMENTWISE_EXPORTS: readonly string[] = [...(Object.keys(SIMD_ARITY) as SimdOp[]), ...SIMD_MOVES];
@@ -320,6 +320,57 @@ function fillRows(): FunctionBuilder {
 }
 
 /**
+ * `fill_span(dst, stage, cols, e0, e1)`: elements `e0` up to `e1` of the row-major `? × cols`
+ * block of 32-bit lanes at `dst`, element `e` set to the 32 bits at `stage + 4 · ⌊e / cols⌋`:
+ * the part of an operand broadcast along its rows (a bias over a batch) that one chunk of a
+ * split fused loop reads, laid out by the thread that runs the chunk. Unlike `fill_rows`, it
+ * writes no element outside the span (whole vectors inside a row, single lanes at a row's end),
+ * so chunks on different threads never write the same element.
+ */
+function fillSpan(): FunctionBuilder {
+  const f = new FunctionBuilder("fill_span");
+  const dst = f.param("i32");
+  const stage = f.param("i32");
+  const cols = f.param("i32");
+  const e = f.param("i32");
+  const e1 = f.param("i32");
+  const rowEnd = f.local("i32");
+  const end = f.local("i32");
+  const p = f.local("i32");
+  const bits = f.local("i32");
+  const v = f.local("v128");
+  const c = f.code;
+  // Row r = e / cols: its value at stage + 4r, its end at (r + 1) · cols.
+  c.localGet(e).localGet(cols).i32DivU().localTee(rowEnd).i32Const(2).i32Shl().localGet(stage).i32Add().localSet(stage);
+  c.localGet(rowEnd).localGet(cols).i32Mul().localGet(cols).i32Add().localSet(rowEnd);
+  c.localGet(e).i32Const(2).i32Shl().localGet(dst).i32Add().localSet(p);
+  c.block().loop();
+  c.localGet(e).localGet(e1).i32GeS().brIf(1);
+  // This row's elements of the span: up to the row's end or the span's, whichever is first.
+  c.localGet(e1).localSet(end);
+  c.localGet(rowEnd).localGet(e1).i32LtS().if().localGet(rowEnd).localSet(end).end();
+  c.localGet(stage).v128Load32Splat().localSet(v);
+  c.localGet(stage).i32Load().localSet(bits);
+  c.block().loop();
+  c.localGet(e).i32Const(4).i32Add().localGet(end).i32GtS().brIf(1);
+  c.localGet(p).localGet(v).v128Store();
+  c.localGet(p).i32Const(16).i32Add().localSet(p);
+  c.localGet(e).i32Const(4).i32Add().localSet(e);
+  c.br(0).end().end();
+  c.block().loop();
+  c.localGet(e).localGet(end).i32GeS().brIf(1);
+  c.localGet(p).localGet(bits).i32Store();
+  c.localGet(p).i32Const(4).i32Add().localSet(p);
+  c.localGet(e).i32Const(1).i32Add().localSet(e);
+  c.br(0).end().end();
+  c.localGet(stage).i32Const(4).i32Add().localSet(stage);
+  c.localGet(rowEnd).localGet(cols).i32Add().localSet(rowEnd);
+  c.br(0).end().end();
+  c.end();
+  return f;
+}
+
+/**
  * `repeat_row(dst, rows, cols)`: rows 1 to `rows - 1` of the `rows × cols` float32 block at
  * `dst` set to a copy of row 0: a row vector broadcast over every row. Copied in whole vectors
  * in order, so a copy's spill past its row lands in the next row's first elements, which that
@@ -390,5 +441,5 @@ function gatherRows(): FunctionBuilder {
  * Example: `new WebAssembly.Module(elementwiseModuleBytes({ module: "env", name: "memory", minPages: 1 }))`.
  */
 export function elementwiseModuleBytes(memory: MemoryImport): Uint8Array {
-  return encodeModule(memory, [...(Object.keys(SIMD_ARITY) as SimdOp[]).map(opKernel), loadBool(), storeBool(), splat(), fillRows(), repeatRow(), gatherRows()]);
+  return encodeModule(memory, [...(Object.keys(SIMD_ARITY) as SimdOp[]).map(opKernel), loadBool(), storeBool(), splat(), fillRows(), repeatRow(), gatherRows(), fillSpan()]);
 }

@@ -3,10 +3,10 @@ import { addKernelModule, kernelId, kernelRuntime, registerKernelModule } from "
 import { heapBuffer, scratchArea } from "../../threads/kernel_heap.js";
 import { ownsResidentBlock, residentAddress } from "../../resident_storage.js";
 import { availableThreads, Job, runJob, splitJob } from "../../threads/pool.js";
-import { MAX_CALLS } from "../../threads/worker_source.js";
+import { MAX_CALLS, RECORD } from "../../threads/worker_source.js";
 import { ELEMENTWISE_EXPORTS, elementwiseModuleBytes, SIMD_ARITY, SIMD_UNROLL, type SimdOp } from "./elementwise_kernels.js";
 import { fusedProgramModuleBytes } from "./fused_program_kernel.js";
-import { copyIn, copyOut, copyOutput, residentHome, viewsOf, writeScalar, type SimdOperand } from "./simd_operands.js";
+import { copyIn, copyOut, copyOutput, fillSpanCall, filledPerChunk, residentHome, stageRows, viewsOf, writeScalar, type SimdOperand } from "./simd_operands.js";
 
 export type { SimdOperand } from "./simd_operands.js";
 
@@ -272,6 +272,19 @@ function callsPerTile(program: SimdProgram): number {
 export const SIMD_PARALLEL_MIN = 1 << 15;
 
 /**
+ * Elements from which a program compiled to its own function ({@link runFused}) is split across
+ * threads. Lower than {@link SIMD_PARALLEL_MIN}: a split call reuses its cached job and layout
+ * (no per-call arrays or closures), and each chunk's thread lays out its part of an operand
+ * broadcast along rows. The programs of 16,384 to 32,767 elements in the training steps read
+ * arrays that split products wrote (a layer's bias and ReLU after its product, gradient sums);
+ * splitting them from here against from {@link SIMD_PARALLEL_MIN}: the jitted LeNet-300-100 step
+ * took 0.993x, 0.988x and 0.992x the time on 2 threads, the DenseMLP(1, 2, 128, 4) step 0.985x,
+ * 0.983x and 0.968x (`benchmarks/mnist_sparse_steps.ts` with a temporary switch, 20 ABBA pairs
+ * in one process, paired medians; 2-core AMD EPYC, 2026-12-06 20:27-20:45 UTC).
+ */
+export const FUSED_PARALLEL_MIN = 1 << 14;
+
+/**
  * Runs `program` over `size` elements: `inputs[m]` contiguous from its offset, gathered by its
  * rows and strides, or (bit `m` of `scalars` set) one value broadcast; fills `outs` (one typed array per output, of the output's
  * dtype). Returns `false`, leaving `outs` untouched, when this engine has no WebAssembly SIMD
@@ -386,7 +399,7 @@ function fusedKernel(program: SimdProgram, scalars: number): number | null {
 let onceHomes = new Int32Array(64);
 
 /**
- * {@link runFused} as one call on the calling thread (programs under {@link SIMD_PARALLEL_MIN}
+ * {@link runFused} as one call on the calling thread (programs under {@link FUSED_PARALLEL_MIN}
  * elements, or one thread): one pass over the operands writes the argument block, the scalar
  * cells and the copies of operands that are not in the kernel memory, then the call, then the
  * copies out; no arrays or closures are made. The 3.6 % MNIST step has ~25 such programs, most
@@ -453,69 +466,142 @@ function runFusedOnce(id: number, program: SimdProgram, inputs: readonly SimdOpe
 }
 
 /**
+ * How {@link runFused} splits a program over `size` elements with a given pattern of scalar,
+ * resident, per-chunk-filled and in-place operands: the scratch layout (byte offsets from its
+ * base; -1 where an operand needs none) and the job, whose address arguments each call
+ * rewrites in place (`Job.records`), so a split call builds no arrays or closures.
+ */
+interface SplitPlan {
+  bytes: number;
+  copyAt: Int32Array;
+  stageAt: Int32Array;
+  outAt: Int32Array;
+  /** Inputs filled by each chunk (`fill_span`), in call order within a chunk. */
+  spans: number[];
+  job: Job;
+  /** First group of each chunk, and one past the last chunk's. */
+  groupStart: Int32Array;
+  /** Addresses of this call's inputs and outputs (scratch for the plan's calls). */
+  start: Int32Array;
+  outStart: Int32Array;
+}
+
+const splitPlans = new WeakMap<SimdProgram, Map<string, SplitPlan>>();
+
+function splitPlan(id: number, program: SimdProgram, inputs: readonly SimdOperand[], scalars: number, size: number, outs: readonly TypedArray[], homes: Int32Array, chunks: number, threads: number): SplitPlan {
+  const nIn = inputs.length;
+  const nOut = outs.length;
+  let key = `${scalars}:${size}:${chunks}:`;
+  for (let m = 0; m < nIn; m++) {
+    const x = inputs[m]!;
+    // A row-broadcast operand's staged rows and its fill_span calls depend on its rows and columns.
+    key += homes[m]! >= 0 ? "r" : x.rows !== undefined && x.colStride === 0 ? `b${x.rows}x${x.cols}` : "c";
+  }
+  for (let q = 0; q < nOut; q++) key += ownsResidentBlock(outs[q]!) ? "r" : "c";
+  let byKey = splitPlans.get(program);
+  if (!byKey) splitPlans.set(program, (byKey = new Map()));
+  const found = byKey.get(key);
+  if (found) return found;
+  // Scratch: the chunks' argument blocks, scalar cells, then copies of inputs and outputs that
+  // are not in the kernel memory (each with room for a rounded-up last group), then the row
+  // values of operands broadcast along their rows.
+  let bytes = align16(chunks * (nIn + nOut) * 4) + 16 * nIn;
+  const copyAt = new Int32Array(nIn).fill(-1);
+  const stageAt = new Int32Array(nIn).fill(-1);
+  const outAt = new Int32Array(nOut).fill(-1);
+  for (let m = 0; m < nIn; m++) {
+    if ((scalars & (1 << m)) !== 0 || homes[m]! >= 0) continue;
+    copyAt[m] = bytes;
+    bytes += align16(size * bytesOf(program.inputs[m]!)) + SLACK;
+  }
+  for (let q = 0; q < nOut; q++) {
+    if (ownsResidentBlock(outs[q]!)) continue;
+    outAt[q] = bytes;
+    bytes += align16(size * outs[q]!.BYTES_PER_ELEMENT) + SLACK;
+  }
+  const spans: number[] = [];
+  for (let m = 0; m < nIn; m++) {
+    const x = inputs[m]!;
+    if (copyAt[m]! < 0 || x.rows === undefined || x.colStride !== 0) continue;
+    stageAt[m] = bytes;
+    bytes += align16(4 * x.rows);
+    if (filledPerChunk(x, program.inputs[m]!)) spans.push(m);
+  }
+  const groupStart = new Int32Array(chunks + 1);
+  let c = 0;
+  const job = splitJob(Math.ceil(size / GROUP), threads, (job, g0, g1) => {
+    groupStart[c++] = g0;
+    groupStart[c] = g1;
+    for (const m of spans) job.call(...fillSpanCall(inputs[m]!, 0, 0, 0, 0));
+    job.call(id, 0, (g1 - g0) * SIMD_UNROLL);
+  });
+  if (c !== chunks) throw new Error(`runFused: ${c} chunks planned for ${chunks}`);
+  const plan: SplitPlan = { bytes, copyAt, stageAt, outAt, spans, job, groupStart, start: new Int32Array(nIn), outStart: new Int32Array(nOut) };
+  byKey.set(key, plan);
+  return plan;
+}
+
+/** Per input, its address in the kernel memory when read in place, else -1 (see {@link runFused}). */
+let fusedHomes = new Int32Array(64);
+
+/**
  * Runs a program's own function over `size` elements (same contract as {@link runSimd}): inputs
  * in the kernel memory are read where they are, others copied (or gathered) into the scratch
  * area, scalars written to cells; outputs that own a block are written in place, others copied
- * out. Large programs are split into chunks of whole groups across threads, one call each, with
+ * out. Large programs are split into chunks of whole groups across threads, one call each (after
+ * the `fill_span` calls that lay out the chunk's part of operands broadcast along rows), with
  * the chunk's argument block (see `fused_program_kernel.ts`) in the scratch area.
  */
 function runFused(id: number, program: SimdProgram, inputs: readonly SimdOperand[], scalars: number, size: number, outs: readonly TypedArray[]): void {
   const nIn = program.inputs.length;
-  const nArgs = nIn + outs.length;
+  const nOut = outs.length;
+  const nArgs = nIn + nOut;
   const groups = Math.ceil(size / GROUP);
-  const threads = size >= SIMD_PARALLEL_MIN ? availableThreads() : 1;
+  const threads = size >= FUSED_PARALLEL_MIN ? availableThreads() : 1;
   const chunks = Math.min(threads > 1 ? 4 * threads : 1, groups);
   if (chunks === 1) return runFusedOnce(id, program, inputs, scalars, size, outs);
-  const isScalar = (m: number) => (scalars & (1 << m)) !== 0;
-  const outBytes = outs.map((o) => o.BYTES_PER_ELEMENT);
-  const inBytes = program.inputs.map(bytesOf);
-  const homes = inputs.map((x, m) => (isScalar(m) ? -1 : residentHome(x)));
-  const inPlace = outs.map((o) => ownsResidentBlock(o));
-  // Scratch: the chunks' argument blocks, scalar cells, then copies of inputs and outputs that
-  // are not in the kernel memory (each with room for a rounded-up last group).
-  let bytes = align16(chunks * nArgs * 4) + 16 * nIn;
-  const copyAt = inputs.map((_, m) => {
-    if (isScalar(m) || homes[m]! >= 0) return -1;
-    const at = bytes;
-    bytes += align16(size * inBytes[m]!) + SLACK;
-    return at;
-  });
-  const outAt = outs.map((_, q) => {
-    if (inPlace[q]) return -1;
-    const at = bytes;
-    bytes += align16(size * outBytes[q]!) + SLACK;
-    return at;
-  });
-  // A float32 or int32 operand broadcast along its rows has its row values staged here (broadcastInWasm).
-  const stageAt = inputs.map((x, m) => {
-    if (copyAt[m]! < 0 || x.rows === undefined || x.colStride !== 0) return -1;
-    const at = bytes;
-    bytes += align16(4 * x.rows);
-    return at;
-  });
-  const base = scratchArea(bytes);
+  if (fusedHomes.length < nIn) fusedHomes = new Int32Array(2 * nIn);
+  const homes = fusedHomes;
+  for (let m = 0; m < nIn; m++) homes[m] = (scalars & (1 << m)) !== 0 ? -1 : residentHome(inputs[m]!);
+  const plan = splitPlan(id, program, inputs, scalars, size, outs, homes, chunks, threads);
+  const base = scratchArea(plan.bytes);
   const v = viewsOf(heapBuffer());
   const cellAt = base + align16(chunks * nArgs * 4);
-  const start = inputs.map((x, m) => {
+  const { start, outStart, copyAt, stageAt, outAt } = plan;
+  for (let m = 0; m < nIn; m++) {
+    const x = inputs[m]!;
     const dtype = program.inputs[m]!;
-    if (isScalar(m)) {
+    if ((scalars & (1 << m)) !== 0) {
       writeScalar(x, dtype, v, cellAt + 16 * m);
-      return cellAt + 16 * m;
+      start[m] = cellAt + 16 * m;
+    } else if (homes[m]! >= 0) start[m] = homes[m]!;
+    else {
+      start[m] = base + copyAt[m]!;
+      if (filledPerChunk(x, dtype)) stageRows(x, dtype, v, base + stageAt[m]!);
+      else copyIn(x, dtype, size, v, start[m]!, stageAt[m]! >= 0 ? base + stageAt[m]! : -1);
     }
-    if (homes[m]! >= 0) return homes[m]!;
-    copyIn(x, dtype, size, v, base + copyAt[m]!, stageAt[m]! >= 0 ? base + stageAt[m]! : -1);
-    return base + copyAt[m]!;
-  });
-  const outStart = outs.map((o, q) => (inPlace[q] ? residentAddress(o) : base + outAt[q]!));
-  const call = (c: number, g0: number, g1: number): [number, number] => {
-    const args = base + c * nArgs * 4;
-    const e0 = g0 * GROUP;
-    for (let m = 0; m < nIn; m++) v.i32[(args >> 2) + m] = isScalar(m) ? start[m]! : start[m]! + e0 * inBytes[m]!;
-    for (let q = 0; q < outs.length; q++) v.i32[(args >> 2) + nIn + q] = outStart[q]! + e0 * outBytes[q]!;
-    return [args, (g1 - g0) * SIMD_UNROLL];
-  };
-  // Single-chunk runs went to runFusedOnce above; splitJob makes the same `chunks` ranges of groups.
-  let chunk = 0;
-  runJob(splitJob(groups, threads, (job, g0, g1) => job.call(id, ...call(chunk++, g0, g1))));
-  copyOut(outs, inPlace, size, v, (q) => base + outAt[q]!);
+  }
+  for (let q = 0; q < nOut; q++) outStart[q] = outAt[q]! < 0 ? residentAddress(outs[q]!) : base + outAt[q]!;
+  // Each chunk's argument block, and the addresses in its calls' records.
+  const records = plan.job.records;
+  const spans = plan.spans;
+  const i32 = v.i32;
+  for (let c = 0; c < chunks; c++) {
+    const args = (base >> 2) + c * nArgs;
+    const e0 = plan.groupStart[c]! * GROUP;
+    for (let m = 0; m < nIn; m++) i32[args + m] = (scalars & (1 << m)) !== 0 ? start[m]! : start[m]! + e0 * bytesOf(program.inputs[m]!);
+    for (let q = 0; q < nOut; q++) i32[args + nIn + q] = outStart[q]! + e0 * outs[q]!.BYTES_PER_ELEMENT;
+    let r = plan.job.starts[c]! * RECORD;
+    for (const m of spans) {
+      // fill_span(dst, stage, cols, e0, e1)
+      records[r + 1] = start[m]!;
+      records[r + 2] = base + stageAt[m]!;
+      records[r + 4] = e0;
+      records[r + 5] = Math.min(plan.groupStart[c + 1]! * GROUP, size);
+      r += RECORD;
+    }
+    records[r + 1] = args << 2;
+  }
+  runJob(plan.job);
+  for (let q = 0; q < nOut; q++) if (outAt[q]! >= 0) copyOutput(outs[q]!, v, base + outAt[q]!, size);
 }

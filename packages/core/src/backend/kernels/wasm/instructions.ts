@@ -37,6 +37,7 @@ const OP = {
   i32Add: 0x6a,
   i32Sub: 0x6b,
   i32Mul: 0x6c,
+  i32DivU: 0x6e,
   i32And: 0x71,
   i32Shl: 0x74,
   i32ShrU: 0x76,
@@ -245,6 +246,9 @@ export class Instructions {
   }
   i32Mul(): this {
     return this.op(OP.i32Mul);
+  }
+  i32DivU(): this {
+    return this.op(OP.i32DivU);
   }
   i32And(): this {
     return this.op(OP.i32And);

@@ -117,7 +117,7 @@ function broadcastInWasm(x: SimdOperand, lanes: Float32Array | Int32Array, at: n
   const ids = layoutKernels();
   if (colStride === 0) {
     if (stageAt < 0) return false;
-    for (let r = 0, s = x.offset; r < rows; r++, s += rowStride) lanes[(stageAt >> 2) + r] = data[s]!;
+    stage(x, lanes, stageAt);
     kernelRuntime()!.functions[ids.fillRows]!(at, stageAt, rows, cols, 4);
     return true;
   }
@@ -129,9 +129,39 @@ function broadcastInWasm(x: SimdOperand, lanes: Float32Array | Int32Array, at: n
   return false;
 }
 
-let broadcastIds: { fillRows: number; repeatRow: number; gatherRows: number } | null = null;
-function layoutKernels(): { fillRows: number; repeatRow: number; gatherRows: number } {
-  return (broadcastIds ??= { fillRows: kernelId("elementwise", "fill_rows"), repeatRow: kernelId("elementwise", "repeat_row"), gatherRows: kernelId("elementwise", "gather_rows") });
+/** Writes the value of each row of an operand broadcast along its rows, as 32-bit lanes from byte `stageAt`. */
+function stage(x: SimdOperand, lanes: Float32Array | Int32Array, stageAt: number): void {
+  const { data, rows = 1, rowStride = 0 } = x;
+  for (let r = 0, s = x.offset; r < rows; r++, s += rowStride) lanes[(stageAt >> 2) + r] = data[s]!;
+}
+
+/**
+ * Whether a split fused loop lays out operand `x` chunk by chunk: a float32 or int32 operand
+ * broadcast along its rows (a bias over a batch), which each chunk's thread fills for its own
+ * elements (`fill_span`, see {@link fillSpanCall}) instead of the calling thread filling the
+ * whole block before the split, whose other part the worker then read from the caller's cache.
+ */
+export function filledPerChunk(x: SimdOperand, dtype: DType): boolean {
+  return dtype !== "bool" && x.rows !== undefined && x.colStride === 0;
+}
+
+/** Stages the row values of an operand {@link filledPerChunk} at byte `stageAt`. */
+export function stageRows(x: SimdOperand, dtype: DType, v: Views, stageAt: number): void {
+  stage(x, viewFor(v, dtype) as Float32Array | Int32Array, stageAt);
+}
+
+/**
+ * The kernel id and arguments that fill elements `e0` up to `e1` of an operand
+ * {@link filledPerChunk}'s block at byte `at`, from its row values staged at `stageAt`.
+ * Example: `job.call(...fillSpanCall(x, at, stageAt, e0, e1))`.
+ */
+export function fillSpanCall(x: SimdOperand, at: number, stageAt: number, e0: number, e1: number): [number, number, number, number, number, number] {
+  return [layoutKernels().fillSpan, at, stageAt, x.cols ?? 0, e0, e1];
+}
+
+let broadcastIds: { fillRows: number; repeatRow: number; gatherRows: number; fillSpan: number } | null = null;
+function layoutKernels(): { fillRows: number; repeatRow: number; gatherRows: number; fillSpan: number } {
+  return (broadcastIds ??= { fillRows: kernelId("elementwise", "fill_rows"), repeatRow: kernelId("elementwise", "repeat_row"), gatherRows: kernelId("elementwise", "gather_rows"), fillSpan: kernelId("elementwise", "fill_span") });
 }
 
 /**

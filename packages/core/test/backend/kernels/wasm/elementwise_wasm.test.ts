@@ -4,10 +4,11 @@ import type { DType } from "../../../../src/dtype.js";
 import type { AbstractArray, Primitive } from "../../../../src/primitive.js";
 import { ConcreteTensor } from "../../../../src/tensor.js";
 import { elementwise, fusedKernel, SIMD_MIN_SIZE, SIMD_MIN_WORK, type FusedOp } from "../../../../src/backend/kernels/fusion.js";
-import { MAX_FUSED_STEPS, runSimd, setFusedKernels, SIMD_PARALLEL_MIN, simdRunnable, wasmElementwiseAvailable } from "../../../../src/backend/kernels/wasm/elementwise_wasm.js";
+import { FUSED_PARALLEL_MIN, MAX_FUSED_STEPS, runSimd, setFusedKernels, SIMD_PARALLEL_MIN, simdRunnable, wasmElementwiseAvailable } from "../../../../src/backend/kernels/wasm/elementwise_wasm.js";
 import { numThreads, setNumThreads } from "../../../../src/backend/threads/config.js";
 import { waitForThreads } from "../../../../src/backend/threads/pool.js";
-import { allocateResident, releaseResident } from "../../../../src/backend/resident_storage.js";
+import { allocateResident, releaseResident, residentAddress } from "../../../../src/backend/resident_storage.js";
+import { kernelFunction, kernelRuntime } from "../../../../src/backend/threads/kernel_memory.js";
 import { absP, sqrtP } from "../../../../src/primitives/unary.js";
 import { addP, divP, maxP, minP, mulP, negP, subP } from "../../../../src/primitives/arithmetic.js";
 import { eqP, geP, gtP, leP, ltP, neP } from "../../../../src/primitives/compare.js";
@@ -166,6 +167,33 @@ const caseArb: fc.Arbitrary<Case> = fc
     const scalars = ins.map((_, m) => m > 0 && scalarBits[m % 4]!);
     return { inputs: ins, ops, outputs, scalars };
   });
+
+describe.skipIf(!wasmElementwiseAvailable())("fill_span (a split fused loop's part of an operand broadcast along rows)", () => {
+  it("sets exactly elements e0 up to e1 to their row's value, whatever the row length and span, and writes nothing else", () => {
+    kernelRuntime();
+    const fillSpan = kernelFunction<(dst: number, stage: number, cols: number, e0: number, e1: number) => void>("elementwise", "fill_span");
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 12 }), fc.nat(), fc.nat(), (cols, rows, a, b) => {
+        const size = rows * cols;
+        const [e0, e1] = [a % (size + 1), b % (size + 1)].sort((p, q) => p - q) as [number, number];
+        const stage = allocateResident(Int32Array, rows + 4, false)!;
+        for (let r = 0; r < stage.length; r++) stage[r] = 1000 + r;
+        // The block with 8 sentinels on either side.
+        const block = allocateResident(Int32Array, size + 16, false)!;
+        block.fill(-7);
+        try {
+          fillSpan(residentAddress(block) + 8 * 4, residentAddress(stage), cols, e0, e1);
+          const want = Array.from({ length: size + 16 }, (_, i) => (i >= 8 + e0 && i < 8 + e1 ? 1000 + Math.floor((i - 8) / cols) : -7));
+          expect(Array.from(block)).toEqual(want);
+        } finally {
+          releaseResident(block);
+          releaseResident(stage);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
 
 // Every test runs twice: programs compiled to their own function, and on the building blocks tile by tile.
 for (const ownFunction of [true, false]) describe.skipIf(!wasmElementwiseAvailable())(`fused elementwise programs in WebAssembly SIMD (${ownFunction ? "each program its own function" : "building blocks, tile by tile"})`, () => {
@@ -331,6 +359,46 @@ for (const ownFunction of [true, false]) describe.skipIf(!wasmElementwiseAvailab
     const two = runBoth(c, size);
     expectSame(one[0], two[0]);
     expectSame(one[0], one[1]);
+  });
+
+  it("lays out operands broadcast along rows chunk by chunk when split: the same bits at 1 and 2 threads and as the JavaScript loops, float32 and int32, rows of any length, each layout reused with new data", () => {
+    // out0 = x + bias (bias: a float32 per row), out1 = (label == class) (label: an int32 per row,
+    // class: the column index down every row): the bias/ReLU and the one-hot mask of a step.
+    const add = SPECS.findIndex((sp) => sp.prim === addP);
+    const eq = SPECS.findIndex((sp) => sp.prim === eqP && sp.reads[0] === I);
+    const program = (simd: boolean) =>
+      fusedKernel({ inputs: [F, F, I, I], ops: [fusedOp(SPECS[add]!, [0, 1], simd), fusedOp(SPECS[eq]!, [2, 3], simd)], outputs: [4, 5] });
+    const args = (rows: number, cols: number, seed: number) => {
+      const x = ConcreteTensor.fromData(inputData(F, rows * cols, seed), [rows, cols], F);
+      // The bias read with a row stride of 2 (every other element of its storage).
+      const bias = ConcreteTensor.fromData(inputData(F, 2 * rows, seed + 1), [2 * rows], F);
+      const labels = ConcreteTensor.fromData(Int32Array.from({ length: rows }, (_, i) => (i * 7 + seed) % cols), [rows], I);
+      const classes = ConcreteTensor.fromData(Int32Array.from({ length: cols }, (_, j) => j), [cols], I);
+      return [x, ConcreteTensor.view(bias, [rows, cols], [2, 0], 1), ConcreteTensor.view(labels, [rows, cols], [1, 0], 0), ConcreteTensor.view(classes, [rows, cols], [0, 1], 0)];
+    };
+    const values = (ts: ConcreteTensor[]) => ts.map((t) => Array.from(t.nd.data as ArrayLike<number>));
+    // Two shapes of one size (a layout keyed by size alone would fill the wrong rows), rows not a
+    // multiple of four elements (spans end inside vectors), then the first shape again on new data.
+    expect(17 * 1021).toBeGreaterThanOrEqual(FUSED_PARALLEL_MIN);
+    const shapes: [number, number, number][] = [
+      [17, 1021, 1],
+      [1021, 17, 2],
+      [17, 1021, 3],
+      [300, 100, 4],
+    ];
+    for (const [rows, cols, seed] of shapes) {
+      const a = args(rows, cols, seed);
+      setNumThreads(1);
+      const one = values(program(true).run(a, [rows, cols], [F, B]));
+      setNumThreads(2);
+      waitForThreads();
+      const two = values(program(true).run(a, [rows, cols], [F, B]));
+      const js = values(program(false).run(a, [rows, cols], [F, B]));
+      expectSame(two, js);
+      expectSame(one, js);
+      const mask = two[1]!;
+      for (let i = 0; i < rows; i += 97) for (let j = 0; j < cols; j++) expect(mask[i * cols + j]).toBe(j === (i * 7 + seed) % cols ? 1 : 0);
+    }
   });
 
   it("takes float32, int32 and bool registers only, with operand types each operation accepts", () => {
