@@ -1,14 +1,19 @@
 /**
- * What the machine allows a parallel workload at the moment a suite measures one: the same
- * floating-point loop (8 independent multiply-add chains, no memory traffic, nothing shared) run
- * `n` times over on one thread, then on `threads` threads at once with the same loop each.
+ * What the machine allows a parallel workload at the moment a suite measures one: the same loop
+ * run `n` times over on one thread, then on `threads` threads at once with the same loop each.
  * Perfectly parallel work on free cores takes the same time on `threads` threads as one loop on
  * one thread, so `max(times on threads) / (threads × time on one)` is the best any
- * "N threads vs 1" ratio can be then: on a shared virtual machine the other core may be slowed
- * by its neighbours (a 2-core AMD EPYC, 2026-12-06: 0.56–0.58 in three rounds of this loop,
- * and 0.47–0.91 for a loop streaming 3 MB per thread within ten minutes).
+ * "N threads vs 1" ratio can be then. Two loops:
+ * - `compute`: 8 independent multiply-add chains, no memory traffic, nothing shared (a 2-core
+ *   AMD EPYC, 2026-12-06: 0.56–0.58 in three rounds): what arithmetic allows, where the other
+ *   core may be slowed by its neighbours on a shared virtual machine;
+ * - `stream`: copies between two arrays of {@link STREAM_BYTES} bytes per thread, far past the
+ *   caches: what memory bandwidth allows the parts of a step that stream large arrays (an
+ *   optimiser's update over the weights). On that machine one thread copied at 20–23 GB/s (reads
+ *   plus writes) and the ratios were 0.75, 0.93 and 0.75 (`measureParallelCeiling(2, 30,
+ *   "stream")` three times, 2026-12-06 ~20:52 UTC; the compute loop 0.82, 0.64, 0.53 meanwhile).
  *
- * The loop runs in worker threads of its own (not the kernel pool), started before timing and
+ * The loops run in worker threads of their own (not the kernel pool), started before timing and
  * released together through an `Atomics` flag.
  */
 import { Worker } from "node:worker_threads";
@@ -27,7 +32,13 @@ export interface CeilingRound {
   readonly ratio: number;
 }
 
-/** The worker's source: warm up, wait for the start flag, time `n` iterations, report. */
+/** Bytes of each of the two arrays a `stream` loop copies between, per thread: past any L3 share. */
+export const STREAM_BYTES = 32 * 1024 * 1024;
+
+/** Which loop: see the module comment. */
+export type CeilingLoop = "compute" | "stream";
+
+/** The worker's source: warm up, wait for the start flag, time `n` iterations (stream: `n` copies), report. */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require("node:worker_threads");
 function loop(n) {
@@ -39,19 +50,26 @@ function loop(n) {
   }
   return a0 + a1 + a2 + a3 + a4 + a5 + a6 + a7;
 }
-const { n, flag } = workerData;
-let sink = loop(Math.min(n, 1e6));
+const { n, flag, kind, bytes } = workerData;
+const a = kind === "stream" ? new Float32Array(bytes / 4).fill(1) : null;
+const b = kind === "stream" ? new Float32Array(bytes / 4) : null;
+function stream(n) {
+  for (let i = 0; i < n; i++) (i % 2 === 0 ? b.set(a) : a.set(b));
+  return a[0] + b[b.length - 1];
+}
+const run = kind === "stream" ? stream : loop;
+let sink = run(kind === "stream" ? 2 : Math.min(n, 1e6));
 parentPort.postMessage({ ready: true });
 Atomics.wait(new Int32Array(flag), 0, 0);
 const t0 = performance.now();
-sink += loop(n);
+sink += run(n);
 parentPort.postMessage({ ms: performance.now() - t0, sink });
 `;
 
 /** Runs the loop on `threads` workers at once; resolves to each worker's ms. */
-async function runAtOnce(threads: number, n: number): Promise<number[]> {
+async function runAtOnce(threads: number, n: number, kind: CeilingLoop): Promise<number[]> {
   const flag = new SharedArrayBuffer(4);
-  const workers = Array.from({ length: threads }, () => new Worker(WORKER_SOURCE, { eval: true, workerData: { n, flag } }));
+  const workers = Array.from({ length: threads }, () => new Worker(WORKER_SOURCE, { eval: true, workerData: { n, flag, kind, bytes: STREAM_BYTES } }));
   try {
     const results = workers.map(
       (w) =>
@@ -72,16 +90,19 @@ async function runAtOnce(threads: number, n: number): Promise<number[]> {
 }
 
 /**
- * One round: the loop (`n` iterations) on one thread, then on `threads` threads at once.
+ * One round: the loop (`n` iterations; `stream`: `n` copies of {@link STREAM_BYTES}) on one
+ * thread, then on `threads` threads at once.
  *
  * @example
  * const r = await measureParallelCeiling(2, 5e7); // r.ratio ≈ 0.5 on two free cores
+ * const s = await measureParallelCeiling(2, 60, "stream"); // near 1 where memory bandwidth does not grow with cores
  */
-export async function measureParallelCeiling(threads: number, n: number): Promise<CeilingRound> {
+export async function measureParallelCeiling(threads: number, n: number, kind: CeilingLoop = "compute"): Promise<CeilingRound> {
   if (!Number.isInteger(threads) || threads < 2) throw new RangeError(`measureParallelCeiling: threads must be an integer >= 2, got ${threads}`);
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`measureParallelCeiling: n must be a positive integer, got ${n}`);
-  const [oneMs] = await runAtOnce(1, n);
-  const manyMs = await runAtOnce(threads, n);
+  if (kind !== "compute" && kind !== "stream") throw new RangeError(`measureParallelCeiling: kind must be "compute" or "stream", got ${JSON.stringify(kind)}`);
+  const [oneMs] = await runAtOnce(1, n, kind);
+  const manyMs = await runAtOnce(threads, n, kind);
   return { threads, oneMs: oneMs!, manyMs, ratio: ceilingRatio(oneMs!, manyMs) };
 }
 
@@ -97,38 +118,45 @@ export function ceilingRatio(oneMs: number, manyMs: readonly number[]): number {
 }
 
 /**
- * Collects {@link measureParallelCeiling} rounds beside a suite's own rounds (the loop's length
- * chosen so that one loop takes ~150 ms here, ~5 ms in quick runs).
+ * Collects {@link measureParallelCeiling} rounds of both loops beside a suite's own rounds (each
+ * loop's length chosen so that one takes ~150 ms here, a few ms in quick runs).
  */
 export class ParallelCeilingRecorder {
   readonly rounds: CeilingRound[] = [];
+  readonly streamRounds: CeilingRound[] = [];
   constructor(
     readonly threads: number,
     private readonly quick: boolean,
   ) {}
 
-  /** One more measurement. */
+  /** One more measurement of each loop. */
   async round(): Promise<void> {
     this.rounds.push(await measureParallelCeiling(this.threads, this.quick ? 2_000_000 : 60_000_000));
+    this.streamRounds.push(await measureParallelCeiling(this.threads, this.quick ? 1 : 30, "stream"));
   }
 }
 
 /**
- * Two rows of `suite`: the loops' work on one thread and on the recorder's threads at once,
- * the second with its ratio to the first (the best "N threads vs 1" ratio of that moment). No
- * rows before the first round.
+ * Four rows of `suite`: each loop's work on one thread and on the recorder's threads at once,
+ * the second of each pair with its ratio to the first (the best "N threads vs 1" ratio of that
+ * moment for arithmetic, and for streaming memory). No rows before the first round.
  *
  * @example
- * parallelCeilingRows("LeNet-300-100 MNIST step", recorder); // [..., { variant: "machine ceiling: ..., 2 threads at once", ratios: [{ to: "1 thread", value: 0.57 }] }]
+ * parallelCeilingRows("LeNet-300-100 MNIST step", recorder); // [..., { variant: "machine ceiling: ..., 2 threads at once", ratios: [{ to: "1 thread", value: 0.57 }] }, ...]
  */
 export function parallelCeilingRows(suite: string, recorder: ParallelCeilingRecorder): ResultRow[] {
-  const { threads, rounds } = recorder;
-  if (rounds.length === 0) return [];
-  const serial = rounds.map((r) => threads * r.oneMs);
-  const parallel = rounds.map((r) => Math.max(...r.manyMs));
-  const what = `machine ceiling: ${threads} copies of a floating-point loop (no memory traffic)`;
-  const note = `the best any ${threads}-thread speed-up could be at the time; per round ${rounds.map((r) => r.ratio.toFixed(2)).join(", ")}`;
-  const one: ResultRow = { suite, variant: `${what}, 1 thread`, median: median(serial), unit: "ms", rounds: serial };
-  const many: ResultRow = { suite, variant: `${what}, ${threads} threads at once`, median: median(parallel), unit: "ms", rounds: parallel, note };
-  return [one, withRatio(many, one, { label: "1 thread" })];
+  const { threads } = recorder;
+  const pair = (rounds: readonly CeilingRound[], what: string): ResultRow[] => {
+    if (rounds.length === 0) return [];
+    const serial = rounds.map((r) => threads * r.oneMs);
+    const parallel = rounds.map((r) => Math.max(...r.manyMs));
+    const note = `the best any ${threads}-thread speed-up could be at the time; per round ${rounds.map((r) => r.ratio.toFixed(2)).join(", ")}`;
+    const one: ResultRow = { suite, variant: `${what}, 1 thread`, median: median(serial), unit: "ms", rounds: serial };
+    const many: ResultRow = { suite, variant: `${what}, ${threads} threads at once`, median: median(parallel), unit: "ms", rounds: parallel, note };
+    return [one, withRatio(many, one, { label: "1 thread" })];
+  };
+  return [
+    ...pair(recorder.rounds, `machine ceiling: ${threads} copies of a floating-point loop (no memory traffic)`),
+    ...pair(recorder.streamRounds, `machine ceiling: ${threads} copies of a memory-streaming loop (${STREAM_BYTES >> 20} MiB arrays per thread)`),
+  ];
 }
