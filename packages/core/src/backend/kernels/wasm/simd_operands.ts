@@ -1,6 +1,7 @@
 import type { DType, TypedArray } from "../../../dtype.js";
 import { residentAddress } from "../../resident_storage.js";
 import { kernelId, kernelRuntime } from "../../threads/kernel_memory.js";
+import { SIMD_UNROLL } from "./elementwise_kernels.js";
 
 /**
  * How the operands of a fused program in WebAssembly (`elementwise_wasm.ts`) are laid out in
@@ -11,6 +12,15 @@ import { kernelId, kernelRuntime } from "../../threads/kernel_memory.js";
  * outputs copied out. Elements are laid out as the kernels read them: float32 and int32 as
  * 32-bit lanes, bool as bytes (0 or 1).
  */
+
+/** `bytes` rounded up to a multiple of 16. */
+export const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
+/** Elements a kernel call covers at once (it rounds its count up to this). */
+export const GROUP = 4 * SIMD_UNROLL;
+/** Bytes after each array that a rounded-up last group may read or write. */
+export const SLACK = 4 * GROUP;
+/** Bytes per element as the kernels lay out `dtype` (bool: one byte, 0 or 1). */
+export const bytesOf = (dtype: DType) => (dtype === "bool" ? 1 : 4);
 
 /** Typed views of the kernel memory, recreated when it grows (see {@link viewsOf}). */
 let views: { buffer: ArrayBufferLike; f32: Float32Array; u8: Uint8Array; i32: Int32Array } | null = null;
