@@ -435,16 +435,6 @@ function kernel(type: SimdFloat, layout: ALayout, rows: number, shape: KernelSha
     if (layout === "rows") for (const p of aPtrs) addTo(p, (c) => c.i32Const(steps * eb));
   };
 
-  /** A counted loop: `count` iterations of `body` (skipped when zero). */
-  const countedLoop = (setCount: () => void, body: () => void) => {
-    setCount();
-    code.localSet(count).block().loop();
-    code.localGet(count).i32Eqz().brIf(1);
-    body();
-    code.localGet(count).i32Const(1).i32Sub().localSet(count).br(0);
-    code.end().end();
-  };
-
   const nrBytes = vectors * type.lanes * eb;
   // Decode `work`; point b and c at the last panel.
   decodePanels(code, work, panels);
@@ -477,11 +467,12 @@ function kernel(type: SimdFloat, layout: ALayout, rows: number, shape: KernelSha
   }
   code.localGet(b).localSet(bPtr);
   const log2Unroll = Math.log2(unroll);
-  if (unroll > 1) countedLoop(() => code.localGet(k).i32Const(log2Unroll).i32ShrU(), () => updates(unroll));
-  countedLoop(
-    () => (unroll > 1 ? code.localGet(k).i32Const(unroll - 1).i32And() : code.localGet(k)),
-    () => updates(1),
-  );
+  if (unroll > 1) {
+    code.localGet(k).i32Const(log2Unroll).i32ShrU().localSet(count);
+    countedLoop(f, count, () => updates(unroll));
+  }
+  (unroll > 1 ? code.localGet(k).i32Const(unroll - 1).i32And() : code.localGet(k)).localSet(count);
+  countedLoop(f, count, () => updates(1));
   // Store the tile.
   code.localGet(c).localSet(cRow);
   for (let r = 0; r < rows; r++) {
