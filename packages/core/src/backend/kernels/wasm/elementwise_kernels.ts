@@ -84,7 +84,7 @@ export const SIMD_ARITY: Readonly<Record<SimdOp, 1 | 2 | 3>> = {
 };
 
 /** Exports that move data in and out of registers rather than compute: see each builder. */
-export const SIMD_MOVES = ["load_bool", "store_bool", "splat", "fill_rows", "repeat_row", "gather_rows", "fill_span"] as const;
+export const SIMD_MOVES = ["load_bool", "store_bool", "splat", "repeat_row", "gather_rows", "fill_span"] as const;
 
 /** Every export of the module, in a fixed order (the pool addresses them by name). */
 export const ELEMENTWISE_EXPORTS: readonly string[] = [...(Object.keys(SIMD_ARITY) as SimdOp[]), ...SIMD_MOVES];
@@ -287,45 +287,12 @@ function splat(): FunctionBuilder {
 }
 
 /**
- * `fill_rows(dst, src, rows, cols, srcStride)`: row `r` of the `rows × cols` float32 block at
- * `dst` (rows `4 · cols` bytes apart) filled with the float32 at `src + r · srcStride`: an
- * operand broadcast along its rows (a bias over a batch) laid out for a fused loop. Each row is
- * written in whole vectors, so up to three elements spill into the next row (rewritten when that
- * row is filled) and past the last row (the caller leaves 16 bytes of room).
- */
-function fillRows(): FunctionBuilder {
-  const f = new FunctionBuilder("fill_rows");
-  const dst = f.param("i32");
-  const src = f.param("i32");
-  const rows = f.param("i32");
-  const cols = f.param("i32");
-  const srcStride = f.param("i32");
-  const p = f.local("i32");
-  const k = f.local("i32");
-  const v = f.local("v128");
-  const c = f.code;
-  countedLoop(f, rows, () => {
-    c.localGet(src).v128Load32Splat().localSet(v);
-    c.localGet(dst).localSet(p);
-    c.localGet(cols).i32Const(3).i32Add().i32Const(2).i32ShrU().localSet(k);
-    countedLoop(f, k, () => {
-      c.localGet(p).localGet(v).v128Store();
-      c.localGet(p).i32Const(16).i32Add().localSet(p);
-    });
-    c.localGet(dst).localGet(cols).i32Const(2).i32Shl().i32Add().localSet(dst);
-    c.localGet(src).localGet(srcStride).i32Add().localSet(src);
-  });
-  c.end();
-  return f;
-}
-
-/**
  * `fill_span(dst, stage, cols, e0, e1)`: elements `e0` up to `e1` of the row-major `? × cols`
  * block of 32-bit lanes at `dst`, element `e` set to the 32 bits at `stage + 4 · ⌊e / cols⌋`:
- * the part of an operand broadcast along its rows (a bias over a batch) that one chunk of a
- * split fused loop reads, laid out by the thread that runs the chunk. Unlike `fill_rows`, it
- * writes no element outside the span (whole vectors inside a row, single lanes at a row's end),
- * so chunks on different threads never write the same element.
+ * an operand broadcast along its rows (a bias over a batch) laid out for a fused loop, whole
+ * (`e0 = 0`) or the part that one chunk of a split loop reads, by the thread that runs the
+ * chunk. It writes no element outside the span (whole vectors inside a row, single lanes at a
+ * row's end), so chunks on different threads never write the same element.
  */
 function fillSpan(): FunctionBuilder {
   const f = new FunctionBuilder("fill_span");
@@ -441,5 +408,5 @@ function gatherRows(): FunctionBuilder {
  * Example: `new WebAssembly.Module(elementwiseModuleBytes({ module: "env", name: "memory", minPages: 1 }))`.
  */
 export function elementwiseModuleBytes(memory: MemoryImport): Uint8Array {
-  return encodeModule(memory, [...(Object.keys(SIMD_ARITY) as SimdOp[]).map(opKernel), loadBool(), storeBool(), splat(), fillRows(), repeatRow(), gatherRows(), fillSpan()]);
+  return encodeModule(memory, [...(Object.keys(SIMD_ARITY) as SimdOp[]).map(opKernel), loadBool(), storeBool(), splat(), repeatRow(), gatherRows(), fillSpan()]);
 }

@@ -135,7 +135,6 @@ interface Addr {
 
 const layouts = new WeakMap<SimdProgram, Map<string, Layout>>();
 
-
 /** Where a register lives during a tile: a stream (an input or output array, advancing with the tile) or a scratch slot. */
 type Home = { kind: "stream"; region: number; step: number } | { kind: "slot"; slot: number };
 

@@ -8,7 +8,7 @@ import { SIMD_UNROLL } from "./elementwise_kernels.js";
  * the kernel memory and its results copied back: typed views of the memory, broadcast scalars
  * written to cells, operands that are not read where they are copied into the scratch area
  * (contiguous ones as one block, broadcast rows and columns and transposed views by the Wasm
- * kernels `fill_rows`, `repeat_row`, `gather_rows`, the rest gathered in JavaScript), and
+ * kernels `fill_span`, `repeat_row`, `gather_rows`, the rest gathered in JavaScript), and
  * outputs copied out. Elements are laid out as the kernels read them: float32 and int32 as
  * 32-bit lanes, bool as bytes (0 or 1).
  */
@@ -115,7 +115,7 @@ export function copyOutput(o: TypedArray, v: Views, at: number, size: number): v
 
 /**
  * Lays out a float32 or int32 operand (`lanes`: the kernel memory's view of its type; the
- * kernels copy 32-bit lanes) broadcast over a 2-D block with the Wasm kernels (`fill_rows`,
+ * kernels copy 32-bit lanes) broadcast over a 2-D block with the Wasm kernels (`fill_span`,
  * `repeat_row`) at byte address `at`: a value per row (`colStride` 0: a bias over a batch, its
  * row values first staged at `stageAt`, when the caller gave room there), or one row on every
  * row (`rowStride` 0, contiguous).
@@ -128,7 +128,7 @@ function broadcastInWasm(x: SimdOperand, lanes: Float32Array | Int32Array, at: n
   if (colStride === 0) {
     if (stageAt < 0) return false;
     stage(x, lanes, stageAt);
-    kernelRuntime()!.functions[ids.fillRows]!(at, stageAt, rows, cols, 4);
+    kernelRuntime()!.functions[ids.fillSpan]!(at, stageAt, cols, 0, rows * cols);
     return true;
   }
   if (rowStride === 0 && colStride === 1) {
@@ -169,9 +169,9 @@ export function fillSpanCall(x: SimdOperand, at: number, stageAt: number, e0: nu
   return [layoutKernels().fillSpan, at, stageAt, x.cols ?? 0, e0, e1];
 }
 
-let broadcastIds: { fillRows: number; repeatRow: number; gatherRows: number; fillSpan: number } | null = null;
-function layoutKernels(): { fillRows: number; repeatRow: number; gatherRows: number; fillSpan: number } {
-  return (broadcastIds ??= { fillRows: kernelId("elementwise", "fill_rows"), repeatRow: kernelId("elementwise", "repeat_row"), gatherRows: kernelId("elementwise", "gather_rows"), fillSpan: kernelId("elementwise", "fill_span") });
+let broadcastIds: { repeatRow: number; gatherRows: number; fillSpan: number } | null = null;
+function layoutKernels(): { repeatRow: number; gatherRows: number; fillSpan: number } {
+  return (broadcastIds ??= { repeatRow: kernelId("elementwise", "repeat_row"), gatherRows: kernelId("elementwise", "gather_rows"), fillSpan: kernelId("elementwise", "fill_span") });
 }
 
 /**
