@@ -9,9 +9,9 @@
  *   core may be slowed by its neighbours on a shared virtual machine;
  * - `stream`: copies between two arrays of {@link STREAM_BYTES} bytes per thread, far past the
  *   caches: what memory bandwidth allows the parts of a step that stream large arrays (an
- *   optimiser's update over the weights). On that machine one thread copied at 20–23 GB/s (reads
+ *   optimiser's update over the weights). On that machine one thread copied at 19.5–22.6 GB/s (reads
  *   plus writes) and the ratios were 0.75, 0.93 and 0.75 (`measureParallelCeiling(2, 30,
- *   "stream")` three times, 2026-12-06 ~20:52 UTC; the compute loop 0.82, 0.64, 0.53 meanwhile).
+ *   "stream")` three times, 2026-12-06 ~20:48 UTC; the compute loop 0.82, 0.64, 0.53 meanwhile).
  *
  * The loops run in worker threads of their own (not the kernel pool), started before timing and
  * released together through an `Atomics` flag.
