@@ -11,7 +11,9 @@
  * With `THREADS_AB=n`, blocks run on 1 thread and on `n` in one process (ABBA order), and each
  * step's time is printed for both with their ratio; `TOGGLE=name` compares `globalThis[name]`
  * false and true the same way (for a temporary switch in the code under test). `DEPS=a-b` prints
- * steps a to b with the step that wrote each operand.
+ * steps a to b with the step that wrote each operand. `COMPILE_TOGGLE=name` compares two
+ * executables compiled with `globalThis[name]` false and true (a switch read while compiling,
+ * such as how equations are fused), by their calls' totals only.
  */
 import { np, random, tree, filter, isInexactArray, type Tensor, type ConcreteTensor } from "@connex/core";
 import { compile, type Atom } from "@connex/core/internal";
@@ -81,6 +83,20 @@ for (const e of jaxpr.eqns) {
   };
 }
 const run = compile(jaxpr);
+// With COMPILE_TOGGLE=name: the executable compiled with `globalThis[name]` true, run in place of
+// `run` on the comparison's side 1 (see the end of this file).
+const compileToggle = process.env.COMPILE_TOGGLE;
+const toggled = compileToggle === undefined ? run : compileWith(compileToggle);
+function compileWith(name: string): typeof run {
+  const g = globalThis as Record<string, unknown>;
+  g[name] = true;
+  try {
+    return compile(jaxpr);
+  } finally {
+    delete g[name];
+  }
+}
+let current = run;
 run.steps.forEach((step, k) => {
   times.push(0);
   if (step.kind === "eqn") byParams.set(step.eqn.params, k);
@@ -103,9 +119,10 @@ run.steps.forEach((step, k) => {
 function block(count: number, timed: boolean, into: number[]): number {
   let total = 0;
   for (let rep = 0; rep < count; rep++) {
-    timing = timed;
+    // The two executables of COMPILE_TOGGLE differ in their steps: only calls are timed.
+    timing = timed && compileToggle === undefined;
     const t0 = performance.now();
-    const outs = run(leaves) as ConcreteTensor[];
+    const outs = current(leaves) as ConcreteTensor[];
     if (timed) total += performance.now() - t0;
     // The outputs are dropped: give their memory back, as a donating training loop does (large
     // arrays are blocks of the kernel memory, which the garbage collector frees only between
@@ -174,14 +191,16 @@ function compareVariants(names: [string, string], set: (side: 0 | 1) => void): v
   const us = (ms: number) => ((ms / reps) * 1000).toFixed(0);
   console.log(`${label}: ${names[1]} / ${names[0]}: paired median ${ratios[pairs >> 1]!.toFixed(3)}x (quartiles ${ratios[pairs >> 2]!.toFixed(3)}, ${ratios[(3 * pairs) >> 2]!.toFixed(3)}); per call ${us(calls[0])} µs (${names[0]}), ${us(calls[1])} µs (${names[1]}); in the steps ${us(sum(per[0]))} / ${us(sum(per[1]))} µs`);
   const order = per[0].map((_, k) => k).sort((a, b) => per[0][b]! + per[1][b]! - per[0][a]! - per[1][a]!);
-  for (const k of order.slice(0, top)) {
+  for (const k of order.slice(0, compileToggle === undefined ? top : 0)) {
     const [zero, one] = [per[0][k]! / reps, per[1][k]! / reps];
     console.log(`${(zero * 1000).toFixed(1).padStart(8)} ${(one * 1000).toFixed(1).padStart(8)} µs ${(one / zero).toFixed(2).padStart(5)}x  #${k} ${describe(k)}`);
   }
 }
 
-if (process.env.ISOLATE === undefined && (process.env.THREADS_AB !== undefined || process.env.TOGGLE !== undefined)) {
-  if (process.env.THREADS_AB !== undefined) {
+if (process.env.ISOLATE === undefined && (process.env.THREADS_AB !== undefined || process.env.TOGGLE !== undefined || compileToggle !== undefined)) {
+  if (compileToggle !== undefined) {
+    compareVariants([`${compileToggle} off`, `${compileToggle} on`], (side) => (current = side === 1 ? toggled : run));
+  } else if (process.env.THREADS_AB !== undefined) {
     // THREADS_AB=n: 1 thread against n.
     const n = Number(process.env.THREADS_AB);
     compareVariants(["1 thread", `${n} threads`], (side) => {

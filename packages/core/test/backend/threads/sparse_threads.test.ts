@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from "vitest";
 import { EdgeTable } from "../../../src/backend/kernels/edge_table.js";
-import { edgeDotRowsWasm, edgeDotWasm, SPARSE_PARALLEL_WORK, spmvRowsWasm, spmvWasm } from "../../../src/backend/kernels/wasm/sparse_wasm.js";
+import { EDGE_DOT_PARALLEL_WORK, edgeDotRowsWasm, edgeDotWasm, SPARSE_PARALLEL_WORK, spmvRowsWasm, spmvWasm } from "../../../src/backend/kernels/wasm/sparse_wasm.js";
 import { numThreads, setNumThreads } from "../../../src/backend/threads/config.js";
 import { waitForThreads } from "../../../src/backend/threads/pool.js";
 import { allocateResident, releaseResident } from "../../../src/backend/resident_storage.js";
@@ -85,6 +85,32 @@ describe("sparse products split across threads", () => {
       expect(results[0]![0]![(n - 1) * numRows + r]).toBeCloseTo(ref, f32 ? 4 : 10);
     });
   }
+  test("edge_dot split from its own, lower threshold (the pruned MNIST first layer's weight gradient): same bits on 1, 2 and 3 threads", () => {
+    // 300 × 784 at 3.6 %, 100 and 73 samples (a partial last chunk): split as edge_dot, not as spmv.
+    for (const n of [100, 73]) {
+      const t = table(300, 784, 0.036, 41 + n);
+      expect(t.size * n).toBeGreaterThanOrEqual(EDGE_DOT_PARALLEL_WORK);
+      expect(t.size * n).toBeLessThan(SPARSE_PARALLEL_WORK);
+      const a = filled(true, 300 * n, 43);
+      const b = filled(true, 784 * n, 47);
+      const results = [1, 2, 3].map((threads) => {
+        setNumThreads(threads);
+        expect(waitForThreads()).toBe(threads);
+        const rows = new Float32Array(t.size);
+        const samples = new Float32Array(t.size);
+        edgeDotRowsWasm(a, b, n, 300, 784, t, rows);
+        edgeDotWasm(a, b, n, 300, 784, t, samples);
+        return [rows, samples];
+      });
+      expect(results[1]).toEqual(results[0]);
+      expect(results[2]).toEqual(results[0]);
+      // The last edge's dot product against a float64 sum (features-major operands).
+      const e = t.size - 1;
+      let ref = 0;
+      for (let i = 0; i < n; i++) ref += a[t.rows[e]! * n + i]! * b[t.cols[e]! * n + i]!;
+      expect(results[0]![0]![e]).toBeCloseTo(ref, 4);
+    }
+  });
   test("features-major spmv into a result that owns its block: split by tiles of samples, same bits on 1, 2 and 3 threads", () => {
     // Sample counts with a partial last tile (its spill reaches the next row's first lanes) and
     // without; operands and output in the kernel memory, read and written in place.

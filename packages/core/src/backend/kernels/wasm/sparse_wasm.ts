@@ -76,18 +76,35 @@ export function wasmSparseAvailable(): boolean {
 }
 
 /**
- * Multiply-adds (edges × samples) from which a sparse product is split across threads (over
- * output rows for spmv, over edges for edge_dot: each output is computed as on one thread).
- * Measured on the LeNet-300-100 MNIST step (`pnpm bench --only mnist`, 2-core AMD EPYC shared
- * with other jobs, 2026-12-05) with the split from 2^17: the 3.6 % step (its largest product
- * 8,468 edges × 100 samples, 0.85 M) took 1.55 ms on 2 threads against 1.18 ms on 1, the 7 %
- * step (1.65 M) 1.95 against 1.50 ms, the 21 % step (4.9 M) 3.01 against 2.92 ms: waking a
- * worker and waiting for its chunks cost more than it saved below a few million.
+ * Multiply-adds (edges × samples) from which an spmv is split across threads (over tiles of
+ * samples for features-major results, over output rows for samples-major ones: each output is
+ * computed as on one thread). Measured on the LeNet-300-100 MNIST step (`pnpm bench --only
+ * mnist`, 2-core AMD EPYC shared with other jobs, 2026-12-05) with the split from 2^17: the 3.6 %
+ * step (its largest product 8,468 edges × 100 samples, 0.85 M) took 1.55 ms on 2 threads against
+ * 1.18 ms on 1, the 7 % step (1.65 M) 1.95 against 1.50 ms, the 21 % step (4.9 M) 3.01 against
+ * 2.92 ms: waking a worker and waiting for its chunks cost more than it saved below a few
+ * million. Split from 2^19 over tiles of samples (each thread reads its own cache lines of the
+ * batch the calling thread has just transposed), the first-layer spmv took 0.92x and 0.89x its
+ * time and the step 0.984x and 0.964x at 3.6 % of the edges (0.86x and 0.984x at 7 %),
+ * quartiles across 1.0
+ * (`benchmarks/mnist_sparse_steps.ts` with a temporary switch, 20 ABBA pairs; 2-core AMD EPYC,
+ * 2026-12-06 ~23:10 UTC): too little to keep. Split over rows of equal edge counts, where every
+ * thread reads all of the batch's lines, it took 0.91x to 2.16x (~22:50 UTC).
  */
 export const SPARSE_PARALLEL_WORK = 1 << 21;
 
-/** Threads for `work` multiply-adds. */
-const threadsFor = (work: number) => (work >= SPARSE_PARALLEL_WORK ? availableThreads() : 1);
+/**
+ * Multiply-adds (edges × samples) from which an edge_dot is split across threads (over
+ * edges). Its operands were written steps earlier (both threads then read them from the shared
+ * cache, by our reading): from here against from {@link SPARSE_PARALLEL_WORK}, the first layer's edge_dot took
+ * 0.60x-0.67x the time and the whole step 0.965x and 0.943x at 3.6 % of the edges, 0.901x and
+ * 0.905x at 7 % (2 threads; the same tool and machine, ~23:00 UTC). The next call's spmv then
+ * took 1.11x-1.18x as long (it rewrites the batch's transposition, which the worker last read).
+ */
+export const EDGE_DOT_PARALLEL_WORK = 1 << 19;
+
+/** Threads for `work` multiply-adds from `threshold` on. */
+const threadsFor = (work: number, threshold = SPARSE_PARALLEL_WORK) => (work >= threshold ? availableThreads() : 1);
 
 type FloatArray = Float32Array | Float64Array;
 
@@ -404,7 +421,7 @@ function edgeDotIn(padded: boolean, aOrder: Order, bOrder: Order, a: FloatArray,
   if (colHome < 0) v.i32.set(offsets.cols, colAt / 4);
   const chunks = Math.floor(np / chunkLanes);
   const tail = np - chunks * chunkLanes;
-  const threads = threadsFor(e * n);
+  const threads = threadsFor(e * n, EDGE_DOT_PARALLEL_WORK);
   if (threads > 1) {
     // Chunks of edges: each edge's dot product is computed as on one thread.
     runJob(splitJob(e, threads, (job, e0, e1) => job.call(set.edgeDotGroupedId, aAt, bAt, rowAt + e0 * 4, colAt + e0 * 4, outAt + e0 * eb, e1 - e0, chunks, tail)));
