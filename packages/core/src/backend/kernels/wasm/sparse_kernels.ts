@@ -78,7 +78,7 @@ function ops(type: SimdFloat, code: Instructions) {
  * the next) the LeNet-300-100 3.6 % step's first-layer product (8,468 edges, 100 samples, one
  * thread) took 120 and 140 µs against 111 and 122 µs this way (`benchmarks/mnist_sparse_steps.ts`
  * with a temporary switch, 20 ABBA pairs of 200-call blocks; 2-core AMD EPYC, 2026-12-06
- * ~22:40 UTC).
+ * ~21:57 UTC).
  */
 function spmvKernel(type: SimdFloat, vectors = SPMV_VECTORS, name = "spmv"): FunctionBuilder {
   const f = new FunctionBuilder(name);

@@ -88,8 +88,8 @@ export function wasmSparseAvailable(): boolean {
  * time and the step 0.984x and 0.964x at 3.6 % of the edges (0.86x and 0.984x at 7 %),
  * quartiles across 1.0
  * (`benchmarks/mnist_sparse_steps.ts` with a temporary switch, 20 ABBA pairs; 2-core AMD EPYC,
- * 2026-12-06 ~23:10 UTC): too little to keep. Split over rows of equal edge counts, where every
- * thread reads all of the batch's lines, it took 0.91x to 2.16x (~22:50 UTC).
+ * 2026-12-06 ~22:01 UTC): too little to keep. Split over rows of equal edge counts, where every
+ * thread reads all of the batch's lines, it took 0.91x to 2.16x (~21:59 UTC).
  */
 export const SPARSE_PARALLEL_WORK = 1 << 21;
 
@@ -98,7 +98,7 @@ export const SPARSE_PARALLEL_WORK = 1 << 21;
  * edges). Its operands were written steps earlier (both threads then read them from the shared
  * cache, by our reading): from here against from {@link SPARSE_PARALLEL_WORK}, the first layer's edge_dot took
  * 0.60x-0.67x the time and the whole step 0.965x and 0.943x at 3.6 % of the edges, 0.901x and
- * 0.905x at 7 % (2 threads; the same tool and machine, ~23:00 UTC). The next call's spmv then
+ * 0.905x at 7 % (2 threads; the same tool and machine, ~22:00 UTC). The next call's spmv then
  * took 1.11x-1.18x as long (it rewrites the batch's transposition, which the worker last read).
  */
 export const EDGE_DOT_PARALLEL_WORK = 1 << 19;
