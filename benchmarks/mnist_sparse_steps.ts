@@ -13,7 +13,8 @@
  * false and true the same way (for a temporary switch in the code under test). `DEPS=a-b` prints
  * steps a to b with the step that wrote each operand. `COMPILE_TOGGLE=name` compares two
  * executables compiled with `globalThis[name]` false and true (a switch read while compiling,
- * such as how equations are fused), by their calls' totals only.
+ * such as how equations are fused), by their calls' totals only. `SPINNER=load|int` with
+ * `TOGGLE=SPIN` runs the step with a second thread of the process busy or asleep.
  */
 import { np, random, tree, filter, isInexactArray, type Tensor, type ConcreteTensor } from "@connex/core";
 import { compile, type Atom } from "@connex/core/internal";
@@ -53,6 +54,22 @@ function setUp(): { jaxpr: ReturnType<typeof trainStep.lower>; inputs: unknown; 
 }
 
 const { jaxpr, inputs, network, label } = setUp();
+// With SPINNER=load|int: a thread of this process that, while `globalThis.SPIN` is true, loops
+// on atomic loads (as an idle pool worker spins) or on integer adds, and sleeps otherwise; with
+// TOGGLE=SPIN, how a busy second core slows the calling thread's own work.
+if (process.env.SPINNER !== undefined) {
+  const { Worker } = await import("node:worker_threads");
+  const flag = new Int32Array(new SharedArrayBuffer(64));
+  const body = process.env.SPINNER === "int" ? "for (let i = 0; i < 1000; i++) x = (x + i) | 0;" : "for (let i = 0; i < 1000; i++) x ^= Atomics.load(f, 1);";
+  const source = `const { workerData } = require("node:worker_threads"); const f = new Int32Array(workerData); let x = 0; for (;;) { if (Atomics.load(f, 0) === 0) { Atomics.wait(f, 0, 0); continue; } ${body} }`;
+  new Worker(source, { eval: true, workerData: flag.buffer }).unref();
+  Object.defineProperty(globalThis, "SPIN", {
+    set(on: boolean) {
+      Atomics.store(flag, 0, on ? 1 : 0);
+      Atomics.notify(flag, 0);
+    },
+  });
+}
 // The traced leaves in jit's order: every array leaf of the inputs, copied into the kernel
 // memory. The executable below is compiled without donation, so that it can run again on them.
 const policy = setResidentPolicy("grow");

@@ -17,8 +17,8 @@ import { encodeModule, FunctionBuilder, type MemoryImport } from "./module_encod
  *
  * `edge_dot(a, b, rowOff, colOff, out, numEdges, chunks, tail)`: for each edge `e`,
  * `out[e] = Σ a[rowOff[e]] · b[colOff[e]]` over `chunks` chunks of `DOT_VECTORS` vectors and
- * then `tail` single values (so rows need no padding), with `rowOff`/`colOff` byte offsets of
- * the rows.
+ * then `tail` more values (so rows need no padding): one vector of them when there are that
+ * many, the rest one at a time. `rowOff`/`colOff` are byte offsets of the rows.
  *
  * `transpose(src, dst, n, w, srcRowBytes, dstRowBytes, padded)`: `dst[j][i] = src[i][j]` for
  * an `n × w` source (rows `srcRowBytes` apart), each destination row `dstRowBytes` apart and
@@ -350,7 +350,23 @@ function edgeDotKernel(type: SimdFloat, group: number): FunctionBuilder {
       o.sZero();
       code.localSet(rest[k]!);
     }
+    // A whole vector of the tail's samples into the first accumulators (the edge_dot of the
+    // pruned MNIST first layer, 100 samples: 12 chunks, one vector, no single values), then
+    // the rest one at a time.
     code.localGet(tail).localSet(left);
+    code.localGet(left).i32Const(type.lanes).i32GeS().if();
+    code.localGet(pa).v128Load(0).localSet(av[0]!);
+    for (let k = 0; k < g; k++) {
+      const x = acc[k]![0]!;
+      code.localGet(x).localGet(av[0]!).localGet(pb[k]!).v128Load(0);
+      o.vMul();
+      o.vAdd();
+      code.localSet(x);
+      code.localGet(pb[k]!).i32Const(16).i32Add().localSet(pb[k]!);
+    }
+    code.localGet(pa).i32Const(16).i32Add().localSet(pa);
+    code.localGet(left).i32Const(type.lanes).i32Sub().localSet(left);
+    code.end();
     code.block().loop();
     code.localGet(left).i32Eqz().brIf(1);
     code.localGet(pa);
