@@ -86,7 +86,8 @@ describe("sparse products split across threads", () => {
     });
   }
   test("edge_dot split from its own, lower threshold (the pruned MNIST first layer's weight gradient): same bits on 1, 2 and 3 threads", () => {
-    // 300 × 784 at 3.6 %, 100 and 73 samples (a partial last chunk): split as edge_dot, not as spmv.
+    // 300 × 784 at 3.6 %: split as edge_dot, not as spmv. 100 samples end on one vector past the
+    // chunks, 73 on a single value.
     for (const n of [100, 73]) {
       const t = table(300, 784, 0.036, 41 + n);
       expect(t.size * n).toBeGreaterThanOrEqual(EDGE_DOT_PARALLEL_WORK);

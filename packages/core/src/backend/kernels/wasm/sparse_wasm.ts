@@ -83,23 +83,23 @@ export function wasmSparseAvailable(): boolean {
  * step (its largest product 8,468 edges × 100 samples, 0.85 M) took 1.55 ms on 2 threads against
  * 1.18 ms on 1, the 7 % step (1.65 M) 1.95 against 1.50 ms, the 21 % step (4.9 M) 3.01 against
  * 2.92 ms: waking a worker and waiting for its chunks cost more than it saved below a few
- * million. Split from 2^19 over tiles of samples (each thread reads its own cache lines of the
- * batch the calling thread has just transposed), the first-layer spmv took 0.92x and 0.89x its
- * time and the step 0.984x and 0.964x at 3.6 % of the edges (0.86x and 0.984x at 7 %),
- * quartiles across 1.0
- * (`benchmarks/mnist_sparse_steps.ts` with a temporary switch, 20 ABBA pairs; 2-core AMD EPYC,
- * 2026-12-06 ~22:01 UTC): too little to keep. Split over rows of equal edge counts, where every
- * thread reads all of the batch's lines, it took 0.91x to 2.16x (~21:59 UTC).
+ * million. Split from 2^19 over tiles of samples (each thread reads its own tiles of the rows
+ * of the batch the calling thread has just transposed), the first-layer spmv took 0.92x and
+ * 0.89x its time and the step 0.984x and 0.964x at 3.6 % of the edges (0.86x and 0.984x at
+ * 7 %), quartiles across 1.0 (`benchmarks/mnist_sparse_steps.ts` with a temporary switch, 20
+ * ABBA pairs; 2-core AMD EPYC, 2026-12-06 ~22:01 UTC): too little to keep. Split over rows of
+ * equal edge counts (every thread then reads whole rows of the batch), it took 0.91x to 2.16x
+ * (~21:59 UTC).
  */
 export const SPARSE_PARALLEL_WORK = 1 << 21;
 
 /**
  * Multiply-adds (edges × samples) from which an edge_dot is split across threads (over
- * edges). Its operands were written steps earlier (both threads then read them from the shared
- * cache, by our reading): from here against from {@link SPARSE_PARALLEL_WORK}, the first layer's edge_dot took
- * 0.60x-0.67x the time and the whole step 0.965x and 0.943x at 3.6 % of the edges, 0.901x and
- * 0.905x at 7 % (2 threads; the same tool and machine, ~22:00 UTC). The next call's spmv then
- * took 1.11x-1.18x as long (it rewrites the batch's transposition, which the worker last read).
+ * edges), lower than for spmv: from here against from {@link SPARSE_PARALLEL_WORK}, the first
+ * layer's edge_dot took 0.60x-0.67x the time and the whole step 0.965x and 0.943x at 3.6 % of
+ * the edges, 0.901x and 0.905x at 7 % (2 threads; the same tool and machine, ~22:00 UTC). The
+ * next call's spmv took 1.11x-1.18x as long meanwhile, for a reason not established (a worker
+ * still spinning slows the calling thread by a few per cent: `benchmarks/README.md`).
  */
 export const EDGE_DOT_PARALLEL_WORK = 1 << 19;
 
