@@ -149,6 +149,40 @@ describe("sumLinesWasm", () => {
     );
   });
 
+  it("contiguous lines, four at a time in vectors and the rest alone: sumLines' bits, in place and copied", () => {
+    // Line counts and lengths around the groups of four (the bias gradient's 300 lines of 100 among them).
+    for (const [count, length] of [[300, 100], [7, 13], [4, 4], [5, 3], [9, 6], [3, 50]] as const) {
+      const data = new Float32Array(count * length + 5);
+      // Magnitudes from 2^-30 to 2^30: their float64 sums round, so the order of the additions shows.
+      for (let i = 0; i < data.length; i++) data[i] = Math.fround(Math.sin(i * 1.7) * 2 ** (((i * 7) % 61) - 30));
+      // The lines start 5 elements in and are length + 0 apart: contiguous, unaligned.
+      const lines = linesOf([count, length], [length, 1], 5, [1])!;
+      expect(lines.step).toBe(1);
+      const want = new Float32Array(count);
+      sumLines(data, lines, want);
+      const copied = new Float32Array(count);
+      expect(sumLinesWasm(data, lines, copied)).toBe(true);
+      expectSameBits(copied, want);
+      const resident = allocateResident(Float32Array, data.length)!;
+      resident.set(data);
+      const inPlace = new Float32Array(count);
+      expect(sumLinesWasm(resident, lines, inPlace)).toBe(true);
+      expectSameBits(inPlace, want);
+      releaseResident(resident);
+    }
+    // Values whose order decides the sum: 2^60, then 1 (lost in the rounding), then -2^60 give 0;
+    // added in another order, 1. Eight lines of 11, the three at every offset within a group of four.
+    const data = new Float32Array(8 * 11);
+    for (let l = 0; l < 8; l++) data.set([2 ** 60, 1, -(2 ** 60)], l * 11 + (l % 8));
+    const want = new Float32Array(8);
+    const lines = linesOf([8, 11], [11, 1], 0, [1])!;
+    sumLines(data, lines, want);
+    expect(Array.from(want)).toEqual([0, 0, 0, 0, 0, 0, 0, 0]);
+    const out = new Float32Array(8).fill(7);
+    expect(sumLinesWasm(data, lines, out)).toBe(true);
+    expectSameBits(out, want);
+  });
+
   it("sums more lines than a group and long lines with the float64 accumulator's rounding", () => {
     // 1e8 + 1 + ... : float32 accumulation would lose the ones; float64 keeps them until the final rounding.
     const count = 19;
