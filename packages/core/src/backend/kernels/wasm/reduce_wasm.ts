@@ -23,9 +23,10 @@ export const WASM_SUM_MIN = 2048;
 /**
  * Whether the Wasm kernel is worth it for `data`'s lines: always when the data is in the kernel
  * memory, else only when a line's elements are not contiguous (the copy in then costs more than
- * it saves). Measured (Intel Xeon, Node 20, 2026-12-06, 30,000 float32): 300 lines of 100
- * contiguous elements 20.8 µs in place, 30.0 µs copied, 25.6 µs in JavaScript; 300 lines of
- * 100 elements 300 apart 21.7, 29.8 and 45.9 µs.
+ * it saves). Measured (Intel Xeon, Node 20, 2026-12-06, 30,000 float32, before `sum_rows`
+ * took the contiguous lines): 300 lines of 100 contiguous elements 20.8 µs in place, 30.0 µs
+ * copied, 25.6 µs in JavaScript; 300 lines of 100 elements 300 apart 21.7, 29.8 and 45.9 µs.
+ * Whether copied contiguous lines now pay has not been measured.
  * Example: `if (wasmSumPays(x, lines)) sumLinesWasm(x, lines, out)`.
  */
 export function wasmSumPays(data: Float32Array, lines: Lines): boolean {
