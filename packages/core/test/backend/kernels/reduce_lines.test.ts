@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { extremumLines, linesOf, sumLines } from "../../../src/backend/kernels/reduce_lines.js";
 import { contiguousStrides } from "../../../src/backend/kernels/layout.js";
 import { np, type Tensor } from "../../../src/index.js";
-import { sumLinesWasm } from "../../../src/backend/kernels/wasm/reduce_wasm.js";
+import { sumLinesWasm, wasmSumPays } from "../../../src/backend/kernels/wasm/reduce_wasm.js";
 import { allocateResident, releaseResident } from "../../../src/backend/resident_storage.js";
 
 /** Every index of `shape` in row-major order. */
@@ -181,6 +181,20 @@ describe("sumLinesWasm", () => {
     const out = new Float32Array(8).fill(7);
     expect(sumLinesWasm(data, lines, out)).toBe(true);
     expectSameBits(out, want);
+  });
+
+  it("wasmSumPays: Wasm for resident or strided lines, and for four or more contiguous lines of four or more; JavaScript for small or long single lines", () => {
+    const plain = new Float32Array(30000);
+    expect(wasmSumPays(plain, linesOf([300, 100], [100, 1], 0, [1])!)).toBe(true);
+    const strided = linesOf([300, 100], [100, 1], 0, [0])!;
+    expect(strided.step).toBe(100);
+    expect(wasmSumPays(plain, strided)).toBe(true);
+    expect(wasmSumPays(plain, linesOf([30000], [1], 0, [0])!)).toBe(false);
+    expect(wasmSumPays(plain, linesOf([10000, 3], [3, 1], 0, [1])!)).toBe(false);
+    expect(wasmSumPays(plain, linesOf([20, 100], [100, 1], 0, [1])!)).toBe(false);
+    const resident = allocateResident(Float32Array, 30000)!;
+    expect(wasmSumPays(resident, linesOf([10000, 3], [3, 1], 0, [1])!)).toBe(true);
+    releaseResident(resident);
   });
 
   it("sums more lines than a group and long lines with the float64 accumulator's rounding", () => {
