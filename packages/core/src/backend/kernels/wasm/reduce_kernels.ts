@@ -1,3 +1,5 @@
+import { countedLoop } from "./counted_loop.js";
+import { interleaveLanePairs } from "./lane_interleave.js";
 import { encodeModule, FunctionBuilder, type MemoryImport } from "./module_encoder.js";
 
 /**
@@ -52,54 +54,48 @@ function sumRows(): FunctionBuilder {
     if (line === 2) c.localGet(s2).i32Add();
     if (line === 3) c.localGet(s3).i32Add();
   };
-  c.block().loop(); // groups of four lines
-  c.localGet(groups).i32Eqz().brIf(1);
-  c.f64Const(0).f64x2Splat().localSet(lo);
-  c.f64Const(0).f64x2Splat().localSet(hi);
-  c.localGet(src).localSet(p);
-  c.localGet(length).localSet(k);
-  c.block().loop(); // four values of each line
-  c.localGet(k).i32Const(4).i32LtS().brIf(1);
-  for (let line = 0; line < 4; line++) {
-    at(line);
-    c.v128Load().localSet(row[line]!);
-  }
-  // col0 = [a0 b0 a1 b1], col1 = [a2 b2 a3 b3] (lines a, b = 0, 1), col2, col3 the same for lines 2, 3.
-  c.localGet(row[0]!).localGet(row[1]!).i32x4Shuffle([0, 4, 1, 5]).localSet(col[0]!);
-  c.localGet(row[0]!).localGet(row[1]!).i32x4Shuffle([2, 6, 3, 7]).localSet(col[1]!);
-  c.localGet(row[2]!).localGet(row[3]!).i32x4Shuffle([0, 4, 1, 5]).localSet(col[2]!);
-  c.localGet(row[2]!).localGet(row[3]!).i32x4Shuffle([2, 6, 3, 7]).localSet(col[3]!);
-  // Value j of lines 0 and 1 into `lo`, of lines 2 and 3 into `hi`, for j = 0 … 3 in order.
-  for (const [pair, high] of [[0, false], [0, true], [1, false], [1, true]] as const) {
-    for (const [acc, src4] of [[lo, col[pair]!], [hi, col[pair + 2]!]] as const) {
-      // acc + promote(lanes 0, 1 of the column, or of its lanes 2, 3 moved down)
-      c.localGet(acc).localGet(src4);
-      if (high) c.localGet(src4).i32x4Shuffle([2, 3, 0, 1]);
-      c.f64x2PromoteLowF32x4().f64x2Add().localSet(acc);
+  countedLoop(f, groups, () => {
+    c.f64Const(0).f64x2Splat().localSet(lo);
+    c.f64Const(0).f64x2Splat().localSet(hi);
+    c.localGet(src).localSet(p);
+    c.localGet(length).localSet(k);
+    c.block().loop(); // four values of each line
+    c.localGet(k).i32Const(4).i32LtS().brIf(1);
+    for (let line = 0; line < 4; line++) {
+      at(line);
+      c.v128Load().localSet(row[line]!);
     }
-  }
-  c.localGet(p).i32Const(16).i32Add().localSet(p);
-  c.localGet(k).i32Const(4).i32Sub().localSet(k);
-  c.br(0).end().end();
-  c.localGet(lo).f64x2ExtractLane(0).localSet(sum[0]!);
-  c.localGet(lo).f64x2ExtractLane(1).localSet(sum[1]!);
-  c.localGet(hi).f64x2ExtractLane(0).localSet(sum[2]!);
-  c.localGet(hi).f64x2ExtractLane(1).localSet(sum[3]!);
-  c.block().loop(); // the last values, one at a time
-  c.localGet(k).i32Const(0).i32LeS().brIf(1);
-  for (let line = 0; line < 4; line++) {
-    c.localGet(sum[line]!);
-    at(line);
-    c.f32Load().f64PromoteF32().f64Add().localSet(sum[line]!);
-  }
-  c.localGet(p).i32Const(4).i32Add().localSet(p);
-  c.localGet(k).i32Const(1).i32Sub().localSet(k);
-  c.br(0).end().end();
-  for (let line = 0; line < 4; line++) c.localGet(dst).localGet(sum[line]!).f32DemoteF64().f32Store(4 * line);
-  c.localGet(src).localGet(stride).i32Const(2).i32Shl().i32Add().localSet(src);
-  c.localGet(dst).i32Const(16).i32Add().localSet(dst);
-  c.localGet(groups).i32Const(1).i32Sub().localSet(groups);
-  c.br(0).end().end();
+    // col0 = [a0 b0 a1 b1], col1 = [a2 b2 a3 b3] (lines a, b = 0, 1), col2, col3 the same for lines 2, 3.
+    interleaveLanePairs(c, row, col);
+    // Value j of lines 0 and 1 into `lo`, of lines 2 and 3 into `hi`, for j = 0 … 3 in order.
+    for (const [pair, high] of [[0, false], [0, true], [1, false], [1, true]] as const) {
+      for (const [acc, src4] of [[lo, col[pair]!], [hi, col[pair + 2]!]] as const) {
+        // acc + promote(lanes 0, 1 of the column, or of its lanes 2, 3 moved down)
+        c.localGet(acc).localGet(src4);
+        if (high) c.localGet(src4).i32x4Shuffle([2, 3, 0, 1]);
+        c.f64x2PromoteLowF32x4().f64x2Add().localSet(acc);
+      }
+    }
+    c.localGet(p).i32Const(16).i32Add().localSet(p);
+    c.localGet(k).i32Const(4).i32Sub().localSet(k);
+    c.br(0).end().end();
+    c.localGet(lo).f64x2ExtractLane(0).localSet(sum[0]!);
+    c.localGet(lo).f64x2ExtractLane(1).localSet(sum[1]!);
+    c.localGet(hi).f64x2ExtractLane(0).localSet(sum[2]!);
+    c.localGet(hi).f64x2ExtractLane(1).localSet(sum[3]!);
+    // The last values, one at a time.
+    countedLoop(f, k, () => {
+      for (let line = 0; line < 4; line++) {
+        c.localGet(sum[line]!);
+        at(line);
+        c.f32Load().f64PromoteF32().f64Add().localSet(sum[line]!);
+      }
+      c.localGet(p).i32Const(4).i32Add().localSet(p);
+    });
+    for (let line = 0; line < 4; line++) c.localGet(dst).localGet(sum[line]!).f32DemoteF64().f32Store(4 * line);
+    c.localGet(src).localGet(stride).i32Const(2).i32Shl().i32Add().localSet(src);
+    c.localGet(dst).i32Const(16).i32Add().localSet(dst);
+  });
   c.end();
   return f;
 }

@@ -1,5 +1,6 @@
 import type { Instructions } from "./instructions.js";
 import type { SimdFloat } from "./matmul_kernels.js";
+import { interleaveLanePairs } from "./lane_interleave.js";
 import { encodeModule, FunctionBuilder, type MemoryImport } from "./module_encoder.js";
 
 /**
@@ -245,10 +246,7 @@ function transposeBlocksKernel(type: SimdFloat): FunctionBuilder {
     code.v128Load().localSet(r[k]!);
   }
   // t0 = [a00 a10 a01 a11], t1 = [a02 a12 a03 a13], t2 = [a20 a30 a21 a31], t3 = [a22 a32 a23 a33]
-  code.localGet(r[0]!).localGet(r[1]!).i32x4Shuffle([0, 4, 1, 5]).localSet(t[0]!);
-  code.localGet(r[0]!).localGet(r[1]!).i32x4Shuffle([2, 6, 3, 7]).localSet(t[1]!);
-  code.localGet(r[2]!).localGet(r[3]!).i32x4Shuffle([0, 4, 1, 5]).localSet(t[2]!);
-  code.localGet(r[2]!).localGet(r[3]!).i32x4Shuffle([2, 6, 3, 7]).localSet(t[3]!);
+  interleaveLanePairs(code, r, t);
   // Column c of the block: [a0c a1c a2c a3c], stored as destination row j + c.
   const columns: [number, number, [number, number, number, number]][] = [
     [0, 2, [0, 1, 4, 5]],
