@@ -10,10 +10,21 @@
  * Checked where values are read: `bind` (every eager primitive), the jit call's arguments, and
  * `ConcreteTensor`'s readers. While nothing was ever donated, a check is one comparison.
  */
-/** Deleted tensors and deleted storage arrays. */
-const deleted = new WeakSet<object>();
-/** How many marks were ever made: zero means no check needs the set. */
+/**
+ * The mark of a deleted storage array: a property under a symbol of this module, set on the
+ * array object itself. A training step deletes every donated leaf on each call (22 arrays per
+ * call in the MNIST step), and a `WeakSet` that grows by as many entries a call cost ~1 µs per
+ * entry there (20-22 µs per call, measured 2026-12-06), against ~0.05 µs for the property.
+ * Deleted arrays are never read again (reads throw), so the new hidden class of a marked array
+ * reaches no kernel.
+ */
+const DELETED = Symbol("connex.deleted");
+/** Deleted tensor objects (donated views of part of a larger buffer: rare, and frozen objects). */
+const deletedTensors = new WeakSet<object>();
+/** How many marks were ever made: zero means no check needs to look. */
 let marks = 0;
+/** How many tensor objects were ever marked: zero means no check needs the set. */
+let tensorMarks = 0;
 
 /** Whether anything was ever deleted (so checks can be skipped while nothing was). */
 export function anyDeleted(): boolean {
@@ -22,17 +33,18 @@ export function anyDeleted(): boolean {
 
 /** Mark a storage array deleted: every tensor over it is deleted. */
 export function markStorageDeleted(storage: object): void {
-  deleted.add(storage);
+  (storage as { [DELETED]?: true })[DELETED] = true;
   marks++;
 }
 
 /** Mark one tensor object deleted (its storage and other views over it stay valid). */
 export function markTensorDeleted(tensor: object): void {
-  deleted.add(tensor);
+  deletedTensors.add(tensor);
   marks++;
+  tensorMarks++;
 }
 
 /** Whether a concrete tensor is deleted (its object or its storage array marked). */
 export function isDeletedTensor(tensor: { readonly nd: { readonly data: object } }): boolean {
-  return marks !== 0 && (deleted.has(tensor.nd.data) || deleted.has(tensor));
+  return marks !== 0 && ((tensor.nd.data as { [DELETED]?: true })[DELETED] === true || (tensorMarks !== 0 && deletedTensors.has(tensor)));
 }

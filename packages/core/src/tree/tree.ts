@@ -11,7 +11,7 @@
 import { ArgumentTypeError, ValueError } from "../errors.js";
 import { checkFunction, checkOptions, describeArgument } from "../arguments.js";
 import { Tensor } from "../tensor.js";
-import { markDeeplyFrozen, frozenCopy, isPlainContainer, setOwn } from "./freeze.js";
+import { frozenCopy, isPlainContainer, setOwn } from "./freeze.js";
 import { buildModule, Module, moduleLayout, type ModuleLayout } from "./module.js";
 import { nodeTypeOfConstructor, type NodeType } from "./registry.js";
 import { staticEquals } from "./static_key.js";
@@ -148,6 +148,12 @@ export function unflatten<T = unknown>(def: TreeDef, leaves: readonly unknown[])
 /**
  * Rebuild one subtree. `inModule` is true inside a module's fields (and inside the plain
  * containers below them), where built containers are frozen to keep modules deeply immutable.
+ * They are frozen, not recorded as deeply frozen (`markDeeplyFrozen`): recording costs a
+ * `WeakSet` entry per container (~0.7 µs against ~0.05 for the freeze, and garbage-collector
+ * work), on every unflatten of a jitted step's results: rebuilding the 3.6 % MNIST network and
+ * its Adam state took 9-13 µs with the records, 3-4.5 without (2026-12-06). A container that
+ * later reaches `frozenCopy` is checked once (every child frozen already, so nothing is
+ * copied) and recorded then.
  */
 function build(def: TreeDef, leaves: readonly unknown[], cursor: { next: number }, inModule: boolean): unknown {
   switch (def.kind) {
@@ -163,7 +169,7 @@ function build(def: TreeDef, leaves: readonly unknown[], cursor: { next: number 
       const kids = def.children;
       const out = new Array<unknown>(kids.length);
       for (let i = 0; i < kids.length; i++) out[i] = build(kids[i]!, leaves, cursor, inModule);
-      return inModule ? markDeeplyFrozen(out) : out;
+      return inModule ? Object.freeze(out) : out;
     }
     case NodeKind.Object:
     case NodeKind.NullProtoObject: {
@@ -171,7 +177,7 @@ function build(def: TreeDef, leaves: readonly unknown[], cursor: { next: number 
       const kids = def.children;
       const out: Record<string, unknown> = def.kind === NodeKind.Object ? {} : Object.create(null);
       for (let i = 0; i < kids.length; i++) setOwn(out, keys[i]!, build(kids[i]!, leaves, cursor, inModule));
-      return inModule ? markDeeplyFrozen(out) : out;
+      return inModule ? Object.freeze(out) : out;
     }
     case NodeKind.Map: {
       const keys = def.aux as readonly unknown[];

@@ -192,6 +192,23 @@ describe("Module as a pytree", () => {
     const plain = tree.map((x: number) => x, { a: [1] });
     expect(Object.isFrozen(plain.a)).toBe(false);
   });
+
+  it("shares a rebuilt container with a new module instead of copying it (it is frozen all the way down)", () => {
+    class Holder extends Module {
+      declare readonly nested: readonly (readonly Tensor[])[];
+      constructor(nested: Tensor[][]) {
+        super({ nested });
+      }
+    }
+    const h = new Holder([[np.ones([2])], [np.zeros([3])]]);
+    const back = tree.map((x: Tensor) => np.add(x, 1), h);
+    expect(Object.isFrozen(back.nested)).toBe(true);
+    expect(Object.isFrozen(back.nested[0])).toBe(true);
+    const again = new Holder(back.nested as Tensor[][]);
+    expect(again.nested).toBe(back.nested);
+    expect(again.nested[1]).toBe(back.nested[1]);
+    expect(again.nested[1]![0]!.toArray()).toEqual([1, 1, 1]);
+  });
 });
 
 describe("Module.replace", () => {
