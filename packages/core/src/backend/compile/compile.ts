@@ -37,7 +37,8 @@ export interface Executable {
  * tracing), operands resolved to slots ahead of time, intermediates released after their last
  * use, fused loops' buffers reused across calls where they cannot escape, and big fresh
  * intermediates (and donated arguments, see {@link CompileOptions}) handed back to the
- * allocator after their last reader.
+ * allocator after their last reader. An argument deleted by an earlier call (donated) throws
+ * `DeletedArrayError` before anything runs.
  *
  * @example
  * const run = compile(jaxpr); // jaxpr from autodiff's tracing (makeJaxpr, jit)

@@ -83,3 +83,16 @@ export function checkConstantsLive(constants: readonly ConcreteTensor[]): void {
     }
   }
 }
+
+/**
+ * Throw `DeletedArrayError` if an argument of the call is deleted (donated to an earlier call):
+ * its memory may hold other values. `jit` checks its arguments before calling, naming their
+ * places; this is the executor's own guard, for direct callers of `compile`.
+ */
+export function checkInputsLive(inputs: readonly ConcreteTensor[]): void {
+  if (!anyDeleted()) return;
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i]!;
+    if (isDeletedTensor(t)) throw new DeletedArrayError("compile", `${t.dtype} [${t.shape.join(", ")}], input ${i} of the compiled program`);
+  }
+}

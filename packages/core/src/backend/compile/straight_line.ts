@@ -6,7 +6,7 @@ import type { TypedArray } from "../../dtype.js";
 import { ConcreteTensor } from "../../tensor.js";
 import { recycle } from "../buffers.js";
 import { setResidentPolicy, type ResidentPolicy } from "../resident_storage.js";
-import { checkConstantsLive, deleteDonated, recyclableInputs } from "./donation.js";
+import { checkConstantsLive, checkInputsLive, deleteDonated, recyclableInputs } from "./donation.js";
 
 /** A compiled jaxpr: concrete inputs in, concrete outputs out. */
 export type RunFunction = (inputs: readonly ConcreteTensor[]) => ConcreteTensor[];
@@ -121,6 +121,7 @@ export function straightLine(
   const none: (TypedArray | null)[] = [];
   return (inputs) => {
     checkConstantsLive(constants);
+    checkInputsLive(inputs);
     const callerPolicy = setResidentPolicy("grow");
     try {
       if (donated.length === 0) return finish(run(inputs, none));

@@ -64,14 +64,15 @@ describe.skipIf(!heapAvailable())("fused results in the storage of inputs read l
     const plain = compile(update());
     const donating = compile(update(), { donated: [true, false] });
     const w = values(4);
-    // An argument with no storage: the call fails inside its first step (the executor does
-    // not validate its arguments; jit does, before calling it).
-    const broken = { shape: [N], dtype: "float32" } as unknown as ConcreteTensor;
+    // An argument with a storage array but no view: the call fails inside its first step (the
+    // executor checks only that its arguments are not deleted; jit validates them before). A
+    // new one per call: a failed donating call deletes its donated arguments.
+    const broken = () => ({ shape: [N], dtype: "float32", nd: { data: new Float32Array(N) } }) as unknown as ConcreteTensor;
     for (const caller of ["off", "reuse", "grow"] as ResidentPolicy[]) {
       for (const run of [plain, donating]) {
         const before = setResidentPolicy(caller);
         try {
-          expect(() => run([broken, w])).toThrow(TypeError);
+          expect(() => run([broken(), w])).toThrow(TypeError);
           expect(residentPolicy()).toBe(caller);
         } finally {
           setResidentPolicy(before);
@@ -104,6 +105,20 @@ describe.skipIf(!heapAvailable())("fused results in the storage of inputs read l
     const [y] = donating([x, w]);
     expect(residentAddress(y!.nd.data)).not.toBe(at);
     expect(bits(y!)).toBe(want);
+  });
+
+  it("throws DeletedArrayError for a deleted argument, before running or deleting anything", () => {
+    const donating = compile(update(), { donated: [true, false] });
+    const w = values(7);
+    const x = donating([values(8), w])[0]!;
+    const y = donating([x, w])[0]!;
+    const want = bits(y);
+    expect(() => donating([x, w])).toThrow(DeletedArrayError);
+    expect(() => donating([x, w])).toThrow(/compile: the array \(float32 \[100000\], input 0 of the compiled program\) was donated/);
+    // A deleted second argument (undonated there) is named too; the live arguments stay live.
+    expect(() => compile(update())([y, x])).toThrow(/input 1 of the compiled program/);
+    expect(bits(y)).toBe(want);
+    expect(w.isDeleted()).toBe(false);
   });
 
   it("does not write over a donated argument that another operand of the loop views", () => {
