@@ -8,10 +8,12 @@
  * - DenseMLP(1, 2, 128, 4), Adam step on 250 points: vs tfjs wasm/cpu, jax-js (jit) and NumPy.
  *   Target: jitted step at most 1x tfjs-wasm (aim: 0.5x).
  */
+import { numThreads } from "@connex/core";
 import type * as cnx from "connex";
 import { PeerRecorder, preparePeerCopy, selectPeers, type PeerWorkloadKind } from "./peers.js";
 import { withRatio, type ResultRow, type SuiteOutcome } from "./lib/report.js";
 import type { BenchContext, Suite } from "./lib/suite.js";
+import { onThreads } from "./lib/threads.js";
 import { collectGarbage, collectGarbageThenSettle, median, timeOnce } from "./lib/timing.js";
 import { checkCompiledMatchesEager, denseNetwork, readmeNetwork, Trainer } from "./lib/workloads.js";
 
@@ -26,6 +28,11 @@ interface StepComparison {
   steps: { full: [number, number]; quick: [number, number] };
   /** Target for the jitted step, as a fraction of tfjs-wasm's time. */
   jitTargetVsTfjsWasm: number;
+  /**
+   * Whether the jitted step is timed on one thread too, in the same rounds (its parallel
+   * speed-up; the DenseMLP step's is in the threads suite).
+   */
+  oneThread: boolean;
 }
 
 function finiteLoss(loss: number, what: string): void {
@@ -44,13 +51,24 @@ async function compareTrainingStep(ctx: BenchContext, c: StepComparison): Promis
   // follow, and the check that jit computes what eager computes runs last, before reporting.
   const compiled = new Trainer(c.makeNetwork(), { compiled: true, donate: c.donate });
   const jitStep = () => finiteLoss(compiled.step(), `${c.suite} jit`);
+  const threads = numThreads();
+  const onOne = c.oneThread && threads > 1 ? new Trainer(c.makeNetwork(), { compiled: true, donate: c.donate }) : null;
+  const oneStep = () => finiteLoss(onOne!.step(), `${c.suite} jit, 1 thread`);
   // Warm-up: V8 keeps optimising the generated loops and kernels for about the first thousand
   // steps of the small network (measured: 0.47, 0.33, 0.28 then 0.22 ms per step over rounds
   // of 300), so run untimed rounds for at least a second first; the peer scripts warm up too.
   const warmupEnd = performance.now() + (ctx.quick ? 200 : 1000);
   do for (let i = 0; i < Math.max(3, jitSteps); i++) jitStep();
   while (performance.now() < warmupEnd);
+  if (onOne !== null) {
+    const oneEnd = performance.now() + (ctx.quick ? 200 : 1000);
+    onThreads(1, () => {
+      do for (let i = 0; i < Math.max(3, jitSteps); i++) oneStep();
+      while (performance.now() < oneEnd);
+    });
+  }
   const jitMs: number[] = [];
+  const oneMs: number[] = [];
   for (let r = 0; r < rounds; r++) {
     ctx.log(`${c.suite}: round ${r + 1}/${rounds} (peers, then connex jit)`);
     await recorder.round();
@@ -62,6 +80,12 @@ async function compareTrainingStep(ctx: BenchContext, c: StepComparison): Promis
     for (let i = 0; i < jitSteps || performance.now() < settleEnd; i++) jitStep();
     collectGarbageThenSettle(jitStep, ctx.quick ? 20 : 250);
     jitMs.push(timeOnce(jitStep, jitSteps));
+    if (onOne !== null) {
+      onThreads(1, () => {
+        collectGarbageThenSettle(oneStep, ctx.quick ? 20 : 250);
+        oneMs.push(timeOnce(oneStep, jitSteps));
+      });
+    }
   }
   ctx.log(`${c.suite}: eager rounds`);
   const eager = new Trainer(c.makeNetwork(), { compiled: false });
@@ -81,9 +105,12 @@ async function compareTrainingStep(ctx: BenchContext, c: StepComparison): Promis
       return withRatio(acc, peer, { allowUnits: true, ...(targetRow && isTfjsWasm ? { max: c.jitTargetVsTfjsWasm } : {}) });
     }, row);
   const note = `${c.makeNetwork().numEdges} edges; ${eagerSteps} eager / ${jitSteps} jit steps per round`;
+  const timed = (variant: string, ms: number[]): ResultRow => ({ suite: c.suite, variant, median: median(ms), unit: "ms/step", rounds: ms, note });
+  const oneRow = onOne === null ? null : timed("connex jit (filterJit), 1 thread", oneMs);
   const ours: ResultRow[] = [
-    withPeerRatios({ suite: c.suite, variant: "connex eager", median: median(eagerMs), unit: "ms/step", rounds: eagerMs, note }, false),
-    withPeerRatios({ suite: c.suite, variant: "connex jit (filterJit)", median: median(jitMs), unit: "ms/step", rounds: jitMs, note }, true),
+    withPeerRatios(timed("connex eager", eagerMs), false),
+    withPeerRatios(timed("connex jit (filterJit)", jitMs), true),
+    ...(oneRow === null ? [] : [oneRow, withRatio(timed(`connex jit (filterJit), ${threads} threads`, jitMs), oneRow)]),
   ];
   const skipped = recorder.skipped(c.suite);
   if (!peerRows.some((p) => p.variant === "tfjs-wasm")) skipped.push({ suite: c.suite, reason: "no tfjs-wasm figure: target not checked" });
@@ -102,6 +129,7 @@ export const readmeStepSuite: Suite = {
       donate: false,
       steps: { full: [30, 3000], quick: [5, 30] },
       jitTargetVsTfjsWasm: 0.05,
+      oneThread: true,
     }),
 };
 
@@ -117,5 +145,6 @@ export const denseStepSuite: Suite = {
       donate: true,
       steps: { full: [5, 10], quick: [2, 2] },
       jitTargetVsTfjsWasm: 1.0,
+      oneThread: false,
     }),
 };
