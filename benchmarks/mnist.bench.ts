@@ -107,16 +107,18 @@ export const mnistSuite: Suite = {
       const settleEnd = performance.now() + (ctx.quick ? 100 : 1000);
       do for (const t of trainers) for (let s = 0; s < 5; s++) t.step();
       while (performance.now() < settleEnd);
+      // Each variant on every thread and on one, back to back, in alternating order from round
+      // to round: a drift of the machine's speed during a round then weighs on both alike.
+      const timeVariant = (trainer: MnistTrainer, into: number[]) => {
+        collectGarbageThenSettle(() => trainer.step(), ctx.quick ? 20 : 250);
+        into.push(timeOnce(() => void trainer.step(), steps));
+      };
       trainers.forEach((t, i) => {
-        collectGarbageThenSettle(() => t.step(), ctx.quick ? 20 : 250);
-        ms[i]!.push(timeOnce(() => void t.step(), steps));
+        const one = oneThread[i];
+        if (one !== undefined && r % 2 === 1) onThreads(1, () => timeVariant(one, oneThreadMs[i]!));
+        timeVariant(t, ms[i]!);
+        if (one !== undefined && r % 2 === 0) onThreads(1, () => timeVariant(one, oneThreadMs[i]!));
       });
-      onThreads(1, () =>
-        oneThread.forEach((t, i) => {
-          collectGarbageThenSettle(() => t.step(), ctx.quick ? 20 : 250);
-          oneThreadMs[i]!.push(timeOnce(() => void t.step(), steps));
-        }),
-      );
     }
     const allPeerRows = recorder.rows(suite);
     const numpyOne = allPeerRows.find((r) => r.variant === "numpy+openblas, 1 thread");
