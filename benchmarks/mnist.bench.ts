@@ -10,7 +10,9 @@
  * tfjs peer does). Protocol of the training-step suites (benchmarks/README.md): each jitted
  * step warms up untimed for at least a second, rounds are interleaved with the peers' runs,
  * a second of untimed steps of every variant follows the peers' round, and a GC then a
- * quarter of a second of untimed steps precede each timed round.
+ * quarter of a second of untimed steps precede each timed round. With more than one thread,
+ * every variant is also timed on one (its parallel speed-up), that round right before or
+ * after the variant's own, alternately.
  */
 import { np, numThreads, random, type Tensor } from "@connex/core";
 import * as cnx from "connex";

@@ -18,7 +18,7 @@ import type { BenchContext, Suite } from "./lib/suite.js";
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 
-/** A suite and how to load it: loading is part of running, so a package that does not load (yet) skips its suites with the reason. */
+/** A suite and how to load it: loading is part of running, so a suite whose modules do not load fails as one that throws. */
 interface SuiteEntry {
   name: string;
   load: () => Promise<Suite>;

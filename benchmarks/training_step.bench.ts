@@ -78,14 +78,16 @@ async function compareTrainingStep(ctx: BenchContext, c: StepComparison): Promis
     // whatever ran them: untimed steps for at least a round and a second let the machine settle.
     const settleEnd = performance.now() + (ctx.quick ? 100 : 1000);
     for (let i = 0; i < jitSteps || performance.now() < settleEnd; i++) jitStep();
-    collectGarbageThenSettle(jitStep, ctx.quick ? 20 : 250);
-    jitMs.push(timeOnce(jitStep, jitSteps));
-    if (onOne !== null) {
+    // The 1-thread round right before or after, alternately (as in the MNIST suite).
+    const timeOnOne = () =>
       onThreads(1, () => {
         collectGarbageThenSettle(oneStep, ctx.quick ? 20 : 250);
         oneMs.push(timeOnce(oneStep, jitSteps));
       });
-    }
+    if (onOne !== null && r % 2 === 1) timeOnOne();
+    collectGarbageThenSettle(jitStep, ctx.quick ? 20 : 250);
+    jitMs.push(timeOnce(jitStep, jitSteps));
+    if (onOne !== null && r % 2 === 0) timeOnOne();
   }
   ctx.log(`${c.suite}: eager rounds`);
   const eager = new Trainer(c.makeNetwork(), { compiled: false });
