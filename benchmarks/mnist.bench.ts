@@ -98,6 +98,10 @@ export const mnistSuite: Suite = {
     onThreads(1, () => oneThread.forEach(warmUp));
     const ms: number[][] = trainers.map(() => []);
     const oneThreadMs: number[][] = oneThread.map(() => []);
+    const timeVariant = (trainer: MnistTrainer, into: number[]) => {
+      collectGarbageThenSettle(() => trainer.step(), ctx.quick ? 20 : 250);
+      into.push(timeOnce(() => void trainer.step(), steps));
+    };
     for (let r = 0; r < rounds; r++) {
       ctx.log(`${suite}: round ${r + 1}/${rounds} (peers, then connex dense and sparse)`);
       await recorder.round();
@@ -111,10 +115,6 @@ export const mnistSuite: Suite = {
       while (performance.now() < settleEnd);
       // Each variant on every thread and on one, back to back, in alternating order from round
       // to round: a drift of the machine's speed during a round then weighs on both alike.
-      const timeVariant = (trainer: MnistTrainer, into: number[]) => {
-        collectGarbageThenSettle(() => trainer.step(), ctx.quick ? 20 : 250);
-        into.push(timeOnce(() => void trainer.step(), steps));
-      };
       trainers.forEach((t, i) => {
         const one = oneThread[i];
         if (one !== undefined && r % 2 === 1) onThreads(1, () => timeVariant(one, oneThreadMs[i]!));

@@ -69,6 +69,11 @@ async function compareTrainingStep(ctx: BenchContext, c: StepComparison): Promis
   }
   const jitMs: number[] = [];
   const oneMs: number[] = [];
+  const timeOnOne = () =>
+    onThreads(1, () => {
+      collectGarbageThenSettle(oneStep, ctx.quick ? 20 : 250);
+      oneMs.push(timeOnce(oneStep, jitSteps));
+    });
   for (let r = 0; r < rounds; r++) {
     ctx.log(`${c.suite}: round ${r + 1}/${rounds} (peers, then connex jit)`);
     await recorder.round();
@@ -79,11 +84,6 @@ async function compareTrainingStep(ctx: BenchContext, c: StepComparison): Promis
     const settleEnd = performance.now() + (ctx.quick ? 100 : 1000);
     for (let i = 0; i < jitSteps || performance.now() < settleEnd; i++) jitStep();
     // The 1-thread round right before or after, alternately (as in the MNIST suite).
-    const timeOnOne = () =>
-      onThreads(1, () => {
-        collectGarbageThenSettle(oneStep, ctx.quick ? 20 : 250);
-        oneMs.push(timeOnce(oneStep, jitSteps));
-      });
     if (onOne !== null && r % 2 === 1) timeOnOne();
     collectGarbageThenSettle(jitStep, ctx.quick ? 20 : 250);
     jitMs.push(timeOnce(jitStep, jitSteps));

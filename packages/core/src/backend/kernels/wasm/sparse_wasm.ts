@@ -99,7 +99,11 @@ export const SPARSE_PARALLEL_WORK = 1 << 21;
  * layer's edge_dot took 0.60x-0.67x the time and the whole step 0.965x and 0.943x at 3.6 % of
  * the edges, 0.901x and 0.905x at 7 % (2 threads; the same tool and machine, ~22:00 UTC). The
  * next call's spmv took 1.11x-1.18x as long meanwhile, for a reason not established (a worker
- * still spinning slows the calling thread by a few per cent: `benchmarks/README.md`).
+ * still spinning slows the calling thread by a few per cent: `benchmarks/README.md`). In
+ * `pnpm bench`'s MNIST suite since (2026-12-07), the 3.6 % step took 1.10x-1.62x its 1-thread
+ * time on 2 threads, and 0.898x in one suite with nothing split (this threshold at 2^21 and
+ * fused programs from 2^15), which cost the DenseMLP step its split programs; the README's
+ * "Each step's parallel speed-up" has the figures. Unchanged until the cause is established.
  */
 export const EDGE_DOT_PARALLEL_WORK = 1 << 19;
 
