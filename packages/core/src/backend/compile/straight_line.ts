@@ -6,6 +6,7 @@ import type { TypedArray } from "../../dtype.js";
 import { ConcreteTensor } from "../../tensor.js";
 import { recycle } from "../buffers.js";
 import { setResidentPolicy, type ResidentPolicy } from "../resident_storage.js";
+import { PoolChoice } from "../threads/pool_choice.js";
 import { checkConstantsLive, checkInputsLive, deleteDonated, recyclableInputs } from "./donation.js";
 
 /** A compiled jaxpr: concrete inputs in, concrete outputs out. */
@@ -63,6 +64,9 @@ let nextExecutorTag = 0;
  * the steps that make only intermediates run with `"grow"` (the call hands them back); a step
  * that makes a result of the call runs with `"grow"` when the call donates (the next call hands
  * its results back), else `"off"`. The caller's policy is restored after the call.
+ *
+ * Each executor times its calls to choose whether its large operations split across the
+ * pool's threads or all run on the calling thread (`threads/pool_choice.ts`).
  */
 export function straightLine(
   planned: readonly PlannedStep[],
@@ -119,9 +123,8 @@ export function straightLine(
   ) => ConcreteTensor[];
   const constantStorage = new Set(constants.map((c) => c.nd.data));
   const none: (TypedArray | null)[] = [];
-  return (inputs) => {
-    checkConstantsLive(constants);
-    checkInputsLive(inputs);
+  const choice = new PoolChoice();
+  const execute: RunFunction = (inputs) => {
     const callerPolicy = setResidentPolicy("grow");
     try {
       if (donated.length === 0) return finish(run(inputs, none));
@@ -139,6 +142,11 @@ export function straightLine(
       claimed.clear();
       setResidentPolicy(callerPolicy);
     }
+  };
+  return (inputs) => {
+    checkConstantsLive(constants);
+    checkInputsLive(inputs);
+    return choice.run(() => execute(inputs));
   };
   function finish(results: ConcreteTensor[]): ConcreteTensor[] {
     for (let i = 0; i < results.length; i++) {

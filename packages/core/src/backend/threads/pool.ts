@@ -181,13 +181,54 @@ onNumThreadsChange((n) => {
  */
 export function availableThreads(): number {
   const want = numThreads();
-  if (want <= 1) return 1;
+  if (want <= 1 || threadCap <= 1) return 1;
   const p = getPool();
   if (p === null) return 1;
   if (p.workers.length !== want - 1) resize(p, want);
   let ready = 1;
   for (const w of p.workers) if (Atomics.load(w.slot, SLOT.READY) === 1) ready++;
-  return ready;
+  return Math.min(ready, threadCap);
+}
+
+/** At most this many threads for the jobs from now on (see {@link limitThreads}). */
+let threadCap = Infinity;
+
+/**
+ * Caps the threads jobs may use from now on, below `numThreads()` (`Infinity`: no cap), and
+ * returns the previous cap, to be restored. For a caller that found its work runs faster on
+ * fewer threads (`pool_choice.ts`).
+ * Example: `const before = limitThreads(1); try { run() } finally { limitThreads(before) }`.
+ */
+export function limitThreads(n: number): number {
+  const before = threadCap;
+  threadCap = n;
+  return before;
+}
+
+/**
+ * Tells spinning workers to sleep now rather than spin for the next job (`true`), or to spin
+ * again after their next jobs (`false`); returns the previous setting. A worker checks every
+ * 1,024 loads of its spin (a few microseconds). For a caller about to run without the pool for
+ * a while: a spinning worker slows the calling thread (on a 2-vCPU machine, by a quarter to a
+ * half), and it spins for 0.5-2 ms after each job.
+ * Example: `const before = hushWorkers(true); try { run() } finally { hushWorkers(before) }`.
+ */
+export function hushWorkers(hush: boolean): boolean {
+  const p = getPool();
+  if (p === null) return false;
+  return Atomics.exchange(p.job, JOB.HUSH, hush ? 1 : 0) === 1;
+}
+
+/** Jobs that ran on more than one thread since the pool started. */
+let sharedJobs = 0;
+
+/**
+ * Jobs handed to the workers since the pool started (whether some work was split across
+ * threads in between).
+ * Example: `const before = jobsShared(); run(); const split = jobsShared() > before`.
+ */
+export function jobsShared(): number {
+  return sharedJobs;
 }
 
 /**
@@ -301,6 +342,7 @@ export function runJob(job: Job): void {
     return;
   }
   const j = p!.job;
+  sharedJobs++;
   // No straggler from the previous job may reserve a chunk while this one is being written:
   // reservations are closed, and any worker that entered before that has left.
   Atomics.store(j, JOB.TAKEN, MAX_CHUNKS + 1);

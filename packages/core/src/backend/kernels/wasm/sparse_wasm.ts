@@ -103,7 +103,9 @@ export const SPARSE_PARALLEL_WORK = 1 << 21;
  * `pnpm bench`'s MNIST suite since (2026-12-07), the 3.6 % step took 1.10x-1.62x its 1-thread
  * time on 2 threads, and 0.898x in one suite with nothing split (this threshold at 2^21 and
  * fused programs from 2^15), which cost the DenseMLP step its split programs; the README's
- * "Each step's parallel speed-up" has the figures. Unchanged until the cause is established.
+ * "Each step's parallel speed-up" has the figures. A compiled step now times its calls with and
+ * without the pool and keeps the faster way (`threads/pool_choice.ts`), so the threshold is
+ * unchanged.
  */
 export const EDGE_DOT_PARALLEL_WORK = 1 << 19;
 

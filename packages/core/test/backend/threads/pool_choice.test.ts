@@ -1,0 +1,207 @@
+/**
+ * A compiled program's choice between the pool and the calling thread alone (`pool_choice.ts`):
+ * after its warm-up calls it probes both ways and keeps the faster, and probes again later; a
+ * program that split no job in its probe runs as it is; a thread-count change starts over; a call that throws restores the cap and
+ * the workers' spinning; jitted calls give the same bits through a probe as on one thread.
+ * Workers told to stop spinning still take the next job.
+ */
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { numThreads, setNumThreads } from "../../../src/backend/threads/config.js";
+import { availableThreads, hushWorkers, jobsShared, runJob, splitJob, threadsSupported, waitForThreads, workerChunks } from "../../../src/backend/threads/pool.js";
+import { BLOCK, HOLD, PAIRS, PoolChoice, WARM_UP } from "../../../src/backend/threads/pool_choice.js";
+import { kernelId } from "../../../src/backend/threads/kernel_memory.js";
+import { allocateResident, releaseResident, residentAddress } from "../../../src/backend/resident_storage.js";
+import "../../../src/backend/kernels/wasm/elementwise_wasm.js";
+import { compile } from "../../../src/backend/compile/compile.js";
+import type { Jaxpr, Var } from "../../../src/jaxpr.js";
+import { matmulP } from "../../../src/primitives/matmul.js";
+import { sinP } from "../../../src/primitives/unary.js";
+import { ConcreteTensor } from "../../../src/tensor.js";
+import * as np from "../../../src/np/index.js";
+
+const initial = numThreads();
+afterAll(() => setNumThreads(initial));
+afterEach(() => setNumThreads(2));
+
+/** Calls until a fresh chooser has decided: its warm-up, then one probe. */
+const UNTIL_DECIDED = WARM_UP + 2 * PAIRS * BLOCK;
+
+/** An `[m, n]` float32 array of small varied values. */
+function varied(m: number, n: number, seed: number): ConcreteTensor {
+  const data = new Float32Array(m * n);
+  for (let i = 0; i < data.length; i++) data[i] = (((i * 7 + seed) % 13) - 6) * 0.037;
+  return ConcreteTensor.fromData(data, [m, n], "float32");
+}
+
+/** Busy-waits `ms` milliseconds. */
+function spin(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end);
+}
+
+describe.skipIf(!threadsSupported())("PoolChoice", () => {
+  const tiles = 16;
+  const floats = 256;
+  const src = allocateResident(Float32Array, tiles * floats)!;
+  const dst = allocateResident(Float32Array, tiles * floats)!;
+  afterAll(() => {
+    releaseResident(src);
+    releaseResident(dst);
+  });
+  /** A call that hands a small job to the pool when it may use more than one thread, then takes `poolMs` or `aloneMs`. */
+  const call = (poolMs: number, aloneMs: number) => () => {
+    const threads = availableThreads();
+    if (threads > 1) {
+      const copy = kernelId("elementwise", "copy");
+      runJob(splitJob(tiles, threads, (j, t0, t1) => {
+        for (let t = t0; t < t1; t++) j.call(copy, residentAddress(dst) + t * floats * 4, residentAddress(src) + t * floats * 4, 0, 0, floats / 4);
+      }));
+    }
+    spin(threads > 1 ? poolMs : aloneMs);
+    return threads;
+  };
+
+  it("keeps the pool while warming up, then probes both ways and keeps the faster", () => {
+    setNumThreads(2);
+    expect(waitForThreads()).toBe(2);
+    const slowAlone = new PoolChoice();
+    const slowPool = new PoolChoice();
+    const seenAlone: number[] = [];
+    for (let i = 0; i < UNTIL_DECIDED; i++) {
+      const threads = slowAlone.run(call(0.2, 2));
+      if (i < WARM_UP) expect(threads).toBe(2);
+      seenAlone.push(threads);
+      slowPool.run(call(2, 0.2));
+    }
+    // The probe ran both ways, a block at a time.
+    expect(seenAlone.slice(WARM_UP, WARM_UP + BLOCK)).toEqual([2, 2, 2, 2].slice(0, BLOCK));
+    expect(seenAlone.slice(WARM_UP + BLOCK, WARM_UP + 2 * BLOCK)).toEqual([1, 1, 1, 1].slice(0, BLOCK));
+    expect(slowAlone.chosen).toBe("pool");
+    expect(slowPool.chosen).toBe("alone");
+    // The choice holds: the slow-pool program now runs on the calling thread alone.
+    expect(slowPool.run(call(2, 0.2))).toBe(1);
+    expect(slowAlone.run(call(0.2, 2))).toBe(2);
+    // The cap is lifted after each call.
+    expect(availableThreads()).toBe(2);
+  });
+
+  it("probes again after holding its choice for HOLD calls", () => {
+    setNumThreads(2);
+    waitForThreads();
+    const choice = new PoolChoice();
+    const f = () => 0;
+    let slow = 2;
+    const g = () => call(slow, 0.2)();
+    for (let i = 0; i < UNTIL_DECIDED; i++) choice.run(g);
+    expect(choice.chosen).toBe("alone");
+    slow = 0; // the pool is now the faster way (the alone way still takes 0.2 ms)
+    for (let i = 0; i < HOLD; i++) choice.run(f);
+    expect(choice.chosen).toBe("alone");
+    for (let i = 0; i < 2 * PAIRS * BLOCK; i++) choice.run(g);
+    expect(choice.chosen).toBe("pool");
+  });
+
+  it("doubles the hold each time a probe keeps the way", () => {
+    setNumThreads(2);
+    waitForThreads();
+    const choice = new PoolChoice();
+    const g = call(2, 0.2);
+    const f = () => 0;
+    for (let i = 0; i < UNTIL_DECIDED; i++) choice.run(g);
+    expect(choice.chosen).toBe("alone");
+    // Held for HOLD calls, then a probe that keeps "alone": held for 2 * HOLD calls.
+    for (let i = 0; i < HOLD; i++) choice.run(f);
+    choice.run(g);
+    expect(choice.chosen).toBe("probing");
+    for (let i = 1; i < 2 * PAIRS * BLOCK; i++) choice.run(g);
+    expect(choice.chosen).toBe("alone");
+    for (let i = 0; i < 2 * HOLD; i++) choice.run(f);
+    expect(choice.chosen).toBe("alone");
+    choice.run(g);
+    expect(choice.chosen).toBe("probing");
+  });
+
+  it("runs a program that shared no job in its probe as it is, and starts over when the thread count changes", () => {
+    setNumThreads(2);
+    waitForThreads();
+    const choice = new PoolChoice();
+    const before = jobsShared();
+    for (let i = 0; i < UNTIL_DECIDED; i++) choice.run(() => spin(0.05));
+    expect(jobsShared()).toBe(before);
+    expect(choice.chosen).toBe("unsplit");
+    expect(choice.run(() => availableThreads())).toBe(2);
+    setNumThreads(1);
+    expect(choice.run(() => availableThreads())).toBe(1);
+    setNumThreads(2);
+    waitForThreads();
+    expect(choice.run(() => 0)).toBe(0);
+    expect(choice.chosen).toBe("pool");
+  });
+
+  it("lifts the cap and lets workers spin again when a call on the calling thread alone throws", () => {
+    setNumThreads(2);
+    waitForThreads();
+    const choice = new PoolChoice();
+    for (let i = 0; i < UNTIL_DECIDED; i++) choice.run(call(2, 0.2));
+    expect(choice.chosen).toBe("alone");
+    expect(() =>
+      choice.run(() => {
+        expect(availableThreads()).toBe(1);
+        throw new RangeError("culprit");
+      }),
+    ).toThrow(RangeError);
+    expect(availableThreads()).toBe(2);
+    expect(hushWorkers(false)).toBe(false);
+  });
+});
+
+describe.skipIf(!threadsSupported())("hushWorkers", () => {
+  it("hushed workers still take the next job", () => {
+    setNumThreads(2);
+    expect(waitForThreads()).toBe(2);
+    const before = hushWorkers(true);
+    try {
+      spin(5); // long enough for the worker to stop spinning and sleep
+      const a = varied(256, 256, 3);
+      const chunks = workerChunks();
+      const y = np.matmul(a, a);
+      expect(workerChunks()).toBeGreaterThan(chunks);
+      setNumThreads(1);
+      expect(Array.from(np.matmul(a, a).toTypedArray())).toEqual(Array.from(y.toTypedArray()));
+    } finally {
+      hushWorkers(before);
+    }
+  });
+});
+
+describe.skipIf(!threadsSupported())("a compiled program through its probe", () => {
+  it("gives the same bits on every call, whichever way it runs, as on one thread", () => {
+    let id = 0;
+    const newVar = (shape: number[]): Var => ({ id: id++, aval: { shape, dtype: "float32", weakType: false } });
+    const [x, y, p, q] = [newVar([192, 160]), newVar([160, 224]), newVar([192, 224]), newVar([192, 224])];
+    const jaxpr: Jaxpr = {
+      inVars: [x, y],
+      eqns: [
+        { prim: matmulP, params: {}, inputs: [{ kind: "var", v: x }, { kind: "var", v: y }], outputs: [p] },
+        { prim: sinP, params: {}, inputs: [{ kind: "var", v: p }], outputs: [q] },
+      ],
+      outs: [{ kind: "var", v: q }],
+    };
+    const run = compile(jaxpr);
+    const args = [varied(192, 160, 1), varied(160, 224, 2)];
+    setNumThreads(1);
+    const want = Array.from(run(args)[0]!.toTypedArray());
+    setNumThreads(2);
+    waitForThreads();
+    const chunks = workerChunks();
+    const ways = new Set<number>();
+    for (let i = 0; i < UNTIL_DECIDED + 8; i++) {
+      const before = workerChunks();
+      expect(Array.from(run(args)[0]!.toTypedArray())).toEqual(want);
+      ways.add(workerChunks() > before ? 2 : 1);
+    }
+    expect(workerChunks()).toBeGreaterThan(chunks);
+    // The probe ran calls on the calling thread alone too.
+    expect(ways).toEqual(new Set([1, 2]));
+  });
+});
