@@ -5,10 +5,12 @@
  * Behind it: the jaxpr IR (the program a trace records), and `compile(jaxpr)`, which lowers a
  * jaxpr with each primitive's lowering facts (fusable, `unfusedFor`, `outputBuffers`) through
  * the fuser, the buffer plan and the executor's code generator onto the kernels and the
- * allocator. Everything else of the backend stays unexported.
+ * allocator. Everything else of the backend stays unexported, but for `poolChoiceCounts`
+ * (diagnostics the benchmarks print).
  *
  * @packageDocumentation
  */
 export { compile, type Executable, type CompileOptions } from "./backend/compile/compile.js";
 export type { Step, FusedGroup, SingleStep } from "./backend/compile/fuse.js";
+export { poolChoiceCounts } from "./backend/threads/pool_choice.js";
 export { formatJaxpr, type Jaxpr, type Eqn, type Var, type Atom } from "./jaxpr.js";

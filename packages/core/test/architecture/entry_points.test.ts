@@ -31,7 +31,7 @@ describe("@connex/core entry points", () => {
     for (const name of ["definePrimitive", "allPrimitives", "bind", "bind1", "Trace", "Tracer", "concretizationError"]) expect(core).toHaveProperty(name);
   });
 
-  it("the internal entry is the compile boundary and the jaxpr printer, nothing else", () => {
-    expect(Object.keys(internal).sort()).toEqual(["compile", "formatJaxpr"]);
+  it("the internal entry is the compile boundary, the jaxpr printer and the pool choice's counts, nothing else", () => {
+    expect(Object.keys(internal).sort()).toEqual(["compile", "formatJaxpr", "poolChoiceCounts"]);
   });
 });

@@ -13,30 +13,66 @@ import { hushWorkers, jobsShared, limitThreads } from "./pool.js";
  * (benchmarks/README.md); a dense step, most of its time in split products, ran in ~0.6x.
  * Only the whole call's time sees both effects.
  *
- * A chooser lets a program's first {@link WARM_UP} calls run with the pool, then probes: blocks
- * of {@link BLOCK} calls, alternately with the pool and on the calling thread alone
- * ({@link limitThreads}, with the workers told to sleep: {@link hushWorkers}), {@link PAIRS}
- * blocks each way. A block's first call is not counted (the worker may still be spinning from
- * the block before, or asleep). It keeps the way whose median call was shorter for {@link HOLD}
- * calls, then probes again, as a shared machine's load changes; a probe that keeps the way
- * doubles the hold (up to 8,000 calls: 0.6 % of the calls then probe, half of them the slower
- * way). A program whose probe handed no job to the pool runs as it is until the next probe (its
- * worker may have been starting). A thread-count change starts over. Results do not depend on
- * the choice: a split never changes how an element is computed.
+ * A chooser lets a program's first calls run with the pool, then probes: blocks of calls
+ * (~20 ms each), alternately with the pool and on the calling thread alone ({@link limitThreads},
+ * with the workers told to sleep: {@link hushWorkers}), a few blocks each way. A block's first
+ * call is not counted (the worker may still be spinning from the block before, or asleep). The
+ * pool is kept when its median call took less than a margin of the other's, else the calling
+ * thread alone, for a hold of many probes' lengths; then a new probe, as a shared machine's load
+ * changes. A probe that keeps the way doubles the hold. A program whose probe handed no job to
+ * the pool runs as it is until the next probe (its worker may have been starting). A
+ * thread-count change starts over. Results do not depend on the choice: a split never changes
+ * how an element is computed. {@link PROBE} gives the numbers and why.
  */
 
-/** Calls per probe block (the first not counted). */
-export const BLOCK = 4;
-/** Blocks each way per probe. */
-export const PAIRS = 6;
-/** Calls run the chosen way between probes; doubled each time a probe keeps the way (see {@link MAX_HOLD_DOUBLINGS}). */
-export const HOLD = 1000;
-/** At most this many doublings of {@link HOLD}: at least one probe every 8,000 calls. */
-export const MAX_HOLD_DOUBLINGS = 3;
-/** Calls left alone before the first probe (the first calls compile kernels and warm up the JavaScript engine's code). */
-export const WARM_UP = 20;
+/** How a {@link PoolChoice} probes (the defaults: {@link PROBE}). */
+export interface ProbeOptions {
+  /** A probe block lasts about this long (ms): as many calls as take it, within `minBlock` and `maxBlock`. */
+  readonly blockMs: number;
+  /** Calls per probe block, at least and at most (the first of each not counted). */
+  readonly minBlock: number;
+  readonly maxBlock: number;
+  /** Blocks each way per probe. */
+  readonly pairs: number;
+  /** Calls run the chosen way after a probe, in probes' lengths; doubled each time a probe keeps the way, up to `maxDoublings` times. */
+  readonly hold: number;
+  readonly maxDoublings: number;
+  /** The pool is kept only when its median call takes less than this fraction of the calling thread's alone. */
+  readonly margin: number;
+  /** Calls run with the pool before the first probe (the first calls compile kernels and warm up the JavaScript engine's code). */
+  readonly warmUp: number;
+}
+
+/**
+ * The probe's defaults.
+ * - Blocks of ~20 ms: a host that runs our two vCPUs on fewer physical cores than that (the
+ *   shared machine's slow phases) takes a while to slow the calling thread, and the first
+ *   probes, with blocks of 4 calls (~2 ms of a sparse MNIST step), kept the pool for steps that
+ *   then ran slower on 2 threads than on 1 (the 21 % step: 0 of 7 probes chose the calling
+ *   thread alone, and its 2-thread rounds took 1.16-2.11 ms against 1.55-2.21 ms on one thread;
+ *   `--only mnist`, 2026-12-07 02:00 UTC).
+ * - A margin of 0.95: a second core kept busy (and spinning between jobs) for a gain of a few
+ *   per cent is not worth it on a shared machine; without it, the sparse steps' probes kept the
+ *   pool in 6 of 9 probes while those steps took 0.97x-1.04x their 1-thread time on 2 threads
+ *   (`--only mnist`, 2026-12-07 01:56 UTC).
+ * - A hold of 20 probes' lengths, doubled up to 3 times: probes take at most 5 % of the calls
+ *   after a change of way, 0.6 % once the way has held (half of them the slower way).
+ */
+export const PROBE: ProbeOptions = { blockMs: 20, minBlock: 4, maxBlock: 64, pairs: 4, hold: 20, maxDoublings: 3, margin: 0.95, warmUp: 20 };
 
 type Way = "pool" | "alone";
+
+/** Probes decided since start, and how many of them chose the calling thread alone (see {@link poolChoiceCounts}). */
+const counts = { probes: 0, alone: 0 };
+
+/**
+ * How many probes every program's choice has decided since the process started, and how many
+ * chose the calling thread alone (diagnostics: the benchmarks report them per timed round).
+ * Example: `const { probes, alone } = poolChoiceCounts()`.
+ */
+export function poolChoiceCounts(): { readonly probes: number; readonly alone: number } {
+  return { ...counts };
+}
 
 const now: () => number = (globalThis as { performance?: { now(): number } }).performance
   ? () => performance.now()
@@ -49,17 +85,26 @@ const now: () => number = (globalThis as { performance?: { now(): number } }).pe
 export class PoolChoice {
   /** The thread count the state below is for. */
   private threads = 0;
-  /** Calls left before the next probe (probing when negative is reached: see `run`). */
+  /** Calls left before the next probe. */
   private held = 0;
   /** Probe call index, or -1 when not probing. */
   private probe = -1;
+  /** Calls per block of the current probe. */
+  private block = 0;
   /** The way chosen, or `null` when the last probe's calls handed no job to the pool (nothing to choose: they run as they are). */
   private way: Way | null = "pool";
   private readonly times: Record<Way, number[]> = { pool: [], alone: [] };
   /** Whether some pool-way probe call shared a job with the workers. */
   private shared = false;
-  /** Probes in a row that kept the way chosen before (each doubles the hold, up to {@link MAX_HOLD_DOUBLINGS} times). */
+  /** Probes in a row that kept the way chosen before (each doubles the hold). */
   private confirmed = 0;
+  /** A running mean of the calls' times outside probes (ms), which sizes the probe's blocks. */
+  private callMs = 0;
+  private readonly options: ProbeOptions;
+
+  constructor(options: Partial<ProbeOptions> = {}) {
+    this.options = { ...PROBE, ...options };
+  }
 
   /** The way calls run now (diagnostics and tests). */
   get chosen(): Way | "probing" | "unsplit" {
@@ -67,31 +112,46 @@ export class PoolChoice {
     return this.way ?? "unsplit";
   }
 
+  /** Calls per block of the current (or last) probe. */
+  get blockCalls(): number {
+    return this.block;
+  }
+
   run<T>(f: () => T): T {
     const threads = numThreads();
     if (threads !== this.threads) {
       this.threads = threads;
       this.way = "pool";
-      this.held = WARM_UP;
+      this.held = this.options.warmUp;
       this.probe = -1;
       this.confirmed = 0;
+      this.callMs = 0;
     }
     if (threads <= 1) return f();
-    if (this.probe < 0 && this.held-- > 0) return this.way === "alone" ? alone(f) : f();
+    if (this.probe < 0 && this.held > 0) {
+      this.held--;
+      const t0 = now();
+      const result = this.way === "alone" ? alone(f) : f();
+      const t = now() - t0;
+      this.callMs = this.callMs === 0 ? t : 0.75 * this.callMs + 0.25 * t;
+      return result;
+    }
     if (this.probe < 0) this.startProbe();
     const i = this.probe++;
-    const way: Way = Math.floor(i / BLOCK) % 2 === 0 ? "pool" : "alone";
+    const way: Way = Math.floor(i / this.block) % 2 === 0 ? "pool" : "alone";
     const jobs = jobsShared();
     const t0 = now();
     const result = way === "pool" ? f() : alone(f);
     const t = now() - t0;
     if (way === "pool" && jobsShared() !== jobs) this.shared = true;
-    if (i % BLOCK !== 0) this.times[way].push(t);
-    if (this.probe === 2 * PAIRS * BLOCK) this.decide();
+    if (i % this.block !== 0) this.times[way].push(t);
+    if (this.probe === 2 * this.options.pairs * this.block) this.decide();
     return result;
   }
 
   private startProbe(): void {
+    const { blockMs, minBlock, maxBlock } = this.options;
+    this.block = Math.max(minBlock, Math.min(maxBlock, this.callMs > 0 ? Math.ceil(blockMs / this.callMs) : minBlock));
     this.probe = 0;
     this.shared = false;
     this.times.pool.length = 0;
@@ -99,11 +159,16 @@ export class PoolChoice {
   }
 
   private decide(): void {
+    const { margin, hold, maxDoublings, pairs } = this.options;
     this.probe = -1;
-    const way = !this.shared ? null : median(this.times.alone) < median(this.times.pool) ? "alone" : "pool";
-    this.confirmed = way === this.way ? Math.min(this.confirmed + 1, MAX_HOLD_DOUBLINGS) : 0;
+    const way = !this.shared ? null : median(this.times.pool) < margin * median(this.times.alone) ? "pool" : "alone";
+    this.confirmed = way === this.way ? Math.min(this.confirmed + 1, maxDoublings) : 0;
     this.way = way;
-    this.held = HOLD << this.confirmed;
+    this.held = (hold * 2 * pairs * this.block) << this.confirmed;
+    if (way !== null) {
+      counts.probes++;
+      if (way === "alone") counts.alone++;
+    }
   }
 }
 

@@ -1,14 +1,15 @@
 /**
  * A compiled program's choice between the pool and the calling thread alone (`pool_choice.ts`):
- * after its warm-up calls it probes both ways and keeps the faster, and probes again later; a
- * program that split no job in its probe runs as it is; a thread-count change starts over; a call that throws restores the cap and
- * the workers' spinning; jitted calls give the same bits through a probe as on one thread.
- * Workers told to stop spinning still take the next job.
+ * after its warm-up calls it probes both ways and keeps the pool only when it is faster by a
+ * margin, and probes again later, after a longer hold when the way is kept; a program that split
+ * no job in its probe runs as it is; a thread-count change starts over; a call that throws
+ * restores the cap and the workers' spinning; compiled calls give the same bits through a probe
+ * as on one thread. Workers told to stop spinning still take the next job.
  */
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { numThreads, setNumThreads } from "../../../src/backend/threads/config.js";
 import { availableThreads, hushWorkers, jobsShared, runJob, splitJob, threadsSupported, waitForThreads, workerChunks } from "../../../src/backend/threads/pool.js";
-import { BLOCK, HOLD, PAIRS, PoolChoice, WARM_UP } from "../../../src/backend/threads/pool_choice.js";
+import { PROBE, PoolChoice, type ProbeOptions } from "../../../src/backend/threads/pool_choice.js";
 import { kernelId } from "../../../src/backend/threads/kernel_memory.js";
 import { allocateResident, releaseResident, residentAddress } from "../../../src/backend/resident_storage.js";
 import "../../../src/backend/kernels/wasm/elementwise_wasm.js";
@@ -23,6 +24,12 @@ const initial = numThreads();
 afterAll(() => setNumThreads(initial));
 afterEach(() => setNumThreads(2));
 
+/** The tests' probes: the defaults but for blocks of 4 calls, whatever a call takes. */
+const OPTIONS: ProbeOptions = { ...PROBE, minBlock: 4, maxBlock: 4 };
+const { pairs: PAIRS, warmUp: WARM_UP } = OPTIONS;
+const BLOCK = 4;
+/** Calls held after a probe that changed the way. */
+const HOLD = OPTIONS.hold * 2 * PAIRS * BLOCK;
 /** Calls until a fresh chooser has decided: its warm-up, then one probe. */
 const UNTIL_DECIDED = WARM_UP + 2 * PAIRS * BLOCK;
 
@@ -64,8 +71,8 @@ describe.skipIf(!threadsSupported())("PoolChoice", () => {
   it("keeps the pool while warming up, then probes both ways and keeps the faster", () => {
     setNumThreads(2);
     expect(waitForThreads()).toBe(2);
-    const slowAlone = new PoolChoice();
-    const slowPool = new PoolChoice();
+    const slowAlone = new PoolChoice(OPTIONS);
+    const slowPool = new PoolChoice(OPTIONS);
     const seenAlone: number[] = [];
     for (let i = 0; i < UNTIL_DECIDED; i++) {
       const threads = slowAlone.run(call(0.2, 2));
@@ -85,10 +92,38 @@ describe.skipIf(!threadsSupported())("PoolChoice", () => {
     expect(availableThreads()).toBe(2);
   });
 
+  it("keeps the pool only when it is faster by the margin", () => {
+    setNumThreads(2);
+    waitForThreads();
+    const choice = new PoolChoice(OPTIONS);
+    // The pool way is ~3 % faster, less than the margin asks.
+    expect(OPTIONS.margin).toBeLessThan(0.97);
+    for (let i = 0; i < UNTIL_DECIDED; i++) choice.run(call(0.9, 0.93));
+    expect(choice.chosen).toBe("alone");
+  });
+
+  it("sizes its probe's blocks by the time a call takes, within bounds", () => {
+    setNumThreads(2);
+    waitForThreads();
+    const oneMs = new PoolChoice({ ...PROBE, blockMs: 10, warmUp: 12, pairs: 1 });
+    const fiveMs = new PoolChoice({ ...PROBE, blockMs: 10, warmUp: 12, pairs: 1 });
+    for (let i = 0; i < 13; i++) {
+      // The first call is slow (compiling, say): the size follows the later calls.
+      oneMs.run(i === 0 ? call(5, 5) : call(1, 1));
+      fiveMs.run(call(5, 5));
+    }
+    expect(oneMs.chosen).toBe("probing");
+    // ~10 ms of 1 ms calls (a call takes a little more than its busy wait; the first call's weight has faded).
+    expect(oneMs.blockCalls).toBeGreaterThanOrEqual(8);
+    expect(oneMs.blockCalls).toBeLessThanOrEqual(10);
+    // 2 calls of 5 ms: raised to the least block.
+    expect(fiveMs.blockCalls).toBe(PROBE.minBlock);
+  });
+
   it("probes again after holding its choice for HOLD calls", () => {
     setNumThreads(2);
     waitForThreads();
-    const choice = new PoolChoice();
+    const choice = new PoolChoice(OPTIONS);
     const f = () => 0;
     let slow = 2;
     const g = () => call(slow, 0.2)();
@@ -104,7 +139,7 @@ describe.skipIf(!threadsSupported())("PoolChoice", () => {
   it("doubles the hold each time a probe keeps the way", () => {
     setNumThreads(2);
     waitForThreads();
-    const choice = new PoolChoice();
+    const choice = new PoolChoice(OPTIONS);
     const g = call(2, 0.2);
     const f = () => 0;
     for (let i = 0; i < UNTIL_DECIDED; i++) choice.run(g);
@@ -124,7 +159,7 @@ describe.skipIf(!threadsSupported())("PoolChoice", () => {
   it("runs a program that shared no job in its probe as it is, and starts over when the thread count changes", () => {
     setNumThreads(2);
     waitForThreads();
-    const choice = new PoolChoice();
+    const choice = new PoolChoice(OPTIONS);
     const before = jobsShared();
     for (let i = 0; i < UNTIL_DECIDED; i++) choice.run(() => spin(0.05));
     expect(jobsShared()).toBe(before);
@@ -141,7 +176,7 @@ describe.skipIf(!threadsSupported())("PoolChoice", () => {
   it("lifts the cap and lets workers spin again when a call on the calling thread alone throws", () => {
     setNumThreads(2);
     waitForThreads();
-    const choice = new PoolChoice();
+    const choice = new PoolChoice(OPTIONS);
     for (let i = 0; i < UNTIL_DECIDED; i++) choice.run(call(2, 0.2));
     expect(choice.chosen).toBe("alone");
     expect(() =>
