@@ -209,8 +209,8 @@ export function limitThreads(n: number): number {
  * Tells spinning workers to sleep now rather than spin for the next job (`true`), or to spin
  * again after their next jobs (`false`); returns the previous setting. A worker checks every
  * 1,024 loads of its spin (a few microseconds). For a caller about to run without the pool for
- * a while: a spinning worker slows the calling thread (on a 2-vCPU machine, by a quarter to a
- * half), and it spins for 0.5-2 ms after each job.
+ * a while: a worker spins for 0.5-2 ms after each job, and meanwhile the calling thread can run
+ * slower (at times on this shared 2-vCPU machine: `pool_choice.ts`).
  * Example: `const before = hushWorkers(true); try { run() } finally { hushWorkers(before) }`.
  */
 export function hushWorkers(hush: boolean): boolean {
