@@ -31,6 +31,8 @@ interface Pool {
   workers: PoolWorker[];
   /** Web Workers' way to late modules (`module_mailbox.ts`); `null` in Node, where they are posted. */
   mailbox: ModuleMailbox | null;
+  /** Workers told to quit that have not answered yet (terminated by {@link reap} once they have). */
+  stopping: PoolWorker[];
 }
 
 /**
@@ -105,8 +107,29 @@ function getPool(): Pool | null {
     return pool;
   }
   spawn = spawner();
-  pool = spawn === null ? null : { job: new Int32Array(new SharedArrayBuffer(JOB_BYTES)), workers: [], mailbox: nodeProcess() === undefined ? createMailbox() : null };
+  pool = spawn === null ? null : { job: new Int32Array(new SharedArrayBuffer(JOB_BYTES)), workers: [], mailbox: nodeProcess() === undefined ? createMailbox() : null, stopping: [] };
   return pool;
+}
+
+/** Stops every worker, and makes the pool unavailable (kernels run on the calling thread). */
+function shutDown(): void {
+  const p = pool;
+  if (!p) return;
+  for (const w of [...p.workers, ...p.stopping]) w.stop();
+  p.workers = [];
+  p.stopping = [];
+  pool = null;
+  debugLog("a kernel worker stopped answering: the pool is shut down and kernels run on one thread");
+}
+
+/** Terminates the stopped workers that have answered their quit. */
+function reap(p: Pool): void {
+  if (p.stopping.length === 0) return;
+  p.stopping = p.stopping.filter((w) => {
+    if (Atomics.load(w.slot, SLOT.QUIT) !== 2) return true;
+    w.stop();
+    return false;
+  });
 }
 
 /** Starts or stops workers so that there are `threads - 1`. */
@@ -117,8 +140,13 @@ function resize(p: Pool, threads: number): void {
     Atomics.store(w.slot, SLOT.QUIT, 1);
     Atomics.add(p.job, JOB.GEN, 1);
     Atomics.notify(p.job, JOB.GEN);
-    w.stop();
+    // Terminated only once it has answered (outside any job; see worker_source.ts). Node waits
+    // here (a second at most); a browser's main thread cannot, so the worker waits in `stopping`.
+    if (Atomics.load(w.slot, SLOT.READY) === 1 && nodeProcess() !== undefined) Atomics.wait(w.slot, SLOT.QUIT, 1, 1000);
+    if (Atomics.load(w.slot, SLOT.READY) !== 1 || Atomics.load(w.slot, SLOT.QUIT) === 2) w.stop();
+    else p.stopping.push(w);
   }
+  reap(p);
   while (p.workers.length < threads - 1) {
     const slot = new Int32Array(new SharedArrayBuffer(SLOT.WORDS * 4));
     const names = [...groupNames(rt.ids)];
@@ -185,6 +213,7 @@ export function availableThreads(): number {
   const p = getPool();
   if (p === null) return 1;
   if (p.workers.length !== want - 1) resize(p, want);
+  if (p.stopping.length > 0) reap(p);
   let ready = 1;
   for (const w of p.workers) if (Atomics.load(w.slot, SLOT.READY) === 1) ready++;
   return Math.min(ready, threadCap);
@@ -364,17 +393,34 @@ export function runJob(job: Job): void {
   waitForWorkers(j);
 }
 
-/** Spins, then sleeps, until no worker is active (browsers' main thread cannot sleep: it only spins). */
+/** How long a job may wait for a worker to leave it before the pool is given up (ms). */
+export const WORKER_TIMEOUT_MS = 60_000;
+
+/**
+ * Spins, then sleeps, until no worker is active (browsers' main thread cannot sleep: it only
+ * spins). A worker still active after {@link WORKER_TIMEOUT_MS} (it died, or never left a job)
+ * would make every later job wait for ever: the pool is shut down (kernels run on the calling
+ * thread from then on, noted once with `debugLog`) and the job throws.
+ */
 function waitForWorkers(j: Int32Array): void {
   let canSleep = nodeProcess() !== undefined;
+  let since = -1;
   for (let n = 0; ; n++) {
     const active = Atomics.load(j, JOB.ACTIVE);
     if (active === 0) break;
-    if (n >= SPIN_LOADS && canSleep) {
-      try {
-        Atomics.wait(j, JOB.ACTIVE, active, 1000);
-      } catch {
-        canSleep = false;
+    if (n >= SPIN_LOADS) {
+      const t = Date.now();
+      if (since < 0) since = t;
+      else if (t - since > WORKER_TIMEOUT_MS) {
+        shutDown();
+        throw new Error(`runJob: a worker thread has not left a job for ${WORKER_TIMEOUT_MS / 1000} s; the pool is shut down and kernels run on the calling thread from now on`);
+      }
+      if (canSleep) {
+        try {
+          Atomics.wait(j, JOB.ACTIVE, active, 1000);
+        } catch {
+          canSleep = false;
+        }
       }
       n = 0;
     }

@@ -41,6 +41,8 @@ export interface ProbeOptions {
   readonly margin: number;
   /** Calls run with the pool before the first probe (the first calls compile kernels and warm up the JavaScript engine's code). */
   readonly warmUp: number;
+  /** Of those, the first ones whose times do not count towards the probe's block size (the very first call compiles the program). */
+  readonly untimed: number;
 }
 
 /**
@@ -58,7 +60,7 @@ export interface ProbeOptions {
  * - A hold of 20 probes' lengths, doubled up to 3 times: probes take at most 5 % of the calls
  *   after a change of way, 0.6 % once the way has held (half of them the slower way).
  */
-export const PROBE: ProbeOptions = { blockMs: 20, minBlock: 4, maxBlock: 64, pairs: 4, hold: 20, maxDoublings: 3, margin: 0.95, warmUp: 20 };
+export const PROBE: ProbeOptions = { blockMs: 20, minBlock: 4, maxBlock: 64, pairs: 4, hold: 20, maxDoublings: 3, margin: 0.95, warmUp: 20, untimed: 5 };
 
 type Way = "pool" | "alone";
 
@@ -100,6 +102,8 @@ export class PoolChoice {
   private confirmed = 0;
   /** A running mean of the calls' times outside probes (ms), which sizes the probe's blocks. */
   private callMs = 0;
+  /** Calls left whose times are not taken into {@link callMs}. */
+  private untimed = 0;
   private readonly options: ProbeOptions;
 
   constructor(options: Partial<ProbeOptions> = {}) {
@@ -126,10 +130,15 @@ export class PoolChoice {
       this.probe = -1;
       this.confirmed = 0;
       this.callMs = 0;
+      this.untimed = this.options.untimed;
     }
     if (threads <= 1) return f();
     if (this.probe < 0 && this.held > 0) {
       this.held--;
+      if (this.untimed > 0) {
+        this.untimed--;
+        return this.way === "alone" ? alone(f) : f();
+      }
       const t0 = now();
       const result = this.way === "alone" ? alone(f) : f();
       const t = now() - t0;

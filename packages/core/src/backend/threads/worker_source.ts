@@ -31,7 +31,10 @@
  *   leaves it at 0: the caller, once no chunk is left, waits for `ACTIVE` to be 0;
  * - a worker checks `job[HUSH]` every 1,024 loads of its spin and sleeps at once when it is 1
  *   (`hushWorkers`: the caller will run without the pool for a while);
- * - a failing call sets `job[FAILED]`; `slot[QUIT] = 1` (then a `GEN` bump) ends the worker;
+ * - a failing call sets `job[FAILED]`; `slot[QUIT] = 1` (then a `GEN` bump) ends the worker,
+ *   which answers `slot[QUIT] = 2` outside any job: only then is it terminated (terminated
+ *   between its `ACTIVE` increment and decrement, a worker late for the last job would leave
+ *   `ACTIVE` counted forever, and the next job would wait for it);
  * - kernel modules added after start-up (`addKernelModule`) are posted to Node workers as
  *   `{ module, names }` before any job calls them; a worker meeting a kernel id it lacks takes
  *   the pending modules with `receiveMessageOnPort` (synchronously, within the job). Web
@@ -91,7 +94,11 @@ function run(init, receive) {
       else { Atomics.wait(j, GEN, seen); gen = Atomics.load(j, GEN); n = 0; }
     }
     seen = gen;
-    if (Atomics.load(s, QUIT) !== 0) return;
+    if (Atomics.load(s, QUIT) !== 0) {
+      Atomics.store(s, QUIT, 2);
+      Atomics.notify(s, QUIT);
+      return;
+    }
     Atomics.add(j, ACTIVE, 1);
     try {
       for (;;) {

@@ -105,15 +105,16 @@ describe.skipIf(!threadsSupported())("PoolChoice", () => {
   it("sizes its probe's blocks by the time a call takes, within bounds", () => {
     setNumThreads(2);
     waitForThreads();
-    const oneMs = new PoolChoice({ ...PROBE, blockMs: 10, warmUp: 12, pairs: 1 });
-    const fiveMs = new PoolChoice({ ...PROBE, blockMs: 10, warmUp: 12, pairs: 1 });
-    for (let i = 0; i < 13; i++) {
-      // The first call is slow (compiling, say): the size follows the later calls.
-      oneMs.run(i === 0 ? call(5, 5) : call(1, 1));
+    const options = { ...PROBE, blockMs: 10, warmUp: 20, untimed: 5, pairs: 1 };
+    const oneMs = new PoolChoice(options);
+    const fiveMs = new PoolChoice(options);
+    for (let i = 0; i < 21; i++) {
+      // The first call compiles (not timed at all); a later slow call's weight fades.
+      oneMs.run(i === 0 ? call(200, 200) : i === 5 ? call(5, 5) : call(1, 1));
       fiveMs.run(call(5, 5));
     }
     expect(oneMs.chosen).toBe("probing");
-    // ~10 ms of 1 ms calls (a call takes a little more than its busy wait; the first call's weight has faded).
+    // ~10 ms of 1 ms calls (a call takes a little more than its busy wait).
     expect(oneMs.blockCalls).toBeGreaterThanOrEqual(8);
     expect(oneMs.blockCalls).toBeLessThanOrEqual(10);
     // 2 calls of 5 ms: raised to the least block.
