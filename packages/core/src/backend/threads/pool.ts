@@ -122,6 +122,15 @@ function shutDown(): void {
   debugLog("a kernel worker stopped answering: the pool is shut down and kernels run on one thread");
 }
 
+/**
+ * Workers told to quit that have not answered yet (diagnostics and tests: in Node, always 0 once
+ * `setNumThreads` has returned, unless a worker took more than a second to answer).
+ * Example: `setNumThreads(1); workersStopping()` is `0`.
+ */
+export function workersStopping(): number {
+  return pool ? pool.stopping.length : 0;
+}
+
 /** Terminates the stopped workers that have answered their quit. */
 function reap(p: Pool): void {
   if (p.stopping.length === 0) return;

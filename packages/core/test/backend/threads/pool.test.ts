@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { numThreads, setNumThreads } from "../../../src/backend/threads/config.js";
-import { Job, runJob, splitJob, threadsSupported, waitForThreads } from "../../../src/backend/threads/pool.js";
+import { Job, runJob, splitJob, threadsSupported, waitForThreads, workersStopping } from "../../../src/backend/threads/pool.js";
 import { kernelId } from "../../../src/backend/threads/kernel_memory.js";
 import { allocateResident, releaseResident, residentAddress } from "../../../src/backend/resident_storage.js";
 import { MAX_CHUNKS, RECORD } from "../../../src/backend/threads/worker_source.js";
@@ -113,6 +113,37 @@ describe.skipIf(!threadsSupported())("runJob", () => {
     } finally {
       setNumThreads(initial);
       for (const a of [dst, ones]) releaseResident(a);
+    }
+  });
+});
+
+describe.skipIf(!threadsSupported())("stopping workers", () => {
+  it("terminates a worker only once it has answered its quit, and jobs right after a stop still finish", () => {
+    const tiles = 64;
+    const floats = 256;
+    const src = allocateResident(Float32Array, tiles * floats)!;
+    const dst = allocateResident(Float32Array, tiles * floats)!;
+    try {
+      const copy = kernelId("elementwise", "copy");
+      const job = (threads: number) =>
+        splitJob(tiles, threads, (j, t0, t1) => {
+          for (let t = t0; t < t1; t++) j.call(copy, residentAddress(dst) + t * floats * 4, residentAddress(src) + t * floats * 4, 0, 0, floats / 4);
+        });
+      for (let round = 0; round < 20; round++) {
+        setNumThreads(3);
+        expect(waitForThreads()).toBe(3);
+        src.forEach((_, i) => (src[i] = i + round));
+        runJob(job(3));
+        // Stopped right after a job (a worker may still be late for it): it answers first.
+        setNumThreads(round % 2 === 0 ? 2 : 1);
+        expect(workersStopping()).toBe(0);
+        dst.fill(-1);
+        runJob(job(2));
+        expect(dst.every((v, i) => v === i + round)).toBe(true);
+      }
+    } finally {
+      setNumThreads(initial);
+      for (const a of [src, dst]) releaseResident(a);
     }
   });
 });
