@@ -7,11 +7,11 @@ import { hushWorkers, jobsShared, limitThreads } from "./pool.js";
  *
  * Each operation's split threshold is measured on that operation alone, but a split also costs
  * the operations after it: the worker spins for its next job for 0.5-2 ms after each one, and
- * while it spins the calling thread's serial work can run slower (on this 2-vCPU machine, at
- * times: benchmarks/README.md). A sparse training step, a few split products among ~50 small operations,
- * ran 1.10x-1.62x as long on 2 threads as on 1 in `pnpm bench` before this choice
- * (benchmarks/README.md); a dense step, most of its time in split products, ran in ~0.6x.
- * Only the whole call's time sees both effects.
+ * while it spins the calling thread's serial work can run slower (at times, on this shared
+ * 2-vCPU machine). A sparse training step, a few split products among ~50 small operations, ran
+ * 1.05x-1.62x as long on 2 threads as on 1 in `pnpm bench` before this choice; a dense step,
+ * most of its time in split products, ran in ~0.6x (README.md, "Each step's parallel
+ * speed-up"). Only the whole call's time sees both effects.
  *
  * A chooser lets a program's first calls run with the pool, then probes: blocks of calls
  * (~20 ms each), alternately with the pool and on the calling thread alone ({@link limitThreads},
@@ -20,8 +20,9 @@ import { hushWorkers, jobsShared, limitThreads } from "./pool.js";
  * pool is kept when its median call took less than a margin of the other's, else the calling
  * thread alone, for a hold of many probes' lengths; then a new probe, as a shared machine's load
  * changes. A probe that keeps the way doubles the hold. A program whose probe handed no job to
- * the pool runs as it is until the next probe (its worker may have been starting). A
- * thread-count change starts over. Results do not depend on the choice: a split never changes
+ * the pool runs as it is until the next probe (its worker may have been starting). Each thread
+ * count has its own choice: back at a count seen before, a program takes up its choice and hold
+ * where it left them (the benchmarks time every step on 1 thread between rounds on 2). Results do not depend on the choice: a split never changes
  * how an element is computed. {@link PROBE} gives the numbers and why.
  */
 
@@ -47,12 +48,12 @@ export interface ProbeOptions {
 
 /**
  * The probe's defaults.
- * - Blocks of ~20 ms: a host that runs our two vCPUs on fewer physical cores than that (the
- *   shared machine's slow phases) takes a while to slow the calling thread, and the first
- *   probes, with blocks of 4 calls (~2 ms of a sparse MNIST step), kept the pool for steps that
- *   then ran slower on 2 threads than on 1 (the 21 % step: 0 of 7 probes chose the calling
- *   thread alone, and its 2-thread rounds took 1.16-2.11 ms against 1.55-2.21 ms on one thread;
- *   `--only mnist`, 2026-12-07 02:00 UTC).
+ * - Blocks of ~20 ms: probes with blocks of 4 calls (~2 ms of a sparse MNIST step) kept the
+ *   pool for steps that then ran slower on 2 threads than on 1 (the 21 % step: 0 of 7 probes
+ *   chose the calling thread alone, and its 2-thread rounds took 1.16-2.11 ms against
+ *   1.55-2.21 ms on one thread; `--only mnist`, 2026-12-07 02:00 UTC). Our reading: a host
+ *   that gives our two vCPUs less than two cores in its busy phases takes longer than a few
+ *   milliseconds to slow the calling thread down.
  * - A margin of 0.95: a second core kept busy (and spinning between jobs) for a gain of a few
  *   per cent is not worth it on a shared machine; without it, the sparse steps' probes kept the
  *   pool in 6 of 9 probes while those steps took 0.97x-1.04x their 1-thread time on 2 threads
@@ -105,6 +106,8 @@ export class PoolChoice {
   /** Calls left whose times are not taken into {@link callMs}. */
   private untimed = 0;
   private readonly options: ProbeOptions;
+  /** The state left at each other thread count (see {@link switchTo}). */
+  private readonly saved = new Map<number, { way: Way | null; held: number; confirmed: number; callMs: number; block: number }>();
 
   constructor(options: Partial<ProbeOptions> = {}) {
     this.options = { ...PROBE, ...options };
@@ -123,15 +126,7 @@ export class PoolChoice {
 
   run<T>(f: () => T): T {
     const threads = numThreads();
-    if (threads !== this.threads) {
-      this.threads = threads;
-      this.way = "pool";
-      this.held = this.options.warmUp;
-      this.probe = -1;
-      this.confirmed = 0;
-      this.callMs = 0;
-      this.untimed = this.options.untimed;
-    }
+    if (threads !== this.threads) this.switchTo(threads);
     if (threads <= 1) return f();
     if (this.probe < 0 && this.held > 0) {
       this.held--;
@@ -158,9 +153,32 @@ export class PoolChoice {
     return result;
   }
 
+  /**
+   * Keeps the state of the thread count left, and takes up the one of `threads`: where it was
+   * left (a caller that goes to one thread and back keeps its choice and its hold), or fresh, with
+   * the pool and a warm-up, for a count not seen before.
+   */
+  private switchTo(threads: number): void {
+    if (this.threads > 1) this.saved.set(this.threads, { way: this.way, held: this.held, confirmed: this.confirmed, callMs: this.callMs, block: this.block });
+    this.threads = threads;
+    this.probe = -1;
+    const saved = this.saved.get(threads);
+    if (saved !== undefined) {
+      ({ way: this.way, held: this.held, confirmed: this.confirmed, callMs: this.callMs, block: this.block } = saved);
+      this.untimed = 0;
+      return;
+    }
+    this.way = "pool";
+    this.held = this.options.warmUp;
+    this.confirmed = 0;
+    this.callMs = 0;
+    this.untimed = this.options.untimed;
+  }
+
   private startProbe(): void {
     const { blockMs, minBlock, maxBlock } = this.options;
-    this.block = Math.max(minBlock, Math.min(maxBlock, this.callMs > 0 ? Math.ceil(blockMs / this.callMs) : minBlock));
+    // At least 2 calls: a block's first call is not counted.
+    this.block = Math.max(2, minBlock, Math.min(maxBlock, this.callMs > 0 ? Math.ceil(blockMs / this.callMs) : minBlock));
     this.probe = 0;
     this.shared = false;
     this.times.pool.length = 0;

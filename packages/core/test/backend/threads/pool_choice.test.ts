@@ -2,7 +2,7 @@
  * A compiled program's choice between the pool and the calling thread alone (`pool_choice.ts`):
  * after its warm-up calls it probes both ways and keeps the pool only when it is faster by a
  * margin, and probes again later, after a longer hold when the way is kept; a program that split
- * no job in its probe runs as it is; a thread-count change starts over; a call that throws
+ * no job in its probe runs as it is; each thread count keeps its own choice; a call that throws
  * restores the cap and the workers' spinning; compiled calls give the same bits through a probe
  * as on one thread. Workers told to stop spinning still take the next job.
  */
@@ -157,7 +157,7 @@ describe.skipIf(!threadsSupported())("PoolChoice", () => {
     expect(choice.chosen).toBe("probing");
   });
 
-  it("runs a program that shared no job in its probe as it is, and starts over when the thread count changes", () => {
+  it("runs a program that shared no job in its probe as it is", () => {
     setNumThreads(2);
     waitForThreads();
     const choice = new PoolChoice(OPTIONS);
@@ -166,12 +166,34 @@ describe.skipIf(!threadsSupported())("PoolChoice", () => {
     expect(jobsShared()).toBe(before);
     expect(choice.chosen).toBe("unsplit");
     expect(choice.run(() => availableThreads())).toBe(2);
-    setNumThreads(1);
-    expect(choice.run(() => availableThreads())).toBe(1);
+  });
+
+  it("keeps a choice per thread count: back at a count, where it was left; at a new count, fresh", () => {
     setNumThreads(2);
     waitForThreads();
-    expect(choice.run(() => 0)).toBe(0);
+    const choice = new PoolChoice(OPTIONS);
+    for (let i = 0; i < UNTIL_DECIDED; i++) choice.run(call(2, 0.2));
+    expect(choice.chosen).toBe("alone");
+    // On one thread it never probes, and every call sees one thread.
+    setNumThreads(1);
+    for (let i = 0; i < 5; i++) expect(choice.run(() => availableThreads())).toBe(1);
+    // Back on two: still alone, without a new warm-up or probe.
+    setNumThreads(2);
+    waitForThreads();
+    expect(choice.run(() => availableThreads())).toBe(1);
+    expect(choice.chosen).toBe("alone");
+    // Three threads: a count not seen before starts with the pool and a warm-up.
+    setNumThreads(3);
+    expect(waitForThreads()).toBe(3);
+    expect(choice.run(() => availableThreads())).toBe(3);
     expect(choice.chosen).toBe("pool");
+    // And two again: the hold left there goes on (HOLD calls from the decision, one used).
+    setNumThreads(2);
+    waitForThreads();
+    for (let i = 0; i < HOLD - 1; i++) choice.run(() => 0);
+    expect(choice.chosen).toBe("alone");
+    choice.run(call(2, 0.2));
+    expect(choice.chosen).toBe("probing");
   });
 
   it("lifts the cap and lets workers spin again when a call on the calling thread alone throws", () => {
