@@ -130,14 +130,13 @@ export class PoolChoice {
     if (threads <= 1) return f();
     if (this.probe < 0 && this.held > 0) {
       this.held--;
-      if (this.untimed > 0) {
-        this.untimed--;
-        return this.way === "alone" ? alone(f) : f();
-      }
       const t0 = now();
       const result = this.way === "alone" ? alone(f) : f();
-      const t = now() - t0;
-      this.callMs = this.callMs === 0 ? t : 0.75 * this.callMs + 0.25 * t;
+      if (this.untimed > 0) this.untimed--;
+      else {
+        const t = now() - t0;
+        this.callMs = this.callMs === 0 ? t : 0.75 * this.callMs + 0.25 * t;
+      }
       return result;
     }
     if (this.probe < 0) this.startProbe();

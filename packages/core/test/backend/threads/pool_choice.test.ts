@@ -68,6 +68,16 @@ describe.skipIf(!threadsSupported())("PoolChoice", () => {
     return threads;
   };
 
+  /** A fresh choice on 2 threads, through its warm-up and a probe that finds the pool slower. */
+  const decidedAlone = (): PoolChoice => {
+    setNumThreads(2);
+    waitForThreads();
+    const choice = new PoolChoice(OPTIONS);
+    for (let i = 0; i < UNTIL_DECIDED; i++) choice.run(call(2, 0.2));
+    expect(choice.chosen).toBe("alone");
+    return choice;
+  };
+
   it("keeps the pool while warming up, then probes both ways and keeps the faster", () => {
     setNumThreads(2);
     expect(waitForThreads()).toBe(2);
@@ -138,13 +148,9 @@ describe.skipIf(!threadsSupported())("PoolChoice", () => {
   });
 
   it("doubles the hold each time a probe keeps the way", () => {
-    setNumThreads(2);
-    waitForThreads();
-    const choice = new PoolChoice(OPTIONS);
+    const choice = decidedAlone();
     const g = call(2, 0.2);
     const f = () => 0;
-    for (let i = 0; i < UNTIL_DECIDED; i++) choice.run(g);
-    expect(choice.chosen).toBe("alone");
     // Held for HOLD calls, then a probe that keeps "alone": held for 2 * HOLD calls.
     for (let i = 0; i < HOLD; i++) choice.run(f);
     choice.run(g);
@@ -169,11 +175,7 @@ describe.skipIf(!threadsSupported())("PoolChoice", () => {
   });
 
   it("keeps a choice per thread count: back at a count, where it was left; at a new count, fresh", () => {
-    setNumThreads(2);
-    waitForThreads();
-    const choice = new PoolChoice(OPTIONS);
-    for (let i = 0; i < UNTIL_DECIDED; i++) choice.run(call(2, 0.2));
-    expect(choice.chosen).toBe("alone");
+    const choice = decidedAlone();
     // On one thread it never probes, and every call sees one thread.
     setNumThreads(1);
     for (let i = 0; i < 5; i++) expect(choice.run(() => availableThreads())).toBe(1);
@@ -197,11 +199,7 @@ describe.skipIf(!threadsSupported())("PoolChoice", () => {
   });
 
   it("lifts the cap and lets workers spin again when a call on the calling thread alone throws", () => {
-    setNumThreads(2);
-    waitForThreads();
-    const choice = new PoolChoice(OPTIONS);
-    for (let i = 0; i < UNTIL_DECIDED; i++) choice.run(call(2, 0.2));
-    expect(choice.chosen).toBe("alone");
+    const choice = decidedAlone();
     expect(() =>
       choice.run(() => {
         expect(availableThreads()).toBe(1);
