@@ -19,7 +19,8 @@ import { hushWorkers, jobsShared, limitThreads } from "./pool.js";
  * call is not counted (the worker may still be spinning from the block before, or asleep). The
  * pool is kept when its median call took less than a margin of the other's, else the calling
  * thread alone, for a hold of many probes' lengths; then a new probe, as a shared machine's load
- * changes. A probe that keeps the way doubles the hold. A program whose probe handed no job to
+ * changes. A probe that keeps the way doubles the hold; a clear probe (one way much faster)
+ * holds the longest at once. A program whose probe handed no job to
  * the pool runs as it is until the next probe (its worker may have been starting). Each thread
  * count has its own choice: back at a count seen before, a program takes up its choice and hold
  * where it left them (the benchmarks time every step on 1 thread between rounds on 2). Results do not depend on the choice: a split never changes
@@ -40,6 +41,8 @@ export interface ProbeOptions {
   readonly maxDoublings: number;
   /** The pool is kept only when its median call takes less than this fraction of the calling thread's alone. */
   readonly margin: number;
+  /** A probe whose faster way's median call takes less than this fraction of the other's is clear: it holds for the longest hold at once. */
+  readonly clear: number;
   /** Calls run with the pool before the first probe (the first calls compile kernels and warm up the JavaScript engine's code). */
   readonly warmUp: number;
   /** Of those, the first ones whose times do not count towards the probe's block size (the very first call compiles the program). */
@@ -60,8 +63,16 @@ export interface ProbeOptions {
  *   (`--only mnist`, 2026-12-07 01:56 UTC).
  * - A hold of 20 probes' lengths, doubled up to 3 times: probes take at most 5 % of the calls
  *   after a change of way, 0.6 % once the way has held (half of them the slower way).
+ * - A clear probe (the faster way under 0.8x the other) holds 8x at once. What a probe costs
+ *   grows with the gap between the ways, as half its calls run the slower way. The dense MNIST
+ *   step's probe is 64 calls, 32 of them alone at ~1.4x the pool's time, the first few holds
+ *   1,280 and 2,560 calls: two probes fell within its 2-thread rounds in `pnpm bench`
+ *   (2026-12-07 03:46 UTC), rounds of 2.26-4.08 ms (median 2.72). Steps with large gaps
+ *   rarely change way (in the full run of 02:24 UTC that day, 1 of 7 probes of the dense MNIST
+ *   step chose the calling thread alone, 0 of 14 of the DenseMLP step's); steps with small gaps
+ *   change way often (the 7 % step: 3 of 4), and keep the shorter holds.
  */
-export const PROBE: ProbeOptions = { blockMs: 20, minBlock: 4, maxBlock: 64, pairs: 4, hold: 20, maxDoublings: 3, margin: 0.95, warmUp: 20, untimed: 5 };
+export const PROBE: ProbeOptions = { blockMs: 20, minBlock: 4, maxBlock: 64, pairs: 4, hold: 20, maxDoublings: 3, margin: 0.95, clear: 0.8, warmUp: 20, untimed: 5 };
 
 type Way = "pool" | "alone";
 
@@ -185,10 +196,14 @@ export class PoolChoice {
   }
 
   private decide(): void {
-    const { margin, hold, maxDoublings, pairs } = this.options;
+    const { margin, clear, hold, maxDoublings, pairs } = this.options;
     this.probe = -1;
-    const way = !this.shared ? null : median(this.times.pool) < margin * median(this.times.alone) ? "pool" : "alone";
-    this.confirmed = way === this.way ? Math.min(this.confirmed + 1, maxDoublings) : 0;
+    const pool = median(this.times.pool);
+    const byItself = median(this.times.alone);
+    const way = !this.shared ? null : pool < margin * byItself ? "pool" : "alone";
+    // A clear gap holds the longest at once; otherwise each probe that keeps the way doubles the hold.
+    if (way !== null && Math.min(pool, byItself) < clear * Math.max(pool, byItself)) this.confirmed = maxDoublings;
+    else this.confirmed = way === this.way ? Math.min(this.confirmed + 1, maxDoublings) : 0;
     this.way = way;
     this.held = (hold * 2 * pairs * this.block) << this.confirmed;
     if (way !== null) {

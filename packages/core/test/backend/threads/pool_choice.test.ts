@@ -1,7 +1,7 @@
 /**
  * A compiled program's choice between the pool and the calling thread alone (`pool_choice.ts`):
  * after its warm-up calls it probes both ways and keeps the pool only when it is faster by a
- * margin, and probes again later, after a longer hold when the way is kept; a program that split
+ * margin, and probes again later, after a longer hold when the way is kept or the probe was clear; a program that split
  * no job in its probe runs as it is; each thread count keeps its own choice; a call that throws
  * restores the cap and the workers' spinning; compiled calls give the same bits through a probe
  * as on one thread. Workers told to stop spinning still take the next job.
@@ -24,8 +24,8 @@ const initial = numThreads();
 afterAll(() => setNumThreads(initial));
 afterEach(() => setNumThreads(2));
 
-/** The tests' probes: the defaults but for blocks of 4 calls, whatever a call takes. */
-const OPTIONS: ProbeOptions = { ...PROBE, minBlock: 4, maxBlock: 4 };
+/** The tests' probes: the defaults but for blocks of 4 calls, whatever a call takes, and no probe clear (its own test below). */
+const OPTIONS: ProbeOptions = { ...PROBE, minBlock: 4, maxBlock: 4, clear: 0 };
 const { pairs: PAIRS, warmUp: WARM_UP } = OPTIONS;
 const BLOCK = 4;
 /** Calls held after a probe that changed the way. */
@@ -161,6 +161,33 @@ describe.skipIf(!threadsSupported())("PoolChoice", () => {
     expect(choice.chosen).toBe("alone");
     choice.run(g);
     expect(choice.chosen).toBe("probing");
+  });
+
+  it("holds the longest at once after a clear probe, the shortest after a close one", () => {
+    setNumThreads(2);
+    waitForThreads();
+    const options = { ...OPTIONS, clear: PROBE.clear };
+    const clearly = new PoolChoice(options);
+    const closely = new PoolChoice(options);
+    // Alone 10x faster: clear. Alone ~10 % faster: kept, but not clear.
+    expect(0.9).toBeGreaterThan(PROBE.clear);
+    for (let i = 0; i < UNTIL_DECIDED; i++) {
+      clearly.run(call(2, 0.2));
+      closely.run(call(1, 0.9));
+    }
+    expect(clearly.chosen).toBe("alone");
+    expect(closely.chosen).toBe("alone");
+    const longest = HOLD << PROBE.maxDoublings;
+    for (let i = 0; i < HOLD; i++) {
+      clearly.run(() => 0);
+      closely.run(() => 0);
+    }
+    closely.run(() => 0);
+    expect(closely.chosen).toBe("probing");
+    for (let i = HOLD; i < longest; i++) clearly.run(() => 0);
+    expect(clearly.chosen).toBe("alone");
+    clearly.run(() => 0);
+    expect(clearly.chosen).toBe("probing");
   });
 
   it("runs a program that shared no job in its probe as it is", () => {
