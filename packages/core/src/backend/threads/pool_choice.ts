@@ -19,8 +19,8 @@ import { hushWorkers, jobsShared, limitThreads } from "./pool.js";
  * call is not counted (the worker may still be spinning from the block before, or asleep). The
  * pool is kept when its median call took less than a margin of the other's, else the calling
  * thread alone, for a hold of many probes' lengths; then a new probe, as a shared machine's load
- * changes. A probe that keeps the way doubles the hold; a clear probe (one way much faster)
- * holds the longest at once. A program whose probe handed no job to
+ * changes. A probe that keeps the way doubles the hold; one that keeps it by a clear gap (one
+ * way much faster) holds the longest at once. A program whose probe handed no job to
  * the pool runs as it is until the next probe (its worker may have been starting). Each thread
  * count has its own choice: back at a count seen before, a program takes up its choice and hold
  * where it left them (the benchmarks time every step on 1 thread between rounds on 2). Results do not depend on the choice: a split never changes
@@ -63,8 +63,10 @@ export interface ProbeOptions {
  *   (`--only mnist`, 2026-12-07 01:56 UTC).
  * - A hold of 20 probes' lengths, doubled up to 3 times: probes take at most 5 % of the calls
  *   after a change of way, 0.6 % once the way has held (half of them the slower way).
- * - A clear probe (the faster way under 0.8x the other) holds 8x at once. What a probe costs
- *   grows with the gap between the ways, as half its calls run the slower way. The dense MNIST
+ * - A probe that keeps the way an earlier probe chose, by a clear gap (the faster way under 0.8x
+ *   the other), holds 8x at once; the first probe and one that changes the way do not, as a
+ *   single probe can be wrong (the host busy while one way ran). What a probe costs grows with the gap between the ways,
+ *   as half its calls run the slower way. The dense MNIST
  *   step's probe is 64 calls, 32 of them alone at ~1.4x the pool's time, the first few holds
  *   1,280 and 2,560 calls: two probes fell within its 2-thread rounds in `pnpm bench`
  *   (2026-12-07 03:46 UTC), rounds of 2.26-4.08 ms (median 2.72). Steps with large gaps
@@ -112,13 +114,15 @@ export class PoolChoice {
   private shared = false;
   /** Probes in a row that kept the way chosen before (each doubles the hold). */
   private confirmed = 0;
+  /** Whether the way was chosen by a probe (not the warm-up's pool). */
+  private probed = false;
   /** A running mean of the calls' times outside probes (ms), which sizes the probe's blocks. */
   private callMs = 0;
   /** Calls left whose times are not taken into {@link callMs}. */
   private untimed = 0;
   private readonly options: ProbeOptions;
   /** The state left at each other thread count (see {@link switchTo}). */
-  private readonly saved = new Map<number, { way: Way | null; held: number; confirmed: number; callMs: number; block: number }>();
+  private readonly saved = new Map<number, { way: Way | null; held: number; confirmed: number; probed: boolean; callMs: number; block: number }>();
 
   constructor(options: Partial<ProbeOptions> = {}) {
     this.options = { ...PROBE, ...options };
@@ -169,18 +173,19 @@ export class PoolChoice {
    * the pool and a warm-up, for a count not seen before.
    */
   private switchTo(threads: number): void {
-    if (this.threads > 1) this.saved.set(this.threads, { way: this.way, held: this.held, confirmed: this.confirmed, callMs: this.callMs, block: this.block });
+    if (this.threads > 1) this.saved.set(this.threads, { way: this.way, held: this.held, confirmed: this.confirmed, probed: this.probed, callMs: this.callMs, block: this.block });
     this.threads = threads;
     this.probe = -1;
     const saved = this.saved.get(threads);
     if (saved !== undefined) {
-      ({ way: this.way, held: this.held, confirmed: this.confirmed, callMs: this.callMs, block: this.block } = saved);
+      ({ way: this.way, held: this.held, confirmed: this.confirmed, probed: this.probed, callMs: this.callMs, block: this.block } = saved);
       this.untimed = 0;
       return;
     }
     this.way = "pool";
     this.held = this.options.warmUp;
     this.confirmed = 0;
+    this.probed = false;
     this.callMs = 0;
     this.untimed = this.options.untimed;
   }
@@ -201,10 +206,11 @@ export class PoolChoice {
     const pool = median(this.times.pool);
     const byItself = median(this.times.alone);
     const way = !this.shared ? null : pool < margin * byItself ? "pool" : "alone";
-    // A clear gap holds the longest at once; otherwise each probe that keeps the way doubles the hold.
-    if (way !== null && Math.min(pool, byItself) < clear * Math.max(pool, byItself)) this.confirmed = maxDoublings;
-    else this.confirmed = way === this.way ? Math.min(this.confirmed + 1, maxDoublings) : 0;
+    // Each probe that keeps the way doubles the hold; one that keeps a probe's way by a clear gap holds the longest at once.
+    const isClear = Math.min(pool, byItself) < clear * Math.max(pool, byItself);
+    this.confirmed = way !== this.way ? 0 : isClear && this.probed ? maxDoublings : Math.min(this.confirmed + 1, maxDoublings);
     this.way = way;
+    this.probed = true;
     this.held = (hold * 2 * pairs * this.block) << this.confirmed;
     if (way !== null) {
       counts.probes++;

@@ -163,7 +163,7 @@ describe.skipIf(!threadsSupported())("PoolChoice", () => {
     expect(choice.chosen).toBe("probing");
   });
 
-  it("holds the longest at once after a clear probe, the shortest after a close one", () => {
+  it("holds the longest at once when a probe keeps an earlier probe's way by a clear gap", () => {
     setNumThreads(2);
     waitForThreads();
     const options = { ...OPTIONS, clear: PROBE.clear };
@@ -171,23 +171,51 @@ describe.skipIf(!threadsSupported())("PoolChoice", () => {
     const closely = new PoolChoice(options);
     // Alone 10x faster: clear. Alone ~10 % faster: kept, but not clear.
     expect(0.9).toBeGreaterThan(PROBE.clear);
-    for (let i = 0; i < UNTIL_DECIDED; i++) {
-      clearly.run(call(2, 0.2));
-      closely.run(call(1, 0.9));
+    const clearCall = call(2, 0.2);
+    const closeCall = call(1, 0.9);
+    const probeBoth = () => {
+      for (let i = 0; i < 2 * PAIRS * BLOCK; i++) {
+        clearly.run(clearCall);
+        closely.run(closeCall);
+      }
+    };
+    const idle = (calls: number) => {
+      for (let i = 0; i < calls; i++) {
+        clearly.run(() => 0);
+        closely.run(() => 0);
+      }
+    };
+    for (let i = 0; i < WARM_UP; i++) {
+      clearly.run(clearCall);
+      closely.run(closeCall);
     }
+    probeBoth();
+    expect([clearly.chosen, closely.chosen]).toEqual(["alone", "alone"]);
+    // The first probe changed the way (from the warm-up's pool): the shortest hold for both.
+    idle(HOLD);
+    probeBoth();
+    expect([clearly.chosen, closely.chosen]).toEqual(["alone", "alone"]);
+    // The second kept it: the clear one holds the longest, the close one twice the shortest.
+    idle(2 * HOLD);
     expect(clearly.chosen).toBe("alone");
-    expect(closely.chosen).toBe("alone");
-    const longest = HOLD << PROBE.maxDoublings;
-    for (let i = 0; i < HOLD; i++) {
-      clearly.run(() => 0);
-      closely.run(() => 0);
-    }
     closely.run(() => 0);
     expect(closely.chosen).toBe("probing");
-    for (let i = HOLD; i < longest; i++) clearly.run(() => 0);
+    for (let i = 2 * HOLD; i < HOLD << PROBE.maxDoublings; i++) clearly.run(() => 0);
     expect(clearly.chosen).toBe("alone");
     clearly.run(() => 0);
     expect(clearly.chosen).toBe("probing");
+  });
+
+  it("does not take the warm-up's pool for a probe's choice: a first probe that keeps it clearly holds twice the shortest", () => {
+    setNumThreads(2);
+    waitForThreads();
+    const choice = new PoolChoice({ ...OPTIONS, clear: PROBE.clear });
+    for (let i = 0; i < UNTIL_DECIDED; i++) choice.run(call(0.2, 2));
+    expect(choice.chosen).toBe("pool");
+    for (let i = 0; i < 2 * HOLD; i++) choice.run(() => 0);
+    expect(choice.chosen).toBe("pool");
+    choice.run(() => 0);
+    expect(choice.chosen).toBe("probing");
   });
 
   it("runs a program that shared no job in its probe as it is", () => {
