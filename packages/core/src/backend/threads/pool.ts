@@ -405,9 +405,23 @@ export function runJob(job: Job): void {
 /** How long a job may wait for a worker to leave it before the pool is given up (ms). */
 export const WORKER_TIMEOUT_MS = 60_000;
 
+/** The wait in force ({@link WORKER_TIMEOUT_MS} unless a test set another: {@link setWorkerTimeout}). */
+let workerTimeoutMs = WORKER_TIMEOUT_MS;
+
+/**
+ * Sets how long a job waits for a worker before the pool is given up (tests of that path), and
+ * returns the wait it replaces.
+ * Example: `const before = setWorkerTimeout(300); ...; setWorkerTimeout(before)`.
+ */
+export function setWorkerTimeout(ms: number): number {
+  const before = workerTimeoutMs;
+  workerTimeoutMs = ms;
+  return before;
+}
+
 /**
  * Spins, then sleeps, until no worker is active (browsers' main thread cannot sleep: it only
- * spins). A worker still active after {@link WORKER_TIMEOUT_MS} (it died, or never left a job)
+ * spins). A worker still active after {@link WORKER_TIMEOUT_MS} (or the wait a test set; it died, or never left a job)
  * would make every later job wait for ever: the pool is shut down (kernels run on the calling
  * thread from then on, noted once with `debugLog`) and the job throws.
  */
@@ -420,13 +434,13 @@ function waitForWorkers(j: Int32Array): void {
     if (n >= SPIN_LOADS) {
       const t = Date.now();
       if (since < 0) since = t;
-      else if (t - since > WORKER_TIMEOUT_MS) {
+      else if (t - since > workerTimeoutMs) {
         shutDown();
-        throw new Error(`runJob: a worker thread has not left a job for ${WORKER_TIMEOUT_MS / 1000} s; the pool is shut down and kernels run on the calling thread from now on`);
+        throw new Error(`runJob: a worker thread has not left a job for ${workerTimeoutMs / 1000} s; the pool is shut down and kernels run on the calling thread from now on`);
       }
       if (canSleep) {
         try {
-          Atomics.wait(j, JOB.ACTIVE, active, 1000);
+          Atomics.wait(j, JOB.ACTIVE, active, Math.min(1000, workerTimeoutMs));
         } catch {
           canSleep = false;
         }
