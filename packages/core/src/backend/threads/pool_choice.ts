@@ -41,7 +41,7 @@ export interface ProbeOptions {
   readonly maxDoublings: number;
   /** The pool is kept only when its median call takes less than this fraction of the calling thread's alone. */
   readonly margin: number;
-  /** A probe whose faster way's median call takes less than this fraction of the other's is clear: it holds for the longest hold at once. */
+  /** A probe whose faster way's median call takes less than this fraction of the other's is clear: keeping an earlier probe's way, it holds for the longest hold at once. */
   readonly clear: number;
   /** Calls run with the pool before the first probe (the first calls compile kernels and warm up the JavaScript engine's code). */
   readonly warmUp: number;
@@ -61,20 +61,26 @@ export interface ProbeOptions {
  *   per cent is not worth it on a shared machine; without it, the sparse steps' probes kept the
  *   pool in 6 of 9 probes while those steps took 0.97x-1.04x their 1-thread time on 2 threads
  *   (`--only mnist`, 2026-12-07 01:56 UTC).
- * - A hold of 20 probes' lengths, doubled up to 3 times: probes take at most 5 % of the calls
- *   after a change of way, 0.6 % once the way has held (half of them the slower way).
- * - A probe that keeps the way an earlier probe chose, by a clear gap (the faster way under 0.8x
- *   the other), holds 8x at once; the first probe and one that changes the way do not, as a
- *   single probe can be wrong (the host busy while one way ran). What a probe costs grows with the gap between the ways,
- *   as half its calls run the slower way. The dense MNIST
- *   step's probe is 64 calls, 32 of them alone at ~1.4x the pool's time, the first few holds
- *   1,280 and 2,560 calls: two probes fell within its 2-thread rounds in `pnpm bench`
- *   (2026-12-07 03:46 UTC), rounds of 2.26-4.08 ms (median 2.72). Steps with large gaps
- *   rarely change way (in the full run of 02:24 UTC that day, 1 of 7 probes of the dense MNIST
- *   step chose the calling thread alone, 0 of 14 of the DenseMLP step's); steps with small gaps
- *   change way often (the 7 % step: 3 of 4), and keep the shorter holds.
+ * - A hold of 2 probes' lengths after a probe that changed the way (or the first probe), doubled
+ *   each time a probe keeps the way, up to 64x (128 probes' lengths): a wrong choice is undone
+ *   soon, and once the way has held, 1 call in 129 is a probe's (half of those the slower
+ *   way). A single probe can be wrong, the host busy while one way ran. With a first hold of 20
+ *   probes' lengths (up to 8x), in the full run of 2026-12-07 04:29 UTC, the DenseMLP step took
+ *   6.11 ms in the `dense` suite, where its 2-thread time in the `threads` suite was 4.35 ms and
+ *   its 1-thread time 5.92 ms (3.64 ms in the `dense` suite at 03:46): what a first probe that
+ *   chose the calling thread alone, then held for the whole suite, gives (that suite does not
+ *   report its probes, so this is our reading).
+ * - A probe that keeps the way an earlier probe chose, by a clear gap (the faster way under
+ *   0.8x the other), holds the longest at once; the first probe and one that changes the way do
+ *   not. What a probe costs grows with the gap between the ways, as half its calls run the
+ *   slower way: the dense MNIST step's probe is 64 calls, 32 of them alone at ~1.4x the pool's
+ *   time, and with the holds of 20 probes' lengths doubled two probes fell within its 2-thread
+ *   rounds in `pnpm bench` (2026-12-07 03:46 UTC), rounds of 2.26-4.08 ms (median 2.72). Steps
+ *   with large gaps rarely change way (in the full run of 02:24 UTC that day, 1 of 7 probes of
+ *   the dense MNIST step chose the calling thread alone, 0 of 14 of the DenseMLP step's); steps
+ *   with small gaps change way often (the 7 % step: 3 of 4), and keep the shorter holds.
  */
-export const PROBE: ProbeOptions = { blockMs: 20, minBlock: 4, maxBlock: 64, pairs: 4, hold: 20, maxDoublings: 3, margin: 0.95, clear: 0.8, warmUp: 20, untimed: 5 };
+export const PROBE: ProbeOptions = { blockMs: 20, minBlock: 4, maxBlock: 64, pairs: 4, hold: 2, maxDoublings: 6, margin: 0.95, clear: 0.8, warmUp: 20, untimed: 5 };
 
 type Way = "pool" | "alone";
 
