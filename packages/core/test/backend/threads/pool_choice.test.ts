@@ -169,10 +169,11 @@ describe.skipIf(!threadsSupported())("PoolChoice", () => {
     const options = { ...OPTIONS, clear: PROBE.clear };
     const clearly = new PoolChoice(options);
     const closely = new PoolChoice(options);
-    // Alone 10x faster: clear. Alone ~10 % faster: kept, but not clear.
-    expect(0.9).toBeGreaterThan(PROBE.clear);
+    // Alone 10x faster: clear. Alone ~7 % faster: kept, but not clear (a call delayed by the
+    // host only lengthens it, and it would take the pool way's median 0.33 ms more to look clear).
+    expect(0.93).toBeGreaterThan(PROBE.clear);
     const clearCall = call(2, 0.2);
-    const closeCall = call(1, 0.9);
+    const closeCall = call(2, 1.86);
     const probeBoth = () => {
       for (let i = 0; i < 2 * PAIRS * BLOCK; i++) {
         clearly.run(clearCall);
