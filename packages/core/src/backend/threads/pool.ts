@@ -421,9 +421,10 @@ export function setWorkerTimeout(ms: number): number {
 
 /**
  * Spins, then sleeps, until no worker is active (browsers' main thread cannot sleep: it only
- * spins). A worker still active after {@link WORKER_TIMEOUT_MS} (or the wait a test set; it died, or never left a job)
- * would make every later job wait for ever: the pool is shut down (kernels run on the calling
- * thread from then on, noted once with `debugLog`) and the job throws.
+ * spins). A worker still active after {@link WORKER_TIMEOUT_MS} (or the limit a test set with
+ * {@link setWorkerTimeout}; it died, or never left a job) would make every later job wait for
+ * ever: the pool is shut down (kernels run on the calling thread from then on, noted once with
+ * `debugLog`) and the job throws.
  */
 function waitForWorkers(j: Int32Array): void {
   let canSleep = nodeProcess() !== undefined;

@@ -19,12 +19,13 @@ import { hushWorkers, jobsShared, limitThreads } from "./pool.js";
  * call is not counted (the worker may still be spinning from the block before, or asleep). The
  * pool is kept when its median call took less than a margin of the other's, else the calling
  * thread alone, for a hold of many probes' lengths; then a new probe, as a shared machine's load
- * changes. A probe that keeps the way doubles the hold; one that keeps it by a clear gap (one
- * way much faster) holds the longest at once. A program whose probe handed no job to
- * the pool runs as it is until the next probe (its worker may have been starting). Each thread
- * count has its own choice: back at a count seen before, a program takes up its choice and hold
- * where it left them (the benchmarks time every step on 1 thread between rounds on 2). Results do not depend on the choice: a split never changes
- * how an element is computed. {@link PROBE} gives the numbers and why.
+ * changes. A probe that keeps the way doubles the hold; one that keeps an earlier probe's way
+ * by a clear gap (one way much faster) holds the longest at once. A program whose probe handed
+ * no job to the pool runs as it is until the next probe (its worker may have been starting).
+ * Each thread count has its own choice: back at a count seen before, a program takes up its
+ * choice and hold where it left them (the benchmarks time every step on 1 thread between rounds
+ * on 2). Results do not depend on the choice: a split never changes how an element is computed.
+ * {@link PROBE} gives the numbers and why.
  */
 
 /** How a {@link PoolChoice} probes (the defaults: {@link PROBE}). */
@@ -41,7 +42,10 @@ export interface ProbeOptions {
   readonly maxDoublings: number;
   /** The pool is kept only when its median call takes less than this fraction of the calling thread's alone. */
   readonly margin: number;
-  /** A probe whose faster way's median call takes less than this fraction of the other's is clear: keeping an earlier probe's way, it holds for the longest hold at once. */
+  /**
+   * A probe whose faster way's median call takes less than this fraction of the other's is
+   * clear: keeping an earlier probe's way, it holds for the longest hold at once.
+   */
   readonly clear: number;
   /** Calls run with the pool before the first probe (the first calls compile kernels and warm up the JavaScript engine's code). */
   readonly warmUp: number;

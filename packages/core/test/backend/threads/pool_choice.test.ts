@@ -68,6 +68,14 @@ describe.skipIf(!threadsSupported())("PoolChoice", () => {
     return threads;
   };
 
+  /** Runs `calls` calls that hand no job to the pool: `choice` runs them all `way`, and the next one starts a probe. */
+  const expectHeldFor = (choice: PoolChoice, calls: number, way: "pool" | "alone") => {
+    for (let i = 0; i < calls; i++) choice.run(() => 0);
+    expect(choice.chosen).toBe(way);
+    choice.run(() => 0);
+    expect(choice.chosen).toBe("probing");
+  };
+
   /** A fresh choice on 2 threads, through its warm-up and a probe that finds the pool slower. */
   const decidedAlone = (): PoolChoice => {
     setNumThreads(2);
@@ -197,14 +205,8 @@ describe.skipIf(!threadsSupported())("PoolChoice", () => {
     probeBoth();
     expect([clearly.chosen, closely.chosen]).toEqual(["alone", "alone"]);
     // The second kept it: the clear one holds the longest, the close one twice the shortest.
-    idle(2 * HOLD);
-    expect(clearly.chosen).toBe("alone");
-    closely.run(() => 0);
-    expect(closely.chosen).toBe("probing");
-    for (let i = 2 * HOLD; i < HOLD << PROBE.maxDoublings; i++) clearly.run(() => 0);
-    expect(clearly.chosen).toBe("alone");
-    clearly.run(() => 0);
-    expect(clearly.chosen).toBe("probing");
+    expectHeldFor(closely, 2 * HOLD, "alone");
+    expectHeldFor(clearly, HOLD << PROBE.maxDoublings, "alone");
   });
 
   it("does not take the warm-up's pool for a probe's choice: a first probe that keeps it clearly holds twice the shortest", () => {
@@ -213,10 +215,7 @@ describe.skipIf(!threadsSupported())("PoolChoice", () => {
     const choice = new PoolChoice({ ...OPTIONS, clear: PROBE.clear });
     for (let i = 0; i < UNTIL_DECIDED; i++) choice.run(call(0.2, 2));
     expect(choice.chosen).toBe("pool");
-    for (let i = 0; i < 2 * HOLD; i++) choice.run(() => 0);
-    expect(choice.chosen).toBe("pool");
-    choice.run(() => 0);
-    expect(choice.chosen).toBe("probing");
+    expectHeldFor(choice, 2 * HOLD, "pool");
   });
 
   it("runs a program that shared no job in its probe as it is", () => {

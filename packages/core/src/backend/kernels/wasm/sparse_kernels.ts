@@ -296,15 +296,15 @@ function transposeBlocksKernel(type: SimdFloat): FunctionBuilder {
  * layer's shape (8,468 edges of 300 rows, 784 inputs, 100 float32 samples, random columns)
  * took 77-79 µs in groups of 3, 80-82 in groups of 2 and 94-95 in groups of 4 (three runs of
  * 31 alternating rounds; 2-core AMD EPYC, 2026-12-07 ~04:24 UTC), and groups of 3 were the
- * fastest at 16,468 edges of those rows and at 1,080 and 6,300 edges of 100 rows too (0.75x-0.80x
- * the time of groups of 4, medians), and at 49,392 edges (0.83x, fastest rounds; the medians
- * of groups of 4 were disturbed). Groups of 6 and 8 took 107 and 125 µs (one run). Inside
+ * fastest at 16,468 edges of those rows and at 1,080 and 6,300 edges of 100 rows too
+ * (0.75x-0.80x the time of groups of 4, medians), and at 49,392 edges (0.83x, fastest rounds;
+ * the medians of groups of 4 were disturbed). Groups of 6 and 8 took 107 and 125 µs (one run). Inside
  * the 3.6 % step (`benchmarks/mnist_sparse_steps.ts 0.036` with `TOGGLE`, a temporary switch
  * between the two kernels, 1 thread, three runs) its `edge_dot` took 1.11x, 1.02x and 1.03x
  * as long in groups of 4, the step 1.063x, 1.031x and 1.042x (paired medians; quartiles across
  * 1.0 in the last two); a smaller gain than alone, the operands coming from farther caches
- * there by our reading (the step takes ~1.5x the time the kernel takes alone). Groups of 4 had been chosen on an Intel Xeon (80-81 µs
- * against 94-107 µs one edge at a time, 2026-12-06).
+ * there by our reading (the step takes ~1.5x the time the kernel takes alone). Groups of 4 had
+ * been chosen on an Intel Xeon (80-81 µs against 94-107 µs one edge at a time, 2026-12-06).
  */
 export const DOT_GROUP = 3;
 
