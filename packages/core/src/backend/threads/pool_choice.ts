@@ -65,15 +65,16 @@ export interface ProbeOptions {
  *   per cent is not worth it on a shared machine; without it, the sparse steps' probes kept the
  *   pool in 6 of 9 probes while those steps took 0.97x-1.04x their 1-thread time on 2 threads
  *   (`--only mnist`, 2026-12-07 01:56 UTC).
- * - A hold of 2 probes' lengths after a probe that changed the way (or the first probe), doubled
- *   each time a probe keeps the way, up to 64x (128 probes' lengths): a wrong choice is undone
- *   soon, and once the way has held, 1 call in 129 is a probe's (half of those the slower
- *   way). A single probe can be wrong, the host busy while one way ran. With a first hold of 20
- *   probes' lengths (up to 8x), in the full run of 2026-12-07 04:29 UTC, the DenseMLP step took
- *   6.11 ms in the `dense` suite, where its 2-thread time in the `threads` suite was 4.35 ms and
- *   its 1-thread time 5.92 ms (3.64 ms in the `dense` suite at 03:46): what a first probe that
- *   chose the calling thread alone, then held for the whole suite, gives (that suite does not
- *   report its probes, so this is our reading).
+ * - A hold of 2 probes' lengths after a probe that changed the way, doubled each time a probe
+ *   keeps the way (the first probe that keeps the warm-up's pool: 4), up to 64x (128 probes'
+ *   lengths): a wrong choice is undone soon, and once the way has held, 1 call in 129 is a
+ *   probe's (half of those the slower way). A single probe can be wrong, the host busy while
+ *   one way ran. With a first hold of 20 probes' lengths (up to 8x), in the full run of
+ *   2026-12-07 04:29 UTC, the DenseMLP step took 6.11 ms in the `dense` suite, where its
+ *   2-thread time in the `threads` suite was 4.35 ms and its 1-thread time 5.92 ms (3.64 ms in
+ *   the `dense` suite at 03:46): what a first probe that chose the calling thread alone, then
+ *   held for the whole suite, gives (that suite does not report its probes, so this is our
+ *   reading).
  * - A probe that keeps the way an earlier probe chose, by a clear gap (the faster way under
  *   0.8x the other), holds the longest at once; the first probe and one that changes the way do
  *   not. What a probe costs grows with the gap between the ways, as half its calls run the
