@@ -12,6 +12,7 @@ import { numThreads } from "@connex/core";
 import type * as cnx from "connex";
 import { PeerRecorder, preparePeerCopy, selectPeers, type PeerWorkloadKind } from "./peers.js";
 import { withRatio, type ResultRow, type SuiteOutcome } from "./lib/report.js";
+import { poolChoiceCounts } from "@connex/core/internal";
 import type { BenchContext, Suite } from "./lib/suite.js";
 import { onThreads } from "./lib/threads.js";
 import { collectGarbage, collectGarbageThenSettle, median, timeOnce } from "./lib/timing.js";
@@ -57,6 +58,9 @@ async function compareTrainingStep(ctx: BenchContext, c: StepComparison): Promis
   // Warm-up: V8 keeps optimising the generated loops and kernels for about the first thousand
   // steps of the small network (measured: 0.47, 0.33, 0.28 then 0.22 ms per step over rounds
   // of 300), so run untimed rounds for at least a second first; the peer scripts warm up too.
+  // What the jitted step's pool choice (packages/core/src/backend/threads/pool_choice.ts) decided
+  // from its first call to its last timed round, warm-up included (the 1-thread steps never probe).
+  const choicesBefore = poolChoiceCounts();
   const warmupEnd = performance.now() + (ctx.quick ? 200 : 1000);
   do for (let i = 0; i < Math.max(3, jitSteps); i++) jitStep();
   while (performance.now() < warmupEnd);
@@ -89,6 +93,7 @@ async function compareTrainingStep(ctx: BenchContext, c: StepComparison): Promis
     jitMs.push(timeOnce(jitStep, jitSteps));
     if (onOne !== null && r % 2 === 0) timeOnOne();
   }
+  const choicesAfter = poolChoiceCounts();
   ctx.log(`${c.suite}: eager rounds`);
   const eager = new Trainer(c.makeNetwork(), { compiled: false });
   for (let i = 0; i < Math.max(2, eagerSteps); i++) finiteLoss(eager.step(), `${c.suite} eager`);
@@ -107,11 +112,13 @@ async function compareTrainingStep(ctx: BenchContext, c: StepComparison): Promis
       return withRatio(acc, peer, { allowUnits: true, ...(targetRow && isTfjsWasm ? { max: c.jitTargetVsTfjsWasm } : {}) });
     }, row);
   const note = `${c.makeNetwork().numEdges} edges; ${eagerSteps} eager / ${jitSteps} jit steps per round`;
-  const timed = (variant: string, ms: number[]): ResultRow => ({ suite: c.suite, variant, median: median(ms), unit: "ms/step", rounds: ms, note });
+  const timed = (variant: string, ms: number[], extra = ""): ResultRow => ({ suite: c.suite, variant, median: median(ms), unit: "ms/step", rounds: ms, note: note + extra });
+  const probes = choicesAfter.probes - choicesBefore.probes;
+  const chose = threads > 1 ? `; pool choice: ${choicesAfter.alone - choicesBefore.alone} of ${probes} probes (warm-up included) chose the calling thread alone` : "";
   const oneRow = onOne === null ? null : timed("connex jit (filterJit), 1 thread", oneMs);
   const ours: ResultRow[] = [
     withPeerRatios(timed("connex eager", eagerMs), false),
-    withPeerRatios(timed("connex jit (filterJit)", jitMs), true),
+    withPeerRatios(timed("connex jit (filterJit)", jitMs, chose), true),
     ...(oneRow === null ? [] : [oneRow, withRatio(timed(`connex jit (filterJit), ${threads} threads`, jitMs), oneRow)]),
   ];
   const skipped = recorder.skipped(c.suite);

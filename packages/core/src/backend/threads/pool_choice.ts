@@ -69,12 +69,13 @@ export interface ProbeOptions {
  *   keeps the way (the first probe that keeps the warm-up's pool: 4), up to 64x (128 probes'
  *   lengths): a wrong choice is undone soon, and once the way has held, 1 call in 129 is a
  *   probe's (half of those the slower way). A single probe can be wrong, the host busy while
- *   one way ran. With a first hold of 20 probes' lengths (up to 8x), in the full run of
- *   2026-12-07 04:29 UTC, the DenseMLP step took 6.11 ms in the `dense` suite, where its
- *   2-thread time in the `threads` suite was 4.35 ms and its 1-thread time 5.92 ms (3.64 ms in
- *   the `dense` suite at 03:46): what a first probe that chose the calling thread alone, then
- *   held for the whole suite, gives (that suite does not report its probes, so this is our
- *   reading).
+ *   one way ran; with a first hold of 20 probes' lengths (up to 8x, before 2026-12-07 ~04:40)
+ *   such a choice held for ~1,000 calls of the DenseMLP step. We took its 6.11 ms in the `dense`
+ *   suite of the full run of 04:29 UTC (4.35 ms on 2 threads, 5.92 ms on 1 in the `threads`
+ *   suite) for such a case; that suite's count of probes, added after, showed 1 of 4 choosing
+ *   the calling thread alone in an `--only dense` run (05:31 UTC) whose jitted rounds took
+ *   4.36-11.2 ms (median 6.15): its 10-step rounds after the peers' processes are that noisy,
+ *   and the reading is not established.
  * - A probe that keeps the way an earlier probe chose, by a clear gap (the faster way under
  *   0.8x the other), holds the longest at once; the first probe and one that changes the way do
  *   not. What a probe costs grows with the gap between the ways, as half its calls run the
