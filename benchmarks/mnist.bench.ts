@@ -15,8 +15,8 @@
  * after the variant's own, alternately.
  */
 import { np, numThreads, random, type Tensor } from "@connex/core";
-import { poolChoiceCounts } from "@connex/core/internal";
 import * as cnx from "connex";
+import { ProbeTally } from "./lib/probe_tally.js";
 import { loadMnist } from "../examples/mnist/load_mnist.js";
 import { LENET_300_100, layeredNetwork } from "../examples/mnist/networks.js";
 import { initState, ownArrays, trainStep, type AdamState } from "../examples/mnist/training.js";
@@ -106,14 +106,7 @@ export const mnistSuite: Suite = {
     // What the step's pool choice (packages/core/src/backend/threads/pool_choice.ts) decided on
     // every thread (timed rounds and the settling steps before them; not the warm-up): probes,
     // and how many chose the calling thread alone.
-    const choices = trainers.map(() => ({ probes: 0, alone: 0 }));
-    const counted = (i: number, run: () => void) => {
-      const before = poolChoiceCounts();
-      run();
-      const after = poolChoiceCounts();
-      choices[i]!.probes += after.probes - before.probes;
-      choices[i]!.alone += after.alone - before.alone;
-    };
+    const choices = trainers.map(() => new ProbeTally());
     for (let r = 0; r < rounds; r++) {
       ctx.log(`${suite}: round ${r + 1}/${rounds} (peers, then connex dense and sparse)`);
       await recorder.round();
@@ -123,14 +116,14 @@ export const mnistSuite: Suite = {
       // a busy process, 2.6-2.8 ms after; on 1 thread alike): untimed steps of every variant for
       // a second first, or whichever variant is timed first pays for it.
       const settleEnd = performance.now() + (ctx.quick ? 100 : 1000);
-      do trainers.forEach((t, i) => counted(i, () => { for (let s = 0; s < 5; s++) t.step(); }));
+      do trainers.forEach((t, i) => choices[i]!.count(() => { for (let s = 0; s < 5; s++) t.step(); }));
       while (performance.now() < settleEnd);
       // Each variant on every thread and on one, back to back, in alternating order from round
       // to round: a drift of the machine's speed during a round then weighs on both alike.
       trainers.forEach((_, i) => {
         const one = oneThread[i];
         if (one !== undefined && r % 2 === 1) onThreads(1, () => timeVariant(one, oneThreadMs[i]!));
-        counted(i, () => timeVariant(trainers[i]!, ms[i]!));
+        choices[i]!.count(() => timeVariant(trainers[i]!, ms[i]!));
         if (one !== undefined && r % 2 === 0) onThreads(1, () => timeVariant(one, oneThreadMs[i]!));
       });
     }
@@ -157,8 +150,7 @@ export const mnistSuite: Suite = {
       const one: ResultRow = { suite, variant: `${row.variant}, 1 thread`, median: median(oneThreadMs[i]!), unit: "ms/step", rounds: oneThreadMs[i]!, note: `${steps} steps per round` };
       const oneRow = i === 0 && numpyOne ? withRatio(one, numpyOne) : one;
       const target = i === 0 && threads === 2 ? { max: 1 / 1.7 } : {};
-      const chose = `pool choice: ${choices[i]!.alone} of ${choices[i]!.probes} probes chose the calling thread alone`;
-      return [oneRow, withRatio({ ...row, variant: `${row.variant}, ${threads} threads`, note: `${row.note}; ${chose}` }, oneRow, target)];
+      return [oneRow, withRatio({ ...row, variant: `${row.variant}, ${threads} threads`, note: `${row.note}; ${choices[i]!.note()}` }, oneRow, target)];
     });
     return {
       rows: [withPeers(denseRow, true), ...sparseRows, ...parallel, ...numpyParallel(peerRows, numpyOne), ...(ceiling ? parallelCeilingRows(suite, ceiling) : [])],

@@ -15,10 +15,10 @@
  */
 import { spawnSync } from "node:child_process";
 import { np, numThreads, setNumThreads, type Tensor } from "@connex/core";
-import { poolChoiceCounts } from "@connex/core/internal";
 import { allocateResident, releaseResident } from "../packages/core/src/backend/resident_storage.js";
 import { matmulWasmF32Into, wasmMatmulAvailable } from "../packages/core/src/backend/kernels/wasm/matmul_wasm.js";
 import { withRatio, type ResultRow, type Skipped } from "./lib/report.js";
+import { ProbeTally } from "./lib/probe_tally.js";
 import type { Suite } from "./lib/suite.js";
 import { collectGarbageThenSettle, median, timeOnce } from "./lib/timing.js";
 import { denseNetwork, Trainer } from "./lib/workloads.js";
@@ -157,7 +157,7 @@ export const threadsSuite: Suite = {
     const stepMs: number[][] = [[], []];
     const steps = ctx.quick ? 5 : 20;
     // What the step's pool choice (core's threads/pool_choice.ts) decided in the rounds (on one thread it never probes).
-    const choices = { probes: 0, alone: 0 };
+    const choices = new ProbeTally();
     for (const t of [1, threads]) {
       setNumThreads(t);
       const start = performance.now();
@@ -167,7 +167,7 @@ export const threadsSuite: Suite = {
       await numpy.round();
       await ceiling?.round();
       // Untimed steps first: the first steps after another process ran are slower (mnist.bench.ts).
-      const before = poolChoiceCounts();
+      choices.start();
       for (const t of [1, threads]) {
         setNumThreads(t);
         const settleEnd = performance.now() + (ctx.quick ? 50 : 500);
@@ -178,13 +178,10 @@ export const threadsSuite: Suite = {
         collectGarbageThenSettle(() => trainer.step(), ctx.quick ? 20 : 250);
         stepMs[v]!.push(timeOnce(() => void trainer.step(), steps));
       }
-      const after = poolChoiceCounts();
-      choices.probes += after.probes - before.probes;
-      choices.alone += after.alone - before.alone;
+      choices.stop();
     }
     const one: ResultRow = { suite: "threads", variant: "DenseMLP jit step, 1 thread", median: median(stepMs[0]!), unit: "ms/step", rounds: stepMs[0]! };
-    const chose = `pool choice: ${choices.alone} of ${choices.probes} probes chose the calling thread alone`;
-    const many: ResultRow = { suite: "threads", variant: `DenseMLP jit step, ${threads} threads`, median: median(stepMs[1]!), unit: "ms/step", rounds: stepMs[1]!, note: chose };
+    const many: ResultRow = { suite: "threads", variant: `DenseMLP jit step, ${threads} threads`, median: median(stepMs[1]!), unit: "ms/step", rounds: stepMs[1]!, note: choices.note() };
     rows.push(one, withRatio(many, one, { label: "1 thread", max: 1 / 1.7 }));
     const numpyRows = numpy.rows("threads").map((r) => ({ ...r, variant: `DenseMLP step, ${r.variant}` }));
     const numpyOne = numpyRows.find((r) => r.variant.endsWith(", 1 thread"));

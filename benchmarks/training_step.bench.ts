@@ -12,9 +12,9 @@ import { numThreads } from "@connex/core";
 import type * as cnx from "connex";
 import { PeerRecorder, preparePeerCopy, selectPeers, type PeerWorkloadKind } from "./peers.js";
 import { withRatio, type ResultRow, type SuiteOutcome } from "./lib/report.js";
-import { poolChoiceCounts } from "@connex/core/internal";
 import type { BenchContext, Suite } from "./lib/suite.js";
 import { onThreads } from "./lib/threads.js";
+import { ProbeTally } from "./lib/probe_tally.js";
 import { collectGarbage, collectGarbageThenSettle, median, timeOnce } from "./lib/timing.js";
 import { checkCompiledMatchesEager, denseNetwork, readmeNetwork, Trainer } from "./lib/workloads.js";
 
@@ -60,7 +60,8 @@ async function compareTrainingStep(ctx: BenchContext, c: StepComparison): Promis
   // of 300), so run untimed rounds for at least a second first; the peer scripts warm up too.
   // What the jitted step's pool choice (packages/core/src/backend/threads/pool_choice.ts) decided
   // from its first call to its last timed round, warm-up included (the 1-thread steps never probe).
-  const choicesBefore = poolChoiceCounts();
+  const choices = new ProbeTally();
+  choices.start();
   const warmupEnd = performance.now() + (ctx.quick ? 200 : 1000);
   do for (let i = 0; i < Math.max(3, jitSteps); i++) jitStep();
   while (performance.now() < warmupEnd);
@@ -93,7 +94,7 @@ async function compareTrainingStep(ctx: BenchContext, c: StepComparison): Promis
     jitMs.push(timeOnce(jitStep, jitSteps));
     if (onOne !== null && r % 2 === 0) timeOnOne();
   }
-  const choicesAfter = poolChoiceCounts();
+  choices.stop();
   ctx.log(`${c.suite}: eager rounds`);
   const eager = new Trainer(c.makeNetwork(), { compiled: false });
   for (let i = 0; i < Math.max(2, eagerSteps); i++) finiteLoss(eager.step(), `${c.suite} eager`);
@@ -113,8 +114,7 @@ async function compareTrainingStep(ctx: BenchContext, c: StepComparison): Promis
     }, row);
   const note = `${c.makeNetwork().numEdges} edges; ${eagerSteps} eager / ${jitSteps} jit steps per round`;
   const timed = (variant: string, ms: number[], extra = ""): ResultRow => ({ suite: c.suite, variant, median: median(ms), unit: "ms/step", rounds: ms, note: note + extra });
-  const probes = choicesAfter.probes - choicesBefore.probes;
-  const chose = threads > 1 ? `; pool choice: ${choicesAfter.alone - choicesBefore.alone} of ${probes} probes (warm-up included) chose the calling thread alone` : "";
+  const chose = threads > 1 ? `; ${choices.note(" (warm-up included)")}` : "";
   const oneRow = onOne === null ? null : timed("connex jit (filterJit), 1 thread", oneMs);
   const ours: ResultRow[] = [
     withPeerRatios(timed("connex eager", eagerMs), false),

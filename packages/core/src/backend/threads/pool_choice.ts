@@ -106,76 +106,83 @@ const now: () => number = (globalThis as { performance?: { now(): number } }).pe
   ? () => performance.now()
   : () => Date.now();
 
+/** What a program keeps of its choice at one thread count. */
+interface CountState {
+  /** The way chosen, or `null` when the last probe's calls handed no job to the pool (nothing to choose: they run as they are). */
+  way: Way | null;
+  /** Calls left before the next probe. */
+  held: number;
+  /** Probes in a row that kept the way chosen before (each doubles the hold). */
+  confirmed: number;
+  /** Whether the way was chosen by a probe (not the warm-up's pool). */
+  probed: boolean;
+  /** A running mean of the calls' times outside probes (ms), which sizes the probe's blocks. */
+  callMs: number;
+  /** Calls per block of the current (or last) probe. */
+  block: number;
+}
+
 /**
  * One compiled program's choice. `run(f)` runs one call of it the chosen (or probed) way.
  * Example: `const choice = new PoolChoice(); const run = (xs) => choice.run(() => execute(xs))`.
  */
 export class PoolChoice {
-  /** The thread count the state below is for. */
+  /** The thread count {@link state} is for. */
   private threads = 0;
-  /** Calls left before the next probe. */
-  private held = 0;
+  /** The choice at that count. */
+  private state: CountState;
   /** Probe call index, or -1 when not probing. */
   private probe = -1;
-  /** Calls per block of the current probe. */
-  private block = 0;
-  /** The way chosen, or `null` when the last probe's calls handed no job to the pool (nothing to choose: they run as they are). */
-  private way: Way | null = "pool";
   private readonly times: Record<Way, number[]> = { pool: [], alone: [] };
   /** Whether some pool-way probe call shared a job with the workers. */
   private shared = false;
-  /** Probes in a row that kept the way chosen before (each doubles the hold). */
-  private confirmed = 0;
-  /** Whether the way was chosen by a probe (not the warm-up's pool). */
-  private probed = false;
-  /** A running mean of the calls' times outside probes (ms), which sizes the probe's blocks. */
-  private callMs = 0;
-  /** Calls left whose times are not taken into {@link callMs}. */
+  /** Calls left whose times are not taken into the state's `callMs`. */
   private untimed = 0;
   private readonly options: ProbeOptions;
-  /** The state left at each other thread count (see {@link switchTo}). */
-  private readonly saved = new Map<number, { way: Way | null; held: number; confirmed: number; probed: boolean; callMs: number; block: number }>();
+  /** The choice left at each other thread count (see {@link switchTo}). */
+  private readonly saved = new Map<number, CountState>();
 
   constructor(options: Partial<ProbeOptions> = {}) {
     this.options = { ...PROBE, ...options };
+    this.state = this.freshState();
   }
 
   /** The way calls run now (diagnostics and tests). */
   get chosen(): Way | "probing" | "unsplit" {
     if (this.probe >= 0) return "probing";
-    return this.way ?? "unsplit";
+    return this.state.way ?? "unsplit";
   }
 
   /** Calls per block of the current (or last) probe. */
   get blockCalls(): number {
-    return this.block;
+    return this.state.block;
   }
 
   run<T>(f: () => T): T {
     const threads = numThreads();
     if (threads !== this.threads) this.switchTo(threads);
     if (threads <= 1) return f();
-    if (this.probe < 0 && this.held > 0) {
-      this.held--;
+    if (this.probe < 0 && this.state.held > 0) {
+      this.state.held--;
       const t0 = now();
-      const result = this.way === "alone" ? alone(f) : f();
+      const result = this.state.way === "alone" ? alone(f) : f();
       if (this.untimed > 0) this.untimed--;
       else {
         const t = now() - t0;
-        this.callMs = this.callMs === 0 ? t : 0.75 * this.callMs + 0.25 * t;
+        this.state.callMs = this.state.callMs === 0 ? t : 0.75 * this.state.callMs + 0.25 * t;
       }
       return result;
     }
     if (this.probe < 0) this.startProbe();
     const i = this.probe++;
-    const way: Way = Math.floor(i / this.block) % 2 === 0 ? "pool" : "alone";
+    const way: Way = Math.floor(i / this.state.block) % 2 === 0 ? "pool" : "alone";
     const jobs = jobsShared();
     const t0 = now();
     const result = way === "pool" ? f() : alone(f);
     const t = now() - t0;
     if (way === "pool" && jobsShared() !== jobs) this.shared = true;
-    if (i % this.block !== 0) this.times[way].push(t);
-    if (this.probe === 2 * this.options.pairs * this.block) this.decide();
+    if (i % this.state.block !== 0) this.times[way].push(t);
+    if (this.probe === 2 * this.options.pairs * this.state.block) this.decide();
     return result;
   }
 
@@ -185,27 +192,23 @@ export class PoolChoice {
    * the pool and a warm-up, for a count not seen before.
    */
   private switchTo(threads: number): void {
-    if (this.threads > 1) this.saved.set(this.threads, { way: this.way, held: this.held, confirmed: this.confirmed, probed: this.probed, callMs: this.callMs, block: this.block });
+    if (this.threads > 1) this.saved.set(this.threads, this.state);
     this.threads = threads;
     this.probe = -1;
     const saved = this.saved.get(threads);
-    if (saved !== undefined) {
-      ({ way: this.way, held: this.held, confirmed: this.confirmed, probed: this.probed, callMs: this.callMs, block: this.block } = saved);
-      this.untimed = 0;
-      return;
-    }
-    this.way = "pool";
-    this.held = this.options.warmUp;
-    this.confirmed = 0;
-    this.probed = false;
-    this.callMs = 0;
-    this.untimed = this.options.untimed;
+    this.state = saved ?? this.freshState();
+    this.untimed = saved === undefined ? this.options.untimed : 0;
+  }
+
+  /** A count's choice before its warm-up: the pool. */
+  private freshState(): CountState {
+    return { way: "pool", held: this.options.warmUp, confirmed: 0, probed: false, callMs: 0, block: 0 };
   }
 
   private startProbe(): void {
     const { blockMs, minBlock, maxBlock } = this.options;
     // At least 2 calls: a block's first call is not counted.
-    this.block = Math.max(2, minBlock, Math.min(maxBlock, this.callMs > 0 ? Math.ceil(blockMs / this.callMs) : minBlock));
+    this.state.block = Math.max(2, minBlock, Math.min(maxBlock, this.state.callMs > 0 ? Math.ceil(blockMs / this.state.callMs) : minBlock));
     this.probe = 0;
     this.shared = false;
     this.times.pool.length = 0;
@@ -218,12 +221,13 @@ export class PoolChoice {
     const pool = median(this.times.pool);
     const byItself = median(this.times.alone);
     const way = !this.shared ? null : pool < margin * byItself ? "pool" : "alone";
+    const st = this.state;
     // Each probe that keeps the way doubles the hold; one that keeps a probe's way by a clear gap holds the longest at once.
     const isClear = Math.min(pool, byItself) < clear * Math.max(pool, byItself);
-    this.confirmed = way !== this.way ? 0 : isClear && this.probed ? maxDoublings : Math.min(this.confirmed + 1, maxDoublings);
-    this.way = way;
-    this.probed = true;
-    this.held = (hold * 2 * pairs * this.block) << this.confirmed;
+    st.confirmed = way !== st.way ? 0 : isClear && st.probed ? maxDoublings : Math.min(st.confirmed + 1, maxDoublings);
+    st.way = way;
+    st.probed = true;
+    st.held = (hold * 2 * pairs * st.block) << st.confirmed;
     if (way !== null) {
       counts.probes++;
       if (way === "alone") counts.alone++;
