@@ -70,17 +70,22 @@ function checkFloats(name: string, a: AbstractArray, b: AbstractArray, what: str
 
 /**
  * A features-major operand (`[features, n]`, feature axis 0) as the kernels read it: the
- * transpose of a row-major `[n, features]` block (an input batch that `vmap` moved to the
- * back, a view) is handed over samples-major as it is, for the kernel to transpose where it
- * works (the Wasm path: no strided copy in JavaScript, which cost a 100 × 784 batch ~0.25 ms
- * per product); anything else as contiguous data.
+ * transpose of row-major `[n, features]` rows (an input batch that `vmap` moved to the back, a
+ * view; or some of its columns, as a network's first layer reads the inputs it has edges from)
+ * is handed over samples-major as it is, with its row stride, for the kernel to transpose where
+ * it works (the Wasm path: no strided copy in JavaScript, which cost a 100 × 784 batch ~0.25 ms
+ * per product). Rows in row-major order at an offset (a slice of a layer's rows, as the next
+ * layer reads the neurons it has edges from) are read where they are; anything else as
+ * contiguous data.
  */
-function rowsOperand(t: ConcreteTensor): { data: TypedArray; order: Order; key?: object } {
+function rowsOperand(t: ConcreteTensor): { data: TypedArray; order: Order; key?: object; stride?: number } {
   const [f, n] = t.shape as [number, number];
-  if (!t.isContiguous && f > 1 && n > 1 && t.stride[0] === 1 && t.stride[1] === f) {
+  const ld = t.stride[1]!;
+  if (!t.isContiguous && f > 1 && n > 1 && t.stride[0] === 1 && ld >= f) {
     // The view itself keys the kernels' transposed copy (reused by the next product of this view).
-    return { data: t.storage("sparse product").subarray(t.offset, t.offset + f * n), order: "samples-major", key: t };
+    return { data: t.storage("sparse product").subarray(t.offset, t.offset + (n - 1) * ld + f), order: "samples-major", key: t, stride: ld };
   }
+  if (!t.isContiguous && t.stride[1] === 1 && t.stride[0] === n) return { data: t.storage("sparse product").subarray(t.offset, t.offset + f * n), order: "features-major" };
   return { data: t.contiguousData(), order: "features-major" };
 }
 
@@ -121,7 +126,7 @@ export const spmvP: Primitive<SpmvParams> = definePrimitive<SpmvParams>({
     const out = allocateUninitialized(x!.dtype, pre * numRows * post);
     if (x!.ndim === 2 && a === 0 && post > 1) {
       const xs = rowsOperand(x!);
-      spmvRowsKernel(xs.data, post, x!.shape[0]!, values!.contiguousData(), edges, numRows, out, xs.order, xs.key);
+      spmvRowsKernel(xs.data, post, x!.shape[0]!, values!.contiguousData(), edges, numRows, out, xs.order, xs.key, xs.stride);
     } else spmvAlongAxis(x!.contiguousData(), pre, x!.shape[a]!, post, values!.contiguousData(), edges, numRows, out);
     return [ConcreteTensor.fromData(out, withAxis(x!.shape, a, numRows), x!.dtype, x!.weakType && values!.weakType)];
   },
@@ -194,7 +199,7 @@ export const edgeDotP: Primitive<EdgeDotParams> = definePrimitive<EdgeDotParams>
     if (a!.ndim === 2 && f === 0 && post > 1) {
       const as = rowsOperand(a!);
       const bs = rowsOperand(b!);
-      edgeDotRowsKernel(as.data, bs.data, post, a!.shape[0]!, b!.shape[0]!, edges, out, as.order, bs.order, as.key, bs.key);
+      edgeDotRowsKernel(as.data, bs.data, post, a!.shape[0]!, b!.shape[0]!, edges, out, as.order, bs.order, as.key, bs.key, as.stride, bs.stride);
     } else edgeDotAlongAxis(a!.contiguousData(), b!.contiguousData(), pre, a!.shape[f]!, b!.shape[f]!, post, edges, out);
     return [ConcreteTensor.fromData(out, [edges.size], a!.dtype, a!.weakType && b!.weakType)];
   },

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AxisError, IndexError, ShapeError } from "../../src/errors.js";
 import * as np from "../../src/np/index.js";
+import type { Tensor } from "../../src/tensor.js";
 
 const table = np.edgeTable([0, 1, 1], [2, 0, 2]); // a 2 x 3 matrix with 3 entries
 const values = np.array([10, 1, 1], { dtype: "float64" });
@@ -42,6 +43,30 @@ describe("np.spmv and np.edgeDot", () => {
     // And the JS path (few samples), through a transposed slice of a larger buffer.
     const rowsOf = np.transpose(np.slice(batch, 10, 13)); // [300, 3], offset 3000
     expect(np.spmv(rowsOf, vals, big, 40, 0).toTypedArray()).toEqual(np.spmv(np.array(rowsOf.toArray() as number[][], { dtype: "float32" }), vals, big, 40, 0).toTypedArray());
+  });
+
+  it("give the same bits on views of some columns or rows (a pruned layer's inputs) as on their contiguous copies", () => {
+    const big = np.edgeTable(
+      Array.from({ length: 1200 }, (_, e) => (e * 7) % 40),
+      Array.from({ length: 1200 }, (_, e) => (e * 13) % 290),
+    );
+    const vals = np.cos(np.arange(1200, { dtype: "float32" }));
+    const batch = np.sin(np.reshape(np.arange(100 * 300, { dtype: "float32" }), [100, 300]));
+    const copyOf = (t: Tensor) => np.array(t.toArray() as number[][], { dtype: "float32" });
+    // Columns 3..292 of the batch, transposed: [290, 100], strides [1, 300], offset 3.
+    const columns = np.transpose(np.slice(batch, [0, 3], [100, 293]));
+    const a = np.tanh(np.reshape(np.arange(40 * 100, { dtype: "float32" }), [40, 100]));
+    // Rows 5..294 of a features-major array: [290, 100], row-major at offset 500.
+    const rows = np.slice(copyOf(np.transpose(batch)), [5, 0], [295, 100]);
+    for (const view of [columns, rows]) {
+      const copy = copyOf(view);
+      expect(np.spmv(view, vals, big, 40, 0).toTypedArray()).toEqual(np.spmv(copy, vals, big, 40, 0).toTypedArray());
+      expect(np.edgeDot(a, view, big, 0).toTypedArray()).toEqual(np.edgeDot(a, copy, big, 0).toTypedArray());
+      // The same view on the other side of the product (as the gradient's spmv reads it).
+      expect(np.edgeDot(view, np.transpose(np.transpose(view)), np.edgeTable([0, 289, 17], [3, 0, 289]), 0).toTypedArray()).toEqual(
+        np.edgeDot(copy, copy, np.edgeTable([0, 289, 17], [3, 0, 289]), 0).toTypedArray(),
+      );
+    }
   });
 
   it("promote integer operands to float32 and leave their inputs untouched", () => {

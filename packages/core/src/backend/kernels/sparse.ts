@@ -75,17 +75,18 @@ export function spmvKernel(x: TypedArray, n: number, w: number, values: TypedArr
  * The features-major spmv: `out[r·n + i] = Σ_{e: rows[e] = r} values[e] · x[cols[e]·n + i]`
  * (`x` of `w × n`, `out` of `numRows × n`, its previous contents ignored as in
  * {@link spmvKernel}). With `xOrder`
- * `"samples-major"`, `x` holds the same operand transposed (`n × w`: an input batch that vmap
- * reads through a transpose), and the result is the same bit for bit (the same kernel runs on
- * the same values; only where they are read from differs). `xKey` (the view the operand was
- * read from) lets the Wasm path reuse its transposed rows for the next product of the same view.
+ * `"samples-major"`, `x` holds the same operand transposed (`n` rows of `w`, `xStride` apart:
+ * an input batch that vmap reads through a transpose, or its columns a network's first layer
+ * reads), and the result is the same bit for bit (the same kernel runs on the same values; only
+ * where they are read from differs). `xKey` (the view the operand was read from) lets the Wasm
+ * path reuse its transposed rows for the next product of the same view.
  * Example: `spmvRowsKernel(x, 250, 3, values, table, 4, out)`.
  */
-export function spmvRowsKernel(x: TypedArray, n: number, w: number, values: TypedArray, table: EdgeTable, numRows: number, out: TypedArray, xOrder: Order = "features-major", xKey?: object): void {
-  const [xFeature, xSample] = xOrder === "features-major" ? [n, 1] : [1, w];
+export function spmvRowsKernel(x: TypedArray, n: number, w: number, values: TypedArray, table: EdgeTable, numRows: number, out: TypedArray, xOrder: Order = "features-major", xKey?: object, xStride = w): void {
+  const [xFeature, xSample] = xOrder === "features-major" ? [n, 1] : [1, xStride];
   if (n === 0 || numRows === 0 || table.size === 0) out.fill(0, 0, n * numRows);
   else if (table.size <= MAX_UNROLLED && table.rowBound <= numRows) unrolledSpmv(table)(x, values, out.fill(0, 0, n * numRows), n, xFeature, xSample, n, 1);
-  else if (sameFloats(x, values, out) && useWasmSparseRows(n, table.size, w + numRows) && wasmSparseAvailable()) spmvRowsWasm(x as FloatArray, n, w, values as FloatArray, table, numRows, out as FloatArray, xOrder, xKey);
+  else if (sameFloats(x, values, out) && useWasmSparseRows(n, table.size, w + numRows) && wasmSparseAvailable()) spmvRowsWasm(x as FloatArray, n, w, values as FloatArray, table, numRows, out as FloatArray, xOrder, xKey, xStride);
   else spmvStrided(x, xFeature, xSample, n, values, table, numRows, out.fill(0, 0, n * numRows), n, 1);
 }
 
@@ -142,8 +143,8 @@ export function edgeDotKernel(a: TypedArray, b: TypedArray, n: number, numRows: 
 
 /**
  * The features-major edge_dot: `out[e] = Σ_i a[rows[e]·n + i] · b[cols[e]·n + i]`. An operand
- * whose order is `"samples-major"` holds the same values transposed (`n × numRows` or `n × w`),
- * with the same result bit for bit (see {@link spmvRowsKernel}).
+ * whose order is `"samples-major"` holds the same values transposed (`n` rows of `numRows` or
+ * `w`, `aStride` or `bStride` apart), with the same result bit for bit (see {@link spmvRowsKernel}).
  * Example: `edgeDotRowsKernel(a, b, 250, 4, 3, table, out)`.
  */
 export function edgeDotRowsKernel(
@@ -158,12 +159,14 @@ export function edgeDotRowsKernel(
   bOrder: Order = "features-major",
   aKey?: object,
   bKey?: object,
+  aStride = numRows,
+  bStride = w,
 ): void {
   if (table.size === 0) return;
-  const [aFeature, aSample] = aOrder === "features-major" ? [n, 1] : [1, numRows];
-  const [bFeature, bSample] = bOrder === "features-major" ? [n, 1] : [1, w];
+  const [aFeature, aSample] = aOrder === "features-major" ? [n, 1] : [1, aStride];
+  const [bFeature, bSample] = bOrder === "features-major" ? [n, 1] : [1, bStride];
   if (table.size <= MAX_UNROLLED) unrolledEdgeDot(table)(a, b, out, n, aFeature, aSample, bFeature, bSample);
-  else if (sameFloats(a, b, out) && useWasmSparseRows(n, table.size, numRows + w) && wasmSparseAvailable()) edgeDotRowsWasm(a as FloatArray, b as FloatArray, n, numRows, w, table, out as FloatArray, aOrder, bOrder, aKey, bKey);
+  else if (sameFloats(a, b, out) && useWasmSparseRows(n, table.size, numRows + w) && wasmSparseAvailable()) edgeDotRowsWasm(a as FloatArray, b as FloatArray, n, numRows, w, table, out as FloatArray, aOrder, bOrder, aKey, bKey, aStride, bStride);
   else edgeDotStrided(a, aFeature, aSample, b, bFeature, bSample, n, table, out);
 }
 

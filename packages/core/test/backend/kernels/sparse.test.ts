@@ -355,6 +355,41 @@ describe("sparse kernels along a feature axis (features-major and general)", () 
           expect(out).toEqual(dots);
         }
       });
+      test(`samples-major operands whose rows are further apart than their width (${f32 ? "f32" : "f64"} n=${n} ${r}x${c}) give the bits of the features-major operands`, () => {
+        const t = randomTable(r, c, density, 11 * n + c, false);
+        const x = values(c * n, 41, f32);
+        const a = values(r * n, 43, f32);
+        const v = values(t.size, 47, f32);
+        const numRows = r + 1;
+        const make = (size: number) => (f32 ? new Float32Array(size) : new Float64Array(size));
+        /** `m` (`rows × n`) transposed into rows of `ld = rows + gap` (a wider batch's columns `lead..lead+rows`), from its first element on. */
+        const spread = (m: Float, rows: number, lead: number, gap: number): { data: Float; ld: number } => {
+          const ld = rows + gap;
+          const wide = make(n * ld + lead).fill(Number.NaN);
+          const tm = transpose(m, rows, n);
+          for (let i = 0; i < n; i++) wide.set(tm.subarray(i * rows, (i + 1) * rows), lead + i * ld);
+          // What the primitive hands over: from the first element to the last row's end.
+          return { data: wide.subarray(lead, lead + (n - 1) * ld + rows), ld };
+        };
+        const want = make(numRows * n);
+        spmvRowsKernel(x, n, c, v, t, numRows, want);
+        const dots = make(t.size);
+        edgeDotRowsKernel(a, x, n, r, c, t, dots);
+        for (const key of [undefined, {}]) {
+          const xs = spread(x, c, 3, 5);
+          const got = make(numRows * n);
+          spmvRowsKernel(xs.data, n, c, v, t, numRows, got, "samples-major", key, xs.ld);
+          expect(got).toEqual(want);
+          const as = spread(a, r, 1, 2);
+          for (const [ao, bo] of [["samples-major", "features-major"], ["features-major", "samples-major"], ["samples-major", "samples-major"]] as const) {
+            const out = make(t.size);
+            const [ad, al] = ao === "samples-major" ? [as.data, as.ld] : [a, r];
+            const [bd, bl] = bo === "samples-major" ? [xs.data, xs.ld] : [x, c];
+            edgeDotRowsKernel(ad, bd, n, r, c, t, out, ao, bo, key && {}, key, al, bl);
+            expect(out).toEqual(dots);
+          }
+        }
+      });
     }
   }
 

@@ -216,18 +216,21 @@ class Placement {
  * strided JavaScript loop cost ~3 ns per element): read where it is when it is in the kernel
  * memory, else first copied as one block to a staging region at `stageAt`.
  */
-function transposeIn(set: KernelSet, fv: FloatArray, src: FloatArray, n: number, w: number, stageAt: number, at: number, rowBytes: number, np: number): void {
+function transposeIn(set: KernelSet, fv: FloatArray, src: FloatArray, n: number, w: number, stageAt: number, at: number, rowBytes: number, np: number, ld = w): void {
   const eb = fv.BYTES_PER_ELEMENT;
   let from = residentAddress(src);
   if (from < 0) {
-    fv.set(src.subarray(0, n * w), stageAt / eb);
+    fv.set(src.subarray(0, stagedLength(n, w, ld)), stageAt / eb);
     from = stageAt;
   }
   // By 4 × 4 blocks when both sides are whole blocks (a float32 batch of 100 × 784: 14 µs against
   // 25 µs element by element, Intel Xeon, Node 20, 2026-12-06).
   const blocks = n % 4 === 0 && w % 4 === 0 ? set.transposeBlocks : set.transpose;
-  blocks(from, at, n, w, w * eb, rowBytes, np);
+  blocks(from, at, n, w, ld * eb, rowBytes, np);
 }
+
+/** Elements from the first to the last of `n` rows of `w` elements, `ld` apart (what a samples-major operand's staging copy holds). */
+const stagedLength = (n: number, w: number, ld: number): number => (n === 0 ? 0 : (n - 1) * ld + w);
 
 /**
  * The last few samples-major operands given with a key (the view they were read from),
@@ -237,7 +240,7 @@ function transposeIn(set: KernelSet, fv: FloatArray, src: FloatArray, n: number,
  * it is alive. Keyed by weak references, so a later view (a new object) never matches an
  * earlier one. Most recently used last.
  */
-const transposed: { key: WeakRef<object>; n: number; w: number; np: number; type: SimdFloat; block: FloatArray }[] = [];
+const transposed: { key: WeakRef<object>; n: number; w: number; ld: number; np: number; type: SimdFloat; block: FloatArray }[] = [];
 /** Operands kept (each a block of the kernel memory for as long as it stays). */
 const TRANSPOSED_KEPT = 4;
 
@@ -247,9 +250,9 @@ const TRANSPOSED_KEPT = 4;
  * least recently used one's block (or a new one); -1 without a key or where the memory is not
  * shared. The block has a tile of room past the rows (the spmv kernel's over-read).
  */
-function transposedOperand(set: KernelSet, type: SimdFloat, key: object | undefined, src: FloatArray, n: number, w: number, np: number): number {
+function transposedOperand(set: KernelSet, type: SimdFloat, key: object | undefined, src: FloatArray, n: number, w: number, np: number, ld = w): number {
   if (key === undefined || typeof WeakRef !== "function") return -1;
-  const hit = transposed.findIndex((t) => t.key.deref() === key && t.n === n && t.w === w && t.np === np && t.type === type);
+  const hit = transposed.findIndex((t) => t.key.deref() === key && t.n === n && t.w === w && t.ld === ld && t.np === np && t.type === type);
   if (hit >= 0) {
     const t = transposed.splice(hit, 1)[0]!;
     transposed.push(t);
@@ -264,14 +267,14 @@ function transposedOperand(set: KernelSet, type: SimdFloat, key: object | undefi
     if (block === null) return -1;
   }
   const at = residentAddress(block);
-  const stage = residentAddress(src) < 0 ? n * w * type.bytes : 0;
+  const stage = residentAddress(src) < 0 ? stagedLength(n, w, ld) * type.bytes : 0;
   const v = views(stage);
-  transposeIn(set, type === F32 ? v.f32 : v.f64, src, n, w, v.base, at, np * type.bytes, np);
-  transposed.push({ key: new WeakRef(key), n, w, np, type, block });
+  transposeIn(set, type === F32 ? v.f32 : v.f64, src, n, w, v.base, at, np * type.bytes, np, ld);
+  transposed.push({ key: new WeakRef(key), n, w, ld, np, type, block });
   return at;
 }
 
-function spmvIn(xOrder: Order, outOrder: Order, x: FloatArray, n: number, w: number, values: FloatArray, table: EdgeTable, numRows: number, out: FloatArray, xKey?: object): void {
+function spmvIn(xOrder: Order, outOrder: Order, x: FloatArray, n: number, w: number, values: FloatArray, table: EdgeTable, numRows: number, out: FloatArray, xKey?: object, xStride = w): void {
   const rt = getRuntime();
   if (rt === null) throw new Error("spmvWasm: WebAssembly SIMD128 is not available in this engine");
   const type = typeOf(x);
@@ -297,12 +300,12 @@ function spmvIn(xOrder: Order, outOrder: Order, x: FloatArray, n: number, w: num
   const cols = colOffsets(table, rowBytes);
   const starts = rowStarts(table, numRows);
   const set = rt[type.name];
-  const cached = xOrder === "samples-major" ? transposedOperand(set, type, xKey, x, n, w, np) : -1;
+  const cached = xOrder === "samples-major" ? transposedOperand(set, type, xKey, x, n, w, np, xStride) : -1;
   // A features-major operand only comes with a features-major result (spmvRowsWasm), whose rows
   // are unpadded: it is read where it is, or copied in as one block.
   const xHome = xOrder === "features-major" ? residentAddress(x) : cached;
   const outHome = !padded && ownsResidentBlock(out) ? residentAddress(out) : -1;
-  const stage = xOrder === "samples-major" && cached < 0 && residentAddress(x) < 0 ? n * w : 0;
+  const stage = xOrder === "samples-major" && cached < 0 && residentAddress(x) < 0 ? stagedLength(n, w, xStride) : 0;
   const place = new Placement();
   const xR = place.add(xHome, (w * np + tileLanes) * eb);
   const colHome = residentAddress(cols);
@@ -318,7 +321,7 @@ function spmvIn(xOrder: Order, outOrder: Order, x: FloatArray, n: number, w: num
   const fv = type === F32 ? v.f32 : v.f64;
   const x0 = xAt / eb;
   if (xOrder === "samples-major") {
-    if (cached < 0) transposeIn(set, fv, x, n, w, stageAt, xAt, rowBytes, np);
+    if (cached < 0) transposeIn(set, fv, x, n, w, stageAt, xAt, rowBytes, np, xStride);
   } else if (xHome < 0) fv.set(x.subarray(0, w * n), x0);
   if (xHome < 0) fv.fill(0, x0 + w * np, x0 + w * np + tileLanes);
   if (colHome < 0) v.i32.set(cols, colAt / 4);
@@ -373,15 +376,30 @@ export function spmvWasm(x: FloatArray, n: number, w: number, values: FloatArray
  * The features-major spmv: `out[r, i] = Σ_{e: rows[e] = r} values[e] · x[cols[e], i]` for `x`
  * of `w × n` and `out` of `numRows × n` (row-major; the samples are contiguous, so operands are
  * copied in and out as single blocks, not transposed). With `xOrder` `"samples-major"`, `x`
- * holds the operand transposed (`n × w`), transposed in the kernel memory, with the same result
- * bit for bit. Throws if WebAssembly SIMD is unavailable.
+ * holds the operand transposed (`n` rows of `w`, `xStride` apart), transposed in the kernel
+ * memory, with the same result bit for bit. Throws if WebAssembly SIMD is unavailable.
  * Example: `spmvRowsWasm(x, 250, 513, values, table, 128, out)`.
  */
-export function spmvRowsWasm(x: FloatArray, n: number, w: number, values: FloatArray, table: EdgeTable, numRows: number, out: FloatArray, xOrder: Order = "features-major", xKey?: object): void {
-  spmvIn(xOrder, "features-major", x, n, w, values, table, numRows, out, xKey);
+export function spmvRowsWasm(x: FloatArray, n: number, w: number, values: FloatArray, table: EdgeTable, numRows: number, out: FloatArray, xOrder: Order = "features-major", xKey?: object, xStride = w): void {
+  spmvIn(xOrder, "features-major", x, n, w, values, table, numRows, out, xKey, xStride);
 }
 
-function edgeDotIn(padded: boolean, aOrder: Order, bOrder: Order, a: FloatArray, b: FloatArray, n: number, numRows: number, w: number, table: EdgeTable, out: FloatArray, aKey?: object, bKey?: object): void {
+function edgeDotIn(
+  padded: boolean,
+  aOrder: Order,
+  bOrder: Order,
+  a: FloatArray,
+  b: FloatArray,
+  n: number,
+  numRows: number,
+  w: number,
+  table: EdgeTable,
+  out: FloatArray,
+  aKey?: object,
+  bKey?: object,
+  aStride = numRows,
+  bStride = w,
+): void {
   const rt = getRuntime();
   if (rt === null) throw new Error("edgeDotWasm: WebAssembly SIMD128 is not available in this engine");
   const type = typeOf(a);
@@ -397,16 +415,16 @@ function edgeDotIn(padded: boolean, aOrder: Order, bOrder: Order, a: FloatArray,
   const rowBytes = np * eb;
   const offsets = edgeOffsets(table, rowBytes);
   const set = rt[type.name];
-  const home = (order: Order, x: FloatArray, rows: number, key: object | undefined) => {
+  const home = (order: Order, x: FloatArray, rows: number, key: object | undefined, ld: number) => {
     if (padded) return -1;
-    return order === "features-major" ? residentAddress(x) : transposedOperand(set, type, key, x, n, rows, np);
+    return order === "features-major" ? residentAddress(x) : transposedOperand(set, type, key, x, n, rows, np, ld);
   };
   // One operand at most from the kept ones (so b's transposition never takes a's block): b, the
   // input batch of a weight gradient.
-  const bHome = home(bOrder, b, w, bKey);
-  const aHome = home(aOrder, a, numRows, bOrder === "samples-major" && bKey !== undefined ? undefined : aKey);
+  const bHome = home(bOrder, b, w, bKey, bStride);
+  const aHome = home(aOrder, a, numRows, bOrder === "samples-major" && bKey !== undefined ? undefined : aKey, aStride);
   const outHome = ownsResidentBlock(out) ? residentAddress(out) : -1;
-  const staged = (order: Order, x: FloatArray, rows: number, placed: number) => (order === "samples-major" && placed < 0 && residentAddress(x) < 0 ? n * rows : 0);
+  const staged = (order: Order, x: FloatArray, rows: number, placed: number, ld: number) => (order === "samples-major" && placed < 0 && residentAddress(x) < 0 ? stagedLength(n, rows, ld) : 0);
   const place = new Placement();
   const aR = place.add(aHome, numRows * np * eb);
   const bR = place.add(bHome, w * np * eb);
@@ -415,13 +433,13 @@ function edgeDotIn(padded: boolean, aOrder: Order, bOrder: Order, a: FloatArray,
   const rowR = place.add(rowHome, e * 4);
   const colR = place.add(colHome, e * 4);
   const outR = place.add(outHome, e * eb);
-  const stageR = place.add(-1, Math.max(staged(aOrder, a, numRows, aHome), staged(bOrder, b, w, bHome)) * eb);
+  const stageR = place.add(-1, Math.max(staged(aOrder, a, numRows, aHome, aStride), staged(bOrder, b, w, bHome, bStride)) * eb);
   const v = views(place.layout.bytes);
   const [aAt, bAt, rowAt, colAt, outAt, stageAt] = [aR, bR, rowR, colR, outR, stageR].map((r) => place.at(r, v.base)) as [number, number, number, number, number, number];
   const fv = type === F32 ? v.f32 : v.f64;
-  if (aHome < 0 && aOrder === "samples-major") transposeIn(set, fv, a, n, numRows, stageAt, aAt, rowBytes, np);
+  if (aHome < 0 && aOrder === "samples-major") transposeIn(set, fv, a, n, numRows, stageAt, aAt, rowBytes, np, aStride);
   else if (aHome < 0) fv.set(a.subarray(0, numRows * n), aAt / eb);
-  if (bHome < 0 && bOrder === "samples-major") transposeIn(set, fv, b, n, w, stageAt, bAt, rowBytes, np);
+  if (bHome < 0 && bOrder === "samples-major") transposeIn(set, fv, b, n, w, stageAt, bAt, rowBytes, np, bStride);
   else if (bHome < 0) fv.set(b.subarray(0, w * n), bAt / eb);
   if (rowHome < 0) v.i32.set(offsets.rows, rowAt / 4);
   if (colHome < 0) v.i32.set(offsets.cols, colAt / 4);
@@ -450,8 +468,8 @@ export function edgeDotWasm(a: FloatArray, b: FloatArray, n: number, numRows: nu
 /**
  * The features-major edge_dot: `out[e] = Σ_i a[rows[e], i] · b[cols[e], i]` for `a` of
  * `numRows × n` and `b` of `w × n` (row-major); an operand whose order is `"samples-major"` holds
- * it transposed (`n × numRows`, `n × w`), with the same result bit for bit. Throws if
- * WebAssembly SIMD is unavailable.
+ * it transposed (`n` rows of `numRows` or `w`, `aStride` or `bStride` apart), with the same
+ * result bit for bit. Throws if WebAssembly SIMD is unavailable.
  * Example: `edgeDotRowsWasm(a, b, 250, 128, 513, table, out)`.
  */
 export function edgeDotRowsWasm(
@@ -466,6 +484,8 @@ export function edgeDotRowsWasm(
   bOrder: Order = "features-major",
   aKey?: object,
   bKey?: object,
+  aStride = numRows,
+  bStride = w,
 ): void {
-  edgeDotIn(false, aOrder, bOrder, a, b, n, numRows, w, table, out, aKey, bKey);
+  edgeDotIn(false, aOrder, bOrder, a, b, n, numRows, w, table, out, aKey, bKey, aStride, bStride);
 }
