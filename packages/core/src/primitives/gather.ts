@@ -8,6 +8,7 @@ import { batchFirst, batchSizeOf, moveAxis } from "./batching.js";
 import { convertTo } from "./convert.js";
 import { broadcastInDimP, filled, reshapeP } from "./shape.js";
 import { fullLike } from "./elementwise.js";
+import { copyElements } from "../backend/shared_copy.js";
 
 const fmt = (s: readonly number[]) => `[${s.join(", ")}]`;
 
@@ -61,7 +62,7 @@ export const gatherP: Primitive<AxisParams> = definePrimitive<AxisParams>({
         const from = (o * n + clampIndex(ids[j]!, n)) * inner;
         const to = (o * m + j) * inner;
         if (inner === 1) out[to] = src[from]!;
-        else out.set(src.subarray(from, from + inner), to);
+        else copyElements(out, src.subarray(from, from + inner), to);
       }
     }
     return [ConcreteTensor.fromData(out, takeShape(x!.shape, idx!.shape, axis), x!.dtype, x!.weakType)];

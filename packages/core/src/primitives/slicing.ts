@@ -7,6 +7,7 @@ import { bind1 } from "../trace.js";
 import { add, mul, sub } from "../lax/arithmetic.js";
 import { batchAt, batchFirst, batchSizeOf, moveAxis, sharedBatchDim } from "./batching.js";
 import { broadcastInDimP, filled, reduceSumP, reshapeP } from "./shape.js";
+import { copyElements } from "../backend/shared_copy.js";
 
 const fmt = (s: readonly number[]) => `[${s.join(", ")}]`;
 
@@ -214,7 +215,7 @@ export const concatenateP: Primitive<ConcatenateParams> = definePrimitive<Concat
       if (chunk === 0) continue;
       const data = x.contiguousData();
       if (chunk >= 32) {
-        for (let o = 0; o < outer; o++) out.set(data.subarray(o * chunk, (o + 1) * chunk), o * outChunk + at);
+        for (let o = 0; o < outer; o++) copyElements(out, data.subarray(o * chunk, (o + 1) * chunk), o * outChunk + at);
       } else {
         // Short rows: an element loop beats a subarray view per row.
         for (let o = 0, p = 0; o < outer; o++) for (let k = 0, q = o * outChunk + at; k < chunk; k++) out[q++] = data[p++]!;

@@ -1,9 +1,11 @@
 /**
  * Row-major layouts and strided copies: the index arithmetic shared by tensors (`copyData`)
- * and the kernels that place one strided view into another (`pad`). It imports no code (one
- * type only), so `tensor.ts` and the kernels can both use it without an import cycle.
+ * and the kernels that place one strided view into another (`pad`). It imports only
+ * `shared_copy.ts` (which imports no code), so `tensor.ts` and the kernels can both use it
+ * without an import cycle.
  */
 import type { TypedArray } from "../../dtype.js";
+import { copyElements } from "../shared_copy.js";
 
 /**
  * Row-major (C-order) strides of `shape`, in elements.
@@ -75,7 +77,7 @@ export function copyStrided(
   const dl = ds[last]!;
   const whole = sl === 1 && dl === 1 && n >= SET_MIN_ROW;
   const row = (p: number, o: number): void => {
-    if (whole) dst.set(src.subarray(p, p + n) as never, o);
+    if (whole) copyElements(dst, src.subarray(p, p + n), o);
     else for (let j = 0, pj = p, oj = o; j < n; j++, pj += sl, oj += dl) dst[oj] = src[pj]!;
   };
   if (nd <= 2) {

@@ -3,6 +3,7 @@ import { ownsResidentBlock, residentAddress } from "../../resident_storage.js";
 import { heapBuffer, scratchArea } from "../../threads/kernel_heap.js";
 import { kernelFunction, kernelId, kernelRuntime, registerKernelModule } from "../../threads/kernel_memory.js";
 import { availableThreads, runJob, splitJob } from "../../threads/pool.js";
+import { copyElements } from "../../shared_copy.js";
 
 /**
  * The WebAssembly SIMD128 GELU kernels (`gelu_kernels.ts`) over float32 arrays, in the shared
@@ -58,7 +59,7 @@ export function geluF32Wasm(src: Float32Array, out: Float32Array, derivative: bo
   let srcAt = srcHome;
   if (srcHome < 0) {
     srcAt = base;
-    f32!.set(src, base / 4);
+    copyElements(f32!, src, base / 4);
     f32!.fill(0, base / 4 + n, base / 4 + padded);
   }
   const dstAt = outInPlace ? residentAddress(out) : base + srcBytes;
@@ -70,5 +71,5 @@ export function geluF32Wasm(src: Float32Array, out: Float32Array, derivative: bo
   } else {
     kernelFunction<GeluKernel>("gelu", name)(srcAt, dstAt, groups * GELU_GROUPS);
   }
-  if (!outInPlace) out.set(f32!.subarray(dstAt / 4, dstAt / 4 + n));
+  if (!outInPlace) copyElements(out, f32!.subarray(dstAt / 4, dstAt / 4 + n));
 }

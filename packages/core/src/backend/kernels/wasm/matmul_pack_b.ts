@@ -4,6 +4,7 @@ import { runJob, splitJob } from "../../threads/pool.js";
 import type { KernelSet } from "./matmul_kernel_set.js";
 // The sparse module's `transpose` packs transposed operands.
 import { sparseModuleKey } from "./sparse_wasm.js";
+import { copyElements } from "../../shared_copy.js";
 
 /**
  * How a matrix product's `B` reaches the panel kernels: read in place, copied as a span, or
@@ -94,7 +95,7 @@ export function packColumnsWasm(set: KernelSet, b: MatrixView, k: number, n: num
   const cs = b.colStride;
   let src = bHome + b.offset * eb;
   if (bHome < 0) {
-    view.set(b.data.subarray(b.offset, b.offset + (n - 1) * cs + k), from);
+    copyElements(view, b.data.subarray(b.offset, b.offset + (n - 1) * cs + k), from);
     src = from * eb;
   }
   const panels = Math.ceil(n / nr);
@@ -143,7 +144,7 @@ export function packRowsWasm(set: KernelSet, b: MatrixView, k: number, n: number
   const eb = set.type.bytes;
   let src = bHome + b.offset * eb;
   if (bHome < 0) {
-    view.set(b.data.subarray(b.offset, b.offset + (k - 1) * b.rowStride + n), from);
+    copyElements(view, b.data.subarray(b.offset, b.offset + (k - 1) * b.rowStride + n), from);
     src = from * eb;
   }
   const panels = Math.ceil(n / nr);

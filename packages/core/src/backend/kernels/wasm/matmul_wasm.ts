@@ -8,6 +8,7 @@ import { DOT_COLS, DOT_ROWS, F32, F64, MAX_CALL_BLOCKS, MAX_CALL_PANELS, packWor
 import { kernelSet, type KernelSet } from "./matmul_kernel_set.js";
 import { fixedDotKernels, fixedRowsKernels } from "./matmul_generated_kernels.js";
 import { packB, packColumnsWasm, packRowsWasm, planB } from "./matmul_pack_b.js";
+import { copyElements } from "../../shared_copy.js";
 
 export { MAX_GENERATED_MODULES } from "./matmul_generated_kernels.js";
 export { PACK_B_MIN_K, PACK_B_MIN_M } from "./matmul_pack_b.js";
@@ -100,7 +101,7 @@ function planA(a: MatrixView, m: number, k: number, eb: number): PlacedA & { cop
 
 function placeA(a: MatrixView, m: number, k: number, plan: ReturnType<typeof planA>, dst: Float32Array | Float64Array): void {
   if (plan.copy === "span") {
-    dst.set(a.data.subarray(a.offset, a.offset + plan.size), 0);
+    copyElements(dst, a.data.subarray(a.offset, a.offset + plan.size), 0);
     return;
   }
   const src = a.data;
@@ -168,7 +169,7 @@ function runKernels(rt: Runtime, set: KernelSet, a: MatrixView, b: MatrixView, m
   if (!aInPlace) placeA(a, m, k, planned, view.subarray(base));
   if (bInPlace) {
     // Nothing to copy: the panels are read from B's rows where they are.
-  } else if (placedB.how === "in place") view.set(b.data.subarray(b.offset, b.offset + placedB.size - nr), base + bAt);
+  } else if (placedB.how === "in place") copyElements(view, b.data.subarray(b.offset, b.offset + placedB.size - nr), base + bAt);
   else if (placedB.how === "rows") packRowsWasm(set, b, k, n, view, base + bAt, base + packFrom, bHome, threads);
   else if (placedB.how === "columns") packColumnsWasm(set, b, k, n, view, base + bAt, base + packFrom, bHome, threads);
   else packB(b, k, n, nr, view, base + bAt);
@@ -261,8 +262,8 @@ function runDot(rt: Runtime, set: KernelSet, a: MatrixView, b: MatrixView, m: nu
   const cAt = aligned(bAt + (bHome >= 0 ? 0 : bSpan), set.type);
   const base = scratchArea((cAt + (cDirect ? 0 : m * n)) * eb) / eb;
   const view = currentView(rt, set.type);
-  if (aHome < 0) view.set(a.data.subarray(a.offset, a.offset + aSpan), base);
-  if (bHome < 0) view.set(b.data.subarray(b.offset, b.offset + bSpan), base + bAt);
+  if (aHome < 0) copyElements(view, a.data.subarray(a.offset, a.offset + aSpan), base);
+  if (bHome < 0) copyElements(view, b.data.subarray(b.offset, b.offset + bSpan), base + bAt);
   const aByte = aHome >= 0 ? aHome + a.offset * eb : base * eb;
   const bByte = bHome >= 0 ? bHome + b.offset * eb : (base + bAt) * eb;
   const cElem = cDirect ? residentAddress(direct) / eb : base + cAt;
@@ -437,6 +438,6 @@ export function matmulWasmF32Into(a: MatrixView, b: MatrixView, m: number, k: nu
   if (rt === null) throw new Error("matmulWasmF32Into: WebAssembly SIMD128 is not available in this engine");
   const c = runKernels(rt, rt.f32, a, b, m, k, n, out);
   if (c.direct) return;
-  if (c.rowStride === n) out.set(rt.f32View.subarray(c.at, c.at + m * n));
-  else for (let i = 0; i < m; i++) out.set(rt.f32View.subarray(c.at + i * c.rowStride, c.at + i * c.rowStride + n), i * n);
+  if (c.rowStride === n) copyElements(out, rt.f32View.subarray(c.at, c.at + m * n));
+  else for (let i = 0; i < m; i++) copyElements(out, rt.f32View.subarray(c.at + i * c.rowStride, c.at + i * c.rowStride + n), i * n);
 }

@@ -3,6 +3,7 @@ import { reduceModuleBytes } from "./reduce_kernels.js";
 import { heapBuffer, scratchArea } from "../../threads/kernel_heap.js";
 import { kernelFunction, kernelRuntime, registerKernelModule } from "../../threads/kernel_memory.js";
 import { residentAddress } from "../../resident_storage.js";
+import { copyElements } from "../../shared_copy.js";
 
 /**
  * reduce_sum of float32 lines in WebAssembly (`reduce_kernels.ts`): the same sums as
@@ -53,7 +54,7 @@ export function sumLinesWasm(data: Float32Array, lines: Lines, out: Float32Array
   const f32 = new Float32Array(heapBuffer());
   let src = home + 4 * offset;
   if (home < 0) {
-    f32.set(data.subarray(offset, offset + span), base >> 2);
+    copyElements(f32, data.subarray(offset, offset + span), base >> 2);
     src = base;
   }
   const dst = base + copyBytes;
@@ -64,6 +65,6 @@ export function sumLinesWasm(data: Float32Array, lines: Lines, out: Float32Array
   const rows = step === 1 && length >= 4 ? count - (count % 4) : 0;
   if (rows > 0) kernelFunction<SumRows>("reduce", "sum_rows")(src, dst, rows / 4, length, 4 * stride);
   if (rows < count) kernelFunction<SumLines>("reduce", "sum_lines")(src + 4 * stride * rows, dst + 4 * rows, count - rows, length, 4 * stride, 4 * step);
-  out.set(f32.subarray(dst >> 2, (dst >> 2) + count));
+  copyElements(out, f32.subarray(dst >> 2, (dst >> 2) + count));
   return true;
 }

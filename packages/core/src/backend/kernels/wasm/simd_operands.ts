@@ -2,6 +2,7 @@ import type { DType, TypedArray } from "../../../dtype.js";
 import { residentAddress } from "../../resident_storage.js";
 import { kernelId, kernelRuntime } from "../../threads/kernel_memory.js";
 import { SIMD_UNROLL } from "./elementwise_kernels.js";
+import { copyElements } from "../../shared_copy.js";
 
 /**
  * How the operands of a fused program in WebAssembly (`elementwise_wasm.ts`) are laid out in
@@ -54,7 +55,7 @@ function viewFor(v: Views, dtype: DType): Float32Array | Int32Array | Uint8Array
 function gather(x: SimdOperand, dst: Float32Array | Int32Array | Uint8Array, at: number): void {
   const { data, rows = 1, cols = 0, rowStride = 0, colStride = 1 } = x;
   if (colStride === 1 && (rowStride === cols || rows === 1)) {
-    dst.set(data.subarray(x.offset, x.offset + rows * cols), at);
+    copyElements(dst, data.subarray(x.offset, x.offset + rows * cols), at);
     return;
   }
   if (colStride === 0 && rowStride === 0) {
@@ -62,7 +63,7 @@ function gather(x: SimdOperand, dst: Float32Array | Int32Array | Uint8Array, at:
     return;
   }
   for (let r = 0, src = x.offset, to = at; r < rows; r++, src += rowStride, to += cols) {
-    if (colStride === 1) dst.set(data.subarray(src, src + cols), to);
+    if (colStride === 1) copyElements(dst, data.subarray(src, src + cols), to);
     else if (colStride === 0) dst.fill(dst instanceof Uint8Array ? +(data[src] !== 0) : data[src]!, to, to + cols);
     else for (let c = 0, s = src; c < cols; c++, s += colStride) dst[to + c] = data[s]!;
   }
@@ -96,7 +97,7 @@ export function copyIn(x: SimdOperand, dtype: DType, size: number, v: Views, at:
   if (x.rows !== undefined && dtype !== "bool" && broadcastInWasm(x, view as Float32Array | Int32Array, at, stageAt)) return;
   if (x.rows !== undefined && dtype !== "bool" && gatherInWasm(x, at)) return;
   if (x.rows !== undefined) gather(x, view, first);
-  else view.set(x.data.subarray(x.offset, x.offset + size), first);
+  else copyElements(view, x.data.subarray(x.offset, x.offset + size), first);
 }
 
 /** Copies the outputs not written in place out of the scratch area (output `q` at byte `outAt(q)`). */
@@ -108,9 +109,9 @@ export function copyOut(outs: readonly TypedArray[], inPlace: readonly boolean[]
 
 /** Copies one output's `size` elements out of the scratch area at byte `at`, through the view of its type. */
 export function copyOutput(o: TypedArray, v: Views, at: number, size: number): void {
-  if (o instanceof Uint8Array) o.set(v.u8.subarray(at, at + size));
-  else if (o instanceof Int32Array) o.set(v.i32.subarray(at >> 2, (at >> 2) + size));
-  else o.set(v.f32.subarray(at >> 2, (at >> 2) + size));
+  if (o instanceof Uint8Array) copyElements(o, v.u8.subarray(at, at + size));
+  else if (o instanceof Int32Array) copyElements(o, v.i32.subarray(at >> 2, (at >> 2) + size));
+  else copyElements(o, v.f32.subarray(at >> 2, (at >> 2) + size));
 }
 
 /**
@@ -132,7 +133,7 @@ function broadcastInWasm(x: SimdOperand, lanes: Float32Array | Int32Array, at: n
     return true;
   }
   if (rowStride === 0 && colStride === 1) {
-    lanes.set(data.subarray(x.offset, x.offset + cols), at >> 2);
+    copyElements(lanes, data.subarray(x.offset, x.offset + cols), at >> 2);
     kernelRuntime()!.functions[ids.repeatRow]!(at, rows, cols);
     return true;
   }

@@ -5,6 +5,7 @@ import { heapBuffer, scratchArea } from "../../threads/kernel_heap.js";
 import { allocateResident, ownsResidentBlock, releaseResident, residentAddress, residentPolicy } from "../../resident_storage.js";
 import { kernelFunction, kernelId, kernelRuntime, registerKernelModule } from "../../threads/kernel_memory.js";
 import { availableThreads, runJob, splitJob } from "../../threads/pool.js";
+import { copyElements } from "../../shared_copy.js";
 
 /**
  * The WebAssembly SIMD128 sparse products. Operands are copied into one memory (grown as needed
@@ -220,7 +221,7 @@ function transposeIn(set: KernelSet, fv: FloatArray, src: FloatArray, n: number,
   const eb = fv.BYTES_PER_ELEMENT;
   let from = residentAddress(src);
   if (from < 0) {
-    fv.set(src.subarray(0, stagedLength(n, w, ld)), stageAt / eb);
+    copyElements(fv, src.subarray(0, stagedLength(n, w, ld)), stageAt / eb);
     from = stageAt;
   }
   // By 4 × 4 blocks when both sides are whole blocks (a float32 batch of 100 × 784: 14 µs against
@@ -322,12 +323,12 @@ function spmvIn(xOrder: Order, outOrder: Order, x: FloatArray, n: number, w: num
   const x0 = xAt / eb;
   if (xOrder === "samples-major") {
     if (cached < 0) transposeIn(set, fv, x, n, w, stageAt, xAt, rowBytes, np, xStride);
-  } else if (xHome < 0) fv.set(x.subarray(0, w * n), x0);
+  } else if (xHome < 0) copyElements(fv, x.subarray(0, w * n), x0);
   if (xHome < 0) fv.fill(0, x0 + w * np, x0 + w * np + tileLanes);
   if (colHome < 0) v.i32.set(cols, colAt / 4);
   const v0 = valAt / eb;
   if (edgeOrder !== null) for (let k = 0; k < e; k++) fv[v0 + k] = values[edgeOrder[k]!]!;
-  else if (valHome < 0) fv.set(values.subarray(0, e), v0);
+  else if (valHome < 0) copyElements(fv, values.subarray(0, e), v0);
   if (startHome < 0) v.i32.set(starts, startAt / 4);
   const kernel = set.spmv;
   const full = Math.floor(np / tileLanes);
@@ -354,12 +355,12 @@ function spmvIn(xOrder: Order, outOrder: Order, x: FloatArray, n: number, w: num
   if (outHome >= 0) return;
   const o0 = outAt / eb;
   if (!padded) {
-    out.set(fv.subarray(o0, o0 + numRows * n));
+    copyElements(out, fv.subarray(o0, o0 + numRows * n));
     return;
   }
   // Samples-major output: the rows' first n samples transposed to `n × numRows`, then one copy.
   set.transpose(outAt, stageAt, numRows, n, rowBytes, numRows * eb, numRows);
-  out.set(fv.subarray(stageAt / eb, stageAt / eb + n * numRows));
+  copyElements(out, fv.subarray(stageAt / eb, stageAt / eb + n * numRows));
 }
 
 /**
@@ -438,9 +439,9 @@ function edgeDotIn(
   const [aAt, bAt, rowAt, colAt, outAt, stageAt] = [aR, bR, rowR, colR, outR, stageR].map((r) => place.at(r, v.base)) as [number, number, number, number, number, number];
   const fv = type === F32 ? v.f32 : v.f64;
   if (aHome < 0 && aOrder === "samples-major") transposeIn(set, fv, a, n, numRows, stageAt, aAt, rowBytes, np, aStride);
-  else if (aHome < 0) fv.set(a.subarray(0, numRows * n), aAt / eb);
+  else if (aHome < 0) copyElements(fv, a.subarray(0, numRows * n), aAt / eb);
   if (bHome < 0 && bOrder === "samples-major") transposeIn(set, fv, b, n, w, stageAt, bAt, rowBytes, np, bStride);
-  else if (bHome < 0) fv.set(b.subarray(0, w * n), bAt / eb);
+  else if (bHome < 0) copyElements(fv, b.subarray(0, w * n), bAt / eb);
   if (rowHome < 0) v.i32.set(offsets.rows, rowAt / 4);
   if (colHome < 0) v.i32.set(offsets.cols, colAt / 4);
   const chunks = Math.floor(np / chunkLanes);
@@ -452,7 +453,7 @@ function edgeDotIn(
   } else {
     set.edgeDotGrouped(aAt, bAt, rowAt, colAt, outAt, e, chunks, tail);
   }
-  if (outHome < 0) out.set(fv.subarray(outAt / eb, outAt / eb + e));
+  if (outHome < 0) copyElements(out, fv.subarray(outAt / eb, outAt / eb + e));
 }
 
 /**
