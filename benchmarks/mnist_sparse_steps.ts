@@ -3,10 +3,10 @@
  * compiled program (fused loops and single equations), measured inside the compiled executable.
  * The step is the LeNet-300-100 MNIST step `mnist.bench.ts` times, on the network pruned to
  * `keep` of its edges (1: dense), or with `densemlp` the DenseMLP(1, 2, 128, 4) step of the
- * `dense` and `threads` suites. The inputs are first copied into the kernel memory, where a
+ * `dense` and `threads` suites (`densemlp-pruned`: pruned as in the `pruned` suite). The inputs are first copied into the kernel memory, where a
  * donating training loop has them after its first step.
  *
- *   cd benchmarks && node --import tsx mnist_sparse_steps.ts [keep=0.036 | densemlp] [repeats=500]
+ *   cd benchmarks && node --import tsx mnist_sparse_steps.ts [keep=0.036 | densemlp | densemlp-pruned] [repeats=500]
  *
  * With `THREADS_AB=n`, blocks run on 1 thread and on `n` in one process (ABBA order), and each
  * step's time is printed for both with their ratio; `TOGGLE=name` compares `globalThis[name]`
@@ -16,7 +16,7 @@
  * such as how equations are fused), by their calls' totals only. `SPINNER=load|int` with
  * `TOGGLE=SPIN` runs the step with a second thread of the process busy or asleep.
  */
-import { np, random, tree, filter, isInexactArray, type Tensor, type ConcreteTensor } from "@connex/core";
+import { nn, np, random, tree, filter, isInexactArray, type Tensor, type ConcreteTensor } from "@connex/core";
 import { compile, type Atom } from "@connex/core/internal";
 import { filterJit } from "@connex/autodiff";
 import { recycle } from "../packages/core/src/backend/buffers.js";
@@ -28,6 +28,8 @@ import { loadMnist } from "../examples/mnist/load_mnist.js";
 import { LENET_300_100, layeredNetwork } from "../examples/mnist/networks.js";
 import { initState, trainStep } from "../examples/mnist/training.js";
 import { adamTrainingStep, denseNetwork, sineCosineData } from "./lib/workloads.js";
+import { pruneSmallWeights } from "./lib/plasticity_api.js";
+import { PRUNE_THRESHOLD } from "./pruned.bench.js";
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const workload = args[0] ?? "0.036";
@@ -35,13 +37,13 @@ const repeats = Number(args[1] ?? 500);
 
 /** The step's program, its input leaves in jit's order, and the network (for its edge count). */
 function setUp(): { jaxpr: ReturnType<typeof trainStep.lower>; inputs: unknown; network: cnx.NeuralNetwork; label: string } {
-  if (workload === "densemlp") {
+  if (workload === "densemlp" || workload === "densemlp-pruned") {
     const { step, optimizer } = adamTrainingStep();
-    const network = denseNetwork();
+    const network = workload === "densemlp" ? denseNetwork() : pruneSmallWeights(denseNetwork(), PRUNE_THRESHOLD, nn.gelu).network;
     const state = optimizer.init(filter(network, isInexactArray));
     const { x, y } = sineCosineData();
     const f = filterJit((d: { x: Tensor; y: Tensor }, n: cnx.NeuralNetwork, s: unknown) => step(n, s, d.x, d.y));
-    return { jaxpr: f.lower({ x, y }, network, state), inputs: [{ x, y }, network, state], network, label: "DenseMLP(1, 2, 128, 4)" };
+    return { jaxpr: f.lower({ x, y }, network, state), inputs: [{ x, y }, network, state], network, label: workload === "densemlp" ? "DenseMLP(1, 2, 128, 4)" : `DenseMLP(1, 2, 128, 4) pruned at |w| < ${PRUNE_THRESHOLD}` };
   }
   const keep = Number(workload);
   const { train } = loadMnist({ trainSize: 200, testSize: 0 });

@@ -1,6 +1,6 @@
 import ndarray, { type NdArray } from "ndarray";
 import { castScalar, type DType, type TypedArray } from "./dtype.js";
-import { allocate, typedArrayFor } from "./backend/buffers.js";
+import { allocate, allocateUninitialized, typedArrayFor } from "./backend/buffers.js";
 import { DeletedArrayError, ValueError } from "./errors.js";
 import { isDeletedTensor } from "./deletion.js";
 import { contiguousStrides, copyStrided } from "./backend/kernels/layout.js";
@@ -318,7 +318,8 @@ export class ConcreteTensor extends Tensor {
   /** A fresh row-major copy of the values. */
   copyData(): TypedArray {
     this.checkLive("copyData");
-    const out = allocate(this.dtype, this.size);
+    // copyStrided writes every element.
+    const out = allocateUninitialized(this.dtype, this.size);
     copyStrided(this.shape, this.nd.data, this.stride, this.offset, out, contiguousStrides(this.shape), 0);
     return out;
   }

@@ -1,4 +1,5 @@
 import { allocateBlock, freeBlock, heapBuffer } from "./threads/kernel_heap.js";
+import { fillElements } from "./shared_copy.js";
 
 /**
  * Typed arrays whose memory is a block of the shared kernel memory (`threads/kernel_heap.ts`):
@@ -72,7 +73,7 @@ export function allocateResident<T extends { fill(v: number): unknown }>(Ctor: V
   const buffer = heapBuffer();
   memoryBuffers.add(buffer);
   const array = new Ctor(buffer, at, length);
-  if (zeroed) array.fill(0);
+  if (zeroed) fillElements(array as never, 0);
   owners.set(array, at);
   registry.register(array, at, array);
   return array;

@@ -7,7 +7,7 @@ import { bind1 } from "../trace.js";
 import { add, mul, sub } from "../lax/arithmetic.js";
 import { batchAt, batchFirst, batchSizeOf, moveAxis, sharedBatchDim } from "./batching.js";
 import { broadcastInDimP, filled, reduceSumP, reshapeP } from "./shape.js";
-import { copyElements } from "../backend/shared_copy.js";
+import { fillElements } from "../backend/shared_copy.js";
 
 const fmt = (s: readonly number[]) => `[${s.join(", ")}]`;
 
@@ -125,7 +125,7 @@ export const padP: Primitive<PadParams> = definePrimitive<PadParams>({
   impl([x, v], params) {
     const outShape = paddedShape(x!.shape, params);
     const out = allocateUninitialized(x!.dtype, sizeOf(outShape));
-    out.fill(v!.item());
+    fillElements(out, v!.item());
     const os = contiguousStrides(outShape);
     // Each input element lands at lo + i * (interior + 1) along every axis: a strided view of `out`.
     let base = 0;
@@ -207,20 +207,12 @@ export const concatenateP: Primitive<ConcatenateParams> = definePrimitive<Concat
     shape[axis] = xs.reduce((s, x) => s + x.shape[axis]!, 0);
     // The inputs' chunks cover every element.
     const out = allocateUninitialized(first.dtype, sizeOf(shape));
-    const outer = sizeOf(shape.slice(0, axis));
-    const outChunk = sizeOf(shape.slice(axis));
+    const outStride = contiguousStrides(shape);
+    // Each operand, a view as it is (a slice of a layer's neurons, say), straight into its block of rows.
     let at = 0;
     for (const x of xs) {
-      const chunk = sizeOf(x.shape.slice(axis));
-      if (chunk === 0) continue;
-      const data = x.contiguousData();
-      if (chunk >= 32) {
-        for (let o = 0; o < outer; o++) copyElements(out, data.subarray(o * chunk, (o + 1) * chunk), o * outChunk + at);
-      } else {
-        // Short rows: an element loop beats a subarray view per row.
-        for (let o = 0, p = 0; o < outer; o++) for (let k = 0, q = o * outChunk + at; k < chunk; k++) out[q++] = data[p++]!;
-      }
-      at += chunk;
+      if (x.size > 0) copyStrided(x.shape, x.storage("concatenate"), x.stride, x.offset, out, outStride, at * outStride[axis]!);
+      at += x.shape[axis]!;
     }
     return [ConcreteTensor.fromData(out, shape, first.dtype, xs.every((x) => x.weakType))];
   },

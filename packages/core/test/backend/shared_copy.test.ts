@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { copyElements } from "../../src/backend/shared_copy.js";
+import { copyElements, fillElements } from "../../src/backend/shared_copy.js";
 
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor | Int32ArrayConstructor | Uint8ArrayConstructor;
 const CTORS: readonly Ctor[] = [Float32Array, Float64Array, Int32Array, Uint8Array];
@@ -55,5 +55,35 @@ describe("copyElements", () => {
     const f32 = viewOf(Float32Array, true, 1, 600, () => 0);
     copyElements(f32.view, f64 as never);
     expect(Array.from(f32.view)).toEqual(Array.from(f64, Math.fround));
+  });
+
+  it("fillElements gives fill's result on shared and plain buffers, any span, alignment and value", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...CTORS),
+        fc.boolean(),
+        fc.integer({ min: 0, max: 9 }),
+        fc.integer({ min: 0, max: 900 }),
+        fc.integer({ min: 0, max: 900 }),
+        fc.constantFrom(0, -0, 1.5, -7, Number.NaN, 300),
+        (C, shared, offset, a, b, value) => {
+          const [start, end] = a <= b ? [a, b] : [b, a];
+          const mine = viewOf(C, shared, offset, 900, (i) => i % 97);
+          const theirs = viewOf(C, false, offset, 900, (i) => i % 97);
+          fillElements(mine.view, value, start, end);
+          theirs.view.fill(value, start, end);
+          expect(Array.from(mine.whole)).toEqual(Array.from(theirs.whole));
+          // -0 stays -0 (a plain array of zeros would write +0).
+          if (C === Float64Array && Object.is(value, -0) && end > start) expect(Object.is(mine.view[start], -0)).toBe(true);
+        },
+      ),
+      { numRuns: 300 },
+    );
+    // Past one piece of the plain buffers, zeros and another value, after other values were written there.
+    const big = viewOf(Float32Array, true, 1, 1_100_000, () => 5);
+    fillElements(big.view, 2.5, 3);
+    fillElements(big.view, 0, 10, 1_099_990);
+    expect([big.whole[0], big.view[2], big.view[3], big.view[9], big.view[10], big.view[1_099_989], big.view[1_099_990]]).toEqual([5, 5, 2.5, 2.5, 0, 0, 2.5]);
+    expect(big.view.subarray(10, 1_099_990).every((v) => v === 0)).toBe(true);
   });
 });

@@ -71,6 +71,17 @@ describe("shape ops", () => {
     expect(f).toThrow(type);
     expect(f).toThrow(message);
   });
+  test("concatenate reads views (slices, transposes, broadcasts) as their contiguous copies, along any axis", () => {
+    const base = np.reshape(np.arange(6 * 40, { dtype: "float32" }), [6, 40]);
+    const copy = (t: Tensor) => np.array(t.toArray() as number[][], { dtype: "float32" });
+    const tall = np.reshape(np.arange(37 * 4, { dtype: "float32" }), [37, 4]);
+    // A slice at an offset, a transpose ([4, 37], strides [1, 4]) and a broadcast row.
+    const views = [np.slice(base, [1, 3], [4, 40]), np.transpose(tall), np.broadcastTo(np.arange(37, { dtype: "float32" }), [2, 37])];
+    const byRows = np.concatenate(views, 0);
+    expect(byRows.toArray()).toEqual(np.concatenate(views.map(copy), 0).toArray());
+    const cols = [np.transpose(views[0]!), np.slice(tall, [0, 1], [37, 3])];
+    expect(np.concatenate(cols, 1).toArray()).toEqual(np.concatenate(cols.map(copy), 1).toArray());
+  });
   test("concatenate promotes dtypes as jnp", () => {
     expect(np.concatenate([np.array([1, 2]), np.array([0.5])]).dtype).toBe("float32");
     expect(np.stack([np.array([true]), np.array([2])]).dtype).toBe("int32");
