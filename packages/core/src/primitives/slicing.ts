@@ -125,7 +125,6 @@ export const padP: Primitive<PadParams> = definePrimitive<PadParams>({
   impl([x, v], params) {
     const outShape = paddedShape(x!.shape, params);
     const out = allocateUninitialized(x!.dtype, sizeOf(outShape));
-    fillElements(out, v!.item());
     const os = contiguousStrides(outShape);
     // Each input element lands at lo + i * (interior + 1) along every axis: a strided view of `out`.
     let base = 0;
@@ -133,6 +132,13 @@ export const padP: Primitive<PadParams> = definePrimitive<PadParams>({
       base += params.lo[d]! * os[d]!;
       return os[d]! * (params.interior[d]! + 1);
     });
+    // Padded along the first axis only (a slice's gradient): the input fills one block of whole
+    // rows, and only the rows before and after it take the padding value.
+    const rowsOnly = params.interior.every((p) => p === 0) && params.lo.every((p, d) => d === 0 || (p === 0 && params.hi[d] === 0));
+    if (rowsOnly) {
+      fillElements(out, v!.item(), 0, base);
+      fillElements(out, v!.item(), base + x!.size, out.length);
+    } else fillElements(out, v!.item());
     copyStrided(x!.shape, x!.nd.data, x!.stride, x!.offset, out, step, base);
     return [ConcreteTensor.fromData(out, outShape, x!.dtype, x!.weakType)];
   },
