@@ -385,25 +385,18 @@ export function spmvRowsWasm(x: FloatArray, n: number, w: number, values: FloatA
   spmvIn(xOrder, "features-major", x, n, w, values, table, numRows, out, xKey, xStride);
 }
 
-function edgeDotIn(
-  padded: boolean,
-  aOrder: Order,
-  bOrder: Order,
-  a: FloatArray,
-  b: FloatArray,
-  n: number,
-  numRows: number,
-  w: number,
-  table: EdgeTable,
-  out: FloatArray,
-  aKey?: object,
-  bKey?: object,
-  aStride = numRows,
-  bStride = w,
-): void {
+/** An edge_dot operand: its values, their order, the view that keys its transposed copy, and (samples-major) its row stride. */
+interface DotOperand {
+  readonly data: FloatArray;
+  readonly order: Order;
+  readonly key?: object;
+  readonly stride: number;
+}
+
+function edgeDotIn(padded: boolean, a: DotOperand, b: DotOperand, n: number, numRows: number, w: number, table: EdgeTable, out: FloatArray): void {
   const rt = getRuntime();
   if (rt === null) throw new Error("edgeDotWasm: WebAssembly SIMD128 is not available in this engine");
-  const type = typeOf(a);
+  const type = typeOf(a.data);
   const eb = type.bytes;
   const chunkLanes = DOT_VECTORS * type.lanes;
   // `padded` (the samples-major product): rows zero-padded to whole chunks. Otherwise rows hold
@@ -416,16 +409,16 @@ function edgeDotIn(
   const rowBytes = np * eb;
   const offsets = edgeOffsets(table, rowBytes);
   const set = rt[type.name];
-  const home = (order: Order, x: FloatArray, rows: number, key: object | undefined, ld: number) => {
+  const home = (x: DotOperand, rows: number, key: object | undefined) => {
     if (padded) return -1;
-    return order === "features-major" ? residentAddress(x) : transposedOperand(set, type, key, x, n, rows, np, ld);
+    return x.order === "features-major" ? residentAddress(x.data) : transposedOperand(set, type, key, x.data, n, rows, np, x.stride);
   };
   // One operand at most from the kept ones (so b's transposition never takes a's block): b, the
   // input batch of a weight gradient.
-  const bHome = home(bOrder, b, w, bKey, bStride);
-  const aHome = home(aOrder, a, numRows, bOrder === "samples-major" && bKey !== undefined ? undefined : aKey, aStride);
+  const bHome = home(b, w, b.key);
+  const aHome = home(a, numRows, b.order === "samples-major" && b.key !== undefined ? undefined : a.key);
   const outHome = ownsResidentBlock(out) ? residentAddress(out) : -1;
-  const staged = (order: Order, x: FloatArray, rows: number, placed: number, ld: number) => (order === "samples-major" && placed < 0 && residentAddress(x) < 0 ? stagedLength(n, rows, ld) : 0);
+  const staged = (x: DotOperand, rows: number, placed: number) => (x.order === "samples-major" && placed < 0 && residentAddress(x.data) < 0 ? stagedLength(n, rows, x.stride) : 0);
   const place = new Placement();
   const aR = place.add(aHome, numRows * np * eb);
   const bR = place.add(bHome, w * np * eb);
@@ -434,14 +427,14 @@ function edgeDotIn(
   const rowR = place.add(rowHome, e * 4);
   const colR = place.add(colHome, e * 4);
   const outR = place.add(outHome, e * eb);
-  const stageR = place.add(-1, Math.max(staged(aOrder, a, numRows, aHome, aStride), staged(bOrder, b, w, bHome, bStride)) * eb);
+  const stageR = place.add(-1, Math.max(staged(a, numRows, aHome), staged(b, w, bHome)) * eb);
   const v = views(place.layout.bytes);
   const [aAt, bAt, rowAt, colAt, outAt, stageAt] = [aR, bR, rowR, colR, outR, stageR].map((r) => place.at(r, v.base)) as [number, number, number, number, number, number];
   const fv = type === F32 ? v.f32 : v.f64;
-  if (aHome < 0 && aOrder === "samples-major") transposeIn(set, fv, a, n, numRows, stageAt, aAt, rowBytes, np, aStride);
-  else if (aHome < 0) copyElements(fv, a.subarray(0, numRows * n), aAt / eb);
-  if (bHome < 0 && bOrder === "samples-major") transposeIn(set, fv, b, n, w, stageAt, bAt, rowBytes, np, bStride);
-  else if (bHome < 0) copyElements(fv, b.subarray(0, w * n), bAt / eb);
+  if (aHome < 0 && a.order === "samples-major") transposeIn(set, fv, a.data, n, numRows, stageAt, aAt, rowBytes, np, a.stride);
+  else if (aHome < 0) copyElements(fv, a.data.subarray(0, numRows * n), aAt / eb);
+  if (bHome < 0 && b.order === "samples-major") transposeIn(set, fv, b.data, n, w, stageAt, bAt, rowBytes, np, b.stride);
+  else if (bHome < 0) copyElements(fv, b.data.subarray(0, w * n), bAt / eb);
   if (rowHome < 0) v.i32.set(offsets.rows, rowAt / 4);
   if (colHome < 0) v.i32.set(offsets.cols, colAt / 4);
   const chunks = Math.floor(np / chunkLanes);
@@ -463,7 +456,7 @@ function edgeDotIn(
  * Example: `edgeDotWasm(a, b, 250, 128, 513, table, out)`.
  */
 export function edgeDotWasm(a: FloatArray, b: FloatArray, n: number, numRows: number, w: number, table: EdgeTable, out: FloatArray): void {
-  edgeDotIn(true, "samples-major", "samples-major", a, b, n, numRows, w, table, out);
+  edgeDotIn(true, { data: a, order: "samples-major", stride: numRows }, { data: b, order: "samples-major", stride: w }, n, numRows, w, table, out);
 }
 
 /**
@@ -488,5 +481,5 @@ export function edgeDotRowsWasm(
   aStride = numRows,
   bStride = w,
 ): void {
-  edgeDotIn(false, aOrder, bOrder, a, b, n, numRows, w, table, out, aKey, bKey, aStride, bStride);
+  edgeDotIn(false, { data: a, order: aOrder, key: aKey, stride: aStride }, { data: b, order: bOrder, key: bKey, stride: bStride }, n, numRows, w, table, out);
 }
