@@ -7,10 +7,10 @@ import { describe, expect, it } from "vitest";
 import { compile } from "../../../src/backend/compile/compile.js";
 import type { Atom, Eqn, Jaxpr, Var } from "../../../src/jaxpr.js";
 import { allPrimitives, definePrimitive, type AbstractArray, type Primitive } from "../../../src/primitive.js";
-import { addP, mulP } from "../../../src/primitives/arithmetic.js";
+import { addP, mulP, subP } from "../../../src/primitives/arithmetic.js";
 import { matmulP } from "../../../src/primitives/matmul.js";
-import { reshapeP } from "../../../src/primitives/shape.js";
-import { sinP } from "../../../src/primitives/unary.js";
+import { broadcastInDimP, reduceSumP, reshapeP } from "../../../src/primitives/shape.js";
+import { expP, sinP } from "../../../src/primitives/unary.js";
 import { ConcreteTensor } from "../../../src/tensor.js";
 import { MAX_MASKED_INPUTS } from "../../../src/backend/kernels/fusion.js";
 import "../../../src/np/index.js";
@@ -117,5 +117,73 @@ describe("compile(jaxpr)", () => {
     const before = Array.from(first!.toTypedArray());
     run([counting(64, 2)]);
     expect(Array.from(first!.toTypedArray())).toEqual(before);
+  });
+
+  describe("an equation that reads an open fused loop waits for the elementwise equations after it", () => {
+    const names = (run: ReturnType<typeof compile>) => run.steps.map((s) => (s.kind === "fused" ? `fused(${s.eqns.map((e) => e.prim.name).join(",")})` : s.eqn.prim.name));
+    /** Each equation's `impl` in trace order: the values the compiled program must give, bit for bit. */
+    function interpret(jaxpr: Jaxpr, inputs: ConcreteTensor[]): ConcreteTensor[] {
+      const env = new Map<number, ConcreteTensor>();
+      jaxpr.inVars.forEach((x, i) => env.set(x.id, inputs[i]!));
+      const read = (a: Atom) => (a.kind === "var" ? env.get(a.v.id)! : (a.value as ConcreteTensor));
+      for (const e of jaxpr.eqns) e.prim.impl(e.inputs.map(read), e.params).forEach((t, k) => env.set(e.outputs[k]!.id, t as ConcreteTensor));
+      return jaxpr.outs.map(read);
+    }
+    const bits = (t: ConcreteTensor) => Array.from(t.toTypedArray());
+    const input = (shape: number[], scale: number) => {
+      const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+      for (let i = 0; i < data.length; i++) data[i] = Math.fround(((i * 5) % 7) * scale - 1);
+      return ConcreteTensor.fromData(data, shape, "float32");
+    };
+
+    it("the softmax's sum(s) traced between s and exp(s) no longer splits their loop", () => {
+      // s = x - y; t = sum(s, 1); u = exp(s); z = sum(u, 1) - t
+      const [x, y, s, t, u, w, z] = [newVar([4, 3]), newVar([4, 3]), newVar([4, 3]), newVar([4]), newVar([4, 3]), newVar([4]), newVar([4])];
+      const jaxpr: Jaxpr = {
+        inVars: [x, y],
+        eqns: [eqn(subP, [x, y], s), eqn(reduceSumP, [s], t, { axes: [1] }), eqn(expP, [s], u), eqn(reduceSumP, [u], w, { axes: [1] }), eqn(subP, [w, t], z)],
+        outs: [v(z), v(s)],
+      };
+      const run = compile(jaxpr);
+      expect(names(run)).toEqual(["fused(sub,exp)", "reduce_sum", "reduce_sum", "sub"]);
+      const args = [input([4, 3], 0.5), input([4, 3], 0.25)];
+      const got = run(args);
+      interpret(jaxpr, args).forEach((want, k) => expect(bits(got[k]!)).toEqual(bits(want)));
+    });
+
+    it("runs as soon as a later equation reads its result, with the loop it reads emitted first", () => {
+      // s = sin(x); t = sum(s, 1); u = exp(s); b = broadcast(t); z = b * u
+      const [x, s, t, u, b, z] = [newVar([4, 3]), newVar([4, 3]), newVar([4]), newVar([4, 3]), newVar([4, 3]), newVar([4, 3])];
+      const jaxpr: Jaxpr = {
+        inVars: [x],
+        eqns: [
+          eqn(sinP, [x], s),
+          eqn(reduceSumP, [s], t, { axes: [1] }),
+          eqn(expP, [s], u),
+          eqn(broadcastInDimP, [t], b, { shape: [4, 3], broadcastDimensions: [0] }),
+          eqn(mulP, [b, u], z),
+        ],
+        outs: [v(z)],
+      };
+      const run = compile(jaxpr);
+      expect(names(run)).toEqual(["fused(sin,exp)", "reduce_sum", "broadcast_in_dim", "mul"]);
+      const args = [input([4, 3], 0.75)];
+      expect(bits(run(args)[0]!)).toEqual(bits(interpret(jaxpr, args)[0]!));
+    });
+
+    it("at most one waits: a second reader of an open loop first runs the one waiting, in trace order", () => {
+      // s = sin(x); t = sum(s, 1); u = exp(s); m = s @ w; z = m + u (the product stays right after the loop)
+      const [x, w, s, t, u, m, z] = [newVar([4, 4]), newVar([4, 4]), newVar([4, 4]), newVar([4]), newVar([4, 4]), newVar([4, 4]), newVar([4, 4])];
+      const jaxpr: Jaxpr = {
+        inVars: [x, w],
+        eqns: [eqn(sinP, [x], s), eqn(reduceSumP, [s], t, { axes: [1] }), eqn(expP, [s], u), eqn(matmulP, [s, w], m), eqn(addP, [m, u], z)],
+        outs: [v(t), v(m), v(z)],
+      };
+      const run = compile(jaxpr);
+      expect(names(run)).toEqual(["fused(sin,exp)", "reduce_sum", "matmul", "add"]);
+      const args = [input([4, 4], 0.5), input([4, 4], 0.125)];
+      const got = run(args);
+      interpret(jaxpr, args).forEach((want, k) => expect(bits(got[k]!)).toEqual(bits(want)));
+    });
   });
 });
