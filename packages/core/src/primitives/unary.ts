@@ -8,6 +8,7 @@ import { allocateUninitialized } from "../backend/buffers.js";
 import { definePrimitive, type AbstractArray, type Primitive } from "../primitive.js";
 import { ConcreteTensor, sizeOf, type Tensor } from "../tensor.js";
 import { geluTanhDerivativeF32, geluTanhF32 } from "../backend/kernels/gelu_fast.js";
+import { expF32 } from "../backend/kernels/exp_poly.js";
 import { geluF32Wasm, wasmGeluAvailable } from "../backend/kernels/wasm/gelu_wasm.js";
 import { bind1 } from "../trace.js";
 import { erf, erfinvFloat32, erfinvFloat64 } from "../backend/kernels/erf.js";
@@ -105,8 +106,13 @@ export const ceilP = defineUnary({ name: "ceil", dtypes: FLOAT, kernel: same(Mat
 /** Round to nearest, ties to even, as NumPy (lax.round with ROUND_TO_NEAREST_EVEN). */
 export const roundP = defineUnary({ name: "round", dtypes: FLOAT, kernel: same(roundHalfEven) });
 
-/** e^x (lax.exp). */
-export const expP = defineUnary({ name: "exp", dtypes: FLOAT, kernel: same(Math.exp), derivative: (_x, out) => out });
+/**
+ * e^x (lax.exp). Float32 operands take `exp_poly.ts`'s polynomial in float64, rounded once (the
+ * correctly rounded value but within 2e-13 of a rounding boundary, as XLA's own float32 exp is
+ * a polynomial), which WebAssembly SIMD runs bit for bit alike (`simd: "exp"`); float64 ones take
+ * `Math.exp`.
+ */
+export const expP = defineUnary({ name: "exp", dtypes: FLOAT, kernel: (dtype) => (dtype === "float32" ? expF32 : Math.exp), simd: "exp", derivative: (_x, out) => out });
 
 /** Natural logarithm (lax.log). */
 export const logP = defineUnary({ name: "log", dtypes: FLOAT, kernel: same(Math.log), derivative: (x) => div(one(x), x) });

@@ -1,6 +1,7 @@
 import { encodeModule, FunctionBuilder, type MemoryImport } from "./module_encoder.js";
 import type { Instructions } from "./instructions.js";
 import { countedLoop } from "./counted_loop.js";
+import { EXP_POLY, ROUNDING } from "../exp_poly.js";
 
 /**
  * The WebAssembly SIMD128 building blocks of fused elementwise programs over float32, int32 and
@@ -16,8 +17,9 @@ import { countedLoop } from "./counted_loop.js";
 /**
  * An elementwise operation the SIMD backend runs exactly like its primitive's scalar kernel:
  * float32 arithmetic (`add` … `sqrt`), comparisons of float32 (`eq` … `ge`) and of int32
- * (`eq_i32` … `ge_i32`, signed) giving masks, bool logic on masks, `select(mask, a, b)`, and the
- * casts between float32 and bool.
+ * (`eq_i32` … `ge_i32`, signed) giving masks, bool logic on masks, `select(mask, a, b)`, the
+ * casts between float32 and bool, and `exp` of float32 (in float64, two lanes at a time, as
+ * `exp_poly.ts`'s `expF32` computes it, rounded once to float32).
  */
 export type SimdOp =
   | "add"
@@ -44,6 +46,7 @@ export type SimdOp =
   | "neg"
   | "abs"
   | "sqrt"
+  | "exp"
   | "not"
   | "copy"
   | "bool_to_f32"
@@ -76,6 +79,7 @@ export const SIMD_ARITY: Readonly<Record<SimdOp, 1 | 2 | 3>> = {
   neg: 1,
   abs: 1,
   sqrt: 1,
+  exp: 1,
   not: 1,
   copy: 1,
   bool_to_f32: 1,
@@ -121,11 +125,16 @@ const SINGLE: Partial<Record<SimdOp, (c: Instructions) => unknown>> = {
   copy: () => undefined,
 };
 
+/** How many v128 scratch locals {@link emitOp} may use (`exp` needs them all). */
+export const EMIT_SCRATCH = 5;
+
 /**
  * The vector computation of each operation over its operands (v128 locals, in the primitive's
- * operand order), leaving the result on the stack. `scratch` is a v128 local it may use.
+ * operand order), leaving the result on the stack. `scratches` are {@link EMIT_SCRATCH} v128
+ * locals it may overwrite.
  */
-export function emitOp(op: SimdOp, c: Instructions, operands: readonly number[], scratch: number): void {
+export function emitOp(op: SimdOp, c: Instructions, operands: readonly number[], scratches: readonly number[]): void {
+  const scratch = scratches[0]!;
   const single = SINGLE[op];
   if (single !== undefined) {
     for (const x of operands) c.localGet(x);
@@ -157,9 +166,60 @@ export function emitOp(op: SimdOp, c: Instructions, operands: readonly number[],
       // select(pred, onTrue, onFalse); bitselect takes (onTrue, onFalse, mask).
       c.localGet(y).localGet(z).localGet(x).v128Bitselect();
       return;
+    case "exp": {
+      // Lanes 0-1, then 2-3, widened to float64, each pair's e^x as `expF32` computes it,
+      // narrowed back and joined.
+      const [t, r, f, low, high] = scratches as [number, number, number, number, number];
+      for (const half of [low, high]) {
+        c.localGet(x);
+        if (half === high) c.localGet(x).i32x4Shuffle([2, 3, 2, 3]);
+        c.f64x2PromoteLowF32x4();
+        emitExpF64x2(c, t, r, f);
+        c.f32x4DemoteF64x2Zero().localSet(half);
+      }
+      c.localGet(low).localGet(high).i32x4Shuffle([0, 1, 4, 5]);
+      return;
+    }
     default:
       throw new Error(`emitOp: no lowering of ${op}`);
   }
+}
+
+/**
+ * e^z of the two float64 lanes on the stack, replaced by the result: `exp_poly.ts`'s `expF32`
+ * operation for operation (clamp to [zMin, zMax], `k = round(z · log2e)` by adding and
+ * subtracting 1.5 · 2^52, `f = (t − k) · ln2`, Horner over 1/j!, times 2^k built from k's bits).
+ * `t`, `r` and `f` are scratch v128 locals.
+ */
+function emitExpF64x2(c: Instructions, t: number, r: number, f: number): void {
+  const splat = (v: number) => c.f64Const(v).f64x2Splat();
+  // t = clamp(z) · log2e (f64x2.max/min propagate NaN, as the scalar comparisons let it through)
+  splat(EXP_POLY.zMin);
+  c.f64x2Max();
+  splat(EXP_POLY.zMax);
+  c.f64x2Min();
+  splat(EXP_POLY.log2e);
+  c.f64x2Mul().localSet(t);
+  // r = t + 1.5·2^52; f = (t − (r − 1.5·2^52)) · ln2
+  c.localGet(t);
+  splat(ROUNDING);
+  c.f64x2Add().localSet(r);
+  c.localGet(t).localGet(r);
+  splat(ROUNDING);
+  c.f64x2Sub().f64x2Sub();
+  splat(EXP_POLY.ln2);
+  c.f64x2Mul().localSet(f);
+  // p = Horner over 1/j!, from j = 10 down to 0
+  splat(EXP_POLY.taylor[10]!);
+  for (let j = 9; j >= 0; j--) {
+    c.localGet(f).f64x2Mul();
+    splat(EXP_POLY.taylor[j]!);
+    c.f64x2Add();
+  }
+  // p · 2^k: r's bits are 1.5·2^52's plus k, whose low twelve bits are zero, so
+  // (bits(r) + 1023) << 52 is 2^k's.
+  c.localGet(r).i32Const(1023).i32x4Splat().i64x2ExtendLowI32x4S().i64x2Add().i32Const(52).i64x2Shl();
+  c.f64x2Mul();
 }
 
 /**
@@ -189,7 +249,7 @@ function opKernel(op: SimdOp): FunctionBuilder {
   const srcs = [f.param("i32"), f.param("i32"), f.param("i32")].slice(0, arity);
   const vectors = f.param("i32");
   const values = Array.from({ length: SIMD_UNROLL }, () => srcs.map(() => f.local("v128")));
-  const scratch = f.local("v128");
+  const scratch = Array.from({ length: EMIT_SCRATCH }, () => f.local("v128"));
   const c = f.code;
   unrolledLoop(
     f,

@@ -1,4 +1,4 @@
-import { emitOp, SIMD_UNROLL, type SimdOp } from "./elementwise_kernels.js";
+import { EMIT_SCRATCH, emitOp, SIMD_UNROLL, type SimdOp } from "./elementwise_kernels.js";
 import { encodeModule, FunctionBuilder, type MemoryImport } from "./module_encoder.js";
 import type { DType } from "../../../dtype.js";
 
@@ -46,6 +46,8 @@ function fusedProgramFunction(program: FusedProgramShape, scalars: number): Func
   const outPtr = program.outputs.map(() => f.local("i32"));
   const value = types.map(() => f.local("v128"));
   const scratch = f.local("v128");
+  // emitOp's scratch locals: the first is also the bool outputs' (below).
+  const scratches = [scratch, ...Array.from({ length: EMIT_SCRATCH - 1 }, () => f.local("v128"))];
   const c = f.code;
   const bytesPerLane = (t: DType) => (t === "bool" ? 1 : 4);
 
@@ -69,7 +71,7 @@ function fusedProgramFunction(program: FusedProgramShape, scalars: number): Func
       c.localSet(value[m]!);
     });
     program.steps.forEach((s, j) => {
-      emitOp(s.op, c, s.args.map((r) => value[r]!), scratch);
+      emitOp(s.op, c, s.args.map((r) => value[r]!), scratches);
       c.localSet(value[nIn + j]!);
     });
     program.outputs.forEach((r, q) => {
