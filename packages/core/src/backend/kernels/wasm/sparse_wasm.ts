@@ -221,14 +221,20 @@ function transposeIn(set: KernelSet, fv: FloatArray, src: FloatArray, n: number,
   const eb = fv.BYTES_PER_ELEMENT;
   let from = residentAddress(src);
   if (from < 0) {
-    copyElements(fv, src.subarray(0, stagedLength(n, w, ld)), stageAt / eb);
-    from = stageAt;
+    // The staged copy starts at the source's alignment to 8 bytes (4 bytes into the stage for
+    // a float32 slice at an odd column, such as a pruned layer's `x[:, 3:783]`), so that V8
+    // copies it word by word in one pass (see `shared_copy.ts`); the stage has 8 bytes to spare.
+    from = stageAt + (eb === 4 ? (src.byteOffset - stageAt) & 7 : 0);
+    copyElements(fv, src.subarray(0, stagedLength(n, w, ld)), from / eb);
   }
   // By 4 × 4 blocks when both sides are whole blocks (a float32 batch of 100 × 784: 14 µs against
   // 25 µs element by element, Intel Xeon, Node 20, 2026-12-06).
   const blocks = n % 4 === 0 && w % 4 === 0 ? set.transposeBlocks : set.transpose;
   blocks(from, at, n, w, ld * eb, rowBytes, np);
 }
+
+/** Bytes a stage keeps beyond its copy, so that the copy may start at its source's alignment (see {@link transposeIn}). */
+const STAGE_SLACK = 8;
 
 /** Elements from the first to the last of `n` rows of `w` elements, `ld` apart (what a samples-major operand's staging copy holds). */
 const stagedLength = (n: number, w: number, ld: number): number => (n === 0 ? 0 : (n - 1) * ld + w);
@@ -268,7 +274,7 @@ function transposedOperand(set: KernelSet, type: SimdFloat, key: object | undefi
     if (block === null) return -1;
   }
   const at = residentAddress(block);
-  const stage = residentAddress(src) < 0 ? stagedLength(n, w, ld) * type.bytes : 0;
+  const stage = residentAddress(src) < 0 ? stagedLength(n, w, ld) * type.bytes + STAGE_SLACK : 0;
   const v = views(stage);
   transposeIn(set, type === F32 ? v.f32 : v.f64, src, n, w, v.base, at, np * type.bytes, np, ld);
   transposed.push({ key: new WeakRef(key), n, w, ld, np, type, block });
@@ -316,7 +322,7 @@ function spmvIn(xOrder: Order, outOrder: Order, x: FloatArray, n: number, w: num
   const valR = place.add(valHome, e * eb);
   const startR = place.add(startHome, (numRows + 1) * 4);
   const outR = place.add(outHome, (numRows * np + tileLanes) * eb);
-  const stageR = place.add(-1, Math.max(stage, outOrder === "samples-major" ? n * numRows : 0) * eb);
+  const stageR = place.add(-1, Math.max(stage * eb + (stage > 0 ? STAGE_SLACK : 0), outOrder === "samples-major" ? n * numRows * eb : 0));
   const v = views(place.layout.bytes);
   const [xAt, colAt, valAt, startAt, outAt, stageAt] = [xR, colR, valR, startR, outR, stageR].map((r) => place.at(r, v.base)) as [number, number, number, number, number, number];
   const fv = type === F32 ? v.f32 : v.f64;
@@ -427,7 +433,7 @@ function edgeDotIn(padded: boolean, a: DotOperand, b: DotOperand, n: number, num
   const rowR = place.add(rowHome, e * 4);
   const colR = place.add(colHome, e * 4);
   const outR = place.add(outHome, e * eb);
-  const stageR = place.add(-1, Math.max(staged(a, numRows, aHome), staged(b, w, bHome)) * eb);
+  const stageR = place.add(-1, Math.max(staged(a, numRows, aHome), staged(b, w, bHome)) * eb + STAGE_SLACK);
   const v = views(place.layout.bytes);
   const [aAt, bAt, rowAt, colAt, outAt, stageAt] = [aR, bR, rowR, colR, outR, stageR].map((r) => place.at(r, v.base)) as [number, number, number, number, number, number];
   const fv = type === F32 ? v.f32 : v.f64;
