@@ -49,7 +49,8 @@ describe("exp for float32 (polynomial in float64, rounded once)", () => {
       }
     }
     expect(n).toBeGreaterThan(260_000);
-    expect(differ).toBeLessThanOrEqual(n * 1e-4);
+    // 1 of 264,022 on Node 20 (V8's Math.exp); a few more allowed for other engines' Math.exp.
+    expect(differ).toBeLessThanOrEqual(10);
   });
 
   it("gives the special values: NaN, ±∞, ±0, overflow to ∞, underflow through the subnormals to 0", () => {
