@@ -51,6 +51,8 @@ export interface ProbeOptions {
   readonly warmUp: number;
   /** Of those, the first ones whose times do not count towards the probe's block size (the very first call compiles the program). */
   readonly untimed: number;
+  /** The clock calls are timed by (ms): `performance.now` when absent; tests give a simulated one. */
+  readonly clock?: () => number;
 }
 
 /**
@@ -102,7 +104,7 @@ export function poolChoiceCounts(): { readonly probes: number; readonly alone: n
   return { ...counts };
 }
 
-const now: () => number = (globalThis as { performance?: { now(): number } }).performance
+const wallClock: () => number = (globalThis as { performance?: { now(): number } }).performance
   ? () => performance.now()
   : () => Date.now();
 
@@ -159,6 +161,7 @@ export class PoolChoice {
   }
 
   run<T>(f: () => T): T {
+    const now = this.options.clock ?? wallClock;
     const threads = numThreads();
     if (threads !== this.threads) this.switchTo(threads);
     if (threads <= 1) return f();

@@ -24,8 +24,20 @@ const initial = numThreads();
 afterAll(() => setNumThreads(initial));
 afterEach(() => setNumThreads(2));
 
-/** The tests' probes: the defaults but for blocks of 4 calls, whatever a call takes, and no probe clear (its own test below). */
-const OPTIONS: ProbeOptions = { ...PROBE, minBlock: 4, maxBlock: 4, clear: 0 };
+/**
+ * Simulated time (ms): the calls below advance it by what they stand for instead of busy-waiting,
+ * so the choices do not depend on how busy the machine running the tests is (busy-waits of 1 ms
+ * measured 1.6 ms and more on a loaded host, and a test failed).
+ */
+let simulated = 0;
+const clock = () => simulated;
+/** Stands for `ms` milliseconds of work on the simulated clock. */
+const work = (ms: number): void => {
+  simulated += ms;
+};
+
+/** The tests' probes: the defaults but for blocks of 4 calls, whatever a call takes, no probe clear (its own test below), timed on the simulated clock. */
+const OPTIONS: ProbeOptions = { ...PROBE, minBlock: 4, maxBlock: 4, clear: 0, clock };
 const { pairs: PAIRS, warmUp: WARM_UP } = OPTIONS;
 const BLOCK = 4;
 /** Calls held after a probe that changed the way. */
@@ -64,7 +76,7 @@ describe.skipIf(!threadsSupported())("PoolChoice", () => {
         for (let t = t0; t < t1; t++) j.call(copy, residentAddress(dst) + t * floats * 4, residentAddress(src) + t * floats * 4, 0, 0, floats / 4);
       }));
     }
-    spin(threads > 1 ? poolMs : aloneMs);
+    work(threads > 1 ? poolMs : aloneMs);
     return threads;
   };
 
@@ -123,7 +135,7 @@ describe.skipIf(!threadsSupported())("PoolChoice", () => {
   it("sizes its probe's blocks by the time a call takes, within bounds", () => {
     setNumThreads(2);
     waitForThreads();
-    const options = { ...PROBE, blockMs: 10, warmUp: 20, untimed: 5, pairs: 1 };
+    const options = { ...PROBE, blockMs: 10, warmUp: 20, untimed: 5, pairs: 1, clock };
     const oneMs = new PoolChoice(options);
     const fiveMs = new PoolChoice(options);
     for (let i = 0; i < 21; i++) {
@@ -132,7 +144,7 @@ describe.skipIf(!threadsSupported())("PoolChoice", () => {
       fiveMs.run(call(5, 5));
     }
     expect(oneMs.chosen).toBe("probing");
-    // ~10 ms of 1 ms calls (a call takes a little more than its busy wait).
+    // ~10 ms of 1 ms calls.
     expect(oneMs.blockCalls).toBeGreaterThanOrEqual(8);
     expect(oneMs.blockCalls).toBeLessThanOrEqual(10);
     // 2 calls of 5 ms: raised to the least block.
@@ -223,7 +235,7 @@ describe.skipIf(!threadsSupported())("PoolChoice", () => {
     waitForThreads();
     const choice = new PoolChoice(OPTIONS);
     const before = jobsShared();
-    for (let i = 0; i < UNTIL_DECIDED; i++) choice.run(() => spin(0.05));
+    for (let i = 0; i < UNTIL_DECIDED; i++) choice.run(() => work(0.05));
     expect(jobsShared()).toBe(before);
     expect(choice.chosen).toBe("unsplit");
     expect(choice.run(() => availableThreads())).toBe(2);
