@@ -29,6 +29,23 @@ describe("tree.flatten", () => {
     expect(def.toString()).toBe('PyTreeDef({a: Map{"z" => *, "y" => *}, b: [*, *], c: {f: *}})');
   });
 
+  it("sorts keys as strings whatever order the object lists them in (integer-like keys come first in Object.keys, in numeric order)", () => {
+    // Object.keys gives 1, 2, 10, b, a; sorted as strings: 1, 10, 2, a, b.
+    const t = { b: "b", a: "a", 10: "ten", 2: "two", 1: "one" };
+    expect(tree.leaves(t)).toEqual(["one", "ten", "two", "a", "b"]);
+    // Already in order, and a single key: unchanged.
+    expect(tree.leaves({ a: 1, b: 2, c: 3 })).toEqual([1, 2, 3]);
+    expect(tree.leaves({ z: 1 })).toEqual([1]);
+    // Property: the leaves follow the keys sorted, for any insertion order.
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.string({ maxLength: 4 }), { maxLength: 8 }), (keys) => {
+        const o: Record<string, string> = {};
+        for (const k of keys) o[k] = k;
+        expect(tree.leaves(o)).toEqual(Object.keys(o).sort());
+      }),
+    );
+  });
+
   it("treats null and undefined as nodes without children, tensors and class instances as leaves", () => {
     class Thing {}
     const thing = new Thing();
