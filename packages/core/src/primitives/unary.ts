@@ -108,9 +108,8 @@ export const roundP = defineUnary({ name: "round", dtypes: FLOAT, kernel: same(r
 
 /**
  * e^x (lax.exp). Float32 operands take `exp_poly.ts`'s polynomial in float64, rounded once (the
- * correctly rounded value but within 2e-13 of a rounding boundary, as XLA's own float32 exp is
- * a polynomial), which WebAssembly SIMD runs bit for bit alike (`simd: "exp"`); float64 ones take
- * `Math.exp`.
+ * correctly rounded value but within 2e-13 of a rounding boundary), which WebAssembly SIMD runs
+ * bit for bit alike (`simd: "exp"`); float64 ones take `Math.exp`.
  */
 export const expP = defineUnary({ name: "exp", dtypes: FLOAT, kernel: (dtype) => (dtype === "float32" ? expF32 : Math.exp), simd: "exp", derivative: (_x, out) => out });
 

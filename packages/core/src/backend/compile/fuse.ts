@@ -114,10 +114,11 @@ export function fuse(jaxpr: Jaxpr): Step[] {
     steps.push({ kind: "fused", eqns: g.eqns, inputs, outputs, shape: g.shape, kernel });
   };
 
+  const readsGroup = (e: Eqn, g: Open) => e.inputs.some((a) => a.kind === "var" && g.produced.has(a.v.id));
   const flushGroupsReadBy = (e: Eqn) => {
-    for (const [key, g] of [...open]) if (e.inputs.some((a) => a.kind === "var" && g.produced.has(a.v.id))) flush(key);
+    for (const [key, g] of [...open]) if (readsGroup(e, g)) flush(key);
   };
-  const readsOpenGroup = (e: Eqn) => [...open.values()].some((g) => e.inputs.some((a) => a.kind === "var" && g.produced.has(a.v.id)));
+  const readsOpenGroup = (e: Eqn) => [...open.values()].some((g) => readsGroup(e, g));
   // The non-fusable equation waiting for the open groups it reads (at most one: see below).
   let waiting: Eqn | null = null;
   const runWaiting = () => {

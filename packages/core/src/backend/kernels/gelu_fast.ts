@@ -16,8 +16,6 @@
 import { EXP_POLY, expClamped } from "./exp_poly.js";
 import { GELU_TANH_CONSTANTS } from "./scalar.js";
 
-export { ROUNDING } from "./exp_poly.js";
-
 const { c: SQRT_2_OVER_PI, a: GELU_A } = GELU_TANH_CONSTANTS;
 
 /** The float64 constants shared by the JavaScript and WebAssembly versions (the exp's: `exp_poly.ts`). */

@@ -144,8 +144,12 @@ export class PoolChoice {
   /** The choice left at each other thread count (see {@link switchTo}). */
   private readonly saved = new Map<number, CountState>();
 
+  /** The clock calls are timed by. */
+  private readonly now: () => number;
+
   constructor(options: Partial<ProbeOptions> = {}) {
     this.options = { ...PROBE, ...options };
+    this.now = this.options.clock ?? wallClock;
     this.state = this.freshState();
   }
 
@@ -161,7 +165,7 @@ export class PoolChoice {
   }
 
   run<T>(f: () => T): T {
-    const now = this.options.clock ?? wallClock;
+    const now = this.now;
     const threads = numThreads();
     if (threads !== this.threads) this.switchTo(threads);
     if (threads <= 1) return f();

@@ -5,8 +5,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { compile } from "../../../src/backend/compile/compile.js";
-import type { Atom, Eqn, Jaxpr, Var } from "../../../src/jaxpr.js";
-import { allPrimitives, definePrimitive, type AbstractArray, type Primitive } from "../../../src/primitive.js";
+import type { Atom, Eqn, Jaxpr } from "../../../src/jaxpr.js";
+import { allPrimitives, definePrimitive } from "../../../src/primitive.js";
 import { addP, mulP, subP } from "../../../src/primitives/arithmetic.js";
 import { matmulP } from "../../../src/primitives/matmul.js";
 import { broadcastInDimP, reduceSumP, reshapeP } from "../../../src/primitives/shape.js";
@@ -14,11 +14,8 @@ import { expP, sinP } from "../../../src/primitives/unary.js";
 import { ConcreteTensor } from "../../../src/tensor.js";
 import { MAX_MASKED_INPUTS } from "../../../src/backend/kernels/fusion.js";
 import "../../../src/np/index.js";
+import { eqn, newVar, v } from "./jaxpr_builders.js";
 
-let nextId = 0;
-const newVar = (shape: number[], dtype: AbstractArray["dtype"] = "float32"): Var => ({ id: nextId++, aval: { shape, dtype, weakType: false } });
-const v = (x: Var): Atom => ({ kind: "var", v: x });
-const eqn = (prim: Primitive, inputs: Var[], out: Var, params: unknown = {}): Eqn => ({ prim, params, inputs: inputs.map(v), outputs: [out] });
 
 function counting(n: number, scale: number): ConcreteTensor {
   const data = new Float32Array(n * n);

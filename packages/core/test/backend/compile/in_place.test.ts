@@ -6,8 +6,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { compile } from "../../../src/backend/compile/compile.js";
-import type { Atom, Eqn, Jaxpr, Var } from "../../../src/jaxpr.js";
-import type { Primitive } from "../../../src/primitive.js";
+import type { Jaxpr } from "../../../src/jaxpr.js";
 import { addP, mulP } from "../../../src/primitives/arithmetic.js";
 import { reshapeP } from "../../../src/primitives/shape.js";
 import { ConcreteTensor } from "../../../src/tensor.js";
@@ -16,12 +15,9 @@ import { heapAvailable, heapStats } from "../../../src/backend/threads/kernel_he
 import { setFusedKernels } from "../../../src/backend/kernels/wasm/elementwise_wasm.js";
 import { DeletedArrayError } from "../../../src/errors.js";
 import "../../../src/np/index.js";
+import { eqn, newVar, v } from "./jaxpr_builders.js";
 
 const N = 100_000;
-let nextId = 0;
-const newVar = (shape: number[]): Var => ({ id: nextId++, aval: { shape, dtype: "float32", weakType: false } });
-const v = (x: Var): Atom => ({ kind: "var", v: x });
-const eqn = (prim: Primitive, inputs: Var[], out: Var, params: unknown = {}): Eqn => ({ prim, params, inputs: inputs.map(v), outputs: [out] });
 
 /** `x · w + x` over `[N]` (one fused loop of mul and add). */
 function update(): Jaxpr {

@@ -9,7 +9,8 @@ import { expF32, EXP_POLY } from "../../../src/backend/kernels/exp_poly.js";
 import { wasmElementwiseAvailable } from "../../../src/backend/kernels/wasm/elementwise_wasm.js";
 import { ConcreteTensor } from "../../../src/tensor.js";
 import { compile } from "../../../src/backend/compile/compile.js";
-import type { Jaxpr, Var } from "../../../src/jaxpr.js";
+import type { Jaxpr } from "../../../src/jaxpr.js";
+import { eqn, newVar, v } from "../compile/jaxpr_builders.js";
 import { subP } from "../../../src/primitives/arithmetic.js";
 import { expP } from "../../../src/primitives/unary.js";
 import { np } from "../../../src/index.js";
@@ -94,17 +95,8 @@ describe("exp for float32 (polynomial in float64, rounded once)", () => {
   it("a fused program with exp under jit (WebAssembly over [128, 10], JavaScript over [3, 3]) gives the eager bits", () => {
     for (const shape of [[128, 10], [3, 3]]) {
       const size = shape[0]! * shape[1]!;
-      let id = 0;
-      const newVar = (): Var => ({ id: id++, aval: { shape, dtype: "float32", weakType: false } });
-      const [x, y, d, e] = [newVar(), newVar(), newVar(), newVar()];
-      const jaxpr: Jaxpr = {
-        inVars: [x, y],
-        eqns: [
-          { prim: subP, params: {}, inputs: [{ kind: "var", v: x }, { kind: "var", v: y }], outputs: [d] },
-          { prim: expP, params: {}, inputs: [{ kind: "var", v: d }], outputs: [e] },
-        ],
-        outs: [{ kind: "var", v: e }],
-      };
+      const [x, y, d, e] = [newVar(shape), newVar(shape), newVar(shape), newVar(shape)];
+      const jaxpr: Jaxpr = { inVars: [x, y], eqns: [eqn(subP, [x, y], d), eqn(expP, [d], e)], outs: [v(e)] };
       const run = compile(jaxpr);
       expect(run.steps.map((s) => s.kind)).toEqual(["fused"]);
       const a = Float32Array.from({ length: size }, (_, i) => Math.fround(Math.sin(i * 1.7) * 60));

@@ -14,7 +14,8 @@ import { kernelId } from "../../../src/backend/threads/kernel_memory.js";
 import { allocateResident, releaseResident, residentAddress } from "../../../src/backend/resident_storage.js";
 import "../../../src/backend/kernels/wasm/elementwise_wasm.js";
 import { compile } from "../../../src/backend/compile/compile.js";
-import type { Jaxpr, Var } from "../../../src/jaxpr.js";
+import type { Jaxpr } from "../../../src/jaxpr.js";
+import { eqn, newVar, v } from "../compile/jaxpr_builders.js";
 import { matmulP } from "../../../src/primitives/matmul.js";
 import { sinP } from "../../../src/primitives/unary.js";
 import { ConcreteTensor } from "../../../src/tensor.js";
@@ -299,17 +300,8 @@ describe.skipIf(!threadsSupported())("hushWorkers", () => {
 
 describe.skipIf(!threadsSupported())("a compiled program through its probe", () => {
   it("gives the same bits on every call, whichever way it runs, as on one thread", () => {
-    let id = 0;
-    const newVar = (shape: number[]): Var => ({ id: id++, aval: { shape, dtype: "float32", weakType: false } });
     const [x, y, p, q] = [newVar([192, 160]), newVar([160, 224]), newVar([192, 224]), newVar([192, 224])];
-    const jaxpr: Jaxpr = {
-      inVars: [x, y],
-      eqns: [
-        { prim: matmulP, params: {}, inputs: [{ kind: "var", v: x }, { kind: "var", v: y }], outputs: [p] },
-        { prim: sinP, params: {}, inputs: [{ kind: "var", v: p }], outputs: [q] },
-      ],
-      outs: [{ kind: "var", v: q }],
-    };
+    const jaxpr: Jaxpr = { inVars: [x, y], eqns: [eqn(matmulP, [x, y], p), eqn(sinP, [p], q)], outs: [v(q)] };
     const run = compile(jaxpr);
     const args = [varied(192, 160, 1), varied(160, 224, 2)];
     setNumThreads(1);

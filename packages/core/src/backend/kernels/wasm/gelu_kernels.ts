@@ -1,4 +1,5 @@
-import { GELU_FAST, ROUNDING } from "../gelu_fast.js";
+import { GELU_FAST } from "../gelu_fast.js";
+import { ROUNDING } from "../exp_poly.js";
 import { encodeModule, FunctionBuilder, type MemoryImport } from "./module_encoder.js";
 
 /**

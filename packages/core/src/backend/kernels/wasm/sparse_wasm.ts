@@ -322,7 +322,7 @@ function spmvIn(xOrder: Order, outOrder: Order, x: FloatArray, n: number, w: num
   const valR = place.add(valHome, e * eb);
   const startR = place.add(startHome, (numRows + 1) * 4);
   const outR = place.add(outHome, (numRows * np + tileLanes) * eb);
-  const stageR = place.add(-1, Math.max(stage * eb + (stage > 0 ? STAGE_SLACK : 0), outOrder === "samples-major" ? n * numRows * eb : 0));
+  const stageR = place.add(-1, Math.max(stage, outOrder === "samples-major" ? n * numRows : 0) * eb + STAGE_SLACK);
   const v = views(place.layout.bytes);
   const [xAt, colAt, valAt, startAt, outAt, stageAt] = [xR, colR, valR, startR, outR, stageR].map((r) => place.at(r, v.base)) as [number, number, number, number, number, number];
   const fv = type === F32 ? v.f32 : v.f64;
