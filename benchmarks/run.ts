@@ -10,6 +10,7 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, platform, totalmem } from "node:os";
+import { cpuDetails, describeCpu } from "./lib/cpu_details.js";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkOnly, parseFlags } from "./lib/cli.js";
@@ -43,7 +44,7 @@ function machine() {
     node: process.version,
     platform: `${platform()} ${process.arch}`,
     cores: availableParallelism(),
-    cpu: cpuList[0]?.model ?? "unknown",
+    cpu: describeCpu(cpuList[0]?.model ?? "unknown", cpuDetails()),
     memoryGB: +(totalmem() / 1024 ** 3).toFixed(1),
   };
 }
