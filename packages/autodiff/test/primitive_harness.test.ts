@@ -104,6 +104,7 @@ const cases: Record<string, Case[]> = {
   erf: unary("erf"),
   gelu_tanh: unary("gelu_tanh"),
   gelu_tanh_derivative: unary("gelu_tanh_derivative"),
+  gelu_tanh_with_derivative: unary("gelu_tanh_with_derivative"),
   erf_inv: unary("erf_inv", inUnit),
   is_finite: unary("is_finite"),
   not: [...unary("not", bools), ...unary("not int", intGen)],

@@ -63,6 +63,14 @@ export interface Primitive<P = any> {
    * WebAssembly, split across threads; the results are the same bit for bit.
    */
   simdLowering?(inputs: AbstractArray[], params: P): SimdOp | undefined;
+  /**
+   * Lowering fact for jit: for these operands, an equation of `partner` with the same operands
+   * and params computes alongside this one's in one equation of `joint` (its results: this
+   * primitive's, then the partner's), cheaper than the two apart and with the same bits. `compile`
+   * merges such pairs (`backend/compile/merge_joint.ts`): GELU and its derivative at one operand,
+   * which a training step computes in its forward and backward passes, share their exp.
+   */
+  jointWith?(inputs: AbstractArray[], params: P): { readonly partner: Primitive; readonly joint: Primitive } | undefined;
   /** Marks primitives whose outputs are never differentiable (comparisons, integer ops, random bits). */
   readonly nonDifferentiable?: boolean;
   /**

@@ -58,4 +58,20 @@ describe("elementwise fusion", () => {
     expect(v1.item()).toBe(v2.item());
     expect(Array.from(g1.toTypedArray())).toEqual(Array.from(g2.toTypedArray()));
   });
+
+  it("under grad, computes a large float32 GELU and its derivative in one step, with eager's bits", () => {
+    // A layer: h = gelu(x · w); the loss's gradient needs gelu'(x · w) at the same operand.
+    const x = np.astype(np.reshape(np.linspace(-3, 3, 64 * 16), [64, 16]), "float32");
+    const w = np.astype(np.reshape(np.cos(np.linspace(0, 9, 16 * 32)), [16, 32]), "float32");
+    const loss = (weights: Tensor) => np.sum(np.square(nn.gelu(np.matmul(x, weights))));
+    const vg = valueAndGrad(loss);
+    const names = compile(makeJaxpr(vg)(w)).steps.map((st) => (st.kind === "eqn" ? st.eqn.prim.name : "fused"));
+    expect(names).toContain("gelu_tanh_with_derivative");
+    expect(names).not.toContain("gelu_tanh");
+    expect(names).not.toContain("gelu_tanh_derivative");
+    const [v1, g1] = jit(vg)(w) as [Tensor, Tensor];
+    const [v2, g2] = vg(w) as [Tensor, Tensor];
+    expect(v1.item()).toBe(v2.item());
+    expect(Array.from(g1.toTypedArray())).toEqual(Array.from(g2.toTypedArray()));
+  });
 });

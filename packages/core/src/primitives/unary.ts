@@ -9,8 +9,8 @@ import { definePrimitive, type AbstractArray, type Primitive } from "../primitiv
 import { ConcreteTensor, sizeOf, type Tensor } from "../tensor.js";
 import { geluTanhDerivativeF32, geluTanhF32 } from "../backend/kernels/gelu_fast.js";
 import { expF32 } from "../backend/kernels/exp_poly.js";
-import { geluF32Wasm, wasmGeluAvailable } from "../backend/kernels/wasm/gelu_wasm.js";
-import { bind1 } from "../trace.js";
+import { geluBothF32Wasm, geluF32Wasm, wasmGeluAvailable } from "../backend/kernels/wasm/gelu_wasm.js";
+import { bind, bind1 } from "../trace.js";
 import { erf, erfinvFloat32, erfinvFloat64 } from "../backend/kernels/erf.js";
 import { elementwise, kernelPerDType } from "../backend/kernels/fusion.js";
 import type { SimdOp } from "../backend/kernels/wasm/elementwise_kernels.js";
@@ -43,11 +43,13 @@ interface UnarySpec {
   arrayKernel?: { applies: (x: AbstractArray) => boolean; run: (x: ConcreteTensor) => ConcreteTensor };
   /** The WebAssembly SIMD operation computing `kernel` exactly on float32 (see `Primitive.simdLowering`). */
   simd?: SimdOp;
+  /** See `Primitive.jointWith`. */
+  jointWith?: Primitive["jointWith"];
 }
 
 /** Define a unary elementwise primitive from its spec (see `UnarySpec`). */
 function defineUnary(spec: UnarySpec): Primitive {
-  const { name, dtypes, kernel, derivative, linear, arrayKernel, simd } = spec;
+  const { name, dtypes, kernel, derivative, linear, arrayKernel, simd, jointWith } = spec;
   const tangentOf = (x: Tensor, out: Tensor, t: Tensor | null): Tensor | null => {
     if (!t || !isFloat(x.dtype)) return null;
     if (linear) return linear(t);
@@ -63,6 +65,7 @@ function defineUnary(spec: UnarySpec): Primitive {
     scalarKernel: ([x]) => scalar(x!.dtype),
     ...(simd ? { simdLowering: () => simd } : {}),
     ...(arrayKernel ? { unfusedFor: ([x]: AbstractArray[]) => arrayKernel.applies(x!) } : {}),
+    ...(jointWith ? { jointWith } : {}),
     impl([x]) {
       if (arrayKernel?.applies(x!)) return [arrayKernel.run(x!)];
       return [elementwise(scalar(x!.dtype), [x!], x!.dtype, x!.weakType, simd)];
@@ -204,9 +207,12 @@ function geluTanhSecondDerivative(x: Tensor): Tensor {
 /** float32 arrays at least this long take the WebAssembly GELU kernels (shorter: the scalar loop, same bits). */
 const GELU_WASM_MIN_SIZE = 64;
 
+/** Whether `x` takes the WebAssembly GELU kernels. */
+const geluWasmApplies = (x: AbstractArray): boolean => x.dtype === "float32" && sizeOf(x.shape) >= GELU_WASM_MIN_SIZE && wasmGeluAvailable();
+
 function geluArrayKernel(derivative: boolean): NonNullable<UnarySpec["arrayKernel"]> {
   return {
-    applies: (x) => x.dtype === "float32" && sizeOf(x.shape) >= GELU_WASM_MIN_SIZE && wasmGeluAvailable(),
+    applies: geluWasmApplies,
     run: (x) => {
       const out = allocateUninitialized("float32", x.size) as Float32Array;
       geluF32Wasm(x.contiguousData() as Float32Array, out, derivative);
@@ -238,6 +244,49 @@ export const geluTanhP = defineUnary({
   kernel: (dtype) => (dtype === "float32" ? geluTanhF32 : geluTanh),
   arrayKernel: geluArrayKernel(false),
   derivative: (x) => bind1(geluTanhDerivativeP, [x]),
+  // With its derivative at the same operand, where both run as WebAssembly kernels (elsewhere
+  // either may join a fused loop, which a two-result equation could not).
+  jointWith: ([x]) => (geluWasmApplies(x!) ? { partner: geluTanhDerivativeP, joint: geluTanhWithDerivativeP } : undefined),
+});
+
+/**
+ * GELU's tanh approximation and its derivative, `[gelu_tanh(x), gelu_tanh_derivative(x)]`, from
+ * one pass over `x`: the backend's merge of the two equations of a jitted program that apply
+ * them to the same operand (`gelu_tanh`'s `jointWith`; a training step computes the
+ * activation in its forward pass and the derivative for its backward pass). On float32 arrays
+ * that take the WebAssembly GELU kernels both come from one evaluation of their shared exp
+ * and sigmoid, the same bits as the two primitives; otherwise it runs the two primitives.
+ */
+export const geluTanhWithDerivativeP: Primitive = definePrimitive({
+  name: "gelu_tanh_with_derivative",
+  outputBuffers: "fresh",
+  abstractEval(inputs) {
+    const [out] = unaryAbstractEval("gelu_tanh_with_derivative", FLOAT)(inputs);
+    return [out!, { ...out!, shape: out!.shape.slice() }];
+  },
+  impl([x]) {
+    if (!geluWasmApplies(x!)) return [...geluTanhP.impl([x!], {}), ...geluTanhDerivativeP.impl([x!], {})];
+    const value = allocateUninitialized("float32", x!.size) as Float32Array;
+    const derivative = allocateUninitialized("float32", x!.size) as Float32Array;
+    geluBothF32Wasm(x!.contiguousData() as Float32Array, value, derivative);
+    return [ConcreteTensor.fromData(value, x!.shape, "float32", x!.weakType), ConcreteTensor.fromData(derivative, x!.shape, "float32", x!.weakType)];
+  },
+  jvp([x], [t]) {
+    const [value, derivative] = bind(geluTanhWithDerivativeP, [x!]);
+    if (!t) return [[value!, derivative!], [null, null]];
+    return [
+      [value!, derivative!],
+      [mul(t, derivative!), mul(t, geluTanhSecondDerivative(x!))],
+    ];
+  },
+  vjp([ctValue, ctDerivative], [x], [, derivative]) {
+    const fromValue = ctValue ? mul(ctValue, derivative!) : null;
+    const fromDerivative = ctDerivative ? mul(ctDerivative, geluTanhSecondDerivative(x!)) : null;
+    return [fromValue && fromDerivative ? add(fromValue, fromDerivative) : (fromValue ?? fromDerivative)];
+  },
+  batch([x], [bd]) {
+    return [bind(geluTanhWithDerivativeP, [x!]), [bd!, bd!]];
+  },
 });
 
 /** The error function (lax.erf); derivative 2/√π · e^{-x²}. */

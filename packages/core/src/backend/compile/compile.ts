@@ -1,6 +1,7 @@
 /**
  * The backend's one entry point: `compile(jaxpr)` lowers a traced program to a function over
- * concrete tensors. Elementwise chains become fused generated loops (`fuse.ts`), every other
+ * concrete tensors. A GELU and its derivative at the same operand become one equation
+ * (`merge_joint.ts`), elementwise chains become fused generated loops (`fuse.ts`), every other
  * equation calls its primitive's kernel directly, buffers are planned from the primitives'
  * lowering facts (`buffer_plan.ts`), and the whole runs as one generated straight-line
  * function (`straight_line.ts`).
@@ -12,6 +13,7 @@ import { allocate, allocateUninitialized } from "../buffers.js";
 import { ownsResidentBlock } from "../resident_storage.js";
 import { escapingSlots, recyclingPlan } from "./buffer_plan.js";
 import { fuse, type Step } from "./fuse.js";
+import { mergeJointEquations } from "./merge_joint.js";
 import { claimForOutput, straightLine, type Operand, type PlannedStep } from "./straight_line.js";
 import type { FusedKernel } from "../kernels/fusion.js";
 
@@ -44,7 +46,8 @@ export interface Executable {
  * const run = compile(jaxpr); // jaxpr from autodiff's tracing (makeJaxpr, jit)
  * const [y] = run([x]);
  */
-export function compile(jaxpr: Jaxpr, options: CompileOptions = {}): Executable {
+export function compile(traced: Jaxpr, options: CompileOptions = {}): Executable {
+  const jaxpr = mergeJointEquations(traced);
   const slotMap = new Map<number, number>();
   let slots = 0;
   for (const v of jaxpr.inVars) slotMap.set(v.id, slots++);

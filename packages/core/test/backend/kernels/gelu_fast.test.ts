@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { GELU_FAST, geluTanhDerivativeF32, geluTanhF32 } from "../../../src/backend/kernels/gelu_fast.js";
-import { GELU_PARALLEL_MIN, geluF32Wasm, wasmGeluAvailable } from "../../../src/backend/kernels/wasm/gelu_wasm.js";
+import { GELU_PARALLEL_MIN, geluBothF32Wasm, geluF32Wasm, wasmGeluAvailable } from "../../../src/backend/kernels/wasm/gelu_wasm.js";
 import { allocateResident, releaseResident } from "../../../src/backend/resident_storage.js";
 import { numThreads, setNumThreads } from "../../../src/backend/threads/config.js";
 import { waitForThreads } from "../../../src/backend/threads/pool.js";
@@ -103,5 +103,54 @@ describe("GELU for float32 (sigmoid form, polynomial exp)", () => {
     setNumThreads(initialThreads);
     expect(results[0]!.every((v, i) => Object.is(v, results[2]![i]))).toBe(true);
     expect(results[1]!.every((v, i) => Object.is(v, results[3]![i]))).toBe(true);
+  });
+
+  it("the joint kernel gives the values and the derivatives of the two kernels bit for bit, at any length (property)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.float({ noDefaultInfinity: false }), { minLength: 0, maxLength: 70 }), (xs) => {
+        const src = Float32Array.from([...xs, ...SPECIAL]);
+        const [value, derivative] = [new Float32Array(src.length), new Float32Array(src.length)];
+        geluBothF32Wasm(src, value, derivative);
+        src.forEach((v, i) => {
+          expect(Object.is(value[i], Math.fround(geluTanhF32(v)))).toBe(true);
+          expect(Object.is(derivative[i], Math.fround(geluTanhDerivativeF32(v)))).toBe(true);
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("the joint kernel writes each output where it is: both resident, one resident and one copied out, split across threads", () => {
+    const n = 2 * GELU_PARALLEL_MIN + 13;
+    const values = new Float32Array(n).map((_, i) => (i < SPECIAL.length ? SPECIAL[i]! : Math.fround(Math.cos(i) * 11)));
+    const expectedValue = values.map((v) => Math.fround(geluTanhF32(v)));
+    const expectedDerivative = values.map((v) => Math.fround(geluTanhDerivativeF32(v)));
+    const same = (a: Float32Array, b: Float32Array) => a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+    for (const threads of [1, 2]) {
+      setNumThreads(threads);
+      waitForThreads();
+      const src = allocateResident(Float32Array, n)!;
+      src.set(values);
+      const residentValue = allocateResident(Float32Array, n, false)!;
+      const residentDerivative = allocateResident(Float32Array, n, false)!;
+      const neighbour = allocateResident(Uint8Array, 1024)!;
+      neighbour.fill(0xa5);
+      geluBothF32Wasm(src, residentValue, residentDerivative);
+      expect(same(residentValue, expectedValue)).toBe(true);
+      expect(same(residentDerivative, expectedDerivative)).toBe(true);
+      expect(neighbour.every((v) => v === 0xa5)).toBe(true);
+      // Mixed: the value in place, the derivative through the scratch area, and the reverse; an
+      // ordinary input copied in.
+      const plainDerivative = new Float32Array(n);
+      residentValue.fill(0);
+      geluBothF32Wasm(src, residentValue, plainDerivative);
+      expect(same(residentValue, expectedValue) && same(plainDerivative, expectedDerivative)).toBe(true);
+      const plainValue = new Float32Array(n);
+      residentDerivative.fill(0);
+      geluBothF32Wasm(Float32Array.from(values), plainValue, residentDerivative);
+      expect(same(plainValue, expectedValue) && same(residentDerivative, expectedDerivative)).toBe(true);
+      for (const a of [src, residentValue, residentDerivative, neighbour]) releaseResident(a);
+    }
+    setNumThreads(initialThreads);
   });
 });

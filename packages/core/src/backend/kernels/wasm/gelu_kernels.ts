@@ -7,8 +7,13 @@ import { encodeModule, FunctionBuilder, type MemoryImport } from "./module_encod
  * `gelu_f32(src, dst, pairs)` and `gelu_derivative_f32(src, dst, pairs)` read `2 · pairs`
  * float32 values (`pairs` a multiple of {@link GELU_GROUPS}) at byte address `src`, compute each in float64 (two lanes at a time) exactly
  * as `geluTanhF32` / `geluTanhDerivativeF32` in `gelu_fast.ts` do, operation for operation, and
- * store the results rounded to float32 at `dst`.
+ * store the results rounded to float32 at `dst`. `gelu_both_f32(src, dst, dst2, pairs)` stores
+ * both, the values at `dst` and the derivatives at `dst2`, from one evaluation of the shared
+ * part (`σ(2u)` and its exp): the same bits as the two kernels, for about the cost of one.
  */
+
+/** What a kernel stores: GELU's values, its derivatives, or both. */
+type GeluOutputs = "value" | "derivative" | "both";
 
 /** Pairs of values computed per loop iteration (the kernels' `pairs` must be a multiple of it). */
 export const GELU_GROUPS = 8;
@@ -19,13 +24,14 @@ const GROUPS = GELU_GROUPS;
  * Example: `new WebAssembly.Module(geluModuleBytes({ module: "env", name: "memory", minPages: 1 }))`.
  */
 export function geluModuleBytes(memory: MemoryImport): Uint8Array {
-  return encodeModule(memory, [geluKernel("gelu_f32", false), geluKernel("gelu_derivative_f32", true)]);
+  return encodeModule(memory, [geluKernel("gelu_f32", "value"), geluKernel("gelu_derivative_f32", "derivative"), geluKernel("gelu_both_f32", "both")]);
 }
 
-function geluKernel(name: string, derivative: boolean): FunctionBuilder {
+function geluKernel(name: string, outputs: GeluOutputs): FunctionBuilder {
   const f = new FunctionBuilder(name);
   const src = f.param("i32");
   const dst = f.param("i32");
+  const dst2 = outputs === "both" ? f.param("i32") : -1;
   const pairs = f.param("i32");
   const c = f.code;
   const vec = () => f.local("v128");
@@ -82,21 +88,31 @@ function geluKernel(name: string, derivative: boolean): FunctionBuilder {
     c.localGet(one).localGet(one).localGet(g.e).f64x2Add().f64x2Div();
     c.localGet(g.z).localGet(zMax).f64x2Gt().v128AndNot().localSet(g.s);
   });
-  each((g, at) => {
-    c.localGet(dst);
-    if (!derivative) {
+  const storeValue = (to: number) =>
+    each((g, at) => {
+      c.localGet(to);
       c.localGet(g.v).localGet(g.s).f64x2Mul();
-    } else {
+      c.f32x4DemoteF64x2Zero().v128Store64Lane(0, at);
+    });
+  const storeDerivative = (to: number) =>
+    each((g, at) => {
+      c.localGet(to);
       // s + ((v · (d1 + d2·x2)) · (e·s)) · s
       c.localGet(g.s);
       c.localGet(g.v).localGet(d1).localGet(d2).localGet(g.x2).f64x2Mul().f64x2Add().f64x2Mul();
       c.localGet(g.e).localGet(g.s).f64x2Mul().f64x2Mul();
       c.localGet(g.s).f64x2Mul().f64x2Add();
-    }
-    c.f32x4DemoteF64x2Zero().v128Store64Lane(0, at);
-  });
+      c.f32x4DemoteF64x2Zero().v128Store64Lane(0, at);
+    });
+  if (outputs === "value") storeValue(dst);
+  else if (outputs === "derivative") storeDerivative(dst);
+  else {
+    storeValue(dst);
+    storeDerivative(dst2);
+  }
   c.localGet(src).i32Const(8 * GROUPS).i32Add().localSet(src);
   c.localGet(dst).i32Const(8 * GROUPS).i32Add().localSet(dst);
+  if (outputs === "both") c.localGet(dst2).i32Const(8 * GROUPS).i32Add().localSet(dst2);
   c.localGet(pairs).i32Const(GROUPS).i32Sub().localSet(pairs);
   c.br(0);
   c.end().end();
