@@ -16,7 +16,7 @@
  * such as how equations are fused), by their calls' totals only. `SPINNER=load|int` with
  * `TOGGLE=SPIN` runs the step with a second thread of the process busy or asleep.
  */
-import { nn, np, random, tree, filter, isInexactArray, type Tensor, type ConcreteTensor } from "@connex/core";
+import { allPrimitives, nn, np, random, tree, filter, isInexactArray, type Tensor, type ConcreteTensor } from "@connex/core";
 import { compile, type Atom } from "@connex/core/internal";
 import { filterJit } from "@connex/autodiff";
 import { recycle } from "../packages/core/src/backend/buffers.js";
@@ -87,8 +87,10 @@ const times: number[] = [];
 let timing = false;
 const byParams = new Map<unknown, number>();
 const patched = new Set<unknown>();
-for (const e of jaxpr.eqns) {
-  const prim = e.prim as unknown as { impl: (a: unknown, p: unknown) => unknown };
+// Every primitive, not only the program's: compile may put a joint one in place of two
+// (`Primitive.jointWith`), and it binds each impl as it compiles, so they are wrapped first.
+for (const primitive of allPrimitives().values()) {
+  const prim = primitive as unknown as { impl: (a: unknown, p: unknown) => unknown };
   if (patched.has(prim)) continue;
   patched.add(prim);
   const impl = prim.impl;
