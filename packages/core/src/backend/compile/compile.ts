@@ -1,10 +1,10 @@
 /**
  * The backend's one entry point: `compile(jaxpr)` lowers a traced program to a function over
- * concrete tensors. A GELU and its derivative at the same operand become one equation
- * (`merge_joint.ts`), elementwise chains become fused generated loops (`fuse.ts`), every other
- * equation calls its primitive's kernel directly, buffers are planned from the primitives'
- * lowering facts (`buffer_plan.ts`), and the whole runs as one generated straight-line
- * function (`straight_line.ts`).
+ * concrete tensors. Pairs of equations that a primitive's `jointWith` fact names (GELU and its
+ * derivative at one operand) become one equation (`merge_joint.ts`), elementwise chains become
+ * fused generated loops (`fuse.ts`), every other equation calls its primitive's kernel
+ * directly, buffers are planned from the primitives' lowering facts (`buffer_plan.ts`), and the
+ * whole runs as one generated straight-line function (`straight_line.ts`).
  */
 import type { DType, TypedArray } from "../../dtype.js";
 import type { Atom, Jaxpr } from "../../jaxpr.js";

@@ -24,6 +24,8 @@ export function mergeJointEquations(jaxpr: Jaxpr): Jaxpr {
   const operandsKey = (e: Eqn, name: string) => `${name}|${e.inputs.map(atomKey).join(",")}|${JSON.stringify(e.params ?? {})}`;
   /** Each first equation that names a joint, by its partner's name, operands and params. */
   const leaders = new Map<string, { index: number; joint: Eqn["prim"] }>();
+  /** The partners' names: only their equations are looked up below. */
+  const partners = new Set<string>();
   jaxpr.eqns.forEach((e, i) => {
     const fact = e.prim.jointWith?.(
       e.inputs.map((a) => (a.kind === "var" ? a.v.aval : a.value)),
@@ -32,12 +34,14 @@ export function mergeJointEquations(jaxpr: Jaxpr): Jaxpr {
     if (fact === undefined) return;
     const key = operandsKey(e, fact.partner.name);
     if (!leaders.has(key)) leaders.set(key, { index: i, joint: fact.joint });
+    partners.add(fact.partner.name);
   });
   if (leaders.size === 0) return jaxpr;
   /** The merged equation at the earlier index of each pair, and the later index dropped. */
   const merged = new Map<number, Eqn>();
   const dropped = new Set<number>();
   jaxpr.eqns.forEach((e, j) => {
+    if (!partners.has(e.prim.name)) return;
     const key = operandsKey(e, e.prim.name);
     const leader = leaders.get(key);
     if (leader === undefined) return;
