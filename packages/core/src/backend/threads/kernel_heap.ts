@@ -1,5 +1,5 @@
 import { debugLog, nodeProcess } from "./config.js";
-import { ensureMemory, kernelRuntime } from "./kernel_memory.js";
+import { ensureMemory, growKernelMemory, kernelRuntime } from "./kernel_memory.js";
 
 /**
  * Blocks of the shared kernel memory (`kernel_memory.ts`): the storage of large tensors, and the
@@ -214,7 +214,7 @@ function carve(bytes: number, max: number): number | null {
     const pages = Math.ceil((at + size - have) / PAGE_BYTES);
     const room = Math.max(0, Math.floor((2 ** 32 - have) / PAGE_BYTES) - 1);
     try {
-      memory.grow(Math.min(room, Math.max(pages, have / 8 / PAGE_BYTES, 256)) | 0);
+      growKernelMemory(memory, Math.min(room, Math.max(pages, have / 8 / PAGE_BYTES, 256)) | 0);
     } catch {
       // The engine refused the pages (address space or memory exhausted): give the block back.
       putFree(at, size);

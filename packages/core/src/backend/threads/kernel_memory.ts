@@ -47,6 +47,32 @@ interface Compiled {
 let compiled: Compiled | null | undefined;
 
 /**
+ * Every buffer object a shared kernel memory has had: growing it makes a new, longer
+ * `SharedArrayBuffer` object, and arrays made before keep the old one over the same memory
+ * (address 0 at the start of each). See {@link isKernelMemoryBuffer}.
+ */
+const kernelBuffers = new WeakSet<object>();
+
+/**
+ * Whether `buffer` is (one of the buffer objects of) the shared kernel memory, so that an array
+ * over it lies in the memory at its `byteOffset`; `false` for an unshared kernel memory, whose
+ * buffer is detached when it grows. Example: `isKernelMemoryBuffer(new Float32Array(heapBuffer()).buffer)` is `true` where threads are available.
+ */
+export function isKernelMemoryBuffer(buffer: ArrayBufferLike): boolean {
+  return kernelBuffers.has(buffer);
+}
+
+/**
+ * Grows the memory by `pages` 64 KiB pages (throws as `WebAssembly.Memory.grow` does when the
+ * engine refuses them) and records its new buffer object.
+ * Example: `growKernelMemory(rt.memory, 256)`.
+ */
+export function growKernelMemory(memory: WasmMemory, pages: number): void {
+  memory.grow(pages);
+  if (compiled?.shared === true && compiled.memory === memory) kernelBuffers.add(memory.buffer);
+}
+
+/**
  * Registers a kernel module (call at module load, before any kernel runs).
  * Example: `registerKernelModule("matmul-f32", (m) => matmulModuleBytes(F32, shape, m), ["rows1", ...])`.
  */
@@ -91,6 +117,7 @@ function compileAll(): Compiled | null {
       ? { module: "env", name: "memory", minPages: 1, maxPages: MAX_PAGES, shared: true }
       : { module: "env", name: "memory", minPages: 1 };
     const rt: Compiled = { memory, shared, import: memoryImport, modules: [], functions: [], ids: new Map() };
+    if (shared) kernelBuffers.add(memory.buffer);
     for (const m of modules) instantiate(rt, m.key, new webAssembly.Module(m.build(memoryImport)), m.names);
     compiled = rt;
   } catch (err) {
@@ -164,6 +191,6 @@ export function kernelId(key: string, name: string): number {
 /** The memory grown to at least `bytes`; returns its current buffer. */
 export function ensureMemory(rt: Readonly<Compiled>, bytes: number): ArrayBuffer | SharedArrayBuffer {
   const have = rt.memory.buffer.byteLength;
-  if (bytes > have) rt.memory.grow(Math.ceil((bytes - have) / 65536));
+  if (bytes > have) growKernelMemory(rt.memory, Math.ceil((bytes - have) / 65536));
   return rt.memory.buffer;
 }

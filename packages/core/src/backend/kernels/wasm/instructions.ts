@@ -47,8 +47,13 @@ const OP = {
   f64Mul: 0xa2,
   f32DemoteF64: 0xb6,
   f64PromoteF32: 0xbb,
+  /** The prefix of the bulk-memory instructions (`memory.copy`, `memory.fill`). */
+  misc: 0xfc,
   simd: 0xfd,
 } as const;
+
+/** Sub-opcodes after the 0xfc prefix (the bulk-memory proposal, part of WebAssembly 2.0). */
+const MISC = { memoryCopy: 10, memoryFill: 11 } as const;
 
 /** Sub-opcodes after the 0xfd SIMD prefix (encoded as unsigned LEB128). */
 const SIMD = {
@@ -139,8 +144,26 @@ export class Instructions {
     return this;
   }
 
+  private misc(code: number, ...immediates: number[][]): this {
+    this.bytes.push(OP.misc, ...unsignedLeb128(code));
+    for (const imm of immediates) this.bytes.push(...imm);
+    return this;
+  }
+
   private static memarg(alignLog2: number, offset: number): number[] {
     return [...unsignedLeb128(alignLog2), ...unsignedLeb128(offset)];
+  }
+
+  /**
+   * Pops `dst`, `src`, `n` (i32 byte addresses and a byte count, unsigned) and copies the `n`
+   * bytes at `src` to `dst` in memory 0, as if through a temporary buffer (the ranges may overlap).
+   */
+  memoryCopy(): this {
+    return this.misc(MISC.memoryCopy, [0, 0]);
+  }
+  /** Pops `dst`, `value`, `n` and sets the `n` bytes at `dst` to the low byte of `value`. */
+  memoryFill(): this {
+    return this.misc(MISC.memoryFill, [0]);
   }
 
   /** Starts a block; `br` to it jumps past its `end`. */
