@@ -162,6 +162,9 @@ const cases: Record<string, Case[]> = {
   slice: [{ label: "strided", args: (s) => [smooth([3, 5], s)], params: { start: [1, 0], limit: [3, 5], strides: [1, 2] }, batchDims: [[0], [2]] }],
   pad: [{ label: "lo/hi/interior", args: (s) => [smooth([2, 3], s), smooth([], s + 1)], params: { lo: [1, 0], hi: [0, 2], interior: [1, 1] }, batchDims: [[0, null], [1, 0]] }],
   concatenate: [{ label: "axis 1", args: (s) => [smooth([2, 1], s), smooth([2, 3], s + 1)], params: { axis: 1 }, batchDims: [[0, 0], [null, 1]] }],
+  // The growing forms jit puts in place of a chain of concatenations: concatenations along axis 0.
+  concatenate_open: [{ label: "room for more rows", args: (s) => [smooth([1, 3], s), smooth([2, 3], s + 1)], params: { capacity: 5 }, batchDims: [[0, 0], [null, 1]] }],
+  concatenate_extend: [{ label: "a prefix and a block", args: (s) => [smooth([3, 2], s), smooth([2, 2], s + 1)], params: {}, batchDims: [[0, 0], [1, null]] }],
   gather: [{ label: "axis 1", args: (s) => [smooth([2, 4], s), ints([3], s, 0, 4)], params: { axis: 1 }, batchDims: [[0, null], [null, 0], [2, 0]] }],
   scatter_add: [
     { label: "axis 0 with duplicates", args: (s) => [smooth([4, 2], s), ints([3], s, 0, 4), smooth([3, 2], s + 1)], params: { axis: 0 }, batchDims: [[0, null, 0], [null, 0, 2], [0, 0, null]] },

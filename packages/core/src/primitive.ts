@@ -71,6 +71,17 @@ export interface Primitive<P = any> {
    * which a training step computes in its forward and backward passes, share their exp.
    */
   jointWith?(inputs: AbstractArray[], params: P): { readonly partner: Primitive; readonly joint: Primitive } | undefined;
+  /**
+   * Lowering fact for jit: for these operands, equations of this primitive whose operands start
+   * with all of an earlier such equation's operands (and the same params) may grow one buffer
+   * along their results' leading axis. The chain's first equation becomes one of `open` (params
+   * `{ capacity }`: the leading length of the chain's last result), each later one an equation of
+   * `extend` over the previous result and its own remaining operands (params `{}`); both give
+   * the same values as the equations they replace. `compile` forms such chains
+   * (`backend/compile/grow_chains.ts`): a densely connected network's layer inputs are
+   * `[x, h1]`, `[x, h1, h2]`, ..., each a concatenation copying the one before.
+   */
+  growsWith?(inputs: AbstractArray[], params: P): { readonly open: Primitive; readonly extend: Primitive } | undefined;
   /** Marks primitives whose outputs are never differentiable (comparisons, integer ops, random bits). */
   readonly nonDifferentiable?: boolean;
   /**
@@ -82,6 +93,13 @@ export interface Primitive<P = any> {
    * Unmarked primitives are treated as `"view"` (the safe assumption).
    */
   readonly outputBuffers?: OutputBuffers;
+  /**
+   * With `outputBuffers: "view"`, the operands (by position) whose buffers an output may share,
+   * when not every operand's: `concatenate_extend`'s result views its first operand's buffer,
+   * never the blocks it copies in, so the buffer plan may hand those back after it. Unset: any
+   * operand's.
+   */
+  readonly viewsOperands?: readonly number[];
 }
 
 const registry = new Map<string, Primitive>();

@@ -5,7 +5,7 @@ import { convertTo } from "../primitives/convert.js";
 import { reshapeP, transposeP } from "../primitives/shape.js";
 import { ArgumentTypeError } from "../errors.js";
 import { axisAndOptions, checkAxisType, describeArgument, normalizeAxes, normalizeAxis } from "../arguments.js";
-import { concatenateP } from "../primitives/slicing.js";
+import { concatenateP } from "../primitives/concatenate.js";
 import { iotaAlong, sortP } from "../primitives/sort.js";
 import { asTensor } from "./asarray.js";
 import { resultType } from "./broadcast.js";

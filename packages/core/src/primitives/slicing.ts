@@ -5,8 +5,8 @@ import { definePrimitive, type BatchDim, type Primitive } from "../primitive.js"
 import { ConcreteTensor, sizeOf, type Tensor } from "../tensor.js";
 import { bind1 } from "../trace.js";
 import { add, mul, sub } from "../lax/arithmetic.js";
-import { batchAt, batchFirst, batchSizeOf, moveAxis, sharedBatchDim } from "./batching.js";
-import { broadcastInDimP, filled, reduceSumP, reshapeP } from "./shape.js";
+import { batchFirst, batchSizeOf, moveAxis } from "./batching.js";
+import { broadcastInDimP, filled, reduceSumP } from "./shape.js";
 import { fillElements } from "../backend/shared_copy.js";
 
 const fmt = (s: readonly number[]) => `[${s.join(", ")}]`;
@@ -177,74 +177,5 @@ export const padP: Primitive<PadParams> = definePrimitive<PadParams>({
     const maskB = bind1(broadcastInDimP, [mask], { shape, broadcastDimensions: mask.shape.map((_, i) => i + 1) });
     const vB = bind1(broadcastInDimP, [moveAxis(v!, bv, 0)], { shape, broadcastDimensions: [0] });
     return [[add(padded, mul(vB, maskB))], [0]];
-  },
-});
-
-export interface ConcatenateParams {
-  axis: number;
-}
-
-/** Join operands along an existing axis (lax.concatenate; n-ary, equal dtypes, other axes equal). */
-export const concatenateP: Primitive<ConcatenateParams> = definePrimitive<ConcatenateParams>({
-  name: "concatenate",
-  outputBuffers: "fresh",
-  abstractEval(xs, { axis }) {
-    if (xs.length === 0) throw new ValueError("concatenate: needs at least one operand");
-    const first = xs[0]!;
-    const nd = first.shape.length;
-    if (!Number.isInteger(axis) || axis < 0 || axis >= nd) {
-      throw new ShapeError(`concatenate: axis ${axis} is invalid for operands of shape ${fmt(first.shape)}`);
-    }
-    let total = 0;
-    for (const x of xs) {
-      if (x.dtype !== first.dtype) throw new DTypeError(`concatenate: operand dtypes differ (${first.dtype} and ${x.dtype})`);
-      if (x.shape.length !== nd || x.shape.some((n, d) => d !== axis && n !== first.shape[d])) {
-        throw new ShapeError(`concatenate: shapes ${xs.map((y) => fmt(y.shape)).join(", ")} differ outside axis ${axis}`);
-      }
-      total += x.shape[axis]!;
-    }
-    const shape = first.shape.slice();
-    shape[axis] = total;
-    return [{ shape, dtype: first.dtype, weakType: xs.every((x) => x.weakType) }];
-  },
-  impl(xs, { axis }) {
-    const first = xs[0]!;
-    const shape = first.shape.slice();
-    shape[axis] = xs.reduce((s, x) => s + x.shape[axis]!, 0);
-    // The inputs' chunks cover every element.
-    const out = allocateUninitialized(first.dtype, sizeOf(shape));
-    const outStride = contiguousStrides(shape);
-    // Each operand, a view as it is (a slice of a layer's neurons, say), straight into its block of rows.
-    let at = 0;
-    for (const x of xs) {
-      if (x.size > 0) copyStrided(x.shape, x.storage("concatenate"), x.stride, x.offset, out, outStride, at * outStride[axis]!);
-      at += x.shape[axis]!;
-    }
-    return [ConcreteTensor.fromData(out, shape, first.dtype, xs.every((x) => x.weakType))];
-  },
-  jvp(xs, ts, params) {
-    const out = bind1(concatenateP, xs, params);
-    if (ts.every((t) => !t)) return [[out], [null]];
-    const filledTs = ts.map((t, i) => t ?? filled(xs[i]!.shape, xs[i]!.dtype, 0));
-    return [[out], [bind1(concatenateP, filledTs, params)]];
-  },
-  vjp([ct], xs, _outs, { axis }, needsGrad) {
-    if (!ct) return xs.map(() => null);
-    let at = 0;
-    return xs.map((x, i) => {
-      const n = x.shape[axis]!;
-      const start = ct.shape.map((_, d) => (d === axis ? at : 0));
-      const limit = ct.shape.map((m, d) => (d === axis ? at + n : m));
-      at += n;
-      return needsGrad[i] ? bind1(sliceP, [ct], { start, limit, strides: null }) : null;
-    });
-  },
-  batch(xs, dims, { axis }) {
-    // One shared batch axis, where the operands mostly have it: joining features-major chunks
-    // (batch last) then copies whole contiguous blocks.
-    const size = batchSizeOf(xs, dims);
-    const to = sharedBatchDim(xs, dims);
-    const moved = xs.map((x, i) => batchAt(x, dims[i] ?? null, size, to));
-    return [[bind1(concatenateP, moved, { axis: to <= axis ? axis + 1 : axis })], [to] as BatchDim[]];
   },
 });

@@ -11,7 +11,8 @@ import { gatherP, scatterAddP, scatterP } from "../../src/primitives/gather.js";
 import { matmulP } from "../../src/primitives/matmul.js";
 import { argmaxP, argminP, reduceMaxP, reduceMinP, reduceProdP, reduceSumP } from "../../src/primitives/reduce.js";
 import { broadcastInDimP, reshapeP, transposeP } from "../../src/primitives/shape.js";
-import { concatenateP, padP, sliceP } from "../../src/primitives/slicing.js";
+import { concatenateP } from "../../src/primitives/concatenate.js";
+import { padP, sliceP } from "../../src/primitives/slicing.js";
 import { sortP } from "../../src/primitives/sort.js";
 
 const x = np.reshape(np.arange(6, { dtype: "float32" }), [2, 3]);

@@ -11,7 +11,8 @@ import { cumsumP } from "../../src/primitives/cumulative.js";
 import { gatherP, scatterAddP, scatterP } from "../../src/primitives/gather.js";
 import { matmulP } from "../../src/primitives/matmul.js";
 import { argmaxP, argminP, reduceMaxP, reduceMinP, reduceProdP, reduceSumP } from "../../src/primitives/reduce.js";
-import { concatenateP, padP, sliceP } from "../../src/primitives/slicing.js";
+import { concatenateP } from "../../src/primitives/concatenate.js";
+import { padP, sliceP } from "../../src/primitives/slicing.js";
 import { sortP } from "../../src/primitives/sort.js";
 import { checkBatch, checkJvp, checkVjp, randomTensor } from "./rule_check.js";
 

@@ -3,12 +3,18 @@
  * `outputBuffers` (never from primitive names): which slots may outlive a call, and which
  * intermediate buffers can go back to the allocator, and when.
  */
-import type { Atom, Jaxpr } from "../../jaxpr.js";
+import type { Atom, Eqn, Jaxpr } from "../../jaxpr.js";
 import type { Step } from "./fuse.js";
 
 /** Whether an equation's outputs are certainly new buffers of their own (see `Primitive.outputBuffers`). */
 function makesFreshBuffers(step: Step): boolean {
   return step.kind === "eqn" && step.eqn.prim.outputBuffers === "fresh";
+}
+
+/** The operands of an equation whose buffers its outputs may share (`Primitive.viewsOperands`; all by default). */
+function viewedOperands(e: Eqn): readonly Atom[] {
+  const which = e.prim.viewsOperands;
+  return which === undefined ? e.inputs : which.flatMap((k) => (k < e.inputs.length ? [e.inputs[k]!] : []));
 }
 
 /**
@@ -25,7 +31,7 @@ export function escapingSlots(steps: readonly Step[], jaxpr: Jaxpr, slotMap: Rea
     if (step.kind !== "eqn" || makesFreshBuffers(step)) continue;
     const e = step.eqn;
     if (!e.outputs.some((v) => escaping.has(slotMap.get(v.id)!))) continue;
-    for (const a of e.inputs) if (a.kind === "var") escaping.add(slotMap.get(a.v.id)!);
+    for (const a of viewedOperands(e)) if (a.kind === "var") escaping.add(slotMap.get(a.v.id)!);
   }
   return escaping;
 }
@@ -78,7 +84,7 @@ export function recyclingPlan(
       return;
     }
     const fresh = makesFreshBuffers(step);
-    const inherited = fresh ? [] : [...new Set(step.eqn.inputs.flatMap(rootsOf))];
+    const inherited = fresh ? [] : [...new Set(viewedOperands(step.eqn).flatMap(rootsOf))];
     for (const v of step.eqn.outputs) {
       const slot = slotMap.get(v.id)!;
       roots.set(slot, fresh ? [slot] : inherited);

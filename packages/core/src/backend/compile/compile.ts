@@ -1,7 +1,9 @@
 /**
  * The backend's one entry point: `compile(jaxpr)` lowers a traced program to a function over
  * concrete tensors. Pairs of equations that a primitive's `jointWith` fact names (GELU and its
- * derivative at one operand) become one equation (`merge_joint.ts`), elementwise chains become
+ * derivative at one operand) become one equation (`merge_joint.ts`), chains of equations that a
+ * `growsWith` fact names (concatenations each extending the one before) grow one buffer
+ * (`grow_chains.ts`), elementwise chains become
  * fused generated loops (`fuse.ts`), every other equation calls its primitive's kernel
  * directly, buffers are planned from the primitives' lowering facts (`buffer_plan.ts`), and the
  * whole runs as one generated straight-line function (`straight_line.ts`).
@@ -13,6 +15,7 @@ import { allocate, allocateUninitialized } from "../buffers.js";
 import { ownsResidentBlock } from "../resident_storage.js";
 import { escapingSlots, recyclingPlan } from "./buffer_plan.js";
 import { fuse, type Step } from "./fuse.js";
+import { growChains } from "./grow_chains.js";
 import { mergeJointEquations } from "./merge_joint.js";
 import { claimForOutput, straightLine, type Operand, type PlannedStep } from "./straight_line.js";
 import type { FusedKernel } from "../kernels/fusion.js";
@@ -47,7 +50,7 @@ export interface Executable {
  * const [y] = run([x]);
  */
 export function compile(traced: Jaxpr, options: CompileOptions = {}): Executable {
-  const jaxpr = mergeJointEquations(traced);
+  const jaxpr = growChains(mergeJointEquations(traced));
   const slotMap = new Map<number, number>();
   let slots = 0;
   for (const v of jaxpr.inVars) slotMap.set(v.id, slots++);
