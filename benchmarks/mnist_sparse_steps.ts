@@ -103,7 +103,19 @@ for (const primitive of allPrimitives().values()) {
     return out;
   };
 }
-const run = compile(jaxpr);
+// With DONATE=1 the step donates the network and optimiser state as the benchmarks' training
+// loops do (the data is the one argument not donated): each call's new network and state are
+// the next call's inputs, results take the kernel memory, and an optimiser update may write
+// into the storage of the state it replaces. Without it, results are ordinary arrays.
+const donating = process.env.DONATE === "1";
+const dataLeaves = tree.leaves((inputs as unknown[])[0]).filter((l) => l instanceof Object && "shape" in (l as object)).length;
+const compileOptions = { donated: jaxpr.inVars.map((_, i) => donating && i >= dataLeaves) };
+if (donating) {
+  const carried = jaxpr.outs.slice(0, jaxpr.inVars.length - dataLeaves);
+  const same = carried.length === jaxpr.inVars.length - dataLeaves && carried.every((a, k) => a.kind === "var" && JSON.stringify(a.v.aval.shape) === JSON.stringify(jaxpr.inVars[dataLeaves + k]!.aval.shape));
+  if (!same) throw new Error("DONATE=1: the step's first results are not its donated inputs' shapes, in order");
+}
+const run = compile(jaxpr, compileOptions);
 // With COMPILE_TOGGLE=name: the executable compiled with `globalThis[name]` true, run in place of
 // `run` on the comparison's side 1 (see the end of this file).
 const compileToggle = process.env.COMPILE_TOGGLE;
@@ -112,7 +124,7 @@ function compileWith(name: string): typeof run {
   const g = globalThis as Record<string, unknown>;
   g[name] = true;
   try {
-    return compile(jaxpr);
+    return compile(jaxpr, compileOptions);
   } finally {
     delete g[name];
   }
@@ -145,6 +157,13 @@ function block(count: number, timed: boolean, into: number[]): number {
     const t0 = performance.now();
     const outs = current(leaves) as ConcreteTensor[];
     if (timed) total += performance.now() - t0;
+    if (donating) {
+      // The new network and state replace the donated ones (deleted by the call).
+      const carried = leaves.length - dataLeaves;
+      leaves.splice(dataLeaves, carried, ...outs.slice(0, carried));
+      for (const o of outs.slice(carried)) recycle(o.nd.data);
+      continue;
+    }
     // The outputs are dropped: give their memory back, as a donating training loop does (large
     // arrays are blocks of the kernel memory, which the garbage collector frees only between
     // tasks; this loop never yields).
