@@ -103,6 +103,13 @@ const latest = new WeakMap<TypedArray, ConcreteTensor>();
 /** concatenate's rules applied to these operands along the leading axis (the growing forms are concatenations). */
 const along0 = { axis: 0 };
 
+/** concatenate's transformation rules along axis 0, for the growing forms (whose params are not concatenate's). */
+const rulesAlong0 = {
+  jvp: (xs: Tensor[], ts: (Tensor | null)[]) => concatenateP.jvp!(xs, ts, along0),
+  vjp: (cts: (Tensor | null)[], xs: Tensor[], outs: Tensor[], _params: unknown, needsGrad: boolean[]) => concatenateP.vjp!(cts, xs, outs, along0, needsGrad),
+  batch: (xs: Tensor[], dims: BatchDim[]) => concatenateP.batch!(xs, dims, along0),
+};
+
 /** Re-throws concatenate's shape and dtype errors under `name`. */
 function checked(name: string, xs: AbstractArray[]): AbstractArray[] {
   try {
@@ -143,15 +150,7 @@ export const concatenateOpenP: Primitive<ConcatenateOpenParams> = definePrimitiv
     latest.set(data, out);
     return [out];
   },
-  jvp(xs, ts) {
-    return concatenateP.jvp!(xs, ts, along0);
-  },
-  vjp(cts, xs, outs, _params, needsGrad) {
-    return concatenateP.vjp!(cts, xs, outs, along0, needsGrad);
-  },
-  batch(xs, dims) {
-    return concatenateP.batch!(xs, dims, along0);
-  },
+  ...rulesAlong0,
 });
 
 /**
@@ -186,15 +185,7 @@ export const concatenateExtendP: Primitive<Record<string, never>> = definePrimit
     }
     return concatenateP.impl(xs, along0);
   },
-  jvp(xs, ts) {
-    return concatenateP.jvp!(xs, ts, along0);
-  },
-  vjp(cts, xs, outs, _params, needsGrad) {
-    return concatenateP.vjp!(cts, xs, outs, along0, needsGrad);
-  },
-  batch(xs, dims) {
-    return concatenateP.batch!(xs, dims, along0);
-  },
+  ...rulesAlong0,
 });
 
 /** The `growsWith` fact of `concatenate` along axis 0. */

@@ -1,4 +1,5 @@
-import type { Atom, Eqn, Jaxpr } from "../../jaxpr.js";
+import type { Eqn, Jaxpr } from "../../jaxpr.js";
+import { atomKeys } from "./atom_keys.js";
 
 /**
  * Grows chains of equations in one buffer (`Primitive.growsWith`): an equation whose operands
@@ -16,13 +17,7 @@ import type { Atom, Eqn, Jaxpr } from "../../jaxpr.js";
  * const steps = fuse(growChains(jaxpr));
  */
 export function growChains(jaxpr: Jaxpr): Jaxpr {
-  const constantIds = new Map<object, number>();
-  const atomKey = (a: Atom): string => {
-    if (a.kind === "var") return `v${a.v.id}`;
-    let id = constantIds.get(a.value);
-    if (id === undefined) constantIds.set(a.value, (id = constantIds.size));
-    return `c${id}`;
-  };
+  const atomKey = atomKeys();
   /** The equations with the fact: index, operand keys, and the key of primitive and params. */
   const candidates: { index: number; keys: string[]; kind: string }[] = [];
   jaxpr.eqns.forEach((e, index) => {

@@ -1,4 +1,5 @@
-import type { Atom, Eqn, Jaxpr } from "../../jaxpr.js";
+import type { Eqn, Jaxpr } from "../../jaxpr.js";
+import { atomKeys } from "./atom_keys.js";
 
 /**
  * Merges pairs of equations that one joint equation computes cheaper (`Primitive.jointWith`):
@@ -14,13 +15,7 @@ import type { Atom, Eqn, Jaxpr } from "../../jaxpr.js";
  * const steps = fuse(mergeJointEquations(jaxpr));
  */
 export function mergeJointEquations(jaxpr: Jaxpr): Jaxpr {
-  const constantIds = new Map<object, number>();
-  const atomKey = (a: Atom): string => {
-    if (a.kind === "var") return `v${a.v.id}`;
-    let id = constantIds.get(a.value);
-    if (id === undefined) constantIds.set(a.value, (id = constantIds.size));
-    return `c${id}`;
-  };
+  const atomKey = atomKeys();
   const operandsKey = (e: Eqn, name: string) => `${name}|${e.inputs.map(atomKey).join(",")}|${JSON.stringify(e.params ?? {})}`;
   /** Each first equation that names a joint, by its partner's name, operands and params. */
   const leaders = new Map<string, { index: number; joint: Eqn["prim"] }>();
