@@ -37,6 +37,15 @@ export interface Jaxpr {
   readonly outs: readonly Atom[];
 }
 
+/**
+ * The abstract values of an equation's operands (a constant's is itself), as the primitive's
+ * lowering facts take them.
+ * Example: `e.prim.unfusedFor?.(operandAvals(e), e.params)`.
+ */
+export function operandAvals(e: Eqn): AbstractArray[] {
+  return e.inputs.map((a) => (a.kind === "var" ? a.v.aval : a.value));
+}
+
 const DTYPE_SHORT: Record<string, string> = { float32: "f32", float64: "f64", int32: "i32", uint32: "u32", bool: "bool" };
 
 function varName(id: number): string {

@@ -1,4 +1,5 @@
 import { allocateBlock, freeBlock, heapBuffer } from "./threads/kernel_heap.js";
+import { isKernelMemoryBuffer } from "./threads/kernel_memory.js";
 import { fillElements } from "./shared_copy.js";
 
 /**
@@ -53,8 +54,6 @@ export function setResidentPolicy(next: ResidentPolicy): ResidentPolicy {
 
 /** Byte address of each live resident array's block. */
 const owners = new WeakMap<object, number>();
-/** Every buffer object the kernel memory has had: an array over one of them is resident. */
-const memoryBuffers = new WeakSet<object>();
 
 const registry = new FinalizationRegistry<number>((at) => freeBlock(at));
 
@@ -70,9 +69,7 @@ type ViewConstructor<T> = { new (buffer: ArrayBufferLike, byteOffset: number, le
 export function allocateResident<T extends { fill(v: number): unknown }>(Ctor: ViewConstructor<T>, length: number, zeroed = true, grow = true): T | undefined {
   const at = allocateBlock(length * Ctor.BYTES_PER_ELEMENT, grow);
   if (at === null) return undefined;
-  const buffer = heapBuffer();
-  memoryBuffers.add(buffer);
-  const array = new Ctor(buffer, at, length);
+  const array = new Ctor(heapBuffer(), at, length);
   if (zeroed) fillElements(array as never, 0);
   owners.set(array, at);
   registry.register(array, at, array);
@@ -120,7 +117,7 @@ export function moveResident<T extends ArrayBufferView>(array: T): T {
  * Example: `residentAddress(t.nd.data) + 4 * t.offset` is where a float32 tensor starts.
  */
 export function residentAddress(array: ArrayBufferView): number {
-  return memoryBuffers.has(array.buffer) ? array.byteOffset : -1;
+  return isKernelMemoryBuffer(array.buffer) ? array.byteOffset : -1;
 }
 
 /**

@@ -23,6 +23,27 @@ function writeBlocks(xs: readonly ConcreteTensor[], axis: number, out: TypedArra
   }
 }
 
+/** The result of concatenating `xs` along `axis`; errors name `name` (concatenate or one of its growing forms). */
+function concatenatedAval(name: string, xs: AbstractArray[], axis: number): AbstractArray[] {
+  if (xs.length === 0) throw new ValueError(`${name}: needs at least one operand`);
+  const first = xs[0]!;
+  const nd = first.shape.length;
+  if (!Number.isInteger(axis) || axis < 0 || axis >= nd) {
+    throw new ShapeError(`${name}: axis ${axis} is invalid for operands of shape ${fmt(first.shape)}`);
+  }
+  let total = 0;
+  for (const x of xs) {
+    if (x.dtype !== first.dtype) throw new DTypeError(`${name}: operand dtypes differ (${first.dtype} and ${x.dtype})`);
+    if (x.shape.length !== nd || x.shape.some((n, d) => d !== axis && n !== first.shape[d])) {
+      throw new ShapeError(`${name}: shapes ${xs.map((y) => fmt(y.shape)).join(", ")} differ outside axis ${axis}`);
+    }
+    total += x.shape[axis]!;
+  }
+  const shape = first.shape.slice();
+  shape[axis] = total;
+  return [{ shape, dtype: first.dtype, weakType: xs.every((x) => x.weakType) }];
+}
+
 export interface ConcatenateParams {
   axis: number;
 }
@@ -35,23 +56,7 @@ export const concatenateP: Primitive<ConcatenateParams> = definePrimitive<Concat
   // densely connected network's layer inputs: [x, h1], [x, h1, h2], ...) grows in one buffer.
   growsWith: (xs, { axis }) => (axis === 0 && xs[0] !== undefined && xs[0].shape.length > 0 ? GROWTH : undefined),
   abstractEval(xs, { axis }) {
-    if (xs.length === 0) throw new ValueError("concatenate: needs at least one operand");
-    const first = xs[0]!;
-    const nd = first.shape.length;
-    if (!Number.isInteger(axis) || axis < 0 || axis >= nd) {
-      throw new ShapeError(`concatenate: axis ${axis} is invalid for operands of shape ${fmt(first.shape)}`);
-    }
-    let total = 0;
-    for (const x of xs) {
-      if (x.dtype !== first.dtype) throw new DTypeError(`concatenate: operand dtypes differ (${first.dtype} and ${x.dtype})`);
-      if (x.shape.length !== nd || x.shape.some((n, d) => d !== axis && n !== first.shape[d])) {
-        throw new ShapeError(`concatenate: shapes ${xs.map((y) => fmt(y.shape)).join(", ")} differ outside axis ${axis}`);
-      }
-      total += x.shape[axis]!;
-    }
-    const shape = first.shape.slice();
-    shape[axis] = total;
-    return [{ shape, dtype: first.dtype, weakType: xs.every((x) => x.weakType) }];
+    return concatenatedAval("concatenate", xs, axis);
   },
   impl(xs, { axis }) {
     const first = xs[0]!;
@@ -110,17 +115,6 @@ const rulesAlong0 = {
   batch: (xs: Tensor[], dims: BatchDim[]) => concatenateP.batch!(xs, dims, along0),
 };
 
-/** Re-throws concatenate's shape and dtype errors under `name`. */
-function checked(name: string, xs: AbstractArray[]): AbstractArray[] {
-  try {
-    return concatenateP.abstractEval(xs, along0);
-  } catch (err) {
-    if (err instanceof ShapeError) throw new ShapeError(err.message.replace(/^concatenate:/, `${name}:`));
-    if (err instanceof DTypeError) throw new DTypeError(err.message.replace(/^concatenate:/, `${name}:`));
-    throw err;
-  }
-}
-
 /**
  * `concatenate(xs, axis 0)` computed into a buffer with room for `capacity` rows along the
  * leading axis: the first equation of a chain that `compile` grows in one buffer (the
@@ -131,7 +125,7 @@ export const concatenateOpenP: Primitive<ConcatenateOpenParams> = definePrimitiv
   name: "concatenate_open",
   outputBuffers: "fresh",
   abstractEval(xs, { capacity }) {
-    const [out] = checked("concatenate_open", xs);
+    const [out] = concatenatedAval("concatenate_open", xs, 0);
     if (!Number.isInteger(capacity) || capacity < out!.shape[0]!) {
       throw new ValueError(`concatenate_open: capacity ${capacity} is not an integer at least the result's ${out!.shape[0]} rows (shape ${fmt(out!.shape)})`);
     }
@@ -168,7 +162,7 @@ export const concatenateExtendP: Primitive<Record<string, never>> = definePrimit
   viewsOperands: [0],
   abstractEval(xs) {
     if (xs.length === 0) throw new ValueError("concatenate_extend: needs the prefix operand");
-    return checked("concatenate_extend", xs);
+    return concatenatedAval("concatenate_extend", xs, 0);
   },
   impl(xs) {
     const [prefix, ...rest] = xs as [ConcreteTensor, ...ConcreteTensor[]];

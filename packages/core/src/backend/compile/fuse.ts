@@ -1,4 +1,4 @@
-import type { Atom, Eqn, Jaxpr, Var } from "../../jaxpr.js";
+import { operandAvals, type Atom, type Eqn, type Jaxpr, type Var } from "../../jaxpr.js";
 import { fusedKernel, MAX_MASKED_INPUTS, type FusedKernel, type FusedOp } from "../kernels/fusion.js";
 
 /** A run of elementwise equations executed as one generated loop. */
@@ -28,7 +28,7 @@ const LONE_FUSED_MIN_SIZE = 4096;
 /** Whether an equation may join a fused loop: its primitive is fusable (has a scalar kernel) for these operands. */
 function isFusable(e: Eqn): boolean {
   if (e.prim.scalarKernel === undefined || e.outputs.length !== 1) return false;
-  return !e.prim.unfusedFor?.(e.inputs.map((a) => (a.kind === "var" ? a.v.aval : a.value)), e.params);
+  return !e.prim.unfusedFor?.(operandAvals(e), e.params);
 }
 
 /**
@@ -98,7 +98,7 @@ export function fuse(jaxpr: Jaxpr): Step[] {
     const opReg = new Map<number, number>();
     g.eqns.forEach((e, k) => {
       const args = e.inputs.map((a) => (a.kind === "var" && g.produced.has(a.v.id) ? opReg.get(a.v.id)! : regOf.get(atomKey(a))!));
-      const inAvals = e.inputs.map((a) => (a.kind === "var" ? a.v.aval : a.value));
+      const inAvals = operandAvals(e);
       const simd = e.prim.simdLowering?.(inAvals, e.params);
       ops.push({ kernel: e.prim.scalarKernel!(inAvals, e.params), args, dtype: e.outputs[0]!.aval.dtype, ...(simd ? { simd } : {}) });
       opReg.set(e.outputs[0]!.id, numIn + k);

@@ -1,5 +1,8 @@
-import type { Eqn, Jaxpr } from "../../jaxpr.js";
+import { operandAvals, type Eqn, type Jaxpr } from "../../jaxpr.js";
 import { atomKeys } from "./atom_keys.js";
+
+/** What a `growsWith` fact names: the primitives of a chain's first and later equations. */
+type GrowthFact = NonNullable<ReturnType<NonNullable<Eqn["prim"]["growsWith"]>>>;
 
 /**
  * Grows chains of equations in one buffer (`Primitive.growsWith`): an equation whose operands
@@ -20,14 +23,14 @@ export function growChains(jaxpr: Jaxpr): Jaxpr {
   const atomKey = atomKeys();
   /** The equations with the fact: index, operand keys, and the key of primitive and params. */
   const candidates: { index: number; keys: string[]; kind: string }[] = [];
+  /** Each candidate's fact, by equation index. */
+  const facts = new Map<number, GrowthFact>();
   jaxpr.eqns.forEach((e, index) => {
     if (e.outputs.length !== 1) return;
-    const fact = e.prim.growsWith?.(
-      e.inputs.map((a) => (a.kind === "var" ? a.v.aval : a.value)),
-      e.params,
-    );
+    const fact = e.prim.growsWith?.(operandAvals(e), e.params);
     if (fact === undefined) return;
     candidates.push({ index, keys: e.inputs.map(atomKey), kind: `${e.prim.name}|${JSON.stringify(e.params ?? {})}` });
+    facts.set(index, fact);
   });
   if (candidates.length < 2) return jaxpr;
   /** The equation each one extends (by index), and the ones already extended. */
@@ -55,10 +58,7 @@ export function growChains(jaxpr: Jaxpr): Jaxpr {
     const capacity = last.outputs[0]!.aval.shape[0]!;
     for (let at = index; ; ) {
       const e = jaxpr.eqns[at]!;
-      const fact = e.prim.growsWith!(
-        e.inputs.map((a) => (a.kind === "var" ? a.v.aval : a.value)),
-        e.params,
-      )!;
+      const fact = facts.get(at)!;
       const from = extendsFrom.get(at);
       if (from === undefined) {
         replaced.set(at, { prim: fact.open, params: { capacity }, inputs: e.inputs, outputs: e.outputs });

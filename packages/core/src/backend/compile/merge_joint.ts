@@ -1,4 +1,4 @@
-import type { Eqn, Jaxpr } from "../../jaxpr.js";
+import { operandAvals, type Eqn, type Jaxpr } from "../../jaxpr.js";
 import { atomKeys } from "./atom_keys.js";
 
 /**
@@ -22,10 +22,7 @@ export function mergeJointEquations(jaxpr: Jaxpr): Jaxpr {
   /** The partners' names: only their equations are looked up below. */
   const partners = new Set<string>();
   jaxpr.eqns.forEach((e, i) => {
-    const fact = e.prim.jointWith?.(
-      e.inputs.map((a) => (a.kind === "var" ? a.v.aval : a.value)),
-      e.params,
-    );
+    const fact = e.prim.jointWith?.(operandAvals(e), e.params);
     if (fact === undefined) return;
     const key = operandsKey(e, fact.partner.name);
     if (!leaders.has(key)) leaders.set(key, { index: i, joint: fact.joint });
