@@ -161,14 +161,14 @@ function block(count: number, timed: boolean, into: number[]): number {
       // The new network and state replace the donated ones (deleted by the call).
       const carried = leaves.length - dataLeaves;
       leaves.splice(dataLeaves, carried, ...outs.slice(0, carried));
-      for (const o of outs.slice(carried)) recycle(o.nd.data);
+      for (const o of outs.slice(carried)) recycle(o.data);
       continue;
     }
     // The outputs are dropped: give their memory back, as a donating training loop does (large
     // arrays are blocks of the kernel memory, which the garbage collector frees only between
     // tasks; this loop never yields).
-    const inputs = new Set(leaves.map((l) => l.nd.data));
-    for (const o of outs) if (!inputs.has(o.nd.data)) recycle(o.nd.data);
+    const inputs = new Set(leaves.map((l) => l.data));
+    for (const o of outs) if (!inputs.has(o.data)) recycle(o.data);
   }
   timing = false;
   for (let k = 0; k < times.length; k++) {
@@ -293,7 +293,7 @@ if (process.env.ISOLATE !== undefined) {
       const t0 = performance.now();
       for (let i = 0; i < reps; i++) {
         const outs = inner(captured!, step.shape, dtypes, undefined, buffers) as ConcreteTensor[];
-        for (const o of outs) recycle(o.nd.data, true);
+        for (const o of outs) recycle(o.data, true);
       }
       report.push(`${n > 0 ? `${n} thread(s) ` : ""}${(((performance.now() - t0) / reps) * 1000).toFixed(1)} µs`);
     }

@@ -45,6 +45,6 @@ export function markTensorDeleted(tensor: object): void {
 }
 
 /** Whether a concrete tensor is deleted (its object or its storage array marked). */
-export function isDeletedTensor(tensor: { readonly nd: { readonly data: object } }): boolean {
-  return marks !== 0 && ((tensor.nd.data as { [DELETED]?: true })[DELETED] === true || (tensorMarks !== 0 && deletedTensors.has(tensor)));
+export function isDeletedTensor(tensor: { readonly data: object }): boolean {
+  return marks !== 0 && ((tensor.data as { [DELETED]?: true })[DELETED] === true || (tensorMarks !== 0 && deletedTensors.has(tensor)));
 }

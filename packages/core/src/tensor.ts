@@ -71,6 +71,8 @@ const frozenShapeStrides = new WeakMap<readonly number[], readonly number[]>();
 
 type NdFactory = (data: TypedArray, shape: readonly number[], stride: readonly number[], offset: number) => NdArray<TypedArray>;
 const ndFactories = new Map<unknown, NdFactory[]>();
+/** Each tensor's `ndarray` view, once asked for (see `ConcreteTensor.nd`). */
+const ndViews = new WeakMap<object, NdArray<TypedArray>>();
 
 /**
  * An `ndarray` view, built without the library's per-call type sniffing: the first view of a
@@ -232,8 +234,11 @@ export class ConcreteTensor extends Tensor {
   readonly dtype: DType;
   /** True for values that came from plain JS numbers. */
   readonly weakType: boolean;
-  /** @internal The storage view. Never written to. */
-  readonly nd: NdArray<TypedArray>;
+  /**
+   * @internal The typed array the view reads (its elements from `offset`, by `stride`). Never
+   * written to.
+   */
+  readonly data: TypedArray;
   /** The view's step in the buffer along each axis, in elements (0 for broadcast axes; frozen). */
   readonly stride: readonly number[];
   /** The index in the buffer of the view's first element. */
@@ -248,11 +253,23 @@ export class ConcreteTensor extends Tensor {
     this.shape = Object.isFrozen(shape) ? shape : Object.freeze(shape.slice());
     this.stride = Object.isFrozen(stride) ? stride : Object.freeze(stride.slice());
     this.offset = offset;
-    this.nd = ndView(data, this.shape, this.stride, offset);
+    this.data = data;
     this.dtype = dtype;
     this.weakType = weakType;
     this.isContiguous = rowMajor || isRowMajor(this.shape, this.stride, offset, data.length);
     Object.freeze(this);
+  }
+
+  /**
+   * @internal The storage as an `ndarray` view (shape, stride, offset over `data`), made on first
+   * use and kept: kernels read `data`, `stride` and `offset` directly, so a tensor does not build
+   * one it never needs (see docs/ARCHITECTURE.md, "Tensor objects are cheap", for what building
+   * one with every tensor cost).
+   */
+  get nd(): NdArray<TypedArray> {
+    let view = ndViews.get(this);
+    if (view === undefined) ndViews.set(this, (view = ndView(this.data, this.shape, this.stride, this.offset)));
+    return view;
   }
 
   /** A tensor over `data` in row-major order. The caller hands over `data` and must not write to it. */
@@ -271,7 +288,7 @@ export class ConcreteTensor extends Tensor {
 
   /** A view with explicit strides and offset over another tensor's buffer. */
   static view(base: ConcreteTensor, shape: readonly number[], stride: readonly number[], offset: number): ConcreteTensor {
-    return new ConcreteTensor(base.nd.data, shape, stride, offset, base.dtype, base.weakType);
+    return new ConcreteTensor(base.data, shape, stride, offset, base.dtype, base.weakType);
   }
 
   /** A 0-d tensor holding `value` rounded to `dtype` (see `castScalar`). */
@@ -302,7 +319,7 @@ export class ConcreteTensor extends Tensor {
    */
   storage(what: string): TypedArray {
     this.checkLive(what);
-    return this.nd.data;
+    return this.data;
   }
 
   /**
@@ -311,7 +328,7 @@ export class ConcreteTensor extends Tensor {
    */
   contiguousData(): TypedArray {
     this.checkLive("contiguousData");
-    if (this.isContiguous) return this.nd.data;
+    if (this.isContiguous) return this.data;
     return this.copyData();
   }
 
@@ -320,7 +337,7 @@ export class ConcreteTensor extends Tensor {
     this.checkLive("copyData");
     // copyStrided writes every element.
     const out = allocateUninitialized(this.dtype, this.size);
-    copyStrided(this.shape, this.nd.data, this.stride, this.offset, out, contiguousStrides(this.shape), 0);
+    copyStrided(this.shape, this.data, this.stride, this.offset, out, contiguousStrides(this.shape), 0);
     return out;
   }
 
@@ -352,7 +369,7 @@ export class ConcreteTensor extends Tensor {
     if (this.size !== 1) {
       throw new ValueError(`item() needs a tensor of size 1, got shape [${this.shape.join(", ")}]`);
     }
-    return this.nd.data[this.nd.offset]!;
+    return this.data[this.offset]!;
   }
 
   override toString(): string {

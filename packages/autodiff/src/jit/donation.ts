@@ -21,7 +21,7 @@ export function placeText(p: LeafPlace): string {
 
 /** Whether a tensor's view covers its whole storage (see core's executor): then donating it donates the buffer. */
 function coversStorage(t: ConcreteTensor): boolean {
-  if (t.size !== t.nd.data.length) return false;
+  if (t.size !== t.data.length) return false;
   for (let i = 0; i < t.shape.length; i++) if (t.stride[i] === 0 && t.shape[i]! > 1) return false;
   return true;
 }
@@ -42,15 +42,15 @@ export function checkDonatedLeaves(where: string, traced: readonly ConcreteTenso
     if (first !== undefined) throw twice(where, places[first]!, places[i]!);
     byTensor.set(t, i);
     if (coversStorage(t)) {
-      const other = byBuffer.get(t.nd.data);
+      const other = byBuffer.get(t.data);
       if (other !== undefined) throw twice(where, places[other]!, places[i]!);
-      byBuffer.set(t.nd.data, i);
+      byBuffer.set(t.data, i);
     }
   }
   if (byTensor.size === 0) return;
   for (let i = 0; i < traced.length; i++) {
     const t = traced[i]!;
-    const owner = byBuffer.get(t.nd.data) ?? (donated[i] ? undefined : byTensor.get(t));
+    const owner = byBuffer.get(t.data) ?? (donated[i] ? undefined : byTensor.get(t));
     if (owner === undefined || owner === i) continue;
     throw new ValueError(
       `${where}: ${placeText(places[i]!)} shares its buffer with the donated ${placeText(places[owner]!)} (the same array, or a view of it); ` +

@@ -17,7 +17,7 @@ const bits = (t: Tensor): string => Buffer.from(t.toTypedArray().buffer).toStrin
 const bufferIds = new WeakMap<ArrayBufferLike, number>();
 let nextBufferId = 0;
 const storage = (t: Tensor): string => {
-  const data = (t as ConcreteTensor).nd.data;
+  const data = (t as ConcreteTensor).data;
   // The kernel memory's buffer object changes when it grows; the same address is the same memory.
   if (data.buffer instanceof SharedArrayBuffer) return `kernel memory:${data.byteOffset}`;
   if (!bufferIds.has(data.buffer)) bufferIds.set(data.buffer, nextBufferId++);

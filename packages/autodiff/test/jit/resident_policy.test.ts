@@ -22,7 +22,7 @@ function step(p: Params, x: Tensor): [Params, Tensor] {
 }
 
 const start = (): { p: Params; x: Tensor } => ({ p: { w: random.normal(random.key(1), [N]), b: random.normal(random.key(2), [N]) }, x: random.normal(random.key(3), [N]) });
-const address = (t: Tensor) => residentAddress((t as ConcreteTensor).nd.data);
+const address = (t: Tensor) => residentAddress((t as ConcreteTensor).data);
 
 describe.skipIf(!heapAvailable())("the jit executor's use of the kernel memory", () => {
   it("hands back a fused loop's intermediate made beside a result: a synchronous donating loop takes no new memory", () => {

@@ -114,7 +114,7 @@ export function moveResident<T extends ArrayBufferView>(array: T): T {
 /**
  * The byte address in the kernel memory of `array`'s first element, or -1 when it is not in the
  * kernel memory.
- * Example: `residentAddress(t.nd.data) + 4 * t.offset` is where a float32 tensor starts.
+ * Example: `residentAddress(t.data) + 4 * t.offset` is where a float32 tensor starts.
  */
 export function residentAddress(array: ArrayBufferView): number {
   return isKernelMemoryBuffer(array.buffer) ? array.byteOffset : -1;

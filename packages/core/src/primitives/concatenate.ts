@@ -166,7 +166,7 @@ export const concatenateExtendP: Primitive<Record<string, never>> = definePrimit
   },
   impl(xs) {
     const [prefix, ...rest] = xs as [ConcreteTensor, ...ConcreteTensor[]];
-    const data = prefix.nd.data;
+    const data = prefix.data;
     const shape = prefix.shape.slice();
     shape[0] = xs.reduce((s, x) => s + x.shape[0]!, 0);
     const weak = xs.every((x) => x.weakType);

@@ -35,7 +35,7 @@ export const convertElementTypeP: Primitive<ConvertParams> = definePrimitive<Con
   impl([x], { newDtype, weakType }) {
     // A weak float scalar keeps its exact JS value in a float64 cell: converting it to float64
     // must read that exact value, not round it to float32 first (compiled kernels round float32 operands as they load).
-    if (x!.nd.data instanceof Float64Array && x!.dtype === "float32") {
+    if (x!.data instanceof Float64Array && x!.dtype === "float32") {
       return [mapUnary(x!, newDtype, CASTS[newDtype], weakType)];
     }
     return [elementwise(CASTS[newDtype], [x!], newDtype, weakType, SIMD_CASTS[`${x!.dtype}>${newDtype}`])];

@@ -60,8 +60,8 @@ export const matmulP: Primitive<Record<string, never>> = definePrimitive<Record<
       // A plain float32 product straight into its float32 output (same kernels, same bits).
       const out = allocateUninitialized("float32", m * n) as Float32Array;
       matmulWasmF32Into(
-        { data: a!.nd.data, offset: a!.offset, rowStride: a!.stride[0]!, colStride: a!.stride[1]! },
-        { data: b!.nd.data, offset: b!.offset, rowStride: b!.stride[0]!, colStride: b!.stride[1]! },
+        { data: a!.data, offset: a!.offset, rowStride: a!.stride[0]!, colStride: a!.stride[1]! },
+        { data: b!.data, offset: b!.offset, rowStride: b!.stride[0]!, colStride: b!.stride[1]! },
         m,
         k,
         n,
@@ -80,8 +80,8 @@ export const matmulP: Primitive<Record<string, never>> = definePrimitive<Record<
         ob += idx[d]! * b!.stride[d]!;
       }
       matmulAccumulate(
-        { data: a!.nd.data, offset: oa, rowStride: a!.stride[nd - 2]!, colStride: a!.stride[nd - 1]! },
-        { data: b!.nd.data, offset: ob, rowStride: b!.stride[nd - 2]!, colStride: b!.stride[nd - 1]! },
+        { data: a!.data, offset: oa, rowStride: a!.stride[nd - 2]!, colStride: a!.stride[nd - 1]! },
+        { data: b!.data, offset: ob, rowStride: b!.stride[nd - 2]!, colStride: b!.stride[nd - 1]! },
         m,
         k,
         n,

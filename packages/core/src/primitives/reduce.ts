@@ -60,7 +60,7 @@ function chooserPrimitive(name: "reduce_max" | "reduce_min", kind: "max" | "min"
     impl([x], { axes }) {
       const lines = linesOf(x!.shape, x!.stride, x!.offset, axes);
       if (lines === null || axes.length === 0) return [reduceKernel(x!, axes, identity(x!.dtype), pick)];
-      const out = new (x!.nd.data.constructor as Float64ArrayConstructor)(lines.count);
+      const out = new (x!.data.constructor as Float64ArrayConstructor)(lines.count);
       extremumLines(kind, x!.storage(name), lines, identity(x!.dtype), out);
       return [ConcreteTensor.fromData(out, checkReduceAxes(name, x!, axes), x!.dtype, x!.weakType)];
     },

@@ -223,7 +223,7 @@ export function reduceKernel(
 ): ConcreteTensor {
   const keep = x.shape.map((_, i) => !axes.includes(i));
   const outShape = x.shape.filter((_, i) => keep[i]);
-  const out = new (x.nd.data.constructor as Float64ArrayConstructor)(sizeOf(outShape)).fill(init);
+  const out = new (x.data.constructor as Float64ArrayConstructor)(sizeOf(outShape)).fill(init);
   // Output strides laid over the input's index space: 0 along reduced axes.
   const outStrides = contiguousStrides(outShape);
   const mapped: number[] = [];
@@ -260,7 +260,7 @@ function sumOverLines(x: ConcreteTensor, axes: readonly number[]): ConcreteTenso
   if (lines === null) return null;
   const data = view !== null ? x.storage("reduce_sum") : x.contiguousData();
   const outShape = x.shape.filter((_, i) => !axes.includes(i));
-  const out = new (x.nd.data.constructor === Float64Array || x.dtype === "float64" ? Float64Array : typedArrayFor(x.dtype))(lines.count);
+  const out = new (x.data.constructor === Float64Array || x.dtype === "float64" ? Float64Array : typedArrayFor(x.dtype))(lines.count);
   const wasm = data instanceof Float32Array && out instanceof Float32Array && wasmSumPays(data, lines) && sumLinesWasm(data, lines, out);
   if (!wasm) sumLines(data, lines, out);
   return ConcreteTensor.fromData(out, outShape, x.dtype, x.weakType);
@@ -280,7 +280,7 @@ export const reduceSumP: Primitive<ReduceParams> = definePrimitive<ReduceParams>
     if (x!.dtype === "float32") {
       // Accumulate float32 sums in float64, then round once: closer to NumPy's pairwise sums.
       const wide = reduceKernel(ConcreteTensor.fromData(Float64Array.from(x!.contiguousData()), x!.shape, "float64"), axes, 0, (a, v) => a + v);
-      return [ConcreteTensor.fromData(Float32Array.from(wide.nd.data), wide.shape, "float32", x!.weakType)];
+      return [ConcreteTensor.fromData(Float32Array.from(wide.data), wide.shape, "float32", x!.weakType)];
     }
     return [reduceKernel(x!, axes, 0, (a, v) => a + v)];
   },

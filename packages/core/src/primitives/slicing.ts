@@ -139,7 +139,7 @@ export const padP: Primitive<PadParams> = definePrimitive<PadParams>({
       fillElements(out, v!.item(), 0, base);
       fillElements(out, v!.item(), base + x!.size, out.length);
     } else fillElements(out, v!.item());
-    copyStrided(x!.shape, x!.nd.data, x!.stride, x!.offset, out, step, base);
+    copyStrided(x!.shape, x!.data, x!.stride, x!.offset, out, step, base);
     return [ConcreteTensor.fromData(out, outShape, x!.dtype, x!.weakType)];
   },
   jvp([x, v], [tx, tv], params) {

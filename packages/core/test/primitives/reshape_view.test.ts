@@ -8,7 +8,7 @@ describe("reshape of strided views", () => {
     const base = np.reshape(np.arange(24, { dtype: "float32" }), [2, 3, 4]);
     const t = np.transpose(base, [2, 0, 1]) as ConcreteTensor; // [4, 2, 3], last two axes still contiguous
     const r = np.reshape(t, [4, 6]) as ConcreteTensor;
-    expect(r.nd.data).toBe((base as ConcreteTensor).nd.data);
+    expect(r.data).toBe((base as ConcreteTensor).data);
     expect(r.toArray()).toEqual(np.reshape(np.array(t.toArray() as number[][][], { dtype: "float32" }), [4, 6]).toArray());
   });
 

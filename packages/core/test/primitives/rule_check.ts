@@ -95,7 +95,7 @@ function stackAt(examples: ConcreteTensor[], dim: BatchDim): ConcreteTensor {
   const outShape = [...shape.slice(0, dim), size, ...shape.slice(dim)];
   const outer = shape.slice(0, dim).reduce((a, b) => a * b, 1);
   const inner = shape.slice(dim).reduce((a, b) => a * b, 1);
-  const data = new (examples[0]!.nd.data.constructor as Float64ArrayConstructor)(outer * size * inner);
+  const data = new (examples[0]!.data.constructor as Float64ArrayConstructor)(outer * size * inner);
   examples.forEach((e, b) => {
     const src = e.toTypedArray();
     for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) data[(o * size + b) * inner + i] = src[o * inner + i]!;

@@ -173,10 +173,10 @@ function inPlaceBuffers(
   let buffers: TypedArray[] | undefined;
   for (const { output, input, slot } of inPlace) {
     const t = args[input]!;
-    const data = t.nd.data;
+    const data = t.data;
     if (!t.isContiguous || data.length !== size || !ownsResidentBlock(data)) continue;
     if (slot < (recyclable?.length ?? 0) && recyclable![slot] !== data) continue;
-    if (args.some((x, k) => k !== input && x.nd.data === data)) continue;
+    if (args.some((x, k) => k !== input && x.data === data)) continue;
     buffers ??= dtypes.map(() => null as unknown as TypedArray);
     buffers[output] = data;
     claimForOutput(data);

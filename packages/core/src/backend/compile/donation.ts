@@ -16,7 +16,7 @@ import { moveResident } from "../resident_storage.js";
  * a larger array is deleted alone and its buffer left to its owner.
  */
 export function coversStorage(t: ConcreteTensor): boolean {
-  if (t.size !== t.nd.data.length) return false;
+  if (t.size !== t.data.length) return false;
   for (let i = 0; i < t.shape.length; i++) if (t.stride[i] === 0 && t.shape[i]! > 1) return false;
   return true;
 }
@@ -31,10 +31,10 @@ export function recyclableInputs(inputs: readonly ConcreteTensor[], donated: rea
   const out = new Array<TypedArray | null>(inputs.length).fill(null);
   for (const slot of donated) {
     const t = inputs[slot]!;
-    const data = t.nd.data;
+    const data = t.data;
     if (!coversStorage(t) || constantStorage.has(data)) continue;
     let shared = false;
-    for (let j = 0; j < inputs.length && !shared; j++) shared = j !== slot && inputs[j]!.nd.data === data;
+    for (let j = 0; j < inputs.length && !shared; j++) shared = j !== slot && inputs[j]!.data === data;
     if (!shared) out[slot] = data;
   }
   return out;
@@ -42,7 +42,7 @@ export function recyclableInputs(inputs: readonly ConcreteTensor[], donated: rea
 
 /** A new tensor with the same view over the same memory, through a new storage array object. */
 function throughNewStorage(t: ConcreteTensor): ConcreteTensor {
-  const d = t.nd.data;
+  const d = t.data;
   // A block of the kernel memory belongs to one array object: it moves to the new one.
   const base = ConcreteTensor.fromData(moveResident(d), [d.length], t.dtype, t.weakType);
   return ConcreteTensor.view(base, t.shape, t.stride, t.offset);
@@ -56,9 +56,9 @@ function throughNewStorage(t: ConcreteTensor): ConcreteTensor {
  */
 export function deleteDonated(inputs: readonly ConcreteTensor[], donated: readonly number[], results: ConcreteTensor[]): void {
   for (let i = 0; i < results.length; i++) {
-    const data = results[i]!.nd.data;
+    const data = results[i]!.data;
     for (const slot of donated) {
-      if (inputs[slot]!.nd.data === data) {
+      if (inputs[slot]!.data === data) {
         results[i] = throughNewStorage(results[i]!);
         break;
       }
@@ -66,7 +66,7 @@ export function deleteDonated(inputs: readonly ConcreteTensor[], donated: readon
   }
   for (const slot of donated) {
     const t = inputs[slot]!;
-    if (coversStorage(t)) markStorageDeleted(t.nd.data);
+    if (coversStorage(t)) markStorageDeleted(t.data);
     else markTensorDeleted(t);
   }
 }

@@ -34,7 +34,7 @@ const claimed = new Set<TypedArray>();
 /**
  * Marks an input's storage as taken by the running step for one of its outputs: the recycling
  * that follows the step skips it once.
- * Example: `claimForOutput(donated.nd.data)` before writing the step's result into it.
+ * Example: `claimForOutput(donated.data)` before writing the step's result into it.
  */
 export function claimForOutput(data: TypedArray): void {
   claimed.add(data);
@@ -109,7 +109,7 @@ export function straightLine(
       s.outputs.forEach((slot, k) => lines.push(`let v${slot} = r[${k}];`));
     }
     // Buffers to recycle are held apart from their tensors, which may be dropped earlier.
-    for (const slot of s.outputs) if (recycled.has(slot)) lines.push(`let b${slot} = v${slot}.nd.data;`);
+    for (const slot of s.outputs) if (recycled.has(slot)) lines.push(`let b${slot} = v${slot}.data;`);
     for (const slot of recycleAfter.get(i) ?? []) lines.push(recycleLine(slot));
     const dead = [...new Set(s.inputs.filter((x) => x.value === null && lastUse.get(x.slot) === i && !outSlots.has(x.slot) && x.slot >= numIn).map((x) => x.slot))];
     if (dead.length > 0) lines.push(`${dead.map((d) => `v${d}`).join(" = ")} = undefined;`);
@@ -121,7 +121,7 @@ export function straightLine(
     inputs: readonly ConcreteTensor[],
     D: readonly (TypedArray | null)[],
   ) => ConcreteTensor[];
-  const constantStorage = new Set(constants.map((c) => c.nd.data));
+  const constantStorage = new Set(constants.map((c) => c.data));
   const none: (TypedArray | null)[] = [];
   const choice = new PoolChoice();
   const execute: RunFunction = (inputs) => {
@@ -152,7 +152,7 @@ export function straightLine(
     for (let i = 0; i < results.length; i++) {
       const t = results[i]!;
       // Belt and braces: an output must never be a buffer the next call overwrites.
-      if (reused.has(t.nd.data)) results[i] = ConcreteTensor.fromData(t.copyData(), t.shape, t.dtype, t.weakType);
+      if (reused.has(t.data)) results[i] = ConcreteTensor.fromData(t.copyData(), t.shape, t.dtype, t.weakType);
     }
     return results;
   }

@@ -269,8 +269,8 @@ function matrixOperand(x: ConcreteTensor, shape: readonly number[]): SimdOperand
   const [rows, cols, rowStride, colStride] = shape.length === 2 ? [shape[0]!, shape[1]!, x.stride[0]!, x.stride[1]!] : [1, shape[0] ?? 1, 0, x.stride[0] ?? 0];
   // Rows that are contiguous and follow each other (a block of rows of a larger array: the
   // slices a concatenation's gradient takes) are one stream, read in place when resident.
-  if ((colStride === 1 || cols === 1) && (rowStride === cols || rows === 1)) return { data: x.nd.data, offset: x.nd.offset };
-  return { data: x.nd.data, offset: x.nd.offset, rows, cols, rowStride, colStride };
+  if ((colStride === 1 || cols === 1) && (rowStride === cols || rows === 1)) return { data: x.data, offset: x.offset };
+  return { data: x.data, offset: x.offset, rows, cols, rowStride, colStride };
 }
 
 function runCompiled(
@@ -287,7 +287,7 @@ function runCompiled(
   const outs = buffers ? (buffers as TypedArray[]) : outDtypes.map((d) => allocateUninitialized(d, size));
   if (size > 0) {
     const { scalars, allFlat, simd } = simdPlan(c, inputs, shape, size);
-    if (simd && runSimd(c.simd!, allFlat ? inputs.map((x) => x.nd) : inputs.map((x) => matrixOperand(x, shape)), scalars, size, outs)) {
+    if (simd && runSimd(c.simd!, allFlat ? inputs : inputs.map((x) => matrixOperand(x, shape)), scalars, size, outs)) {
       // Done in WebAssembly, bit for bit what the loops below compute.
       return wrapOutputs(outs, shape, outDtypes, weakTypes);
     }
@@ -295,8 +295,8 @@ function runCompiled(
     const data = new Array<TypedArray>(n);
     const offsets = new Array<number>(n);
     for (let i = 0; i < n; i++) {
-      data[i] = inputs[i]!.nd.data;
-      offsets[i] = inputs[i]!.nd.offset;
+      data[i] = inputs[i]!.data;
+      offsets[i] = inputs[i]!.offset;
     }
     if (allFlat) {
       let fn = c.flat.get(scalars);

@@ -44,10 +44,10 @@ export function forEachStrided(
 export function mapUnary(x: ConcreteTensor, outDtype: DType, f: (a: number) => number, weakType = x.weakType): ConcreteTensor {
   const out = allocate(outDtype, x.size);
   if (x.isContiguous) {
-    const a = x.nd.data;
+    const a = x.data;
     for (let i = 0; i < out.length; i++) out[i] = f(a[i]!);
   } else {
-    const a = x.nd.data;
+    const a = x.data;
     forEachStrided(x.shape, x.stride, x.offset, (p, i) => {
       out[i] = f(a[p]!);
     });

@@ -155,7 +155,7 @@ describe("growChains", () => {
     const impl = concatenateExtendP.impl;
     concatenateExtendP.impl = (xs, params) => {
       const outs = impl.call(concatenateExtendP, xs, params);
-      homes.push(residentAddress(outs[0]!.nd.data));
+      homes.push(residentAddress(outs[0]!.data));
       return outs;
     };
     try {
@@ -219,17 +219,17 @@ describe("concatenate_open and concatenate_extend", () => {
   it("are concatenations: extend writes after the latest result in place, and copies otherwise", () => {
     const [c1] = concatenateOpenP.impl([x, h1], { capacity: 6 });
     const [c2] = concatenateExtendP.impl([c1!, h2], {});
-    expect(c2!.nd.data).toBe(c1!.nd.data);
+    expect(c2!.data).toBe(c1!.data);
     expect(bits(c2!)).toEqual(bits(bind1(concatenateP, [x, h1, h2], { axis: 0 }).concrete()));
     expect(bits(c1!)).toEqual(bits(bind1(concatenateP, [x, h1], { axis: 0 }).concrete()));
     // c1 is no longer the latest: extending it again must not write over c2's rows.
     const [other] = concatenateExtendP.impl([c1!, h3], {});
-    expect(other!.nd.data).not.toBe(c1!.nd.data);
+    expect(other!.data).not.toBe(c1!.data);
     expect(bits(other!)).toEqual(bits(bind1(concatenateP, [x, h1, h3], { axis: 0 }).concrete()));
     expect(bits(c2!)).toEqual(bits(bind1(concatenateP, [x, h1, h2], { axis: 0 }).concrete()));
     // Past the capacity, or from a tensor that no open made: a new concatenation.
     const [c3] = concatenateExtendP.impl([c2!, h2], {});
-    expect(c3!.nd.data).not.toBe(c2!.nd.data);
+    expect(c3!.data).not.toBe(c2!.data);
     expect(bits(c3!)).toEqual(bits(bind1(concatenateP, [x, h1, h2, h2], { axis: 0 }).concrete()));
     const [plain] = concatenateExtendP.impl([h1, h2], {});
     expect(bits(plain!)).toEqual(bits(bind1(concatenateP, [h1, h2], { axis: 0 }).concrete()));

@@ -46,10 +46,10 @@ describe.skipIf(!heapAvailable())("fused results in the storage of inputs read l
     let x = donating([values(0), w])[0]!;
     for (let i = 0; i < 5; i++) {
       const want = bits(plain([x, w])[0]!);
-      const at = residentAddress(x.nd.data);
+      const at = residentAddress(x.data);
       expect(at).toBeGreaterThanOrEqual(0);
       const [y] = donating([x, w]);
-      expect(residentAddress(y!.nd.data)).toBe(at);
+      expect(residentAddress(y!.data)).toBe(at);
       expect(bits(y!)).toBe(want);
       expect(() => x.toTypedArray()).toThrow(DeletedArrayError);
       x = y!;
@@ -96,10 +96,10 @@ describe.skipIf(!heapAvailable())("fused results in the storage of inputs read l
     const w = values(4);
     const x = donating([values(5), w])[0]!;
     const want = bits(plain([x, w])[0]!);
-    const at = residentAddress(x.nd.data);
+    const at = residentAddress(x.data);
     setFusedKernels(false);
     const [y] = donating([x, w]);
-    expect(residentAddress(y!.nd.data)).not.toBe(at);
+    expect(residentAddress(y!.data)).not.toBe(at);
     expect(bits(y!)).toBe(want);
   });
 
@@ -124,9 +124,9 @@ describe.skipIf(!heapAvailable())("fused results in the storage of inputs read l
     const donating = compile(jaxpr, { donated: [true] });
     const seed = donating([values(6)])[0]!;
     const expected = Float32Array.from(seed.toTypedArray() as Float32Array, (t) => Math.fround(t * t));
-    const at = residentAddress(seed.nd.data);
+    const at = residentAddress(seed.data);
     const [y] = donating([seed]);
-    expect(residentAddress(y!.nd.data)).not.toBe(at);
+    expect(residentAddress(y!.data)).not.toBe(at);
     expect(Array.from(y!.toTypedArray() as Float32Array)).toEqual(Array.from(expected));
   });
 });

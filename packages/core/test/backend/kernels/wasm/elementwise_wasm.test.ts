@@ -95,7 +95,7 @@ function runBoth(c: Case, size: number, offset = 0): [number[][], number[][]] {
   const run = (simd: boolean) =>
     fusedKernel({ inputs: c.inputs, ops: c.ops.map((o) => fusedOp(SPECS[o.spec]!, o.args, simd)), outputs: c.outputs })
       .run(inputs, [size], outDtypes)
-      .map((t) => Array.from(t.nd.data as ArrayLike<number>).slice(0, size));
+      .map((t) => Array.from(t.data as ArrayLike<number>).slice(0, size));
   return [run(true), run(false)];
 }
 
@@ -119,12 +119,12 @@ function runBothResident(c: Case, size: number, offset = 0): [number[][], number
     const buffers = outDtypes.map((d) => resident(d === "bool" ? new Uint8Array(size).fill(7) : d === "int32" ? new Int32Array(size).fill(0x7eadbeef) : new Float32Array(size).fill(Number.NaN)));
     const results = fusedKernel({ inputs: c.inputs, ops: c.ops.map((o) => fusedOp(SPECS[o.spec]!, o.args, simd)), outputs: c.outputs })
       .run(inputs, [size], outDtypes, undefined, buffers)
-      .map((t) => Array.from(t.nd.data as ArrayLike<number>).slice(0, size));
+      .map((t) => Array.from(t.data as ArrayLike<number>).slice(0, size));
     buffers.forEach((b) => releaseResident(b));
     return results;
   };
   const both: [number[][], number[][]] = [run(true), run(false)];
-  inputs.forEach((x) => releaseResident(x.nd.data));
+  inputs.forEach((x) => releaseResident(x.data));
   return both;
 }
 
@@ -277,8 +277,8 @@ for (const ownFunction of [true, false]) describe.skipIf(!wasmElementwiseAvailab
           const got = program(true).run([a, b, p], [rows, cols], [F, B]);
           const want = program(false).run([a, b, p], [rows, cols], [F, B]);
           expectSame(
-            got.map((t) => Array.from(t.nd.data as ArrayLike<number>)),
-            want.map((t) => Array.from(t.nd.data as ArrayLike<number>)),
+            got.map((t) => Array.from(t.data as ArrayLike<number>)),
+            want.map((t) => Array.from(t.data as ArrayLike<number>)),
           );
         }
       }
@@ -317,7 +317,7 @@ for (const ownFunction of [true, false]) describe.skipIf(!wasmElementwiseAvailab
     expect(rows * cols * ops.length).toBeGreaterThanOrEqual(SIMD_MIN_WORK);
     const got = program(true).run(args, [rows, cols], [F, B]);
     const want = program(false).run(args, [rows, cols], [F, B]);
-    const values = (ts: ConcreteTensor[]) => ts.map((t) => Array.from(t.nd.data as ArrayLike<number>));
+    const values = (ts: ConcreteTensor[]) => ts.map((t) => Array.from(t.data as ArrayLike<number>));
     expectSame(values(got), values(want));
     // One true per row, in the label's column.
     const mask = values(got)[1]!;
@@ -334,7 +334,7 @@ for (const ownFunction of [true, false]) describe.skipIf(!wasmElementwiseAvailab
       const kernel = spec.prim.scalarKernel!(avals, params);
       const got = elementwise(kernel, inputs, spec.gives, false, lowering);
       const want = elementwise(kernel, inputs, spec.gives, false);
-      expectSame([Array.from(got.nd.data as ArrayLike<number>)], [Array.from(want.nd.data as ArrayLike<number>)]);
+      expectSame([Array.from(got.data as ArrayLike<number>)], [Array.from(want.data as ArrayLike<number>)]);
     });
   });
 
@@ -376,7 +376,7 @@ for (const ownFunction of [true, false]) describe.skipIf(!wasmElementwiseAvailab
       const classes = ConcreteTensor.fromData(Int32Array.from({ length: cols }, (_, j) => j), [cols], I);
       return [x, ConcreteTensor.view(bias, [rows, cols], [2, 0], 1), ConcreteTensor.view(labels, [rows, cols], [1, 0], 0), ConcreteTensor.view(classes, [rows, cols], [0, 1], 0)];
     };
-    const values = (ts: ConcreteTensor[]) => ts.map((t) => Array.from(t.nd.data as ArrayLike<number>));
+    const values = (ts: ConcreteTensor[]) => ts.map((t) => Array.from(t.data as ArrayLike<number>));
     // Two shapes of one size (a layout keyed by size alone would fill the wrong rows), rows not a
     // multiple of four elements (spans end inside vectors), then the first shape again on new data.
     expect(17 * 1021).toBeGreaterThanOrEqual(FUSED_PARALLEL_MIN);
@@ -425,7 +425,7 @@ for (const ownFunction of [true, false]) describe.skipIf(!wasmElementwiseAvailab
     // The backend refuses int32 registers, so the program runs in JavaScript and stays exact.
     const a = ConcreteTensor.fromData(Int32Array.from({ length: 3000 }, (_, i) => 2 ** 31 - 1 - i), [3000], "int32");
     const [out] = fusedKernel({ inputs: ["int32", "int32"], ops: [{ ...fusedOp({ prim: addP, reads: ["int32", "int32"], gives: "int32" } as OpSpec, [0, 1], true) }], outputs: [2] }).run([a, a], [3000], ["int32"]);
-    expect(out!.nd.data[0]).toBe(-2);
+    expect(out!.data[0]).toBe(-2);
     expect(runBoth(c, 10)[0]).toEqual(runBoth(c, 10)[1]);
   });
 
