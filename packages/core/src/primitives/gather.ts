@@ -1,3 +1,4 @@
+import { allocateTyped } from "../backend/slab_allocator.js";
 import { DTypeError, AxisError, IndexError, ShapeError } from "../errors.js";
 import { definePrimitive, type AbstractArray, type BatchDim, type Primitive } from "../primitive.js";
 import { ConcreteTensor, sizeOf, type Tensor } from "../tensor.js";
@@ -56,7 +57,7 @@ export const gatherP: Primitive<AxisParams> = definePrimitive<AxisParams>({
     const { outer, n, m, inner } = takeLayout(x!.shape, axis, idx!.size);
     const src = x!.contiguousData();
     const ids = idx!.contiguousData();
-    const out = new (src.constructor as Float64ArrayConstructor)(outer * m * inner);
+    const out = allocateTyped(src.constructor as never, outer * m * inner, false) as Float64Array;
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < m; j++) {
         const from = (o * n + clampIndex(ids[j]!, n)) * inner;

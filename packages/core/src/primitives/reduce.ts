@@ -1,3 +1,4 @@
+import { allocateTyped } from "../backend/slab_allocator.js";
 import { isFloat, type DType } from "../dtype.js";
 import { allocate } from "../backend/buffers.js";
 import { AxisError, DTypeError } from "../errors.js";
@@ -60,7 +61,7 @@ function chooserPrimitive(name: "reduce_max" | "reduce_min", kind: "max" | "min"
     impl([x], { axes }) {
       const lines = linesOf(x!.shape, x!.stride, x!.offset, axes);
       if (lines === null || axes.length === 0) return [reduceKernel(x!, axes, identity(x!.dtype), pick)];
-      const out = new (x!.data.constructor as Float64ArrayConstructor)(lines.count);
+      const out = allocateTyped(x!.data.constructor as never, lines.count, false) as Float64Array;
       extremumLines(kind, x!.storage(name), lines, identity(x!.dtype), out);
       return [ConcreteTensor.fromData(out, checkReduceAxes(name, x!, axes), x!.dtype, x!.weakType)];
     },

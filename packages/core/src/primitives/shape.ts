@@ -3,11 +3,12 @@ import { AxisError, DTypeError, ShapeError } from "../errors.js";
 import { typedArrayFor } from "../backend/buffers.js";
 import { definePrimitive, type AbstractArray, type Primitive } from "../primitive.js";
 import { ConcreteTensor, sizeOf, type Tensor } from "../tensor.js";
-import type { DType } from "../dtype.js";
+import type { DType, TypedArray } from "../dtype.js";
 import { bind1 } from "../trace.js";
 import { contiguousStrides } from "../backend/kernels/layout.js";
 import { linesOf, sumLines } from "../backend/kernels/reduce_lines.js";
 import { sumLinesWasm, wasmSumPays } from "../backend/kernels/wasm/reduce_wasm.js";
+import { fillElements } from "../backend/shared_copy.js";
 
 export interface BroadcastInDimParams {
   /** The output shape. */
@@ -223,7 +224,8 @@ export function reduceKernel(
 ): ConcreteTensor {
   const keep = x.shape.map((_, i) => !axes.includes(i));
   const outShape = x.shape.filter((_, i) => keep[i]);
-  const out = new (x.data.constructor as Float64ArrayConstructor)(sizeOf(outShape)).fill(init);
+  const out = allocateTyped(x.data.constructor as never, sizeOf(outShape), false) as Float64Array;
+  fillElements(out, init);
   // Output strides laid over the input's index space: 0 along reduced axes.
   const outStrides = contiguousStrides(outShape);
   const mapped: number[] = [];
@@ -260,7 +262,8 @@ function sumOverLines(x: ConcreteTensor, axes: readonly number[]): ConcreteTenso
   if (lines === null) return null;
   const data = view !== null ? x.storage("reduce_sum") : x.contiguousData();
   const outShape = x.shape.filter((_, i) => !axes.includes(i));
-  const out = new (x.data.constructor === Float64Array || x.dtype === "float64" ? Float64Array : typedArrayFor(x.dtype))(lines.count);
+  const OutCtor = x.data.constructor === Float64Array || x.dtype === "float64" ? Float64Array : typedArrayFor(x.dtype);
+  const out = allocateTyped(OutCtor as never, lines.count, false) as TypedArray;
   const wasm = data instanceof Float32Array && out instanceof Float32Array && wasmSumPays(data, lines) && sumLinesWasm(data, lines, out);
   if (!wasm) sumLines(data, lines, out);
   return ConcreteTensor.fromData(out, outShape, x.dtype, x.weakType);
