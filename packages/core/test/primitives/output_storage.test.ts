@@ -3,10 +3,13 @@ import { describe, expect, it } from "vitest";
 import { np, type ConcreteTensor, type Tensor } from "../../src/index.js";
 import { allocateUninitialized, recycle } from "../../src/backend/buffers.js";
 import { SLAB_BYTES } from "../../src/backend/slab_allocator.js";
+import { residentAddress, setResidentPolicy } from "../../src/backend/resident_storage.js";
+import { heapAvailable } from "../../src/backend/threads/kernel_heap.js";
 
 // Reductions and gather take their outputs from the allocator, as every other primitive does:
 // small ones are views into a slab (a typed array with a backing store of its own costs
-// microseconds), large ones recycled or kernel memory, written whole though not zeroed.
+// microseconds), large ones recycled or (reductions) kernel memory, written whole though not
+// zeroed.
 
 /** Row-major values of a `[a, b, c]` float64 array whose element (i, j, k) is `f(i, j, k)`. */
 function cube(a: number, b: number, c: number, f: (i: number, j: number, k: number) => number): Tensor {
@@ -67,6 +70,23 @@ describe("reductions and gather take their outputs from the allocator", () => {
       expect(data.byteLength, name).toBeGreaterThan(64);
       expect(data.byteLength, name).toBeLessThanOrEqual(4096);
       expect(data.buffer.byteLength, name).toBe(SLAB_BYTES);
+    }
+  });
+
+  it("gather's large output is an ordinary array even where large results go to the kernel memory (its rows are copied from JavaScript, slower into shared memory)", () => {
+    const x = np.reshape(np.arange(4000 * 8, { dtype: "float32" }), [4000, 8]);
+    const rows = np.array(Array.from({ length: 2400 }, (_, i) => [3, 3999, 0, 17][i % 4]!), { dtype: "int32" });
+    const saved = setResidentPolicy("grow");
+    try {
+      const sum = np.sum(np.reshape(x, [8, 4000]), 0) as ConcreteTensor;
+      const taken = np.take(x, rows, 0) as ConcreteTensor;
+      // The reduction's result does go to the kernel memory where it is shared (so the test would see the difference).
+      expect(residentAddress(sum.data) >= 0).toBe(heapAvailable());
+      expect(taken.data.byteLength).toBe(2400 * 8 * 4);
+      expect(residentAddress(taken.data)).toBe(-1);
+      expect(Array.from(taken.toTypedArray().subarray(8, 16))).toEqual(Array.from({ length: 8 }, (_, k) => 3999 * 8 + k));
+    } finally {
+      setResidentPolicy(saved);
     }
   });
 
