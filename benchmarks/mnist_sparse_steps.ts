@@ -72,12 +72,15 @@ if (process.env.SPINNER !== undefined) {
     },
   });
 }
+/** Whether a pytree leaf is an array (jit traces those; other leaves are static). */
+const isArrayLeaf = (l: unknown): l is Tensor => l instanceof Object && "shape" in l && typeof (l as Tensor).dtype === "string";
 // The traced leaves in jit's order: every array leaf of the inputs, copied into the kernel
-// memory. The executable below is compiled without donation, so that it can run again on them.
+// memory. Without DONATE=1 the executable below is compiled without donation, so that it can
+// run again on them.
 const policy = setResidentPolicy("grow");
 const leaves = tree
   .leaves(inputs)
-  .filter((l): l is Tensor => l instanceof Object && "shape" in (l as object) && typeof (l as Tensor).dtype === "string")
+  .filter(isArrayLeaf)
   .map((l) => np.array(l) as ConcreteTensor);
 setResidentPolicy(policy);
 if (leaves.length !== jaxpr.inVars.length) throw new Error(`${leaves.length} leaves for ${jaxpr.inVars.length} inputs`);
@@ -108,7 +111,7 @@ for (const primitive of allPrimitives().values()) {
 // the next call's inputs, results take the kernel memory, and an optimiser update may write
 // into the storage of the state it replaces. Without it, results are ordinary arrays.
 const donating = process.env.DONATE === "1";
-const dataLeaves = tree.leaves((inputs as unknown[])[0]).filter((l) => l instanceof Object && "shape" in (l as object)).length;
+const dataLeaves = tree.leaves((inputs as unknown[])[0]).filter(isArrayLeaf).length;
 const compileOptions = { donated: jaxpr.inVars.map((_, i) => donating && i >= dataLeaves) };
 if (donating) {
   const carried = jaxpr.outs.slice(0, jaxpr.inVars.length - dataLeaves);

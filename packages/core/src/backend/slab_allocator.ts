@@ -34,16 +34,19 @@ type ViewConstructor<T> = { new (length: number): T; new (buffer: ArrayBuffer, b
  * is in the pooled range. With `zeroed` false, a large array's elements are unspecified (for a
  * kernel that writes every one of them: zeroing a recycled megabyte is a pass over memory). Its `buffer` may then be shared with other arrays: code that reads
  * raw bytes must use `byteOffset` and `byteLength` (as every reader in this library does).
+ * With `resident` false, a large array is never a block of the kernel memory, whatever the
+ * `ResidentPolicy` (for a kernel that fills it from JavaScript with `set`, which V8 does several
+ * times slower into shared memory).
  *
  * @example
  * const a = allocateTyped(Float32Array, 500); // a view of 2000 bytes of a 64 KiB slab
  */
-export function allocateTyped<T>(Ctor: ViewConstructor<T>, length: number, zeroed = true): T {
+export function allocateTyped<T>(Ctor: ViewConstructor<T>, length: number, zeroed = true, resident = true): T {
   const bytes = length * Ctor.BYTES_PER_ELEMENT;
   if (bytes > MAX_POOLED_BYTES) {
     const policy = residentPolicy();
-    const resident = policy === "off" ? undefined : (allocateResident(Ctor as never, length, zeroed, policy === "grow") as T | undefined);
-    return resident ?? takeRecycled<T>(Ctor, length, zeroed) ?? new Ctor(length);
+    const block = policy === "off" || !resident ? undefined : (allocateResident(Ctor as never, length, zeroed, policy === "grow") as T | undefined);
+    return block ?? takeRecycled<T>(Ctor, length, zeroed) ?? new Ctor(length);
   }
   if (bytes <= IN_HEAP_BYTES) return new Ctor(length);
   // Keep every view 8-byte aligned, as Float64Array requires.

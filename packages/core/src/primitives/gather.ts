@@ -1,5 +1,4 @@
 import { allocateTyped } from "../backend/slab_allocator.js";
-import { setResidentPolicy } from "../backend/resident_storage.js";
 import { DTypeError, AxisError, IndexError, ShapeError } from "../errors.js";
 import { definePrimitive, type AbstractArray, type BatchDim, type Primitive } from "../primitive.js";
 import { ConcreteTensor, sizeOf, type Tensor } from "../tensor.js";
@@ -58,11 +57,9 @@ export const gatherP: Primitive<AxisParams> = definePrimitive<AxisParams>({
     const { outer, n, m, inner } = takeLayout(x!.shape, axis, idx!.size);
     const src = x!.contiguousData();
     const ids = idx!.contiguousData();
-    // An ordinary array (slab or recycled, never the shared kernel memory): the rows are copied
-    // in from JavaScript, which V8 does several times slower into shared memory.
-    const policy = setResidentPolicy("off");
-    const out = allocateTyped(src.constructor as never, outer * m * inner, false) as Float64Array;
-    setResidentPolicy(policy);
+    // Never the shared kernel memory: the rows are copied in from JavaScript, which V8 does
+    // several times slower into shared memory.
+    const out = allocateTyped(src.constructor as never, outer * m * inner, false, false) as Float64Array;
     for (let o = 0; o < outer; o++) {
       for (let j = 0; j < m; j++) {
         const from = (o * n + clampIndex(ids[j]!, n)) * inner;
