@@ -14,7 +14,8 @@
  * steps a to b with the step that wrote each operand. `COMPILE_TOGGLE=name` compares two
  * executables compiled with `globalThis[name]` false and true (a switch read while compiling,
  * such as how equations are fused), by their calls' totals only. `SPINNER=load|int` with
- * `TOGGLE=SPIN` runs the step with a second thread of the process busy or asleep.
+ * `TOGGLE=SPIN` runs the step with a second thread of the process busy or asleep. `ISOLATE=k`
+ * times step k alone (see below).
  */
 import { allPrimitives, nn, np, random, tree, filter, isInexactArray, type Tensor, type ConcreteTensor } from "@connex/core";
 import { compile, type Atom } from "@connex/core/internal";
@@ -270,8 +271,10 @@ console.log(`${label}, ${network.numEdges} edges: ${run.steps.length} steps, ${(
 const order = times.map((t, k) => k).sort((a, b) => times[b]! - times[a]!);
 for (const k of order.slice(0, top)) console.log(`${((times[k]! / counted) * 1000).toFixed(1).padStart(8)} µs  #${k} ${describe(k)}`);
 
-// With ISOLATE=k: step k alone, run 2,000 times on the inputs one call gave it (its cost
-// without the rest of the step around it: caches warm, no other work in between).
+// With ISOLATE=k: step k alone, run 2,000 times (REPS) on the inputs one call gave it (its cost
+// without the rest of the step around it: caches warm, no other work in between). A fused loop
+// runs through its kernel; a single equation through its primitive's implementation, on copies
+// of its contiguous operands in the kernel memory (a view stays the view it was).
 if (process.env.ISOLATE !== undefined) {
   const k = Number(process.env.ISOLATE);
   const step = run.steps[k]!;
@@ -302,5 +305,30 @@ if (process.env.ISOLATE !== undefined) {
     }
     setResidentPolicy(saved);
     console.log(`#${k} alone: ${report.join(", ")} (outputs handed back after each call); inputs ${captured!.map((t) => `[${t.shape.join(",")}] stride [${t.stride.join(",")}]`).join(" ")}`);
+  } else {
+    // A single equation: its primitive's implementation, wrapped while a second executable is
+    // compiled and called once, gives the operands it ran on.
+    const { prim, params } = step.eqn;
+    const impl = prim.impl;
+    prim.impl = function (args: ConcreteTensor[], p: typeof params) {
+      if (p === params) captured ??= args.slice();
+      return impl.call(this, args, p);
+    };
+    try {
+      compile(jaxpr, { donated: leaves.map(() => false) })(leaves);
+    } finally {
+      prim.impl = impl;
+    }
+    const saved = setResidentPolicy("grow");
+    // The executable may have handed those buffers back: copies of their own, in the kernel memory.
+    const operands = captured!.map((t) => (t.isContiguous ? (np.array(t) as ConcreteTensor) : t));
+    captured = operands;
+    const reps = Number(process.env.REPS ?? 2000);
+    for (let i = 0; i < reps; i++) for (const o of prim.impl(captured!, params)) recycle(o.data, true);
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) for (const o of prim.impl(captured!, params)) recycle(o.data, true);
+    const us = ((performance.now() - t0) / reps) * 1000;
+    setResidentPolicy(saved);
+    console.log(`#${k} ${prim.name} alone: ${us.toFixed(1)} µs (outputs handed back after each call); inputs ${captured!.map((t) => `[${t.shape.join(",")}] stride [${t.stride.join(",")}]`).join(" ")}`);
   }
 }

@@ -8,6 +8,7 @@ import { DOT_COLS, DOT_ROWS, F32, F64, MAX_CALL_BLOCKS, MAX_CALL_PANELS, packWor
 import { kernelSet, type KernelSet } from "./matmul_kernel_set.js";
 import { fixedDotKernels, fixedRowsKernels } from "./matmul_generated_kernels.js";
 import { packB, packColumnsWasm, packRowsWasm, planB } from "./matmul_pack_b.js";
+import { transposeColumnsIntoRows, transposesA } from "./matmul_pack_a.js";
 import { copyElements } from "../../shared_copy.js";
 
 export { MAX_GENERATED_MODULES } from "./matmul_generated_kernels.js";
@@ -17,9 +18,11 @@ export { PACK_B_MIN_K, PACK_B_MIN_M } from "./matmul_pack_b.js";
  * The WebAssembly SIMD128 matrix product: operands are copied into one shared
  * `WebAssembly.Memory` (grown as needed and reused by every call), `B` packed into panels of
  * `NR` columns, and the generated micro-kernels (`matmul_kernels.ts`) compute `C` tile by tile.
+ * (An `A` given as a transposed view is transposed into rows first: `matmul_pack_a.ts`.)
  *
  * Memory layout during a call, in elements of the operand type, each region 16-byte aligned:
- * `[A as given (or packed row-major) | B panels | C (m × padded n)]`.
+ * `[A as given (or packed row-major) | B panels | C (m × padded n) | staging]`, the staging
+ * copies of a B that a Wasm kernel packs and of a transposed A read as rows.
  *
  * The kernel modules and their compiled sets: `matmul_kernel_set.ts`; kernels generated for a
  * product's strides: `matmul_generated_kernels.ts`; how `B` is placed or packed:
@@ -143,12 +146,17 @@ function runKernels(rt: Runtime, set: KernelSet, a: MatrixView, b: MatrixView, m
   const { mr } = set.shape;
   const eb = set.type.bytes;
   const threads = m * k * n >= PARALLEL_WORK ? availableThreads() : 1;
-  const planned = planA(a, m, k, eb);
+  const given = planA(a, m, k, eb);
+  // A column-layout A (a transposed view) turned into rows first (see `matmul_pack_a.ts`).
+  const transposedA = given.layout === "cols" && given.copy === "span" && transposesA(m, n);
+  const planned: ReturnType<typeof planA> = transposedA ? { layout: "rows", stride: k * eb, size: m * k, copy: "pack" } : given;
   const placedB = planB(b, m, k, n, nr, eb);
   const panels = Math.ceil(n / nr);
   const aHome = residentAddress(a.data);
   const bHome = residentAddress(b.data);
   const aInPlace = aHome >= 0 && planned.copy === "span";
+  // A transposed A not in the kernel memory is first copied in as its span, after everything else.
+  const aStaged = transposedA && aHome < 0 ? given.size : 0;
   const bInPlace = bHome >= 0 && placedB.how === "in place";
   // Single-threaded, C is m × n row-major, plus `nr` elements of slack for the last row's spill
   // (see below). Split across threads, a result written straight into `direct` keeps that
@@ -164,9 +172,17 @@ function runKernels(rt: Runtime, set: KernelSet, a: MatrixView, b: MatrixView, m
   const bAt = aligned(aInPlace ? 0 : planned.size, set.type);
   const cAt = aligned(bAt + (bInPlace ? 0 : placedB.size), set.type);
   const packFrom = aligned(cAt + (cDirect ? 0 : m * cStride + nr), set.type);
-  const base = scratchArea((packFrom + (bHome >= 0 ? 0 : placedB.staged)) * eb) / eb;
+  const aStageAt = aligned(packFrom + (bHome >= 0 ? 0 : placedB.staged), set.type);
+  const base = scratchArea((aStageAt + aStaged) * eb) / eb;
   const view = currentView(rt, set.type);
-  if (!aInPlace) placeA(a, m, k, planned, view.subarray(base));
+  if (transposedA) {
+    let from = aHome + a.offset * eb;
+    if (aHome < 0) {
+      copyElements(view, a.data.subarray(a.offset, a.offset + given.size), base + aStageAt);
+      from = (base + aStageAt) * eb;
+    }
+    transposeColumnsIntoRows(set, from, base * eb, m, k, given.stride);
+  } else if (!aInPlace) placeA(a, m, k, planned, view.subarray(base));
   if (bInPlace) {
     // Nothing to copy: the panels are read from B's rows where they are.
   } else if (placedB.how === "in place") copyElements(view, b.data.subarray(b.offset, b.offset + placedB.size - nr), base + bAt);
