@@ -1,4 +1,4 @@
-import { GELU_GROUPS, geluModuleBytes } from "./gelu_kernels.js";
+import { GELU_LANES, geluModuleBytes } from "./gelu_kernels.js";
 import { ownsResidentBlock, residentAddress } from "../../resident_storage.js";
 import { heapBuffer, scratchArea } from "../../threads/kernel_heap.js";
 import { kernelFunction, kernelId, kernelRuntime, registerKernelModule } from "../../threads/kernel_memory.js";
@@ -16,16 +16,16 @@ import { copyElements } from "../../shared_copy.js";
 const NAMES = ["gelu_f32", "gelu_derivative_f32", "gelu_both_f32"] as const;
 registerKernelModule("gelu", geluModuleBytes, NAMES);
 
-type GeluKernel = (src: number, dst: number, pairs: number) => void;
-type GeluBothKernel = (src: number, dst: number, dst2: number, pairs: number) => void;
+type GeluKernel = (src: number, dst: number, count: number) => void;
+type GeluBothKernel = (src: number, dst: number, dst2: number, count: number) => void;
 
-/** Elements a kernel call covers at once: its `pairs` is a multiple of `GELU_GROUPS`. */
-const GROUP = 2 * GELU_GROUPS;
+/** Elements a kernel call covers at once: its `count` is a multiple of it. */
+const GROUP = GELU_LANES;
 
 /**
- * Elements from which the work is split across threads. GELU costs ~10 ns per element on one
- * thread (float64 polynomial and a division per lane pair), so 16,384 elements are ~0.15 ms,
- * well above the cost of waking a worker. DenseMLP's `[250, 128]` activations are 32,000.
+ * Elements from which the work is split across threads. GELU and its derivative cost ~2.4 ns
+ * per element on one thread (float32, four lanes), so 16,384 elements are ~40 µs, above the
+ * 5-15 µs of handing a worker its half. DenseMLP's `[250, 128]` activations are 32,000.
  */
 export const GELU_PARALLEL_MIN = 1 << 14;
 
@@ -95,14 +95,14 @@ function run(caller: string, src: Float32Array, outs: readonly [Float32Array | n
     runJob(
       splitJob(groups, threads, (job, g0, g1) => {
         const skip = g0 * GROUP * 4;
-        if (both) job.call(id, srcAt + skip, dstAt[0]! + skip, dstAt[1]! + skip, (g1 - g0) * GELU_GROUPS);
-        else job.call(id, srcAt + skip, dstAt[0]! + skip, (g1 - g0) * GELU_GROUPS);
+        if (both) job.call(id, srcAt + skip, dstAt[0]! + skip, dstAt[1]! + skip, (g1 - g0) * GROUP);
+        else job.call(id, srcAt + skip, dstAt[0]! + skip, (g1 - g0) * GROUP);
       }),
     );
   } else if (both) {
-    kernelFunction<GeluBothKernel>("gelu", name)(srcAt, dstAt[0]!, dstAt[1]!, groups * GELU_GROUPS);
+    kernelFunction<GeluBothKernel>("gelu", name)(srcAt, dstAt[0]!, dstAt[1]!, padded);
   } else {
-    kernelFunction<GeluKernel>("gelu", name)(srcAt, dstAt[0]!, groups * GELU_GROUPS);
+    kernelFunction<GeluKernel>("gelu", name)(srcAt, dstAt[0]!, padded);
   }
   written.forEach((o, q) => {
     if (!inPlace[q]) copyElements(o, f32!.subarray(dstAt[q]! / 4, dstAt[q]! / 4 + n));

@@ -85,6 +85,10 @@ const SIMD = {
   f64x2Div: 0xf3,
   f64x2Min: 0xf4,
   f64x2Max: 0xf5,
+  f32x4Min: 0xe8,
+  f32x4Max: 0xe9,
+  i32x4Shl: 0xab,
+  i32x4Add: 0xae,
   i32x4TruncSatF64x2SZero: 0xfc,
   i32x4Splat: 0x11,
   i32x4Eq: 0x37,
@@ -380,6 +384,22 @@ export class Instructions {
   /** Lane-wise maximum (NaN if either lane is NaN). */
   f64x2Max(): this {
     return this.simd(SIMD.f64x2Max);
+  }
+  /** Lane-wise minimum (NaN if either lane is NaN). */
+  f32x4Min(): this {
+    return this.simd(SIMD.f32x4Min);
+  }
+  /** Lane-wise maximum (NaN if either lane is NaN). */
+  f32x4Max(): this {
+    return this.simd(SIMD.f32x4Max);
+  }
+  /** Lane-wise 32-bit shift left by an i32 count. */
+  i32x4Shl(): this {
+    return this.simd(SIMD.i32x4Shl);
+  }
+  /** Lane-wise 32-bit integer `a + b` (wrapping). */
+  i32x4Add(): this {
+    return this.simd(SIMD.i32x4Add);
   }
   /** The two f64 lanes truncated to saturated i32 in lanes 0 and 1 (NaN to 0); lanes 2 and 3 zero. */
   i32x4TruncSatF64x2SZero(): this {
