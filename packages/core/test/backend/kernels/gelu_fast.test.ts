@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { GELU_FAST, geluTanhDerivativeF32, geluTanhF32 } from "../../../src/backend/kernels/gelu_fast.js";
 import { GELU_PARALLEL_MIN, geluBothF32Wasm, geluF32Wasm, wasmGeluAvailable } from "../../../src/backend/kernels/wasm/gelu_wasm.js";
+import { GELU_LANES, geluModuleBytes } from "../../../src/backend/kernels/wasm/gelu_kernels.js";
 import { allocateResident, releaseResident } from "../../../src/backend/resident_storage.js";
 import { numThreads, setNumThreads } from "../../../src/backend/threads/config.js";
 import { waitForThreads } from "../../../src/backend/threads/pool.js";
@@ -185,5 +186,27 @@ describe("GELU for float32 (sigmoid form, polynomial exp, float32 arithmetic)", 
       for (const a of [src, residentValue, residentDerivative, neighbour]) releaseResident(a);
     }
     setNumThreads(initialThreads);
+  });
+});
+
+describe("geluModuleBytes", () => {
+  const memoryImport = { module: "env", name: "memory", minPages: 1 };
+
+  it("kernels built with any multiple of four lanes per iteration give the same bits", () => {
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const f32 = new Float32Array(memory.buffer);
+    const n = 3 * GELU_LANES * 4; // a multiple of every lane count below
+    for (let i = 0; i < n; i++) f32[i] = Math.fround((i - n / 2) / 37);
+    const outputs = [4, 8, GELU_LANES, 3 * GELU_LANES].map((lanes) => {
+      const kernels = new WebAssembly.Instance(new WebAssembly.Module(geluModuleBytes(memoryImport, lanes)), { env: { memory } }).exports as Record<string, (...a: number[]) => void>;
+      kernels.gelu_both_f32!(0, 4 * n, 8 * n, n);
+      return [...f32.subarray(n, 3 * n)];
+    });
+    for (const out of outputs.slice(1)) expect(out).toEqual(outputs[0]);
+    expect(outputs[0]!.slice(0, n)).toEqual([...f32.subarray(0, n)].map((v) => geluTanhF32(v)));
+  });
+
+  it("rejects lanes that are not a positive multiple of four, naming the count", () => {
+    for (const lanes of [0, 6, -4, 2.5]) expect(() => geluModuleBytes(memoryImport, lanes)).toThrow(new RangeError(`geluModuleBytes: lanes must be a positive multiple of 4, got ${lanes}`));
   });
 });
