@@ -19,7 +19,7 @@
  * from x ≈ -5.16); the sigmoid form has no such cancellation. The kernel
  * takes about half the time of the float64 evaluation of the same formula on two lanes that it
  * replaced (both results over 32,000 values, one thread, medians of 30 alternating rounds in one
- * process, 2026-12-07 ~21:40 UTC: 81.3 against 152.7 µs, and 89.4 against 160.1), GELU and its
+ * process, 2026-12-07 ~21:20 UTC: 81.3 against 152.7 µs, and 89.4 against 160.1), GELU and its
  * derivative being a tenth of a DenseMLP training step.
  *
  * Inputs are clamped to `[-16, 16]` for the polynomial part: beyond it the float32 results are

@@ -19,7 +19,7 @@ type GeluOutputs = "value" | "derivative" | "both";
  * Values computed per loop iteration (the kernels' `count` must be a multiple of it): eight
  * vectors of four lanes, their operations interleaved (one vector's work is a chain of ~40
  * dependent operations; interleaving lets the CPU overlap the chains). Both results over 32,064
- * values, one thread, medians of 30 alternating rounds in one process (2026-12-07 ~21:40 UTC,
+ * values, one thread, medians of 30 alternating rounds in one process (2026-12-07 ~21:20 UTC,
  * Zen 3 EPYC): 16 lanes 92.7 and 94.0 µs, 24 81.6 and 82.2, 32 80.6 and 81.2, 48 87.3 and 87.1.
  */
 export const GELU_LANES = 32;

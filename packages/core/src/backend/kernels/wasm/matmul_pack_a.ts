@@ -15,14 +15,14 @@ import { sparseModuleKey } from "./sparse_wasm.js";
  * pass costs ~0.3 ns per element of `A` (14 µs for 385 × 128 float32 in blocks of 4 × 4), about
  * what a few columns of `C` cost; the rows layout then saves 5-11 % of the kernel's time.
  * Measured (2-core AMD EPYC, Node 20, float32, resident operands, one thread, 16 alternating
- * rounds, 2026-12-07 ~21:10 UTC) on `(128 × 385)ᵀ · 128 × n`: n = 64 1.002x, n = 128 0.956x,
+ * rounds, 2026-12-07 ~21:05 UTC) on `(128 × 385)ᵀ · 128 × n`: n = 64 1.002x, n = 128 0.956x,
  * n = 250 0.944x-0.950x the time without.
  */
 export const TRANSPOSE_A_MIN_N = 64;
 
 /**
  * Rows of `A` (`m`) from which it is transposed first. In the DenseMLP step (`TOGGLE` of
- * `benchmarks/mnist_sparse_steps.ts`, 400 calls, ~21:15 UTC) the input gradients `Wᵀ · δ` with
+ * `benchmarks/mnist_sparse_steps.ts`, 400 calls, ~21:08 UTC) the input gradients `Wᵀ · δ` with
  * m = 385 and 257 took 0.924x and 0.892x their time on one thread, 0.929x and 0.937x on two;
  * with m = 129 1.04x and 0.99x (alone on two threads 0.98x-1.15x in four readings): a smaller `A`
  * read by columns stays in the cache anyway.
