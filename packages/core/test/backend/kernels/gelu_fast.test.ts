@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { GELU_FAST, geluTanhDerivativeF32, geluTanhF32 } from "../../../src/backend/kernels/gelu_fast.js";
 import { GELU_PARALLEL_MIN, geluBothF32Wasm, geluF32Wasm, wasmGeluAvailable } from "../../../src/backend/kernels/wasm/gelu_wasm.js";
 import { GELU_LANES, geluModuleBytes } from "../../../src/backend/kernels/wasm/gelu_kernels.js";
+import { webAssembly } from "../../../src/backend/kernels/wasm/webassembly_api.js";
 import { allocateResident, releaseResident } from "../../../src/backend/resident_storage.js";
 import { numThreads, setNumThreads } from "../../../src/backend/threads/config.js";
 import { waitForThreads } from "../../../src/backend/threads/pool.js";
@@ -193,12 +194,13 @@ describe("geluModuleBytes", () => {
   const memoryImport = { module: "env", name: "memory", minPages: 1 };
 
   it("kernels built with any multiple of four lanes per iteration give the same bits", () => {
-    const memory = new WebAssembly.Memory({ initial: 1 });
+    const wasm = webAssembly!;
+    const memory = new wasm.Memory({ initial: 1 });
     const f32 = new Float32Array(memory.buffer);
     const n = 3 * GELU_LANES * 4; // a multiple of every lane count below
     for (let i = 0; i < n; i++) f32[i] = Math.fround((i - n / 2) / 37);
     const outputs = [4, 8, GELU_LANES, 3 * GELU_LANES].map((lanes) => {
-      const kernels = new WebAssembly.Instance(new WebAssembly.Module(geluModuleBytes(memoryImport, lanes)), { env: { memory } }).exports as Record<string, (...a: number[]) => void>;
+      const kernels = new wasm.Instance(new wasm.Module(geluModuleBytes(memoryImport, lanes)), { env: { memory } }).exports as Record<string, (...a: number[]) => void>;
       kernels.gelu_both_f32!(0, 4 * n, 8 * n, n);
       return [...f32.subarray(n, 3 * n)];
     });
