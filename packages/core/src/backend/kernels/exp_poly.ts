@@ -4,7 +4,7 @@
  * `e^f` by Horner's rule over `1/j!`, j = 0..10 (relative error below 2e-13). Rounded once to
  * float32, that is the correctly rounded float32 value except where e^z lies within that error of
  * a rounding boundary. The JavaScript functions here and the WebAssembly SIMD code that uses
- * these constants (`wasm/elementwise_kernels.ts`'s `exp`, `wasm/gelu_kernels.ts`) perform the same
+ * these constants (`wasm/elementwise_kernels.ts`'s `exp`) perform the same
  * float64 operations in the same order (no fused multiply-adds in either), so they agree bit for
  * bit; the vector code runs several times faster than `Math.exp` in a JavaScript loop.
  */

@@ -1,7 +1,6 @@
-import { kernelFunction } from "../../threads/kernel_memory.js";
 import type { KernelSet } from "./matmul_kernel_set.js";
-// The sparse module's `transpose` turns a column-layout A into rows.
-import { sparseModuleKey } from "./sparse_wasm.js";
+// The sparse module's transposition turns a column-layout A into rows.
+import { transposeInMemory } from "./sparse_wasm.js";
 
 /**
  * An `A` whose columns are contiguous (a transposed view: the `Wᵀ · δ` of a layer's input
@@ -34,29 +33,13 @@ export function transposesA(m: number, n: number): boolean {
   return m >= TRANSPOSE_A_MIN_M && n >= TRANSPOSE_A_MIN_N;
 }
 
-type Transpose = (src: number, dst: number, n: number, w: number, srcRowBytes: number, dstRowBytes: number, padded: number) => void;
-
 /**
  * Writes `A` (`m × k`, its column `p` of `m` contiguous elements at byte `src + p · colBytes`) as
- * `m` rows of `k` elements at byte `dst` (`k` elements apart), on the calling thread. Float32
- * goes by blocks of 4 × 4 (`transpose_blocks`) over the first multiples of four of `m` and `k`,
- * the edges element by element (`transpose`, about five times slower per element: 1.45 against
- * 0.30 ns). Every element is a copy: the product's bits do not depend on how.
+ * `m` rows of `k` elements at byte `dst` (`k` elements apart), on the calling thread, with the
+ * sparse module's transposition (4 × 4 blocks, the edges element by element). Every element is
+ * a copy: the product's bits do not depend on how.
  * Example: `transposeColumnsIntoRows(set, aByte, scratchByte, m, k, a.colStride * 4)`.
  */
 export function transposeColumnsIntoRows(set: KernelSet, src: number, dst: number, m: number, k: number, colBytes: number): void {
-  const eb = set.type.bytes;
-  const rowBytes = k * eb;
-  const key = sparseModuleKey(set.type);
-  const [m4, k4] = set.type.name === "f32" ? [m - (m % 4), k - (k % 4)] : [0, 0];
-  const each = kernelFunction<Transpose>(key, "transpose");
-  if (m4 === 0 || k4 === 0) {
-    each(src, dst, k, m, colBytes, rowBytes, k);
-    return;
-  }
-  // Rows < m4, columns < k4 by blocks (padded = k4: nothing zero-filled past them).
-  kernelFunction<Transpose>(key, "transpose_blocks")(src, dst, k4, m4, colBytes, rowBytes, k4);
-  // Rows < m4, the last k - k4 columns; then the last m - m4 rows whole.
-  if (k4 < k) each(src + k4 * colBytes, dst + k4 * eb, k - k4, m4, colBytes, rowBytes, k - k4);
-  if (m4 < m) each(src + m4 * eb, dst + m4 * rowBytes, k, m - m4, colBytes, rowBytes, k);
+  transposeInMemory(set.type, src, dst, k, m, colBytes, k * set.type.bytes, k);
 }

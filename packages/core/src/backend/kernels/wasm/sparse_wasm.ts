@@ -227,10 +227,39 @@ function transposeIn(set: KernelSet, fv: FloatArray, src: FloatArray, n: number,
     from = stageAt + (eb === 4 ? (src.byteOffset - stageAt) & 7 : 0);
     copyElements(fv, src.subarray(0, stagedLength(n, w, ld)), from / eb);
   }
-  // By 4 × 4 blocks when both sides are whole blocks (a float32 batch of 100 × 784: 14 µs against
-  // 25 µs element by element, Intel Xeon, Node 20, 2026-12-06).
-  const blocks = n % 4 === 0 && w % 4 === 0 ? set.transposeBlocks : set.transpose;
-  blocks(from, at, n, w, ld * eb, rowBytes, np);
+  transposeWith(set, eb, from, at, n, w, ld * eb, rowBytes, np);
+}
+
+/**
+ * `dst[j][i] = src[i][j]` for an `n × w` source in the kernel memory (byte addresses; rows
+ * `srcRowBytes` and `dstRowBytes` apart), each destination row zero-filled from `n` to `padded`
+ * elements: float32 by 4 × 4 blocks (`transpose_blocks`) over the first multiples of four of `n`
+ * and `w`, the edges element by element (`transpose`). A float32 batch of 100 × 784: 14 µs by
+ * blocks against 25 µs element by element (Intel Xeon, Node 20, 2026-12-06); 385 × 128 by blocks
+ * 0.28 ns per element, 513 × 250 element by element 1.45 ns (Zen 3 EPYC, 2026-12-07). Each
+ * element is a copy, however it is made. The matrix product transposes a column-layout `A` with
+ * it (`matmul_pack_a.ts`).
+ * Example: `transposeInMemory(F32, src, dst, 100, 784, 784 * 4, 100 * 4, 100)`.
+ */
+export function transposeInMemory(type: SimdFloat, src: number, dst: number, n: number, w: number, srcRowBytes: number, dstRowBytes: number, padded: number): void {
+  const rt = getRuntime();
+  if (rt === null) throw new Error("transposeInMemory: WebAssembly SIMD128 is not available in this engine");
+  transposeWith(rt[type.name], type.bytes, src, dst, n, w, srcRowBytes, dstRowBytes, padded);
+}
+
+/** {@link transposeInMemory} with the kernel set of the element type (`eb` bytes per element). */
+function transposeWith(set: KernelSet, eb: number, src: number, dst: number, n: number, w: number, srcRowBytes: number, dstRowBytes: number, padded: number): void {
+  // float64's `transpose_blocks` is `transpose` itself: one call.
+  const [n4, w4] = eb === 4 ? [n - (n % 4), w - (w % 4)] : [0, 0];
+  if (n4 === 0 || w4 === 0) {
+    set.transpose(src, dst, n, w, srcRowBytes, dstRowBytes, padded);
+    return;
+  }
+  // Rows < w4 up to n4 by blocks (their zero fill left to the edge call when there is one), then
+  // the same rows from n4 on, then the last w - w4 rows whole.
+  set.transposeBlocks(src, dst, n4, w4, srcRowBytes, dstRowBytes, n4 < n ? n4 : padded);
+  if (n4 < n) set.transpose(src + n4 * srcRowBytes, dst + n4 * eb, n - n4, w4, srcRowBytes, dstRowBytes, padded - n4);
+  if (w4 < w) set.transpose(src + w4 * eb, dst + w4 * dstRowBytes, n, w - w4, srcRowBytes, dstRowBytes, padded);
 }
 
 /** Bytes a stage keeps beyond its copy, so that the copy may start at its source's alignment (see {@link transposeIn}). */
