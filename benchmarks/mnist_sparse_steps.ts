@@ -15,7 +15,7 @@
  * executables compiled with `globalThis[name]` false and true (a switch read while compiling,
  * such as how equations are fused), by their calls' totals only. `SPINNER=load|int` with
  * `TOGGLE=SPIN` runs the step with a second thread of the process busy or asleep. `ISOLATE=k`
- * times step k alone (see below).
+ * times step k alone (see below), with `THREADS_AB=n` in alternating blocks on 1 and n threads.
  */
 import { allPrimitives, nn, np, random, tree, filter, isInexactArray, type Tensor, type ConcreteTensor } from "@connex/core";
 import { compile, type Atom } from "@connex/core/internal";
@@ -324,10 +324,19 @@ if (process.env.ISOLATE !== undefined) {
     const operands = captured!.map((t) => (t.isContiguous ? (np.array(t) as ConcreteTensor) : t));
     const reps = Number(process.env.REPS ?? 2000);
     for (let i = 0; i < reps; i++) for (const o of prim.impl(operands, params)) recycle(o.data, true);
-    const t0 = performance.now();
-    for (let i = 0; i < reps; i++) for (const o of prim.impl(operands, params)) recycle(o.data, true);
-    const us = ((performance.now() - t0) / reps) * 1000;
+    // With THREADS_AB=n as well: alternating blocks on 1 thread and on n.
+    const counts = process.env.THREADS_AB === undefined ? [0] : [1, Number(process.env.THREADS_AB), 1, Number(process.env.THREADS_AB), 1, Number(process.env.THREADS_AB)];
+    const report: string[] = [];
+    for (const n of counts) {
+      if (n > 0) {
+        setNumThreads(n);
+        waitForThreads();
+      }
+      const t0 = performance.now();
+      for (let i = 0; i < reps; i++) for (const o of prim.impl(operands, params)) recycle(o.data, true);
+      report.push(`${n > 0 ? `${n} thread(s) ` : ""}${(((performance.now() - t0) / reps) * 1000).toFixed(1)} µs`);
+    }
     setResidentPolicy(saved);
-    console.log(`#${k} ${prim.name} alone: ${us.toFixed(1)} µs (outputs handed back after each call); inputs ${operands.map((t) => `[${t.shape.join(",")}] stride [${t.stride.join(",")}]`).join(" ")}`);
+    console.log(`#${k} ${prim.name} alone: ${report.join(", ")} (outputs handed back after each call); inputs ${operands.map((t) => `[${t.shape.join(",")}] stride [${t.stride.join(",")}]`).join(" ")}`);
   }
 }
