@@ -16,10 +16,11 @@ import { hushWorkers, jobsShared, limitThreads } from "./pool.js";
  * A chooser lets a program's first calls run with the pool, then probes: blocks of calls
  * (~20 ms each), alternately with the pool and on the calling thread alone ({@link limitThreads},
  * with the workers told to sleep: {@link hushWorkers}), a few blocks each way. A block's first
- * call is not counted (the worker may still be spinning from the block before, or asleep). The
- * pool is kept when its median call took less than a margin of the other's, else the calling
- * thread alone, for a hold of many probes' lengths; then a new probe, as a shared machine's load
- * changes. A probe that keeps the way doubles the hold; one that keeps an earlier probe's way
+ * call is not counted (the worker may still be spinning from the block before, or asleep). A
+ * probe finds the pool faster when its median call took less than a margin of the other's, else
+ * the calling thread alone; the way taken is the one most of the last three probes found
+ * ({@link VOTES}: one probe slowed by the host does not turn it), for a hold of many probes'
+ * lengths; then a new probe, as a shared machine's load changes. A probe that keeps the way doubles the hold; one that keeps an earlier probe's way
  * by a clear gap (one way much faster) holds the longest at once. A program whose probe handed
  * no job to the pool runs as it is until the next probe (its worker may have been starting).
  * Each thread count has its own choice: back at a count seen before, a program takes up its
@@ -118,6 +119,8 @@ interface CountState {
   confirmed: number;
   /** Whether the way was chosen by a probe (not the warm-up's pool). */
   probed: boolean;
+  /** The ways the last {@link VOTES} probes that handed jobs to the pool found faster, oldest first. */
+  votes: Way[];
   /** A running mean of the calls' times outside probes (ms), which sizes the probe's blocks. */
   callMs: number;
   /** Calls per block of the current (or last) probe. */
@@ -209,7 +212,7 @@ export class PoolChoice {
 
   /** A count's choice before its warm-up: the pool. */
   private freshState(): CountState {
-    return { way: "pool", held: this.options.warmUp, confirmed: 0, probed: false, callMs: 0, block: 0 };
+    return { way: "pool", held: this.options.warmUp, confirmed: 0, probed: false, votes: [], callMs: 0, block: 0 };
   }
 
   private startProbe(): void {
@@ -227,11 +230,18 @@ export class PoolChoice {
     this.probe = -1;
     const pool = median(this.times.pool);
     const byItself = median(this.times.alone);
-    const way = !this.shared ? null : pool < margin * byItself ? "pool" : "alone";
+    const found: Way | null = !this.shared ? null : pool < margin * byItself ? "pool" : "alone";
     const st = this.state;
-    // Each probe that keeps the way doubles the hold; one that keeps a probe's way by a clear gap holds the longest at once.
+    if (found !== null) {
+      st.votes.push(found);
+      if (st.votes.length > VOTES) st.votes.shift();
+    }
+    const way = found === null ? null : voted(st.votes, st.way);
+    // Each probe that keeps the way doubles the hold; one that keeps a probe's way by a clear gap
+    // holds the longest at once; one outvoted (its way not taken) holds the shortest, so that the
+    // next probe, which settles the question, comes soon.
     const isClear = Math.min(pool, byItself) < clear * Math.max(pool, byItself);
-    st.confirmed = way !== st.way ? 0 : isClear && st.probed ? maxDoublings : Math.min(st.confirmed + 1, maxDoublings);
+    st.confirmed = way !== st.way || way !== found ? 0 : isClear && st.probed ? maxDoublings : Math.min(st.confirmed + 1, maxDoublings);
     st.way = way;
     st.probed = true;
     st.held = (hold * 2 * pairs * st.block) << st.confirmed;
@@ -240,6 +250,27 @@ export class PoolChoice {
       if (way === "alone") counts.alone++;
     }
   }
+}
+
+/**
+ * Probes whose findings decide the way: the way most of the last three probes found faster. The
+ * first probe decides alone (the warm-up's pool is no finding); after two that disagree the way
+ * stays as it was. A single probe can be wrong, one way's blocks slowed by the host: in
+ * `pnpm bench`, where each round follows the peers' processes, the DenseMLP step's probes chose
+ * the calling thread alone in 1 of 3 (2026-12-07 23:29 UTC) and 2 of 5 (21:52 UTC) probes, and
+ * those runs' rounds took 7.60 and 8.45 ms against 5.62–6.88 ms, and 7.47 and 7.36 ms against
+ * 3.96–4.59 ms; its probes in a process of its own kept the pool by 0.66x–0.77x (six probes in
+ * three `--only dense` runs, 23:10–23:20 UTC). A host that has really changed turns the way after
+ * two probes.
+ */
+export const VOTES = 3;
+
+/** The way most of `votes` (at most {@link VOTES}) name, or `current` when they are split evenly. */
+function voted(votes: readonly Way[], current: Way | null): Way {
+  const forPool = votes.filter((v) => v === "pool").length;
+  const forAlone = votes.length - forPool;
+  if (forPool !== forAlone) return forPool > forAlone ? "pool" : "alone";
+  return current ?? votes[votes.length - 1]!;
 }
 
 /** Runs `f` with every job on the calling thread. */

@@ -152,7 +152,7 @@ describe.skipIf(!threadsSupported())("PoolChoice", () => {
     expect(fiveMs.blockCalls).toBe(PROBE.minBlock);
   });
 
-  it("probes again after holding its choice for HOLD calls", () => {
+  it("probes again after holding its choice for HOLD calls, and turns when two of the last three probes find the other way faster", () => {
     setNumThreads(2);
     waitForThreads();
     const choice = new PoolChoice(OPTIONS);
@@ -164,8 +164,53 @@ describe.skipIf(!threadsSupported())("PoolChoice", () => {
     slow = 0; // the pool is now the faster way (the alone way still takes 0.2 ms)
     for (let i = 0; i < HOLD; i++) choice.run(f);
     expect(choice.chosen).toBe("alone");
+    // One probe for the pool against one for alone: the way stays, for the shortest hold.
     for (let i = 0; i < 2 * PAIRS * BLOCK; i++) choice.run(g);
+    expect(choice.chosen).toBe("alone");
+    expectHeldFor(choice, HOLD, "alone");
+    // The probe just started finds the pool faster again: two of three, the way turns.
+    for (let i = 1; i < 2 * PAIRS * BLOCK; i++) choice.run(g);
     expect(choice.chosen).toBe("pool");
+    expect(choice.run(g)).toBe(2);
+  });
+
+  it("does not turn on one probe that the host slowed: two probes of three decide", () => {
+    setNumThreads(2);
+    waitForThreads();
+    const choice = new PoolChoice(OPTIONS);
+    const probe = (poolMs: number, aloneMs: number, from = 0) => {
+      for (let i = from; i < 2 * PAIRS * BLOCK; i++) choice.run(call(poolMs, aloneMs));
+    };
+    const idle = (calls: number) => {
+      for (let i = 0; i < calls; i++) choice.run(() => 0);
+    };
+    // Warm-up and a first probe (the pool at 0.7x): kept, twice the shortest hold; a second
+    // probe that keeps it: four times.
+    for (let i = 0; i < WARM_UP; i++) choice.run(call(0.7, 1));
+    probe(0.7, 1);
+    expect(choice.chosen).toBe("pool");
+    idle(2 * HOLD);
+    probe(0.7, 1);
+    expect(choice.chosen).toBe("pool");
+    idle(4 * HOLD);
+    // A probe whose pool blocks the host slowed (votes: pool, pool, alone): outvoted, the pool
+    // stays, and the next probe comes after the shortest hold.
+    probe(1.4, 1);
+    expect(choice.chosen).toBe("pool");
+    expectHeldFor(choice, HOLD, "pool");
+    probe(0.7, 1, 1); // (pool, alone, pool): kept, twice the shortest hold
+    expect(choice.chosen).toBe("pool");
+    idle(2 * HOLD);
+    probe(0.7, 1); // (alone, pool, pool)
+    idle(4 * HOLD);
+    // The host really changes: the pool slower in two probes in a row (pool, pool, alone, then
+    // pool, alone, alone): the second turns the way.
+    probe(1.4, 1);
+    expect(choice.chosen).toBe("pool");
+    idle(HOLD);
+    probe(1.4, 1);
+    expect(choice.chosen).toBe("alone");
+    expect(choice.run(call(1.4, 1))).toBe(1);
   });
 
   it("doubles the hold each time a probe keeps the way", () => {
