@@ -188,6 +188,15 @@ export function kernelId(key: string, name: string): number {
   return id;
 }
 
+/**
+ * The `key/name` of the kernel with global id `id`, or `"unknown"` (for messages).
+ * Example: `kernelName(kernelId("elementwise", "copy"))` is `"elementwise/copy"`.
+ */
+export function kernelName(id: number): string {
+  for (const [name, known] of compileAll()?.ids ?? []) if (known === id) return name;
+  return "unknown";
+}
+
 /** The memory grown to at least `bytes`; returns its current buffer. */
 export function ensureMemory(rt: Readonly<Compiled>, bytes: number): ArrayBuffer | SharedArrayBuffer {
   const have = rt.memory.buffer.byteLength;

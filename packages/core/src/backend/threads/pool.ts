@@ -1,6 +1,6 @@
 import { debugLog, nodeProcess, numThreads, onNumThreadsChange } from "./config.js";
-import { kernelRuntime, onKernelModuleAdded } from "./kernel_memory.js";
-import { JOB, JOB_BYTES, MAX_CALLS, MAX_CHUNKS, RECORD, RECORDS, SLOT, SPIN_LOADS, WORKER_SOURCE } from "./worker_source.js";
+import { kernelName, kernelRuntime, onKernelModuleAdded } from "./kernel_memory.js";
+import { ERROR_AT, ERROR_CHARS, JOB, JOB_BYTES, MAX_CALLS, MAX_CHUNKS, RECORD, RECORDS, SLOT, SPIN_LOADS, WORKER_SOURCE } from "./worker_source.js";
 import { createMailbox, mailboxCount, postModule, type ModuleMailbox } from "./module_mailbox.js";
 
 /**
@@ -394,10 +394,19 @@ export function runJob(job: Job): void {
   Atomics.store(j, JOB.TAKEN, 0);
   Atomics.add(j, JOB.GEN, 1);
   Atomics.notify(j, JOB.GEN);
-  for (;;) {
-    if (Atomics.add(j, JOB.TAKEN, 1) >= chunks) break;
-    const c = Atomics.add(j, JOB.NEXT, 1);
-    runLocal(fns, records, job.starts[c]!, c + 1 < chunks ? job.starts[c + 1]! : calls);
+  try {
+    for (;;) {
+      if (Atomics.add(j, JOB.TAKEN, 1) >= chunks) break;
+      const c = Atomics.add(j, JOB.NEXT, 1);
+      runLocal(fns, records, job.starts[c]!, c + 1 < chunks ? job.starts[c + 1]! : calls);
+    }
+  } catch (err) {
+    // A call on this thread threw: no chunk is taken any more, the workers leave the job, and
+    // this thread's error is the one reported (a worker's failure in the same job is dropped,
+    // not left for the next job to throw).
+    Atomics.store(j, JOB.TAKEN, MAX_CHUNKS + 1);
+    waitForWorkers(j, false);
+    throw err;
   }
   waitForWorkers(j);
 }
@@ -424,9 +433,10 @@ export function setWorkerTimeout(ms: number): number {
  * spins). A worker still active after {@link WORKER_TIMEOUT_MS} (or the limit a test set with
  * {@link setWorkerTimeout}; it died, or never left a job) would make every later job wait for
  * ever: the pool is shut down (kernels run on the calling thread from then on, noted once with
- * `debugLog`) and the job throws.
+ * `debugLog`) and the job throws. Then, when a worker's kernel call threw in the job, throws
+ * with its kernel and message (`report`; without it the failure is cleared).
  */
-function waitForWorkers(j: Int32Array): void {
+function waitForWorkers(j: Int32Array, report = true): void {
   let canSleep = nodeProcess() !== undefined;
   let since = -1;
   for (let n = 0; ; n++) {
@@ -449,8 +459,12 @@ function waitForWorkers(j: Int32Array): void {
       n = 0;
     }
   }
+  if (Atomics.load(j, JOB.FAILED) !== 0 && !report) Atomics.store(j, JOB.FAILED, 0);
   if (Atomics.load(j, JOB.FAILED) !== 0) {
+    const id = j[ERROR_AT]!;
+    const length = Math.min(j[ERROR_AT + 1]!, ERROR_CHARS);
+    const message = String.fromCharCode(...j.subarray(ERROR_AT + 2, ERROR_AT + 2 + length));
     Atomics.store(j, JOB.FAILED, 0);
-    throw new Error("runJob: a kernel call failed in a worker thread");
+    throw new Error(`runJob: kernel ${kernelName(id)} (id ${id}) failed in a worker thread: ${message}`);
   }
 }

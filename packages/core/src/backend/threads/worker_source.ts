@@ -31,7 +31,8 @@
  *   leaves it at 0: the caller, once no chunk is left, waits for `ACTIVE` to be 0;
  * - a worker checks `job[HUSH]` every 1,024 loads of its spin and sleeps at once when it is 1
  *   (`hushWorkers`: the caller will run without the pool for a while);
- * - a failing call sets `job[FAILED]`; `slot[QUIT] = 1` (then a `GEN` bump) ends the worker,
+ * - a failing call sets `job[FAILED]` and leaves its kernel id and message at `ERROR_AT` (the
+ *   first failure of a job; the caller throws with them); `slot[QUIT] = 1` (then a `GEN` bump) ends the worker,
  *   which answers `slot[QUIT] = 2` outside any job: only then is it terminated (terminated
  *   between its `ACTIVE` increment and decrement, a worker late for the last job would leave
  *   `ACTIVE` counted forever, and the next job would wait for it);
@@ -55,15 +56,23 @@ export const MAX_CHUNKS = 1024;
 export const MAX_CALLS = 16384;
 /** Where the records start. */
 export const RECORDS = JOB.TABLE + MAX_CHUNKS + 1;
+/**
+ * Where a worker whose kernel call threw leaves what the caller reports: the kernel id at
+ * `ERROR_AT`, the message's length at `ERROR_AT + 1`, then its first {@link ERROR_CHARS} UTF-16
+ * code units, one per word (the first failure of a job only).
+ */
+export const ERROR_AT = RECORDS + RECORD * MAX_CALLS;
+/** Characters of a worker's error message that reach the caller. */
+export const ERROR_CHARS = 240;
 /** Bytes of the job buffer. */
-export const JOB_BYTES = (RECORDS + RECORD * MAX_CALLS) * 4;
+export const JOB_BYTES = (ERROR_AT + 2 + ERROR_CHARS) * 4;
 /** Spins (atomic loads) before a waiting thread sleeps: 0.5-2.0 ms on this machine (a throw-away loop of 65,536 loads, five runs, 2026-12-07). */
 export const SPIN_LOADS = 1 << 16;
 
 /** The worker's code; see the module comment. */
 export const WORKER_SOURCE = `"use strict";
 const MAILBOX_COUNT = ${MAILBOX.COUNT}, MAILBOX_INDEX = ${MAILBOX.INDEX};
-const GEN = ${JOB.GEN}, NEXT = ${JOB.NEXT}, CHUNKS = ${JOB.CHUNKS}, ACTIVE = ${JOB.ACTIVE}, FAILED = ${JOB.FAILED}, TAKEN = ${JOB.TAKEN}, BACK = ${JOB.BACK}, WORKED = ${JOB.WORKED}, HUSH = ${JOB.HUSH}, TABLE = ${JOB.TABLE}, RECORDS = ${RECORDS};
+const GEN = ${JOB.GEN}, NEXT = ${JOB.NEXT}, CHUNKS = ${JOB.CHUNKS}, ACTIVE = ${JOB.ACTIVE}, FAILED = ${JOB.FAILED}, TAKEN = ${JOB.TAKEN}, BACK = ${JOB.BACK}, WORKED = ${JOB.WORKED}, HUSH = ${JOB.HUSH}, TABLE = ${JOB.TABLE}, RECORDS = ${RECORDS}, ERROR_AT = ${ERROR_AT}, ERROR_CHARS = ${ERROR_CHARS};
 const READY = ${SLOT.READY}, QUIT = ${SLOT.QUIT}, RECORD = ${RECORD}, SPIN = ${SPIN_LOADS};
 function run(init, receive) {
   const fns = [];
@@ -100,6 +109,7 @@ function run(init, receive) {
       return;
     }
     Atomics.add(j, ACTIVE, 1);
+    let p = 0;
     try {
       for (;;) {
         const taken = Atomics.add(j, TAKEN, 1);
@@ -108,10 +118,17 @@ function run(init, receive) {
         const c = chunks - 1 - Atomics.add(j, BACK, 1);
         Atomics.add(j, WORKED, 1);
         const end = RECORDS + j[TABLE + c + 1] * RECORD;
-        for (let p = RECORDS + j[TABLE + c] * RECORD; p < end; p += RECORD) (fns[j[p]] ?? late(j[p]))(j[p + 1], j[p + 2], j[p + 3], j[p + 4], j[p + 5], j[p + 6], j[p + 7], j[p + 8]);
+        for (p = RECORDS + j[TABLE + c] * RECORD; p < end; p += RECORD) (fns[j[p]] ?? late(j[p]))(j[p + 1], j[p + 2], j[p + 3], j[p + 4], j[p + 5], j[p + 6], j[p + 7], j[p + 8]);
       }
     } catch (err) {
-      Atomics.store(j, FAILED, 1);
+      // The first failure of the job leaves the kernel id and the message for the caller (read
+      // once no worker is active: after this thread's ACTIVE decrement below).
+      if (Atomics.compareExchange(j, FAILED, 0, 1) === 0) {
+        const text = String(err !== null && typeof err === "object" && "message" in err ? err.message : err).slice(0, ERROR_CHARS);
+        j[ERROR_AT] = j[p];
+        j[ERROR_AT + 1] = text.length;
+        for (let i = 0; i < text.length; i++) j[ERROR_AT + 2 + i] = text.charCodeAt(i);
+      }
     }
     if (Atomics.sub(j, ACTIVE, 1) === 1) Atomics.notify(j, ACTIVE);
   }

@@ -1,11 +1,13 @@
 /**
  * The worker pool's jobs: `splitJob` cuts work into consecutive non-empty ranges covering every
  * unit once; `runJob` runs every chunk exactly once, on 1 or 2 threads, and a job run again
- * reads its (packed) records as rewritten in place; a sealed job takes no more calls.
+ * reads its (packed) records as rewritten in place; a sealed job takes no more calls; a kernel
+ * call that throws in a worker is reported on the calling thread with the kernel and the message;
+ * one that throws on the calling thread is thrown once the workers have left the job.
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { numThreads, setNumThreads } from "../../../src/backend/threads/config.js";
-import { Job, runJob, splitJob, threadsSupported, waitForThreads, workersStopping } from "../../../src/backend/threads/pool.js";
+import { Job, runJob, splitJob, threadsSupported, waitForThreads, workerChunks, workersStopping } from "../../../src/backend/threads/pool.js";
 import { kernelId } from "../../../src/backend/threads/kernel_memory.js";
 import { allocateResident, releaseResident, residentAddress } from "../../../src/backend/resident_storage.js";
 import { MAX_CHUNKS, RECORD } from "../../../src/backend/threads/worker_source.js";
@@ -113,6 +115,88 @@ describe.skipIf(!threadsSupported())("runJob", () => {
     } finally {
       setNumThreads(initial);
       for (const a of [dst, ones]) releaseResident(a);
+    }
+  });
+});
+
+describe.skipIf(!threadsSupported())("a kernel call failing in a worker", () => {
+  it("throws on the calling thread with the kernel's name and the engine's message, and the next job runs", () => {
+    const floats = 64 * 1024;
+    const src = allocateResident(Float32Array, floats)!;
+    const dst = allocateResident(Float32Array, floats)!;
+    try {
+      const copy = kernelId("elementwise", "copy");
+      setNumThreads(2);
+      expect(waitForThreads()).toBe(2);
+      // Chunk 0 keeps the caller busy (tens of milliseconds of copies) while the worker takes
+      // the last chunk, a copy to an address past the memory's end (a trap).
+      const failing = () => {
+        const job = new Job();
+        job.chunk();
+        for (let i = 0; i < 300; i++) job.call(copy, residentAddress(dst), residentAddress(src), 0, 0, floats / 4);
+        job.chunk();
+        job.call(copy, -64, residentAddress(src), 0, 0, 4);
+        return job;
+      };
+      // The caller runs the bad chunk itself only if the worker never woke in that time: the
+      // engine's trap is then thrown as it is. Retried until the worker took it.
+      let message = "";
+      for (let attempt = 0; attempt < 10 && message === ""; attempt++) {
+        const before = workerChunks();
+        try {
+          runJob(failing());
+        } catch (e) {
+          if (workerChunks() > before) message = (e as Error).message;
+        }
+      }
+      expect(message).toMatch(/^runJob: kernel elementwise\/copy \(id \d+\) failed in a worker thread: .*out of bounds/);
+      // The failure is reported once: the next job on 2 threads runs, and its copy is right.
+      src.forEach((_, i) => (src[i] = i + 0.25));
+      dst.fill(0);
+      runJob(splitJob(16, 2, (j, t0, t1) => j.call(copy, residentAddress(dst) + t0 * 4096 * 4, residentAddress(src) + t0 * 4096 * 4, 0, 0, ((t1 - t0) * 4096) / 4)));
+      expect(dst.every((v, i) => v === i + 0.25)).toBe(true);
+    } finally {
+      setNumThreads(initial);
+      for (const a of [src, dst]) releaseResident(a);
+    }
+  });
+});
+
+describe.skipIf(!threadsSupported())("a kernel call failing on the calling thread", () => {
+  it("throws the engine's error once the workers have left the job, and a worker's failure in the same job does not reach the next", () => {
+    const floats = 64 * 1024;
+    const src = allocateResident(Float32Array, floats)!;
+    const dst = allocateResident(Float32Array, floats)!;
+    try {
+      const copy = kernelId("elementwise", "copy");
+      setNumThreads(2);
+      expect(waitForThreads()).toBe(2);
+      for (let attempt = 0; attempt < 3; attempt++) {
+        // Chunk 0, the caller's (it reserves first, from the front), traps at once; the last,
+        // the worker's, copies for a while and then traps too.
+        const job = new Job();
+        job.chunk();
+        job.call(copy, -64, residentAddress(src), 0, 0, 4);
+        job.chunk();
+        for (let i = 0; i < 100; i++) job.call(copy, residentAddress(dst), residentAddress(src), 0, 0, floats / 4);
+        job.call(copy, -64, residentAddress(src), 0, 0, 4);
+        let thrown: unknown = null;
+        try {
+          runJob(job);
+        } catch (e) {
+          thrown = e;
+        }
+        expect(thrown).toBeInstanceOf(Error);
+        expect((thrown as Error).message).not.toMatch(/worker thread/);
+        // The next job runs and is right.
+        src.forEach((_, i) => (src[i] = i - attempt));
+        dst.fill(0);
+        runJob(splitJob(16, 2, (j, t0, t1) => j.call(copy, residentAddress(dst) + t0 * 4096 * 4, residentAddress(src) + t0 * 4096 * 4, 0, 0, ((t1 - t0) * 4096) / 4)));
+        expect(dst.every((v, i) => v === i - attempt)).toBe(true);
+      }
+    } finally {
+      setNumThreads(initial);
+      for (const a of [src, dst]) releaseResident(a);
     }
   });
 });
