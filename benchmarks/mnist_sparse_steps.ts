@@ -275,6 +275,27 @@ for (const k of order.slice(0, top)) console.log(`${((times[k]! / counted) * 100
 // without the rest of the step around it: caches warm, no other work in between). A fused loop
 // runs through its kernel; a single equation through its primitive's implementation, on copies
 // of its contiguous operands in the kernel memory (a view stays the view it was).
+/**
+ * `call`'s mean time over REPS calls (2,000 by default), as text; with THREADS_AB=n, in six
+ * alternating blocks on 1 thread and on n, each block's.
+ */
+function timeAlone(call: () => void): string {
+  const reps = Number(process.env.REPS ?? 2000);
+  const ab = Number(process.env.THREADS_AB);
+  const counts = process.env.THREADS_AB === undefined ? [0] : [1, ab, 1, ab, 1, ab];
+  const report: string[] = [];
+  for (const n of counts) {
+    if (n > 0) {
+      setNumThreads(n);
+      waitForThreads();
+    }
+    const t0 = performance.now();
+    for (let i = 0; i < reps; i++) call();
+    report.push(`${n > 0 ? `${n} thread(s) ` : ""}${(((performance.now() - t0) / reps) * 1000).toFixed(1)} µs`);
+  }
+  return report.join(", ");
+}
+
 if (process.env.ISOLATE !== undefined) {
   const k = Number(process.env.ISOLATE);
   const step = run.steps[k]!;
@@ -287,24 +308,12 @@ if (process.env.ISOLATE !== undefined) {
     const dtypes = step.outputs.map((v) => v.aval.dtype);
     const buffers = undefined;
     const saved = setResidentPolicy("grow");
-    const reps = Number(process.env.REPS ?? 2000);
-    // With THREADS_AB=n as well: alternating blocks on 1 thread and on n.
-    const counts = process.env.THREADS_AB === undefined ? [0] : [1, Number(process.env.THREADS_AB), 1, Number(process.env.THREADS_AB), 1, Number(process.env.THREADS_AB)];
-    const report: string[] = [];
-    for (const n of counts) {
-      if (n > 0) {
-        setNumThreads(n);
-        waitForThreads();
-      }
-      const t0 = performance.now();
-      for (let i = 0; i < reps; i++) {
-        const outs = inner(captured!, step.shape, dtypes, undefined, buffers) as ConcreteTensor[];
-        for (const o of outs) recycle(o.data, true);
-      }
-      report.push(`${n > 0 ? `${n} thread(s) ` : ""}${(((performance.now() - t0) / reps) * 1000).toFixed(1)} µs`);
-    }
+    const report = timeAlone(() => {
+      const outs = inner(captured!, step.shape, dtypes, undefined, buffers) as ConcreteTensor[];
+      for (const o of outs) recycle(o.data, true);
+    });
     setResidentPolicy(saved);
-    console.log(`#${k} alone: ${report.join(", ")} (outputs handed back after each call); inputs ${captured!.map((t) => `[${t.shape.join(",")}] stride [${t.stride.join(",")}]`).join(" ")}`);
+    console.log(`#${k} alone: ${report} (outputs handed back after each call); inputs ${captured!.map((t) => `[${t.shape.join(",")}] stride [${t.stride.join(",")}]`).join(" ")}`);
   } else {
     // A single equation: its primitive's implementation, wrapped while a second executable is
     // compiled and called once, gives the operands it ran on.
@@ -322,21 +331,12 @@ if (process.env.ISOLATE !== undefined) {
     const saved = setResidentPolicy("grow");
     // The executable may have handed those buffers back: copies of their own, in the kernel memory.
     const operands = captured!.map((t) => (t.isContiguous ? (np.array(t) as ConcreteTensor) : t));
-    const reps = Number(process.env.REPS ?? 2000);
-    for (let i = 0; i < reps; i++) for (const o of prim.impl(operands, params)) recycle(o.data, true);
-    // With THREADS_AB=n as well: alternating blocks on 1 thread and on n.
-    const counts = process.env.THREADS_AB === undefined ? [0] : [1, Number(process.env.THREADS_AB), 1, Number(process.env.THREADS_AB), 1, Number(process.env.THREADS_AB)];
-    const report: string[] = [];
-    for (const n of counts) {
-      if (n > 0) {
-        setNumThreads(n);
-        waitForThreads();
-      }
-      const t0 = performance.now();
-      for (let i = 0; i < reps; i++) for (const o of prim.impl(operands, params)) recycle(o.data, true);
-      report.push(`${n > 0 ? `${n} thread(s) ` : ""}${(((performance.now() - t0) / reps) * 1000).toFixed(1)} µs`);
-    }
+    const call = () => {
+      for (const o of prim.impl(operands, params)) recycle(o.data, true);
+    };
+    for (let i = 0; i < Number(process.env.REPS ?? 2000); i++) call();
+    const report = timeAlone(call);
     setResidentPolicy(saved);
-    console.log(`#${k} ${prim.name} alone: ${report.join(", ")} (outputs handed back after each call); inputs ${operands.map((t) => `[${t.shape.join(",")}] stride [${t.stride.join(",")}]`).join(" ")}`);
+    console.log(`#${k} ${prim.name} alone: ${report} (outputs handed back after each call); inputs ${operands.map((t) => `[${t.shape.join(",")}] stride [${t.stride.join(",")}]`).join(" ")}`);
   }
 }

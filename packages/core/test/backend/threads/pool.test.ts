@@ -119,6 +119,16 @@ describe.skipIf(!threadsSupported())("runJob", () => {
   });
 });
 
+/** Runs a 2-thread job copying `src` (filled with `i + shift`) into `dst` in 16 tiles, and expects every element copied. */
+function expectNextJobCopies(src: Float32Array, dst: Float32Array, shift: number): void {
+  const copy = kernelId("elementwise", "copy");
+  const tile = src.length / 16;
+  src.forEach((_, i) => (src[i] = i + shift));
+  dst.fill(0);
+  runJob(splitJob(16, 2, (j, t0, t1) => j.call(copy, residentAddress(dst) + t0 * tile * 4, residentAddress(src) + t0 * tile * 4, 0, 0, ((t1 - t0) * tile) / 4)));
+  expect(dst.every((v, i) => v === i + shift)).toBe(true);
+}
+
 describe.skipIf(!threadsSupported())("a kernel call failing in a worker", () => {
   it("throws on the calling thread with the kernel's name and the engine's message, and the next job runs", () => {
     const floats = 64 * 1024;
@@ -151,10 +161,7 @@ describe.skipIf(!threadsSupported())("a kernel call failing in a worker", () => 
       }
       expect(message).toMatch(/^runJob: kernel elementwise\/copy \(id \d+\) failed in a worker thread: .*out of bounds/);
       // The failure is reported once: the next job on 2 threads runs, and its copy is right.
-      src.forEach((_, i) => (src[i] = i + 0.25));
-      dst.fill(0);
-      runJob(splitJob(16, 2, (j, t0, t1) => j.call(copy, residentAddress(dst) + t0 * 4096 * 4, residentAddress(src) + t0 * 4096 * 4, 0, 0, ((t1 - t0) * 4096) / 4)));
-      expect(dst.every((v, i) => v === i + 0.25)).toBe(true);
+      expectNextJobCopies(src, dst, 0.25);
     } finally {
       setNumThreads(initial);
       for (const a of [src, dst]) releaseResident(a);
@@ -189,10 +196,7 @@ describe.skipIf(!threadsSupported())("a kernel call failing on the calling threa
         expect(thrown).toBeInstanceOf(Error);
         expect((thrown as Error).message).not.toMatch(/worker thread/);
         // The next job runs and is right.
-        src.forEach((_, i) => (src[i] = i - attempt));
-        dst.fill(0);
-        runJob(splitJob(16, 2, (j, t0, t1) => j.call(copy, residentAddress(dst) + t0 * 4096 * 4, residentAddress(src) + t0 * 4096 * 4, 0, 0, ((t1 - t0) * 4096) / 4)));
-        expect(dst.every((v, i) => v === i - attempt)).toBe(true);
+        expectNextJobCopies(src, dst, -attempt);
       }
     } finally {
       setNumThreads(initial);
