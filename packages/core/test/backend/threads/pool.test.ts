@@ -129,21 +129,30 @@ function expectNextJobCopies(src: Float32Array, dst: Float32Array, shift: number
   expect(dst.every((v, i) => v === i + shift)).toBe(true);
 }
 
-describe.skipIf(!threadsSupported())("a kernel call failing in a worker", () => {
-  it("throws on the calling thread with the kernel's name and the engine's message, and the next job runs", () => {
-    const floats = 64 * 1024;
-    const src = allocateResident(Float32Array, floats)!;
-    const dst = allocateResident(Float32Array, floats)!;
-    try {
-      const copy = kernelId("elementwise", "copy");
-      setNumThreads(2);
-      expect(waitForThreads()).toBe(2);
+/** Runs `body` on 2 threads with two resident float32 arrays of 64 Ki elements and the copy kernel's id, then releases them. */
+function withCopyArrays(body: (src: Float32Array, dst: Float32Array, copy: number) => void): void {
+  const floats = 64 * 1024;
+  const src = allocateResident(Float32Array, floats)!;
+  const dst = allocateResident(Float32Array, floats)!;
+  try {
+    setNumThreads(2);
+    expect(waitForThreads()).toBe(2);
+    body(src, dst, kernelId("elementwise", "copy"));
+  } finally {
+    setNumThreads(initial);
+    for (const a of [src, dst]) releaseResident(a);
+  }
+}
+
+describe.skipIf(!threadsSupported())("a kernel call that throws", () => {
+  it("in a worker: throws on the calling thread with the kernel's name and the engine's message, and the next job runs", () => {
+    withCopyArrays((src, dst, copy) => {
       // Chunk 0 keeps the caller busy (tens of milliseconds of copies) while the worker takes
       // the last chunk, a copy to an address past the memory's end (a trap).
       const failing = () => {
         const job = new Job();
         job.chunk();
-        for (let i = 0; i < 300; i++) job.call(copy, residentAddress(dst), residentAddress(src), 0, 0, floats / 4);
+        for (let i = 0; i < 300; i++) job.call(copy, residentAddress(dst), residentAddress(src), 0, 0, src.length / 4);
         job.chunk();
         job.call(copy, -64, residentAddress(src), 0, 0, 4);
         return job;
@@ -162,22 +171,11 @@ describe.skipIf(!threadsSupported())("a kernel call failing in a worker", () => 
       expect(message).toMatch(/^runJob: kernel elementwise\/copy \(id \d+\) failed in a worker thread: .*out of bounds/);
       // The failure is reported once: the next job on 2 threads runs, and its copy is right.
       expectNextJobCopies(src, dst, 0.25);
-    } finally {
-      setNumThreads(initial);
-      for (const a of [src, dst]) releaseResident(a);
-    }
+    });
   });
-});
 
-describe.skipIf(!threadsSupported())("a kernel call failing on the calling thread", () => {
-  it("throws the engine's error once the workers have left the job, and a worker's failure in the same job does not reach the next", () => {
-    const floats = 64 * 1024;
-    const src = allocateResident(Float32Array, floats)!;
-    const dst = allocateResident(Float32Array, floats)!;
-    try {
-      const copy = kernelId("elementwise", "copy");
-      setNumThreads(2);
-      expect(waitForThreads()).toBe(2);
+  it("on the calling thread: throws the engine's error once the workers have left the job, and a worker's failure in the same job does not reach the next", () => {
+    withCopyArrays((src, dst, copy) => {
       for (let attempt = 0; attempt < 3; attempt++) {
         // Chunk 0, the caller's (it reserves first, from the front), traps at once; the last,
         // the worker's, copies for a while and then traps too.
@@ -185,7 +183,7 @@ describe.skipIf(!threadsSupported())("a kernel call failing on the calling threa
         job.chunk();
         job.call(copy, -64, residentAddress(src), 0, 0, 4);
         job.chunk();
-        for (let i = 0; i < 100; i++) job.call(copy, residentAddress(dst), residentAddress(src), 0, 0, floats / 4);
+        for (let i = 0; i < 100; i++) job.call(copy, residentAddress(dst), residentAddress(src), 0, 0, src.length / 4);
         job.call(copy, -64, residentAddress(src), 0, 0, 4);
         let thrown: unknown = null;
         try {
@@ -198,10 +196,7 @@ describe.skipIf(!threadsSupported())("a kernel call failing on the calling threa
         // The next job runs and is right.
         expectNextJobCopies(src, dst, -attempt);
       }
-    } finally {
-      setNumThreads(initial);
-      for (const a of [src, dst]) releaseResident(a);
-    }
+    });
   });
 });
 
