@@ -271,19 +271,16 @@ console.log(`${label}, ${network.numEdges} edges: ${run.steps.length} steps, ${(
 const order = times.map((t, k) => k).sort((a, b) => times[b]! - times[a]!);
 for (const k of order.slice(0, top)) console.log(`${((times[k]! / counted) * 1000).toFixed(1).padStart(8)} µs  #${k} ${describe(k)}`);
 
-// With ISOLATE=k: step k alone, run 2,000 times (REPS) on the inputs one call gave it (its cost
-// without the rest of the step around it: caches warm, no other work in between). A fused loop
-// runs through its kernel; a single equation through its primitive's implementation, on copies
-// of its contiguous operands in the kernel memory (a view stays the view it was).
 /**
- * `call`'s mean time over REPS calls (2,000 by default), as text; with THREADS_AB=n, in six
- * alternating blocks on 1 thread and on n, each block's.
+ * `call`'s mean time over REPS calls (2,000 by default) after as many untimed ones, as text; with
+ * THREADS_AB=n, in six alternating blocks on 1 thread and on n, each block's.
  */
 function timeAlone(call: () => void): string {
   const reps = Number(process.env.REPS ?? 2000);
   const ab = Number(process.env.THREADS_AB);
   const counts = process.env.THREADS_AB === undefined ? [0] : [1, ab, 1, ab, 1, ab];
   const report: string[] = [];
+  for (let i = 0; i < reps; i++) call();
   for (const n of counts) {
     if (n > 0) {
       setNumThreads(n);
@@ -296,6 +293,10 @@ function timeAlone(call: () => void): string {
   return report.join(", ");
 }
 
+// With ISOLATE=k: step k alone, run 2,000 times (REPS) on the inputs one call gave it (its cost
+// without the rest of the step around it: caches warm, no other work in between). A fused loop
+// runs through its kernel; a single equation through its primitive's implementation, on copies
+// of its contiguous operands in the kernel memory (a view stays the view it was).
 if (process.env.ISOLATE !== undefined) {
   const k = Number(process.env.ISOLATE);
   const step = run.steps[k]!;
@@ -331,11 +332,9 @@ if (process.env.ISOLATE !== undefined) {
     const saved = setResidentPolicy("grow");
     // The executable may have handed those buffers back: copies of their own, in the kernel memory.
     const operands = captured!.map((t) => (t.isContiguous ? (np.array(t) as ConcreteTensor) : t));
-    const call = () => {
+    const report = timeAlone(() => {
       for (const o of prim.impl(operands, params)) recycle(o.data, true);
-    };
-    for (let i = 0; i < Number(process.env.REPS ?? 2000); i++) call();
-    const report = timeAlone(call);
+    });
     setResidentPolicy(saved);
     console.log(`#${k} ${prim.name} alone: ${report} (outputs handed back after each call); inputs ${operands.map((t) => `[${t.shape.join(",")}] stride [${t.stride.join(",")}]`).join(" ")}`);
   }

@@ -459,12 +459,12 @@ function waitForWorkers(j: Int32Array, report = true): void {
       n = 0;
     }
   }
-  if (Atomics.load(j, JOB.FAILED) !== 0 && !report) Atomics.store(j, JOB.FAILED, 0);
-  if (Atomics.load(j, JOB.FAILED) !== 0) {
-    const id = j[ERROR_AT]!;
-    const length = Math.min(j[ERROR_AT + 1]!, ERROR_CHARS);
-    const message = String.fromCharCode(...j.subarray(ERROR_AT + 2, ERROR_AT + 2 + length));
-    Atomics.store(j, JOB.FAILED, 0);
-    throw new Error(`runJob: kernel ${kernelName(id)} (id ${id}) failed in a worker thread: ${message}`);
-  }
+  // No worker is active: the failure's words are complete, and cleared whether reported or not.
+  if (Atomics.load(j, JOB.FAILED) === 0) return;
+  Atomics.store(j, JOB.FAILED, 0);
+  if (!report) return;
+  const id = j[ERROR_AT]!;
+  const length = Math.min(j[ERROR_AT + 1]!, ERROR_CHARS);
+  const message = String.fromCharCode(...j.subarray(ERROR_AT + 2, ERROR_AT + 2 + length));
+  throw new Error(`runJob: kernel ${kernelName(id)} (id ${id}) failed in a worker thread: ${message}`);
 }

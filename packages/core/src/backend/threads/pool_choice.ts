@@ -20,8 +20,9 @@ import { hushWorkers, jobsShared, limitThreads } from "./pool.js";
  * probe finds the pool faster when its median call took less than a margin of the other's, else
  * the calling thread alone; the way taken is the one most of the last three probes found
  * ({@link VOTES}: one probe slowed by the host does not turn it), for a hold of many probes'
- * lengths; then a new probe, as a shared machine's load changes. A probe that keeps the way doubles the hold; one that keeps an earlier probe's way
- * by a clear gap (one way much faster) holds the longest at once. A program whose probe handed
+ * lengths; then a new probe, as a shared machine's load changes. A probe that keeps the way
+ * doubles the hold; one that keeps an earlier probe's way by a clear gap (one way much faster)
+ * holds the longest at once. A program whose probe handed
  * no job to the pool runs as it is until the next probe (its worker may have been starting).
  * Each thread count has its own choice: back at a count seen before, a program takes up its
  * choice and hold where it left them (the benchmarks time every step on 1 thread between rounds

@@ -32,8 +32,8 @@
  * - a worker checks `job[HUSH]` every 1,024 loads of its spin and sleeps at once when it is 1
  *   (`hushWorkers`: the caller will run without the pool for a while);
  * - a failing call sets `job[FAILED]` and leaves its kernel id and message at `ERROR_AT` (the
- *   first failure of a job; the caller throws with them); `slot[QUIT] = 1` (then a `GEN` bump) ends the worker,
- *   which answers `slot[QUIT] = 2` outside any job: only then is it terminated (terminated
+ *   first failure of a job; the caller throws with them);
+ * - `slot[QUIT] = 1` (then a `GEN` bump) ends the worker, which answers `slot[QUIT] = 2` outside any job: only then is it terminated (terminated
  *   between its `ACTIVE` increment and decrement, a worker late for the last job would leave
  *   `ACTIVE` counted forever, and the next job would wait for it);
  * - kernel modules added after start-up (`addKernelModule`) are posted to Node workers as
