@@ -10,8 +10,8 @@ import { encodeModule, FunctionBuilder, type MemoryImport } from "./module_encod
  * an axpy (spmv) or a dot product (edge_dot) over contiguous rows.
  *
  * `spmv(x, colOff, vals, rowStart, out, numRows, rowBytes, tiles)`: for each output row `r`
- * and each of its `tiles` tiles of `SPMV_VECTORS` vectors of samples (`spmv_1` … `spmv_3`:
- * tiles of 1 to 3 vectors),
+ * and each of its `tiles` tiles of `SPMV_VECTORS` vectors of samples (`spmv_1` … `spmv_4`:
+ * tiles of 1 to 4 vectors),
  * `out[r][tile] = Σ_{k ∈ rowStart[r] .. rowStart[r+1]} vals[k] · x[colOff[k] / rowBytes][tile]`,
  * accumulators held in registers over the row's edges. `colOff[k]` is the byte offset of the
  * edge's input row in `x` (`col · rowBytes`); `rowStart` holds `numRows + 1` i32 edge indices.
@@ -31,13 +31,20 @@ import { encodeModule, FunctionBuilder, type MemoryImport } from "./module_encod
  */
 
 /**
- * Vectors of samples per spmv tile (accumulators in registers). Eight (32 samples per pass over
- * a row's edges) ran 1.27x slower on the LeNet-300-100 first layer's product (8,468 edges, 100
- * samples, resident operands: 128.2 against 94.0 µs, 30 alternating rounds, one thread; 2-core
- * AMD EPYC, 2026-12-07); unrolling the loop over a row's edges by 2 changed nothing (96.6
- * against 96.3 µs) and by 4 made it 1.27x slower: V8 already emits two copies of its body.
+ * The most vectors of samples an spmv tile holds (accumulators in registers); `spmv_1` …
+ * `spmv_4` hold fewer. A row of `v` vectors is cut into `⌈v / 5⌉` tiles as equal as they come
+ * (100 float32 samples: five tiles of five vectors), since each tile reads the row's edges
+ * again: the per-edge work (its column offset, its value, the loop) is paid once per tile. On
+ * the LeNet-300-100 first layer's product (8,468 random edges of 300 × 784, resident operands,
+ * one thread, 16 alternating rounds of 200 calls; 2-core AMD EPYC, 2026-12-08 ~01:05 UTC), at
+ * most four vectors per tile (six of four and one of one, as before, for 100 samples) took
+ * 96.5 µs, five 84.4 µs (0.874x), six 93.3, seven 103.5, eight 119.2 (V8 then keeps fewer
+ * accumulators in registers); balanced tiles of at most five against at most four: 0.877x at
+ * 100 samples, 0.90x at 200, 0.96x at 128, within noise at 64 and 96. Two sets of accumulators
+ * (even and odd edges, breaking the chain of additions) made it slower: 1.18x. Every tiling
+ * sums each output's edges in the same order: the bits do not depend on it.
  */
-export const SPMV_VECTORS = 4;
+export const SPMV_VECTORS = 5;
 /** Vectors per edge_dot step (independent accumulators). */
 export const DOT_VECTORS = 2;
 
@@ -52,8 +59,8 @@ export function sparseModuleBytes(type: SimdFloat, memory: MemoryImport): Uint8A
 
 /**
  * The export name of the spmv kernel with `vectors` (1 up to `SPMV_VECTORS - 1`) vectors per
- * tile: a row's last tile computed over the vectors it needs (25 vectors of 100 float32 samples:
- * six tiles of four, then one of one) rather than a whole tile.
+ * tile: the tiles of a row of fewer than `SPMV_VECTORS` vectors, or of one cut into tiles of
+ * unequal widths (32 vectors: four tiles of five, then three of four), see {@link SPMV_VECTORS}.
  * Example: `spmvNarrowName(1)` is `"spmv_1"`.
  */
 export function spmvNarrowName(vectors: number): string {

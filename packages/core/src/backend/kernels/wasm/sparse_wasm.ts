@@ -310,6 +310,34 @@ function transposedOperand(set: KernelSet, type: SimdFloat, key: object | undefi
   return at;
 }
 
+/**
+ * How a features-major row of `np` samples is cut into spmv tiles: `wide` tiles of `width + 1`
+ * vectors, then `narrow` tiles of `width`, at most `SPMV_VECTORS` each and as few as that
+ * allows (see `SPMV_VECTORS`); `partial` when the row's last vector is partial (it sits in the
+ * last tile). Example: `rowTiles(100, 4)` is five tiles of five vectors; `rowTiles(130, 4)` (33
+ * vectors) five of five, then two of four, the last one partial.
+ */
+export function rowTiles(np: number, lanes: number): { width: number; wide: number; narrow: number; partial: boolean } {
+  const vectors = Math.ceil(np / lanes);
+  const tiles = Math.ceil(vectors / SPMV_VECTORS);
+  const width = Math.floor(vectors / tiles);
+  const wide = vectors % tiles;
+  return { width, wide, narrow: tiles - wide, partial: np % lanes !== 0 };
+}
+
+/**
+ * The kernel calls for tiles `k0` up to `k1` of a row cut as `tiles` says: `call(kernel id, byte
+ * offset of the first tile in the row, tiles)`, one call per width (`ids[v]`: the kernel of `v`
+ * vectors).
+ */
+function tileCalls(tiles: ReturnType<typeof rowTiles>, k0: number, k1: number, ids: readonly number[], call: (id: number, at: number, count: number) => void): void {
+  const { width, wide } = tiles;
+  const wideEnd = Math.min(k1, wide);
+  if (k0 < wideEnd) call(ids[width + 1]!, k0 * (width + 1) * 16, wideEnd - k0);
+  const from = Math.max(k0, wide);
+  if (from < k1) call(ids[width]!, (wide * (width + 1) + (from - wide) * width) * 16, k1 - from);
+}
+
 function spmvIn(xOrder: Order, outOrder: Order, x: FloatArray, n: number, w: number, values: FloatArray, table: EdgeTable, numRows: number, out: FloatArray, xKey?: object, xStride = w): void {
   const rt = getRuntime();
   if (rt === null) throw new Error("spmvWasm: WebAssembly SIMD128 is not available in this engine");
@@ -317,11 +345,12 @@ function spmvIn(xOrder: Order, outOrder: Order, x: FloatArray, n: number, w: num
   const eb = type.bytes;
   const tileLanes = SPMV_VECTORS * type.lanes;
   // Rows written out samples-major are padded to whole tiles. Features-major output rows are
-  // unpadded: the last, partial tile is computed first, its spill into the next row is
-  // overwritten by that row's first tile later, and both regions have one tile of slack at the
-  // end. Split across threads, features-major products are split by tiles of samples: the chunk
-  // that computes the first tile of every row computes the partial tile first, so its spill is
-  // overwritten by the same chunk; no other chunk writes those lanes. Samples-major outputs
+  // unpadded and cut into tiles as equal as they come (`rowTiles`): the tile holding the last,
+  // partial vector is computed first, its spill into the next row is overwritten by that row's
+  // first tile later, and both regions have slack at the end. Split across threads,
+  // features-major products are split by tiles of samples: the chunk that computes the first
+  // tile of every row computes the partial tile first, so its spill is overwritten by the same
+  // chunk; no other chunk writes those lanes. Samples-major outputs
   // are split by rows, every row padded. Samples-major inputs are transposed into the same rows
   // (see transposeIn).
   // Arrays in the kernel memory are read (and a result that owns its block written) where they
@@ -365,27 +394,31 @@ function spmvIn(xOrder: Order, outOrder: Order, x: FloatArray, n: number, w: num
   if (edgeOrder !== null) for (let k = 0; k < e; k++) fv[v0 + k] = values[edgeOrder[k]!]!;
   else if (valHome < 0) copyElements(fv, values.subarray(0, e), v0);
   if (startHome < 0) v.i32.set(starts, startAt / 4);
-  const kernel = set.spmv;
-  const full = Math.floor(np / tileLanes);
-  const tailAt = full * tileLanes * eb;
-  const hasTail = full * tileLanes < np;
-  // The partial tile, over the vectors it needs (its spill into the next row is under a vector).
-  const tailId = set.spmvNarrowId[Math.ceil((np - full * tileLanes) / type.lanes)]!;
-  if (threads > 1 && padded) {
-    // Padded rows: `full` tiles cover every sample; chunks of output rows.
-    runJob(splitJob(numRows, threads, (job, r0, r1) => job.call(set.spmvId, xAt, colAt, valAt, startAt + r0 * 4, outAt + r0 * rowBytes, r1 - r0, rowBytes, full)));
-  } else if (threads > 1 && full > 1) {
-    // Chunks of tiles; the partial tile runs first in the chunk of tile 0 (see above).
-    const tileBytes = tileLanes * eb;
-    runJob(
-      splitJob(full, threads, (job, t0, t1) => {
-        if (t0 === 0 && hasTail) job.call(tailId, xAt + tailAt, colAt, valAt, startAt, outAt + tailAt, numRows, rowBytes, 1);
-        job.call(set.spmvId, xAt + t0 * tileBytes, colAt, valAt, startAt, outAt + t0 * tileBytes, numRows, rowBytes, t1 - t0);
-      }),
-    );
-  } else {
-    if (hasTail) kernelRuntime()!.functions[tailId]!(xAt + tailAt, colAt, valAt, startAt, outAt + tailAt, numRows, rowBytes, 1);
-    if (full > 0) kernel(xAt, colAt, valAt, startAt, outAt, numRows, rowBytes, full);
+  if (padded) {
+    // Padded rows: whole tiles cover every sample; chunks of output rows.
+    const full = np / tileLanes;
+    if (threads > 1) runJob(splitJob(numRows, threads, (job, r0, r1) => job.call(set.spmvId, xAt, colAt, valAt, startAt + r0 * 4, outAt + r0 * rowBytes, r1 - r0, rowBytes, full)));
+    else set.spmv(xAt, colAt, valAt, startAt, outAt, numRows, rowBytes, full);
+  } else if (np > 0) {
+    const tiles = rowTiles(np, type.lanes);
+    const total = tiles.wide + tiles.narrow;
+    // The tile with the partial vector runs before the others (see above); the rest are split.
+    const rest = tiles.partial ? total - 1 : total;
+    const ids = set.spmvNarrowId;
+    if (threads > 1 && rest > 1) {
+      runJob(
+        splitJob(rest, threads, (job, k0, k1) => {
+          const call = (id: number, at: number, count: number) => job.call(id, xAt + at, colAt, valAt, startAt, outAt + at, numRows, rowBytes, count);
+          if (k0 === 0 && rest < total) tileCalls(tiles, rest, total, ids, call);
+          tileCalls(tiles, k0, k1, ids, call);
+        }),
+      );
+    } else {
+      const functions = kernelRuntime()!.functions;
+      const call = (id: number, at: number, count: number) => functions[id]!(xAt + at, colAt, valAt, startAt, outAt + at, numRows, rowBytes, count);
+      if (rest < total) tileCalls(tiles, rest, total, ids, call);
+      tileCalls(tiles, 0, rest, ids, call);
+    }
   }
   if (outHome >= 0) return;
   const o0 = outAt / eb;
