@@ -70,6 +70,19 @@ describe("a concrete tensor's storage", () => {
     );
   });
 
+  it("owns its shape and stride: the arrays it was made from can change without changing it", () => {
+    const shape = [2, 3];
+    const t = ConcreteTensor.fromData(new Float64Array(6), shape, "float64");
+    shape[0] = 3;
+    expect(t.shape).toEqual([2, 3]);
+    const [viewShape, viewStride] = [[3, 2], [1, 3]];
+    const v = ConcreteTensor.view(t, viewShape, viewStride, 0);
+    viewShape[1] = 1;
+    viewStride[0] = 0;
+    expect([v.shape, v.stride]).toEqual([[3, 2], [1, 3]]);
+    expect(ConcreteTensor.view(v, v.shape, v.stride, 0).shape).not.toBe(v.shape);
+  });
+
   it("stays frozen, and a 0-d tensor's view holds its one element", () => {
     const s = ConcreteTensor.scalar(2.5, "float64");
     expect(Object.isFrozen(s)).toBe(true);

@@ -81,8 +81,7 @@ export function compile(traced: Jaxpr, options: CompileOptions = {}): Executable
     const dtypes = step.outputs.map((v) => v.aval.dtype);
     const weak = step.outputs.map((v) => v.aval.weakType);
     const { kernel } = step;
-    // Frozen once here, the shape is shared by every output tensor of every call.
-    const shape = Object.freeze(step.shape.slice());
+    const shape = step.shape;
     const outSlotsOfStep = step.outputs.map((v) => slotMap.get(v.id)!);
     // Intermediates that never escape the call get buffers allocated once and reused.
     const reusable = outSlotsOfStep.every((slot) => !escaping.has(slot));
