@@ -72,6 +72,22 @@ describe("threefry2x32", () => {
     expect(t1!.toArray()).toEqual(c1!.toArray());
   });
 
+  it("reads broadcast operands in place: every mix of broadcast and full keys and counters gives each element's block", () => {
+    const n = 7;
+    const full = (seed: number) => u32(Array.from({ length: n }, (_, i) => (Math.imul(i + 1, 0x9e3779b9) ^ seed) >>> 0));
+    const broadcast = (v: number) => ConcreteTensor.view(ConcreteTensor.scalar(v, "uint32"), [n], [0], 0);
+    for (let mask = 0; mask < 16; mask++) {
+      const operands = [0, 1, 2, 3].map((j) => ((mask >> j) & 1 ? broadcast(0x01234567 * (j + 1)) : full(j * 1000)));
+      const [y1, y2] = bind(threefry2x32P, operands);
+      const words = operands.map((t) => Array.from(t.toTypedArray()));
+      const out = new Uint32Array(2);
+      for (let i = 0; i < n; i++) {
+        threefry2x32Block(words[0]![i]!, words[1]![i]!, words[2]![i]!, words[3]![i]!, out);
+        expect([y1!.toTypedArray()[i], y2!.toTypedArray()[i]], `mask ${mask}, element ${i}`).toEqual(Array.from(out));
+      }
+    }
+  });
+
   it("does not write into its operands", () => {
     const k = u32([1, 2]);
     const before = Array.from(k.data);
