@@ -17,77 +17,38 @@ import { batchElementwise } from "./batching.js";
 /** Skein's key-schedule parity constant (`ks[2] = k1 ^ k2 ^ C240`). */
 const KS_PARITY = 0x1bd11bda;
 
+/** Rotation amounts of the two alternating groups of four rounds. */
+const ROTATIONS: readonly (readonly number[])[] = [
+  [13, 15, 26, 6],
+  [17, 29, 16, 24],
+];
+
+type ThreefryLoop = (k1: ArrayLike<number>, k2: ArrayLike<number>, ks: number, x1: ArrayLike<number>, x2: ArrayLike<number>, xs: number, y1: Uint32Array, y2: Uint32Array, n: number) => void;
+
 /**
  * threefry2x32 over `n` elements: `y1[i], y2[i]` the cipher of counters `(x1[i·xs], x2[i·xs])`
  * under key `(k1[i·ks], k2[i·ks])` (steps `ks`, `xs` 0 or 1: 0 reads one value for every
- * element). Five groups of four rounds, rotations 13, 15, 26, 6 then 17, 29, 16, 24; after
- * group g the key words `ks[(g+1)%3]` and `ks[(g+2)%3] + g + 1` are added. Written out round by
- * round in int32 arithmetic (`| 0` wraps as `>>> 0` does; the stores into the Uint32Arrays
- * reinterpret the bits): 100 elements in 1.9 µs against 15.3 µs for a loop over the groups with
- * the key schedule in an array, 100,000 in 1.7 against 9.6 ms (Node 20, 2-core AMD EPYC,
- * 2026-12-08), the same words.
+ * element). Five groups of four rounds (rotations {@link ROTATIONS}); after group g the key
+ * words `ks[(g+1)%3]` and `ks[(g+2)%3] + g + 1` are added. Generated once as straight-line
+ * source, every round written out, in int32 arithmetic (`| 0` wraps as `>>> 0` does; the stores
+ * into the Uint32Arrays reinterpret the bits): 100 elements in 1.9 µs against 15.3 µs for a loop
+ * over the groups with the key schedule in an array, 100,000 in 1.7 against 9.6 ms (Node 20,
+ * 2-core AMD EPYC, 2026-12-08), the same words.
  */
-function threefryInto(k1: ArrayLike<number>, k2: ArrayLike<number>, ks: number, x1: ArrayLike<number>, x2: ArrayLike<number>, xs: number, y1: Uint32Array, y2: Uint32Array, n: number): void {
-  for (let i = 0; i < n; i++) {
-    const key0 = k1[i * ks]! | 0;
-    const key1 = k2[i * ks]! | 0;
-    const key2 = key0 ^ key1 ^ KS_PARITY;
-    let a = (x1[i * xs]! + key0) | 0;
-    let b = (x2[i * xs]! + key1) | 0;
-    a = (a + b) | 0;
-    b = ((b << 13) | (b >>> 19)) ^ a;
-    a = (a + b) | 0;
-    b = ((b << 15) | (b >>> 17)) ^ a;
-    a = (a + b) | 0;
-    b = ((b << 26) | (b >>> 6)) ^ a;
-    a = (a + b) | 0;
-    b = ((b << 6) | (b >>> 26)) ^ a;
-    a = (a + key1) | 0;
-    b = (b + key2 + 1) | 0;
-    a = (a + b) | 0;
-    b = ((b << 17) | (b >>> 15)) ^ a;
-    a = (a + b) | 0;
-    b = ((b << 29) | (b >>> 3)) ^ a;
-    a = (a + b) | 0;
-    b = ((b << 16) | (b >>> 16)) ^ a;
-    a = (a + b) | 0;
-    b = ((b << 24) | (b >>> 8)) ^ a;
-    a = (a + key2) | 0;
-    b = (b + key0 + 2) | 0;
-    a = (a + b) | 0;
-    b = ((b << 13) | (b >>> 19)) ^ a;
-    a = (a + b) | 0;
-    b = ((b << 15) | (b >>> 17)) ^ a;
-    a = (a + b) | 0;
-    b = ((b << 26) | (b >>> 6)) ^ a;
-    a = (a + b) | 0;
-    b = ((b << 6) | (b >>> 26)) ^ a;
-    a = (a + key0) | 0;
-    b = (b + key1 + 3) | 0;
-    a = (a + b) | 0;
-    b = ((b << 17) | (b >>> 15)) ^ a;
-    a = (a + b) | 0;
-    b = ((b << 29) | (b >>> 3)) ^ a;
-    a = (a + b) | 0;
-    b = ((b << 16) | (b >>> 16)) ^ a;
-    a = (a + b) | 0;
-    b = ((b << 24) | (b >>> 8)) ^ a;
-    a = (a + key1) | 0;
-    b = (b + key2 + 4) | 0;
-    a = (a + b) | 0;
-    b = ((b << 13) | (b >>> 19)) ^ a;
-    a = (a + b) | 0;
-    b = ((b << 15) | (b >>> 17)) ^ a;
-    a = (a + b) | 0;
-    b = ((b << 26) | (b >>> 6)) ^ a;
-    a = (a + b) | 0;
-    b = ((b << 6) | (b >>> 26)) ^ a;
-    a = (a + key2) | 0;
-    b = (b + key0 + 5) | 0;
-    y1[i] = a;
-    y2[i] = b;
+const threefryInto: ThreefryLoop = (() => {
+  const body = [
+    "for (let i = 0; i < n; i++) {",
+    "const key0 = k1[i * ks] | 0; const key1 = k2[i * ks] | 0; const key2 = key0 ^ key1 ^ " + KS_PARITY + ";",
+    "let a = (x1[i * xs] + key0) | 0; let b = (x2[i * xs] + key1) | 0;",
+  ];
+  for (let group = 0; group < 5; group++) {
+    for (const r of ROTATIONS[group % 2]!) body.push(`a = (a + b) | 0; b = ((b << ${r}) | (b >>> ${32 - r})) ^ a;`);
+    body.push(`a = (a + key${(group + 1) % 3}) | 0; b = (b + key${(group + 2) % 3} + ${group + 1}) | 0;`);
   }
-}
+  body.push("y1[i] = a; y2[i] = b;", "}");
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  return new Function("k1", "k2", "ks", "x1", "x2", "xs", "y1", "y2", "n", body.join("\n")) as ThreefryLoop;
+})();
 
 /** One element's words, reused by {@link threefry2x32Block}: key, counter and output. */
 const [ONE_K1, ONE_K2, ONE_X1, ONE_X2, ONE_Y1, ONE_Y2] = Array.from({ length: 6 }, () => new Uint32Array(1)) as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
