@@ -1,6 +1,6 @@
 /**
- * Deleted arrays: tensors whose storage was donated to a jitted call and may since have been
- * reused for other values. A tensor is deleted when its own object is marked (a donated view
+ * Deleted arrays: tensors whose storage was donated to a jitted call, or deleted by their
+ * `delete()`, and may since have been reused for other values. A tensor is deleted when its own object is marked (a donated view
  * of part of a larger buffer: only that view is invalid) or when its storage `TypedArray` is
  * (a donated tensor that covers its whole buffer: every view over it, made by reshape,
  * transpose or slicing, shares that object and is deleted with it). Reused storage always
@@ -19,8 +19,11 @@
  * reaches no kernel.
  */
 const DELETED = Symbol("connex.deleted");
-/** Deleted tensor objects (donated views of part of a larger buffer: rare, and frozen objects). */
-const deletedTensors = new WeakSet<object>();
+/** Deleted tensor objects (views of part of a larger buffer: rare, and frozen objects), with why. */
+const deletedTensors = new WeakMap<object, DeletionCause>();
+
+/** Why an array was deleted: donated to a jitted call, or deleted by its `delete()`. */
+export type DeletionCause = "donated" | "deleted";
 /** How many marks were ever made: zero means no check needs to look. */
 let marks = 0;
 /** How many tensor objects were ever marked: zero means no check needs the set. */
@@ -31,20 +34,39 @@ export function anyDeleted(): boolean {
   return marks !== 0;
 }
 
-/** Mark a storage array deleted: every tensor over it is deleted. */
-export function markStorageDeleted(storage: object): void {
-  (storage as { [DELETED]?: true })[DELETED] = true;
+/** Mark a storage array deleted: every tensor over it is deleted (the first cause stays). */
+export function markStorageDeleted(storage: object, cause: DeletionCause = "donated"): void {
+  const marked = storage as { [DELETED]?: DeletionCause };
+  marked[DELETED] ??= cause;
   marks++;
 }
 
-/** Mark one tensor object deleted (its storage and other views over it stay valid). */
-export function markTensorDeleted(tensor: object): void {
-  deletedTensors.add(tensor);
+/** Mark one tensor object deleted (its storage and other views over it stay valid; the first cause stays). */
+export function markTensorDeleted(tensor: object, cause: DeletionCause = "donated"): void {
+  if (!deletedTensors.has(tensor)) deletedTensors.set(tensor, cause);
   marks++;
   tensorMarks++;
 }
 
+/** Why a concrete tensor is deleted (its object or its storage array marked), or null while it is not. */
+export function deletionCause(tensor: { readonly data: object }): DeletionCause | null {
+  if (marks === 0) return null;
+  return (tensor.data as { [DELETED]?: DeletionCause })[DELETED] ?? (tensorMarks !== 0 ? (deletedTensors.get(tensor) ?? null) : null);
+}
+
 /** Whether a concrete tensor is deleted (its object or its storage array marked). */
 export function isDeletedTensor(tensor: { readonly data: object }): boolean {
-  return marks !== 0 && ((tensor.data as { [DELETED]?: true })[DELETED] === true || (tensorMarks !== 0 && deletedTensors.has(tensor)));
+  return marks !== 0 && ((tensor.data as { [DELETED]?: DeletionCause })[DELETED] !== undefined || (tensorMarks !== 0 && deletedTensors.has(tensor)));
+}
+
+/**
+ * Whether a tensor's view covers its whole storage (every element once: no broadcast axis, as
+ * many elements as the buffer). Only then is the buffer its own to give back (to a jitted call
+ * it is donated to, or by `delete()`): a slice of a larger array is deleted alone and its
+ * buffer left to its owner.
+ */
+export function coversStorage(t: { readonly data: { readonly length: number }; readonly size: number; readonly shape: readonly number[]; readonly stride: readonly number[] }): boolean {
+  if (t.size !== t.data.length) return false;
+  for (let i = 0; i < t.shape.length; i++) if (t.stride[i] === 0 && t.shape[i]! > 1) return false;
+  return true;
 }

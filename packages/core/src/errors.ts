@@ -69,9 +69,9 @@ export class UnknownOptionError extends ValueError {
 
 /**
  * A tensor whose storage was donated to a jitted call (`jit(f, { donateArgnums })`,
- * `filterJit(f, { donate })`) was used afterwards: the call may have reused its memory for
- * its results, so its values are gone (JAX raises the same for a deleted, donated, array).
- * `where` names the operation that met it.
+ * `filterJit(f, { donate })`), or deleted by `delete()`, was used afterwards: its memory may
+ * since hold other values (JAX raises the same for a deleted array). `where` names the
+ * operation that met it; the message says which of the two deleted it.
  *
  * @example
  * const step = jit((w) => np.multiply(w, 2), { donateArgnums: 0 });
@@ -82,11 +82,14 @@ export class DeletedArrayError extends ValueError {
   /** The operation that met the deleted array. */
   readonly where: string;
 
-  /** `what` describes the array (dtype and shape, and where it was passed). */
-  constructor(where: string, what: string) {
+  /** `what` describes the array (dtype and shape, and where it was passed); `cause`, how it was deleted. */
+  constructor(where: string, what: string, cause: "donated" | "deleted" = "donated") {
     super(
-      `${where}: the array (${what}) was donated to a jitted call (donateArgnums / filterJit's donate) and has been deleted; ` +
-        `its memory may hold other values now. Use the call's results instead, or do not donate an argument you still need.`,
+      cause === "donated"
+        ? `${where}: the array (${what}) was donated to a jitted call (donateArgnums / filterJit's donate) and has been deleted; ` +
+            `its memory may hold other values now. Use the call's results instead, or do not donate an argument you still need.`
+        : `${where}: the array (${what}) was deleted by delete() (its own, or that of an array sharing its storage: a reshape, ` +
+            `transpose or slice of it); its memory may hold other values now.`,
     );
     this.where = where;
   }

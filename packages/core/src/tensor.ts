@@ -1,8 +1,8 @@
 import ndarray, { type NdArray } from "ndarray";
 import { castScalar, type DType, type TypedArray } from "./dtype.js";
-import { allocate, allocateUninitialized, typedArrayFor } from "./backend/buffers.js";
+import { allocate, allocateUninitialized, recycle, typedArrayFor } from "./backend/buffers.js";
 import { DeletedArrayError, ValueError } from "./errors.js";
-import { isDeletedTensor } from "./deletion.js";
+import { coversStorage, deletionCause, isDeletedTensor, markStorageDeleted, markTensorDeleted } from "./deletion.js";
 import { contiguousStrides, copyStrided } from "./backend/kernels/layout.js";
 
 /** What an operand may be: a tensor (concrete or traced) or a plain JS number (weakly typed). */
@@ -145,12 +145,30 @@ export abstract class Tensor {
   abstract concrete(): ConcreteTensor;
 
   /**
-   * Whether this array was donated to a jitted call (`donateArgnums`, `filterJit`'s `donate`)
-   * and deleted: reading or passing it then throws `DeletedArrayError` (JAX's `is_deleted`).
+   * Whether this array was deleted, donated to a jitted call (`donateArgnums`, `filterJit`'s
+   * `donate`) or by `delete()`: reading or passing it then throws `DeletedArrayError` (JAX's
+   * `is_deleted`).
    * Tracers are never deleted.
    */
   isDeleted(): boolean {
     return false;
+  }
+
+  /**
+   * Deletes the array now (JAX's `Array.delete()`): reading or passing it afterwards throws
+   * `DeletedArrayError`. When the array covers its whole storage, that storage goes back to the
+   * allocator (a block of the kernel memory at once, rather than when the garbage collector
+   * finds the array) and every array sharing it is deleted too: a reshape, transpose or slice of
+   * it reads the same memory. A view of part of a larger array is deleted alone. Deleting twice
+   * does nothing. Throws `ValueError` for a traced value (inside `jit`, `grad` or `vmap`), which
+   * has no buffer of its own.
+   *
+   * @example
+   * const big = np.zeros([4096, 4096]); // ... use it ...
+   * big.delete(); // its 64 MiB are free now; big.isDeleted() === true
+   */
+  delete(): void {
+    throw new ValueError(`delete: a traced value (shape [${this.shape.join(", ")}], ${this.dtype}) has no buffer of its own to delete; delete concrete arrays outside the transformation`);
   }
 
   /** A flat row-major copy of the values, in a buffer of its own. */
@@ -312,9 +330,21 @@ export class ConcreteTensor extends Tensor {
     return isDeletedTensor(this);
   }
 
-  /** Throw `DeletedArrayError` (naming `what`) if this tensor was donated to a jitted call. */
+  override delete(): void {
+    if (isDeletedTensor(this)) return;
+    if (!coversStorage(this)) {
+      markTensorDeleted(this, "deleted");
+      return;
+    }
+    markStorageDeleted(this.data, "deleted");
+    // The memory only: a later allocation gets it as a new array object, which the mark does
+    // not reach.
+    recycle(this.data);
+  }
+
+  /** Throw `DeletedArrayError` (naming `what`) if this tensor was donated to a jitted call or deleted. */
   private checkLive(what: string): void {
-    if (isDeletedTensor(this)) throw new DeletedArrayError(what, `${this.dtype} [${this.shape.join(", ")}]`);
+    if (isDeletedTensor(this)) throw new DeletedArrayError(what, `${this.dtype} [${this.shape.join(", ")}]`, deletionCause(this)!);
   }
 
   /**
@@ -378,7 +408,8 @@ export class ConcreteTensor extends Tensor {
   }
 
   override toString(): string {
-    if (this.isDeleted()) return `Tensor(<deleted: donated to a jitted call>, shape=[${this.shape.join(", ")}], dtype=${this.dtype})`;
+    const cause = deletionCause(this);
+    if (cause !== null) return `Tensor(<deleted: ${cause === "donated" ? "donated to a jitted call" : "by delete()"}>, shape=[${this.shape.join(", ")}], dtype=${this.dtype})`;
     return formatTensor(this);
   }
 

@@ -1,4 +1,4 @@
-import { isDeletedTensor } from "./deletion.js";
+import { deletionCause, isDeletedTensor } from "./deletion.js";
 import { ConcretizationError, DeletedArrayError, LeakedTracerError } from "./errors.js";
 import type { AbstractArray, Primitive } from "./primitive.js";
 import { ConcreteTensor, Tensor } from "./tensor.js";
@@ -79,7 +79,7 @@ export function bind(prim: Primitive, args: readonly Tensor[], params: unknown =
       if (!a.trace.active) leaked(prim, a);
       if (top === null || a.trace.level > top.level) top = a.trace;
     } else if (isDeletedTensor(a as ConcreteTensor)) {
-      throw new DeletedArrayError(prim.name, `${a.dtype} [${a.shape.join(", ")}]`);
+      throw new DeletedArrayError(prim.name, `${a.dtype} [${a.shape.join(", ")}]`, deletionCause(a as ConcreteTensor)!);
     }
   }
   if (top === null) {

@@ -5,6 +5,7 @@
  * another argument still reads.
  */
 import { ValueError, type ConcreteTensor } from "@connex/core";
+import { coversStorage } from "@connex/core/internal";
 
 /** Where one traced leaf came from, for error messages. */
 export interface LeafPlace {
@@ -17,13 +18,6 @@ export interface LeafPlace {
 /** `argument 2` or `argument 2 (leaf 5)`. */
 export function placeText(p: LeafPlace): string {
   return p.of > 1 ? `argument ${p.arg} (leaf ${p.leaf})` : `argument ${p.arg}`;
-}
-
-/** Whether a tensor's view covers its whole storage (see core's executor): then donating it donates the buffer. */
-function coversStorage(t: ConcreteTensor): boolean {
-  if (t.size !== t.data.length) return false;
-  for (let i = 0; i < t.shape.length; i++) if (t.stride[i] === 0 && t.shape[i]! > 1) return false;
-  return true;
 }
 
 /**

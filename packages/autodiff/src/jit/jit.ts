@@ -1,6 +1,6 @@
 import { ConcreteTensor, DeletedArrayError, Tensor, Tracer, tree, ValueError } from "@connex/core";
 import { currentDepth, withNewTrace } from "../trace_stack.js";
-import { compile, formatJaxpr, type Atom, type Executable, type Jaxpr } from "@connex/core/internal";
+import { compile, deletionCause, formatJaxpr, type Atom, type Executable, type Jaxpr } from "@connex/core/internal";
 import { argnumsOption, checkJitOptions as checkOptions, donateArgnumsOption, donateModeOption, donatesArgnums, donatesMode, type DonateMode, type Donates } from "./argnums.js";
 import { checkDonatedLeaves, placeText, type LeafPlace } from "./donation.js";
 import { JitTrace, JitTracer } from "./jit_trace.js";
@@ -159,7 +159,8 @@ function prepare(args: unknown[], statics: Set<number>, numbersStatic: boolean, 
       const leaf = leaves[k];
       if (leaf instanceof Tracer) return null; // inside another transformation: inline
       if (leaf instanceof Tensor) {
-        if (leaf.isDeleted()) throw new DeletedArrayError(where, `${placeText({ arg: a, leaf: k, of: leaves.length })}, ${leaf.dtype} [${leaf.shape.join(", ")}]`);
+        const cause = deletionCause(leaf as ConcreteTensor);
+        if (cause !== null) throw new DeletedArrayError(where, `${placeText({ arg: a, leaf: k, of: leaves.length })}, ${leaf.dtype} [${leaf.shape.join(", ")}]`, cause);
         roles.push({ kind: "traced", weakNumber: false });
         traced.push(leaf as ConcreteTensor);
         if (donated !== null) {

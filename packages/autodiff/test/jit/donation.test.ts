@@ -214,6 +214,27 @@ describe("jit donateArgnums", () => {
   });
 });
 
+describe("Tensor.delete under the transformations", () => {
+  it("a deleted argument or captured constant makes a jitted call throw DeletedArrayError saying delete() did it; a traced value cannot be deleted", () => {
+    const p = { w: big(21), b: big(22) };
+    p.b.delete();
+    expect(() => jit((a: Tensor, q: Params) => np.add(a, q.b))(big(23), p)).toThrow(/argument 1 \(leaf 0\), float32 \[100000\]\) was deleted by delete\(\)/);
+    const w = big(24);
+    const uses = jit((x: Tensor) => np.multiply(x, w));
+    uses(big(25));
+    w.delete();
+    expect(() => uses(big(25))).toThrow(/captured by the jitted function as a constant\) was deleted by delete\(\)/);
+    for (const transform of [(f: (x: Tensor) => Tensor) => jit(f), (f: (x: Tensor) => Tensor) => grad((x: Tensor) => np.sum(f(x))), (f: (x: Tensor) => Tensor) => vmap(f)]) {
+      const deleting = transform((x: Tensor) => {
+        x.delete();
+        return x;
+      });
+      expect(() => deleting(np.array([1, 2, 3], { dtype: "float32" }))).toThrow(ValueError);
+      expect(() => deleting(np.array([1, 2, 3], { dtype: "float32" }))).toThrow(/delete: a traced value .* has no buffer of its own/);
+    }
+  });
+});
+
 describe("filterJit donate", () => {
   const body = (first: { w: Tensor; tag: string }, second: { w: Tensor }) => ({ a: np.add(first.w, 1), b: np.add(second.w, 1) });
 

@@ -31,7 +31,7 @@ describe("@connex/core entry points", () => {
     for (const name of ["definePrimitive", "allPrimitives", "bind", "bind1", "Trace", "Tracer", "concretizationError"]) expect(core).toHaveProperty(name);
   });
 
-  it("the internal entry is the compile boundary, the jaxpr printer and the pool choice's counts, nothing else", () => {
-    expect(Object.keys(internal).sort()).toEqual(["compile", "formatJaxpr", "poolChoiceCounts"]);
+  it("the internal entry is the compile boundary, the jaxpr printer, the pool choice's counts and the deletion marks jit checks, nothing else", () => {
+    expect(Object.keys(internal).sort()).toEqual(["compile", "coversStorage", "deletionCause", "formatJaxpr", "poolChoiceCounts"]);
   });
 });

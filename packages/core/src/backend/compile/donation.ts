@@ -5,21 +5,10 @@
  * handed to another value.
  */
 import type { TypedArray } from "../../dtype.js";
-import { anyDeleted, isDeletedTensor, markStorageDeleted, markTensorDeleted } from "../../deletion.js";
+import { anyDeleted, coversStorage, deletionCause, markStorageDeleted, markTensorDeleted } from "../../deletion.js";
 import { DeletedArrayError } from "../../errors.js";
 import { ConcreteTensor } from "../../tensor.js";
 import { moveResident } from "../resident_storage.js";
-
-/**
- * Whether a tensor's view covers its whole storage (every element once: no broadcast axis, as
- * many elements as the buffer). Only then is the buffer the argument's own to give: a slice of
- * a larger array is deleted alone and its buffer left to its owner.
- */
-export function coversStorage(t: ConcreteTensor): boolean {
-  if (t.size !== t.data.length) return false;
-  for (let i = 0; i < t.shape.length; i++) if (t.stride[i] === 0 && t.shape[i]! > 1) return false;
-  return true;
-}
 
 /**
  * Per input slot, the storage the call may recycle after its last reader, or null: donated
@@ -78,8 +67,9 @@ export function deleteDonated(inputs: readonly ConcreteTensor[], donated: readon
 export function checkConstantsLive(constants: readonly ConcreteTensor[]): void {
   if (!anyDeleted()) return;
   for (const c of constants) {
-    if (isDeletedTensor(c)) {
-      throw new DeletedArrayError("jit", `${c.dtype} [${c.shape.join(", ")}], captured by the jitted function as a constant`);
+    const cause = deletionCause(c);
+    if (cause !== null) {
+      throw new DeletedArrayError("jit", `${c.dtype} [${c.shape.join(", ")}], captured by the jitted function as a constant`, cause);
     }
   }
 }
@@ -93,6 +83,7 @@ export function checkInputsLive(inputs: readonly ConcreteTensor[]): void {
   if (!anyDeleted()) return;
   for (let i = 0; i < inputs.length; i++) {
     const t = inputs[i]!;
-    if (isDeletedTensor(t)) throw new DeletedArrayError("compile", `${t.dtype} [${t.shape.join(", ")}], input ${i} of the compiled program`);
+    const cause = deletionCause(t);
+    if (cause !== null) throw new DeletedArrayError("compile", `${t.dtype} [${t.shape.join(", ")}], input ${i} of the compiled program`, cause);
   }
 }
