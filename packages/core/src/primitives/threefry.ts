@@ -50,6 +50,20 @@ const threefryInto: ThreefryLoop = (() => {
   return new Function("k1", "k2", "ks", "x1", "x2", "xs", "y1", "y2", "n", body.join("\n")) as ThreefryLoop;
 })();
 
+/**
+ * The ciphers of counters `(0, i)` for `i < n` under one key `(k1, k2)`: the words
+ * `random`'s `threefryBlocks` makes for `n` elements, without tensors (its one-loop samplers).
+ * Example: `const [y1, y2] = threefryCounterWords(0, 42, 3)`.
+ */
+export function threefryCounterWords(k1: number, k2: number, n: number): [Uint32Array, Uint32Array] {
+  const y1 = new Uint32Array(n);
+  const y2 = new Uint32Array(n);
+  const lo = new Uint32Array(n);
+  for (let i = 0; i < n; i++) lo[i] = i;
+  threefryInto(Uint32Array.of(k1), Uint32Array.of(k2), 0, new Uint32Array(n), lo, 1, y1, y2, n);
+  return [y1, y2];
+}
+
 /** One element's words, reused by {@link threefry2x32Block}: key, counter and output. */
 const [ONE_K1, ONE_K2, ONE_X1, ONE_X2, ONE_Y1, ONE_Y2] = Array.from({ length: 6 }, () => new Uint32Array(1)) as [Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array];
 

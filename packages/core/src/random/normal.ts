@@ -1,5 +1,6 @@
 import { erfInvP, erfP } from "../primitives/unary.js";
-import type { ArrayLike, Tensor } from "../tensor.js";
+import { ConcreteTensor, type ArrayLike, type Tensor } from "../tensor.js";
+import { sampleLoop } from "./sample_loop.js";
 import { bind1 } from "../trace.js";
 import * as np from "../np/index.js";
 import { checkShape } from "./bits.js";
@@ -7,7 +8,7 @@ import { checkOptions } from "../arguments.js";
 import { checkKey } from "./key.js";
 import { nextafter } from "./nextafter.js";
 import { checkParamShapes } from "./sample_shape.js";
-import { checkFloatDType, uniform, type FloatDType } from "./uniform.js";
+import { checkFloatDType, uniform, uniformOps, type FloatDType } from "./uniform.js";
 
 /** Options of `normal`. */
 export interface NormalOptions {
@@ -30,7 +31,17 @@ export function normal(key: Tensor, shape: readonly number[] = [], options: Norm
   const k = checkKey(key, op);
   options = checkOptions(op, options, ["dtype"]);
   const dtype = checkFloatDType(options.dtype ?? "float32", op);
-  const u = uniform(k, checkShape(shape, op), { minval: ABOVE_MINUS_ONE[dtype], maxval: 1, dtype });
+  // Nothing traced: one loop, the same bits (`sample_loop.ts`).
+  if (k instanceof ConcreteTensor) return sampleLoop(k, checkShape(shape, op), dtype, ABOVE_MINUS_ONE[dtype], 1, "normal");
+  return normalOps(k, checkShape(shape, op), dtype);
+}
+
+/**
+ * `normal` as array operations (what jit traces): `√2 · erf_inv(u)` for `u` uniform in
+ * `(-1, 1)`. Example: `normalOps(key, [3], "float32")`.
+ */
+export function normalOps(k: Tensor, shape: readonly number[], dtype: FloatDType): Tensor {
+  const u = uniformOps("random.normal", k, shape, dtype, ABOVE_MINUS_ONE[dtype], 1);
   return np.multiply(Math.SQRT2, bind1(erfInvP, [u]));
 }
 

@@ -1,5 +1,6 @@
 import { DTypeError } from "../errors.js";
-import type { ArrayLike, Tensor } from "../tensor.js";
+import { ConcreteTensor, type ArrayLike, type Tensor } from "../tensor.js";
+import { sampleLoop } from "./sample_loop.js";
 import * as np from "../np/index.js";
 import { bits, checkShape, threefryBlocks } from "./bits.js";
 import { checkOptions } from "../arguments.js";
@@ -56,8 +57,21 @@ export function uniform(key: Tensor, shape: readonly number[] = [], options: Uni
   const s = checkShape(shape, op);
   options = checkOptions(op, options, ["minval", "maxval", "dtype"]);
   const dtype = checkFloatDType(options.dtype ?? "float32", op);
-  const minval = np.astype(options.minval ?? 0, dtype);
-  const maxval = np.astype(options.maxval ?? 1, dtype);
+  const lower = options.minval ?? 0;
+  const upper = options.maxval ?? 1;
+  // Nothing traced: one loop, the same bits (`sample_loop.ts`).
+  if (k instanceof ConcreteTensor && typeof lower === "number" && typeof upper === "number") return sampleLoop(k, s, dtype, lower, upper, "uniform");
+  return uniformOps(op, k, s, dtype, lower, upper);
+}
+
+/**
+ * `uniform` as array operations (what jit traces, and what array bounds take): floats in
+ * `[0, 1)`, scaled to the bounds, clamped below at `minval`.
+ * Example: `uniformOps("random.uniform", key, [3], "float32", 0, 1)`.
+ */
+export function uniformOps(op: string, k: Tensor, s: readonly number[], dtype: FloatDType, lower: ArrayLike, upper: ArrayLike): Tensor {
+  const minval = np.astype(lower, dtype);
+  const maxval = np.astype(upper, dtype);
   checkParamShapes(op, s, minval.shape, maxval.shape);
   const u = unitFloats(k, s, dtype);
   return np.maximum(minval, np.add(np.multiply(u, np.subtract(maxval, minval)), minval));
