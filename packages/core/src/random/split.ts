@@ -1,6 +1,6 @@
 import { DTypeError, ShapeError, ValueError } from "../errors.js";
-import { threefry2x32P } from "../primitives/threefry.js";
-import { ConcreteTensor, Tensor } from "../tensor.js";
+import { threefry2x32Block, threefry2x32P, threefryCounterWords } from "../primitives/threefry.js";
+import { ConcreteTensor, sizeOf, Tensor } from "../tensor.js";
 import { bind } from "../trace.js";
 import * as np from "../np/index.js";
 import { checkShape, threefryBlocks } from "./bits.js";
@@ -17,6 +17,17 @@ export function split(key: Tensor, num: number | readonly number[] = 2): Tensor 
   const k = checkKey(key, "random.split");
   const shape = typeof num === "number" ? [num] : num;
   checkShape(shape, "random.split");
+  if (k instanceof ConcreteTensor) {
+    // Nothing traced: the same words, interleaved as the stack below lays them out.
+    const words = k.toTypedArray();
+    const [y1, y2] = threefryCounterWords(words[0]!, words[1]!, sizeOf(shape));
+    const keys = new Uint32Array(2 * y1.length);
+    for (let i = 0; i < y1.length; i++) {
+      keys[2 * i] = y1[i]!;
+      keys[2 * i + 1] = y2[i]!;
+    }
+    return ConcreteTensor.fromData(keys, [...shape, 2], "uint32");
+  }
   const [y1, y2] = threefryBlocks(k, shape);
   return np.stack([y1, y2], shape.length);
 }
@@ -46,6 +57,13 @@ export function foldIn(key: Tensor, data: number | Tensor): Tensor {
     throw new ValueError(`random.foldIn: data must be an integer number or scalar tensor, got ${typeof data}`);
   }
   // JAX: threefry_2x32(key, threefry_seed(data)), the seed of a uint32 being the counter pair (0, data).
+  if (k instanceof ConcreteTensor && d instanceof ConcreteTensor) {
+    // Nothing traced: one block, as the operations below compute it.
+    const words = k.toTypedArray();
+    const out = new Uint32Array(2);
+    threefry2x32Block(words[0]!, words[1]!, 0, d.item(), out);
+    return ConcreteTensor.fromData(out, [2], "uint32");
+  }
   const [k1, k2] = keyWords(k);
   const [y1, y2] = bind(threefry2x32P, [k1, k2, ConcreteTensor.scalar(0, "uint32"), d]);
   return np.stack([y1!, y2!], 0);

@@ -3,7 +3,35 @@ import { DTypeError, ShapeError, ValueError } from "../../src/errors.js";
 import * as np from "../../src/np/index.js";
 import { key } from "../../src/random/key.js";
 import { foldIn, split } from "../../src/random/split.js";
+import { keyWords } from "../../src/random/key.js";
+import { threefryBlocks } from "../../src/random/bits.js";
+import { threefry2x32P } from "../../src/primitives/threefry.js";
+import { ConcreteTensor } from "../../src/tensor.js";
+import { bind } from "../../src/trace.js";
 import { fixtures, flat } from "./test_support.js";
+
+describe("split and foldIn on a concrete key (one loop) against their operations", () => {
+  it("split gives the stacked threefry blocks, every shape; foldIn the block of (0, data)", () => {
+    for (const seed of [0, 1, 12345, 2 ** 31 - 1]) {
+      const k = key(seed);
+      for (const shape of [[], [0], [1], [3], [2, 3]]) {
+        const [y1, y2] = threefryBlocks(k, shape);
+        const want = np.stack([y1, y2], shape.length);
+        const got = split(k, shape);
+        expect([got.shape, got.dtype, got.weakType], `seed ${seed} shape [${shape}]`).toEqual([want.shape, want.dtype, want.weakType]);
+        expect(Array.from(got.toTypedArray())).toEqual(Array.from(want.toTypedArray()));
+      }
+      for (const data of [0, 1, 7, 2 ** 32 - 1, -1, -(2 ** 31)]) {
+        const [k1, k2] = keyWords(k);
+        const [z1, z2] = bind(threefry2x32P, [k1, k2, ConcreteTensor.scalar(0, "uint32"), ConcreteTensor.scalar(data >>> 0, "uint32")]);
+        const got = foldIn(k, data);
+        expect([got.shape, got.dtype, got.weakType]).toEqual([[2], "uint32", false]);
+        expect(Array.from(got.toTypedArray()), `seed ${seed} data ${data}`).toEqual([z1!.item(), z2!.item()]);
+        expect(Array.from(foldIn(k, np.array(data >>> 0, { dtype: "uint32" })).toTypedArray())).toEqual([z1!.item(), z2!.item()]);
+      }
+    }
+  });
+});
 
 describe("random.split", () => {
   it("matches JAX: split(key(0)) = [[1797259609, 2579123966], [928981903, 3453687069]]", () => {
