@@ -26,6 +26,7 @@ import { recordWithEditedEdges, remappedRecord } from "./carried_record.js";
 import { editContext, placeOf, type EditContext, type NetworkEdit, type Place } from "./edit_context.js";
 import { EditedLayouts } from "./edited_layout.js";
 import { OldParameters } from "./old_parameters.js";
+import { sameElements } from "../frozen_arrays.js";
 
 export type { NetworkEdit } from "./edit_context.js";
 
@@ -62,9 +63,9 @@ export function applyEdit(net: NeuralNetwork, edit: NetworkEdit): NeuralNetwork 
     const layout = layouts.layout(b, sources, origin);
     batches.push(layout);
     const oldLayout = origin >= 0 ? ctx.old.batches[origin]! : null;
-    const sameNeurons = oldLayout !== null && oldLayout.neurons.length === group.neurons.length && oldLayout.neurons.every((n, j) => n === group.neurons[j]);
+    const sameNeurons = oldLayout !== null && sameElements(oldLayout.neurons, group.neurons);
     if (sameNeurons && sameInputRange(ctx, layout, origin)) {
-      const sameEdges = layout.inputColumns.every((c, j) => c === oldLayout.inputColumns[j]);
+      const sameEdges = sameElements(layout.inputColumns, oldLayout.inputColumns);
       recordSources.push(sameEdges ? { kind: "shared", oldBatch: origin } : { kind: "edgesEdited", oldBatch: origin });
     } else {
       recordSources.push({ kind: "remapped", sources, origin });

@@ -23,6 +23,7 @@ import type { EditContext, Place } from "./edit_context.js";
 import { readsWholeRange } from "./edited_layout.js";
 import type { OldParameters } from "./old_parameters.js";
 import { BatchDraws, ParameterKind } from "./parameter_draws.js";
+import { eachElement } from "../frozen_arrays.js";
 
 /**
  * For each column of `layout` (new), the column of the same neuron in old batch `oldBatch`'s
@@ -78,7 +79,7 @@ export function recordWithEditedEdges(ctx: EditContext, b: number, layout: Batch
   const weights = ctx.net.structure.weightLayouts[oldBatch]!.writableBlock(record.weights);
   const mask = (readData(record.mask) as Uint8Array).slice();
   const fresh: number[] = [];
-  layout.inputColumns.forEach((columns, j) => {
+  eachElement(layout.inputColumns, (columns, j) => {
     const oldColumns = oldLayout.inputColumns[j]!;
     if (columns === oldColumns) return;
     const now = new Set(columns);

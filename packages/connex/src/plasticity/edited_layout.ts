@@ -9,9 +9,10 @@
  * steps can tell what changed by identity.
  */
 import { batchLayout, inputPositions, type BatchLayout } from "../topology.js";
+import { eachElement, sameElements } from "../frozen_arrays.js";
 import type { EditContext, Place } from "./edit_context.js";
 
-const sameNumbers = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+const sameNumbers = (a: readonly number[], b: readonly number[]) => sameElements(a, b);
 
 /** Whether two layouts are equal in every field (column arrays compared by identity). */
 function sameLayout(a: BatchLayout, b: BatchLayout): boolean {
@@ -20,10 +21,9 @@ function sameLayout(a: BatchLayout, b: BatchLayout): boolean {
     a.start === b.start &&
     a.inputStart === b.inputStart &&
     a.inputEnd === b.inputEnd &&
-    (a.neurons === b.neurons || (a.neurons.length === b.neurons.length && a.neurons.every((n, j) => n === b.neurons[j]))) &&
-    (a.inputColumns === b.inputColumns || a.inputColumns.every((c, j) => c === b.inputColumns[j])) &&
-    a.segments.length === b.segments.length &&
-    a.segments.every((s, i) => s.chunk === b.segments[i]!.chunk && s.from === b.segments[i]!.from && s.to === b.segments[i]!.to)
+    sameElements(a.neurons, b.neurons) &&
+    (a.inputColumns === b.inputColumns || sameElements(a.inputColumns, b.inputColumns)) &&
+    sameElements(a.segments, b.segments, (s, t) => s.chunk === t.chunk && s.from === t.from && s.to === t.to)
   );
 }
 
@@ -66,7 +66,7 @@ export class EditedLayouts {
     const group = ctx.groups[b]!;
     const old = ctx.old.batches[origin]!;
     const neurons = group.neurons;
-    if (old.kind !== group.kind || old.neurons.length !== neurons.length || !old.neurons.every((n, j) => n === neurons[j])) return null;
+    if (old.kind !== group.kind || !sameElements(old.neurons, neurons)) return null;
     const width = old.inputEnd - old.inputStart;
     if (width === 0) return null;
     const base = ctx.oldToNew[old.inputStart]!;
@@ -75,7 +75,7 @@ export class EditedLayouts {
     let lo = Infinity;
     let hi = -Infinity;
     const rewiredRows = new Map<number, number[]>();
-    neurons.forEach((v, j) => {
+    eachElement(neurons, (v, j) => {
       if (ctx.edit.rewired.has(v)) {
         const positions = inputPositions(ctx.edit.graph, ctx.firing.position, v);
         rewiredRows.set(j, positions);
