@@ -56,7 +56,7 @@ export function deletionCause(tensor: { readonly data: object }): DeletionCause 
 
 /** Whether a concrete tensor is deleted (its object or its storage array marked). */
 export function isDeletedTensor(tensor: { readonly data: object }): boolean {
-  return marks !== 0 && ((tensor.data as { [DELETED]?: DeletionCause })[DELETED] !== undefined || (tensorMarks !== 0 && deletedTensors.has(tensor)));
+  return deletionCause(tensor) !== null;
 }
 
 /**

@@ -2,6 +2,7 @@
  * Typed errors thrown by `@connex/core`. Every message names the operation and the culprit
  * (shape, dtype, axis or value) so a user can find the offending call without a debugger.
  */
+import type { DeletionCause } from "./deletion.js";
 
 /** Base class of every error raised by the array library. */
 export class CoreError extends Error {
@@ -83,7 +84,7 @@ export class DeletedArrayError extends ValueError {
   readonly where: string;
 
   /** `what` describes the array (dtype and shape, and where it was passed); `cause`, how it was deleted. */
-  constructor(where: string, what: string, cause: "donated" | "deleted" = "donated") {
+  constructor(where: string, what: string, cause: DeletionCause = "donated") {
     super(
       cause === "donated"
         ? `${where}: the array (${what}) was donated to a jitted call (donateArgnums / filterJit's donate) and has been deleted; ` +

@@ -344,7 +344,8 @@ export class ConcreteTensor extends Tensor {
 
   /** Throw `DeletedArrayError` (naming `what`) if this tensor was donated to a jitted call or deleted. */
   private checkLive(what: string): void {
-    if (isDeletedTensor(this)) throw new DeletedArrayError(what, `${this.dtype} [${this.shape.join(", ")}]`, deletionCause(this)!);
+    const cause = deletionCause(this);
+    if (cause !== null) throw new DeletedArrayError(what, `${this.dtype} [${this.shape.join(", ")}]`, cause);
   }
 
   /**

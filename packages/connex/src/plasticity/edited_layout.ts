@@ -12,8 +12,6 @@ import { batchLayout, inputPositions, type BatchLayout } from "../topology.js";
 import { eachElement, sameElements } from "../frozen_arrays.js";
 import type { EditContext, Place } from "./edit_context.js";
 
-const sameNumbers = (a: readonly number[], b: readonly number[]) => sameElements(a, b);
-
 /** Whether two layouts are equal in every field (column arrays compared by identity). */
 function sameLayout(a: BatchLayout, b: BatchLayout): boolean {
   return (
@@ -99,7 +97,7 @@ export class EditedLayouts {
             const positions = rewiredRows.get(j);
             if (positions === undefined) return columns;
             const now = positions.map((p) => p - lo);
-            return sameNumbers(now, columns) ? columns : Object.freeze(now);
+            return sameElements(now, columns) ? columns : Object.freeze(now);
           });
     const fresh = batchLayout(group.kind, old.neurons, ctx.firing.chunkStarts[b + 1]!, lo, hi, inputColumns, ctx.firing.chunkStarts, b);
     return sameLayout(old, fresh) ? old : fresh;
@@ -184,7 +182,7 @@ export class EditedLayouts {
       const oldColumns = source === undefined ? null : ctx.old.batches[source.batch]!.inputColumns[source.row]!;
       if (positions) {
         const columns = positions.map((p) => p - lo);
-        inputColumns[j] = oldColumns !== null && sameNumbers(columns, oldColumns) ? oldColumns : Object.freeze(columns);
+        inputColumns[j] = oldColumns !== null && sameElements(columns, oldColumns) ? oldColumns : Object.freeze(columns);
         continue;
       }
       const oldLayout = ctx.old.batches[source!.batch]!;

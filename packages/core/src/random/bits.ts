@@ -1,6 +1,6 @@
 import { ArgumentTypeError, ValueError } from "../errors.js";
 import { describeArgument } from "../arguments.js";
-import { threefry2x32P } from "../primitives/threefry.js";
+import { threefry2x32P, threefryCounterWords } from "../primitives/threefry.js";
 import { ConcreteTensor, sizeOf, type Tensor } from "../tensor.js";
 import { bind } from "../trace.js";
 import * as np from "../np/index.js";
@@ -47,6 +47,16 @@ export function threefryBlocks(k: Tensor, shape: readonly number[]): [Tensor, Te
   const [hi, lo] = counters(shape);
   const [y1, y2] = bind(threefry2x32P, [np.broadcastTo(k1, shape), np.broadcastTo(k2, shape), hi, lo]);
   return [y1!, y2!];
+}
+
+/**
+ * {@link threefryBlocks}'s words for a concrete key, as arrays, without tensors in between (the
+ * one-loop paths of `split` and the samplers, `sample_loop.ts`).
+ * Example: `const [y1, y2] = concreteBlocks(random.key(0), 2)`.
+ */
+export function concreteBlocks(k: ConcreteTensor, n: number): [Uint32Array, Uint32Array] {
+  const words = k.toTypedArray();
+  return threefryCounterWords(words[0]!, words[1]!, n);
 }
 
 /**

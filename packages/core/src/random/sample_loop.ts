@@ -9,7 +9,7 @@
  */
 import { erfinvFloat32, erfinvFloat64 } from "../backend/kernels/erf.js";
 import { ConcreteTensor, sizeOf } from "../tensor.js";
-import { threefryCounterWords } from "../primitives/threefry.js";
+import { concreteBlocks } from "./bits.js";
 import type { FloatDType } from "./uniform.js";
 
 /** What the loop computes from each uniform value: the value itself, or `√2 · erf_inv(u)` (normal). */
@@ -32,10 +32,8 @@ export function sampleLoop(key: ConcreteTensor, shape: readonly number[], dtype:
   // A bound as `np.astype` makes it: JavaScript's -0 is an integer, so an int32 0 first.
   const minval = lower === 0 ? 0 : lower;
   const maxval = upper === 0 ? 0 : upper;
-  const words = key.toTypedArray();
   const n = sizeOf(shape);
-  // The words `threefryBlocks(key, shape)` makes, without its tensors.
-  const [y1, y2] = threefryCounterWords(words[0]!, words[1]!, n);
+  const [y1, y2] = concreteBlocks(key, n);
   if (dtype === "float32") {
     const f = Math.fround;
     const lo = f(minval);

@@ -1,9 +1,9 @@
 import { DTypeError, ShapeError, ValueError } from "../errors.js";
-import { threefry2x32Block, threefry2x32P, threefryCounterWords } from "../primitives/threefry.js";
+import { threefry2x32Block, threefry2x32P } from "../primitives/threefry.js";
 import { ConcreteTensor, sizeOf, Tensor } from "../tensor.js";
 import { bind } from "../trace.js";
 import * as np from "../np/index.js";
-import { checkShape, threefryBlocks } from "./bits.js";
+import { checkShape, concreteBlocks, threefryBlocks } from "./bits.js";
 import { checkKey, keyWords } from "./key.js";
 
 /**
@@ -19,8 +19,7 @@ export function split(key: Tensor, num: number | readonly number[] = 2): Tensor 
   checkShape(shape, "random.split");
   if (k instanceof ConcreteTensor) {
     // Nothing traced: the same words, interleaved as the stack below lays them out.
-    const words = k.toTypedArray();
-    const [y1, y2] = threefryCounterWords(words[0]!, words[1]!, sizeOf(shape));
+    const [y1, y2] = concreteBlocks(k, sizeOf(shape));
     const keys = new Uint32Array(2 * y1.length);
     for (let i = 0; i < y1.length; i++) {
       keys[2 * i] = y1[i]!;
